@@ -1,0 +1,1 @@
+"""TensorTour's engine: every number the app shows is computed here, never in tui/."""
