@@ -56,3 +56,8 @@ def _parse_number(token: str, what: str) -> float:
 def format_matrix(matrix: np.ndarray) -> str:
     """The inverse of parse_matrix, for the edit dialog and `--plain`."""
     return "; ".join(" ".join(fmt(v) for v in row) for row in matrix)
+
+
+def parse_vector(text: str, what: str) -> list[float]:
+    """Numbers separated by spaces, commas or semicolons; empty text is an empty list."""
+    return [_parse_number(token, what) for token in _NUMBER_SPLIT.split(text.replace(";", " ").strip()) if token]

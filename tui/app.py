@@ -1,0 +1,40 @@
+"""The TensorTour application: a home screen, one screen per lesson, help and the command palette."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+
+from tui.commands import LessonCommands
+from tui.i18n import set_language, t
+from tui.keys import translate_bindings
+from tui.lessons import make_screen
+from tui.screens.home import HomeScreen
+from tui.verifier import Verifier
+
+
+class TensorTourApp(App[None]):
+    TITLE = "TensorTour"
+    COMMANDS = App.COMMANDS | {LessonCommands}
+    BINDINGS = [Binding("q", "quit", "keys.quit")]
+
+    def __init__(self, lang: str = "en", lesson: str | None = None, **lesson_options: object) -> None:
+        set_language(lang)
+        super().__init__()
+        translate_bindings(self)
+        self.lang = lang
+        self.verifier = Verifier()
+        self._start_lesson = lesson
+        self._lesson_options = lesson_options
+
+    def on_mount(self) -> None:
+        self.title = t("app.title")
+        self.push_screen(HomeScreen())
+        if self._start_lesson:
+            self.open_lesson(self._start_lesson, **self._lesson_options)
+
+    def open_lesson(self, lesson: str, **options: object) -> None:
+        self.push_screen(make_screen(lesson, **options))
+
+    async def on_unmount(self) -> None:
+        await self.verifier.close()

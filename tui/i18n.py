@@ -1,0 +1,83 @@
+"""One catalogue of UI words per language (assets/i18n/<lang>.toml), and the active one."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+from engine.errors import SpecError
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+LANGUAGES = ("en", "zh")
+
+_active = "en"
+
+
+def detect_language(environ: Mapping[str, str] = os.environ) -> str:
+    """`zh*` in LC_ALL, LC_MESSAGES or LANG (first one set wins) picks Chinese."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def set_language(lang: str) -> None:
+    global _active
+    if lang not in LANGUAGES:
+        raise ValueError(lang)
+    _active = lang
+
+
+def language() -> str:
+    return _active
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """The flat `section.key → text` mapping of one language."""
+    with open(ASSETS / "i18n" / f"{lang}.toml", "rb") as handle:
+        return _flatten(tomllib.load(handle))
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def t(key: str, lang: str | None = None, **params: object) -> str:
+    """The text for `key` in the active language, with `{params}` filled in."""
+    text = catalogue(lang or _active).get(key) or catalogue("en").get(key, key)
+    return text.format(**params) if params else text
+
+
+def lesson_title(lesson: str) -> str:
+    """Both languages at once, "Convolution 卷积", so a search in either finds it."""
+    return f"{t(f'lesson.{lesson}.title', 'en')} {t(f'lesson.{lesson}.title', 'zh')}"
+
+
+def error_text(error: SpecError) -> str:
+    """A SpecError in the student's language, followed by PyTorch's own words where it has them."""
+    params = dict(error.params)
+    if "what" in params:
+        params["what"] = t(f"words.{params['what']}") if f"words.{params['what']}" in catalogue("en") else params["what"]
+    message = t(f"error.{error.code}", **params)
+    if error.torch_message:
+        message += " " + t("error.torch_says", message=error.torch_message)
+    return message
+
+
+def lesson_text(lesson: str, lang: str | None = None) -> str:
+    path = ASSETS / "lessons" / (lang or _active) / f"{lesson}.md"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        return f"*{path}: {error.strerror}*"

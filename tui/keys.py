@@ -1,0 +1,59 @@
+"""Bindings whose descriptions are catalogue keys, translated when a screen is made."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
+
+from tui.i18n import t
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """Replace `keys.*` descriptions with the active language's words.
+
+    Textual reads descriptions from the node's BindingsMap, which each node copies
+    from its class at construction; swapping that copy lets one class serve both
+    languages in the same process (the tests run both).
+    """
+    node._bindings = BindingsMap.from_keys(
+        {
+            key: [_translated(binding) for binding in bindings]
+            for key, bindings in node._bindings.key_to_bindings.items()
+        }
+    )
+
+
+def _translated(binding: Binding) -> Binding:
+    if binding.description.startswith("keys."):
+        return replace(binding, description=t(binding.description))
+    return binding
+
+
+def key_label(binding: Binding) -> str:
+    """`→ / l` style label for the help screen, from the binding's key list."""
+    return " / ".join(_pretty(key) for key in binding.key.split(","))
+
+
+_PRETTY = {
+    "right": "→",
+    "left": "←",
+    "up": "↑",
+    "down": "↓",
+    "space": "Space",
+    "plus": "+",
+    "minus": "−",
+    "equals_sign": "=",
+    "home": "Home",
+    "end": "End",
+    "escape": "Esc",
+    "question_mark": "?",
+    "f1": "F1",
+    "enter": "Enter",
+    "ctrl+p": "Ctrl+P",
+}
+
+
+def _pretty(key: str) -> str:
+    return _PRETTY.get(key.strip(), key.strip())

@@ -1,0 +1,379 @@
+"""The convolution lesson: a kernel slides over the input, one output cell per step."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, Footer, Header, Markdown, Static
+
+from engine.conv import ConvStep, ConvTrace, conv_trace
+from engine.conv_setup import CUSTOM, ConvSetup
+from engine.errors import SpecError
+from engine.numbers import fmt
+from tui.i18n import error_text, lesson_text, lesson_title, t
+from tui.keys import translate_bindings
+from tui.screens.edit import EditResult, EditScreen
+from tui.screens.help import HelpScreen
+from tui.widgets.grid import Grid
+
+SPEEDS = (1, 2, 4, 8, 15, 30)
+
+
+def _cells(matrix) -> list[list[str]]:
+    return [[fmt(value) for value in row] for row in matrix]
+
+
+class ConvScreen(Screen[None]):
+    """Holds a ConvSetup and a step index; everything drawn comes from its ConvTrace."""
+
+    CSS_PATH = "conv.tcss"
+
+    BINDINGS = [
+        Binding("right,l", "step(1)", "keys.next", key_display="→"),
+        Binding("left,h", "step(-1)", "keys.prev", key_display="←"),
+        Binding("space", "toggle_play", "keys.play", key_display="Space"),
+        Binding("plus,equals_sign", "speed(1)", "keys.faster", show=False),
+        Binding("minus", "speed(-1)", "keys.slower", show=False),
+        Binding("home", "jump(0)", "keys.first", show=False),
+        Binding("end", "jump(-1)", "keys.last", show=False),
+        Binding("p", "change('padding', -1)", "keys.pad_down", show=False),
+        Binding("P", "change('padding', 1)", "keys.pad_up", show=False),
+        Binding("s", "change('stride', -1)", "keys.stride_down", show=False),
+        Binding("S", "change('stride', 1)", "keys.stride_up", show=False),
+        Binding("d", "change('dilation', -1)", "keys.dil_down", show=False),
+        Binding("D", "change('dilation', 1)", "keys.dil_up", show=False),
+        Binding("k", "kernel_size(-1)", "keys.ksize_down", show=False),
+        Binding("K", "kernel_size(1)", "keys.ksize_up", show=False),
+        Binding("c", "next_kernel", "keys.kernel"),
+        Binding("i", "next_input", "keys.input"),
+        Binding("r", "random_input", "keys.random", show=False),
+        Binding("e", "edit", "keys.edit"),
+        Binding("m", "toggle_im2col", "keys.im2col"),
+        Binding("C", "change('in_channels', 1)", "keys.in_channels", show=False),
+        Binding("O", "change('out_channels', 1)", "keys.out_channels", show=False),
+        Binding("t", "toggle_text", "keys.text", show=False),
+        Binding("question_mark,f1", "help", "keys.help", key_display="?"),
+        Binding("escape", "app.pop_screen", "keys.back", show=False),
+    ]
+
+    def __init__(self, setup: ConvSetup | None = None) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.setup = setup or ConvSetup()
+        self.trace: ConvTrace = conv_trace(self.setup.spec())
+        self.index = 0
+        self.speed = 2
+        self._player: Timer | None = None
+        self._random_seed = 0
+        self._kernel_channel = -1
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with Vertical(id="work"):
+                with ContentSwitcher(initial="grids", id="views"):
+                    with Horizontal(id="grids"):
+                        yield Grid(id="input")
+                        with Vertical(id="right"):
+                            yield Grid(id="kernel")
+                            yield Grid(id="output")
+                    with Horizontal(id="im2col"):
+                        yield Grid(id="unfolded")
+                        yield Grid(id="columns")
+                        yield Grid(id="flat-output")
+                yield Static(id="equation", markup=False)
+                yield Static(id="formula", markup=False)
+                yield Static(id="status", markup=False)
+                yield Static(id="verify", markup=False)
+                yield Static(id="message", markup=False)
+            with VerticalScroll(id="lesson"):
+                yield Markdown(lesson_text("conv"))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = t("app.title")
+        self.sub_title = lesson_title("conv")
+        self._show_trace()
+        self.call_after_refresh(self._verify)
+
+    # Drawing -----------------------------------------------------------------
+
+    def _show_trace(self) -> None:
+        """A new spec: new matrices in every grid, then the current step."""
+        trace, spec = self.trace, self.trace.spec
+        many_in = spec.in_channels > 1
+        input_grid = self.query_one("#input", Grid)
+        input_grid.show(
+            [_cells(channel) for channel in trace.padded],
+            [t("conv.channel", c=c) for c in range(spec.in_channels)] if many_in else (),
+            padding=spec.padding,
+        )
+        height, width = spec.input.shape[1:]
+        input_grid.set_titles(
+            t("conv.input_padded", h=height, w=width, p=spec.padding) if spec.padding else t("conv.input", h=height, w=width)
+        )
+        output_grid = self.query_one("#output", Grid)
+        output_grid.show(
+            [_cells(channel) for channel in trace.output],
+            [t("conv.out_channel", c=o) for o in range(spec.out_channels)] if spec.out_channels > 1 else (),
+        )
+        output_grid.set_titles(t("conv.output", h=trace.out_height, w=trace.out_width))
+        self._show_unfolded()
+        self._kernel_channel = -1
+        self._show_formula()
+        self._show_step()
+
+    def _show_kernel(self, out_channel: int) -> None:
+        spec = self.trace.spec
+        grid = self.query_one("#kernel", Grid)
+        grid.show(
+            [_cells(kernel) for kernel in spec.weight[out_channel]],
+            [t("conv.channel", c=c) for c in range(spec.in_channels)] if spec.in_channels > 1 else (),
+        )
+        size = spec.kernel_size
+        grid.set_titles(
+            t("conv.kernel_of", k=size, o=out_channel) if spec.out_channels > 1 else t("conv.kernel", k=size),
+            self.setup.kernel_name_for(out_channel) if self.setup.kernel_name != CUSTOM else t("conv.custom"),
+        )
+        self._kernel_channel = out_channel
+
+    def _show_unfolded(self) -> None:
+        trace = self.trace
+        positions = [f"({r},{c})" for r in range(trace.out_height) for c in range(trace.out_width)]
+        unfolded = self.query_one("#unfolded", Grid)
+        unfolded.show([_cells(trace.im2col)], row_labels=positions)
+        unfolded.set_titles(t("conv.im2col_title", rows=trace.im2col.shape[0], cols=trace.im2col.shape[1]))
+        columns = self.query_one("#columns", Grid)
+        columns.show([_cells(trace.kernel_columns)])
+        columns.set_titles(t("conv.im2col_kernel", cols=trace.kernel_columns.shape[1]))
+        flat = self.query_one("#flat-output", Grid)
+        flat.show([_cells(trace.output.reshape(trace.spec.out_channels, -1).T)])
+        flat.set_titles(t("conv.im2col_output"))
+
+    def _show_formula(self) -> None:
+        height, width = self.trace.formulas
+        lines = [f"{height.symbolic}", f"   = {height.filled}"]
+        lines.append(f"W_out = {width.filled}" if width.filled != height.filled else "W_out = H_out")
+        self.query_one("#formula", Static).update("\n".join(lines))
+
+    def _show_step(self) -> None:
+        """Move the marks and rewrite the arithmetic: the only work a step key does."""
+        step = self.trace.step(self.index)
+        if step.out_channel != self._kernel_channel:
+            self._show_kernel(step.out_channel)
+        self._mark_input(step)
+        self._mark_output(step)
+        if self.query_one("#views", ContentSwitcher).current == "im2col":
+            self._mark_unfolded(step)
+        self.query_one("#equation", Static).update(self._equation(step))
+        self._show_status()
+
+    def _mark_input(self, step: ConvStep) -> None:
+        spec = self.trace.spec
+        top, left, bottom, right = step.window
+        marks = {
+            (c, r, col): "gap"
+            for c in range(spec.in_channels)
+            for r in range(top, bottom + 1)
+            for col in range(left, right + 1)
+        }
+        marks.update({(tap.channel, tap.row, tap.col): "tap" for tap in step.taps})
+        grid = self.query_one("#input", Grid)
+        grid.mark(marks, follow=[(c, r, col) for c in (0,) for r, col in ((top, left), (bottom, right))])
+
+    def _mark_output(self, step: ConvStep) -> None:
+        trace = self.trace
+        marks = {}
+        for later in range(step.index + 1, trace.step_count):
+            channel, rest = divmod(later, trace.out_height * trace.out_width)
+            marks[(channel, *divmod(rest, trace.out_width))] = "pending"
+        current = (step.out_channel, step.row, step.col)
+        marks[current] = "current"
+        self.query_one("#output", Grid).mark(marks, follow=[current])
+
+    def _mark_unfolded(self, step: ConvStep) -> None:
+        trace = self.trace
+        position = step.row * trace.out_width + step.col
+        unfolded = self.query_one("#unfolded", Grid)
+        row_cells = [(0, position, col) for col in range(trace.im2col.shape[1])]
+        unfolded.mark(dict.fromkeys(row_cells, "row"), follow=row_cells[:1])
+        column_cells = [(0, r, step.out_channel) for r in range(trace.kernel_columns.shape[0])]
+        self.query_one("#columns", Grid).mark(dict.fromkeys(column_cells, "tap"))
+        current = (0, position, step.out_channel)
+        self.query_one("#flat-output", Grid).mark({current: "current"}, follow=[current])
+
+    def _equation(self, step: ConvStep) -> str:
+        spec = self.trace.spec
+        if spec.in_channels == 1:
+            return step.equation
+        lines = [
+            t("conv.channel_sum", c=c, expression=step.channel_expression(c), total=fmt(step.channel_sums[c]))
+            for c in range(spec.in_channels)
+        ]
+        sums = " + ".join(fmt(s) if s >= 0 else f"({fmt(s)})" for s in step.channel_sums)
+        lines.append(f"{step.label} = {sums} + {fmt(step.bias)} = {fmt(step.value)}")
+        return "\n".join(lines)
+
+    def _show_status(self) -> None:
+        spec, setup = self.trace.spec, self.setup
+        state = t("conv.playing") if self._player else t("conv.paused")
+        self.query_one("#status", Static).update(
+            f"{state} "
+            + t(
+                "conv.status",
+                step=self.index + 1,
+                total=self.trace.step_count,
+                s=spec.stride,
+                p=spec.padding,
+                d=spec.dilation,
+                k=spec.kernel_size,
+                cin=spec.in_channels,
+                cout=spec.out_channels,
+                kernel=t("conv.custom") if setup.kernel_name == CUSTOM else setup.kernel_name,
+                input=t("conv.custom") if setup.input_name == CUSTOM else setup.input_name,
+                speed=self.speed,
+            )
+        )
+
+    def _say(self, text: str, error: bool = False) -> None:
+        message = self.query_one("#message", Static)
+        message.update(text)
+        message.set_class(error, "error")
+
+    # Checking against torch ----------------------------------------------------
+
+    @work(exclusive=True, group="verify")
+    async def _verify(self) -> None:
+        label = self.query_one("#verify", Static)
+        label.update(t("conv.verify_pending"))
+        verdict = await self.app.verifier.check(self.trace.spec)
+        if verdict.delta is None:
+            label.update(t("conv.verify_unavailable", reason=verdict.reason))
+        elif verdict.delta <= 1e-9:
+            label.update(t("conv.verify_ok", delta=fmt(verdict.delta)))
+        else:
+            label.update(t("conv.verify_bad", delta=fmt(verdict.delta)))
+        label.set_class(verdict.delta is not None and verdict.delta > 1e-9, "error")
+
+    # Changing the setup --------------------------------------------------------
+
+    def apply(self, setup: ConvSetup, what: str = "", value: object = "") -> bool:
+        """Adopt `setup` if its spec is valid, else say why and keep the last valid one."""
+        try:
+            trace = conv_trace(setup.spec())
+        except SpecError as error:
+            self._say(f"{t('error.prefix')}: {error_text(error)} — {t('error.kept')}", error=True)
+            return False
+        old_step = self.trace.step(self.index)
+        self.setup, self.trace = setup, trace
+        if old_step.out_channel < trace.spec.out_channels and old_step.row < trace.out_height and old_step.col < trace.out_width:
+            self.index = trace.index_of(old_step.out_channel, old_step.row, old_step.col)
+        else:
+            self.index = min(self.index, trace.step_count - 1)
+        self._show_trace()
+        self._say(t("conv.changed", what=t(f"words.{what}"), value=value) if what else "")
+        self._verify()
+        return True
+
+    def action_change(self, field: str, delta: int) -> None:
+        value = getattr(self.setup, field) + delta
+        if field == "in_channels":
+            value = value if value <= 3 else 1
+        elif field == "out_channels":
+            value = value if value <= 4 else 1
+        self.apply(replace(self.setup, **{field: value}), field if field in ("stride", "padding", "dilation") else "", value)
+
+    def action_kernel_size(self, delta: int) -> None:
+        try:
+            setup = self.setup.with_kernel_size(self.setup.kernel_size + delta)
+        except SpecError as error:
+            self._say(f"{t('error.prefix')}: {error_text(error)} — {t('error.kept')}", error=True)
+            return
+        self.apply(setup)
+
+    def action_next_kernel(self) -> None:
+        self.apply(self.setup.with_next_kernel())
+
+    def action_next_input(self) -> None:
+        self.apply(self.setup.with_next_input())
+
+    def action_random_input(self) -> None:
+        self._random_seed += 1
+        self.apply(self.setup.with_random_input(self._random_seed))
+
+    def action_edit(self) -> None:
+        self.app.push_screen(EditScreen(self.setup, self._try_edit))
+
+    def _try_edit(self, result: EditResult) -> str | None:
+        """Called by the edit dialog; returns an error to show there, or None when applied."""
+        try:
+            setup = self.setup.with_custom(result.input, result.kernel, result.bias)
+            setup.spec()
+        except SpecError as error:
+            return error_text(error)
+        self.apply(setup)
+        return None
+
+    # Stepping ------------------------------------------------------------------
+
+    def action_step(self, delta: int) -> None:
+        self.go_to(self.index + delta)
+
+    def action_jump(self, where: int) -> None:
+        self.go_to(where if where >= 0 else self.trace.step_count - 1)
+
+    def go_to(self, index: int) -> None:
+        index = min(max(index, 0), self.trace.step_count - 1)
+        if index != self.index:
+            self.index = index
+            self._show_step()
+
+    def action_toggle_play(self) -> None:
+        if self._player:
+            self._stop_playing()
+        else:
+            if self.index == self.trace.step_count - 1:
+                self.index = 0
+            self._player = self.set_interval(1 / self.speed, self._tick)
+        self._show_step()
+
+    def _tick(self) -> None:
+        if self.index >= self.trace.step_count - 1:
+            self._stop_playing()
+            self._show_status()
+        else:
+            self.go_to(self.index + 1)
+
+    def _stop_playing(self) -> None:
+        if self._player:
+            self._player.stop()
+        self._player = None
+
+    def action_speed(self, delta: int) -> None:
+        position = SPEEDS.index(self.speed) if self.speed in SPEEDS else 1
+        self.speed = SPEEDS[min(max(position + delta, 0), len(SPEEDS) - 1)]
+        if self._player:
+            self._player.stop()
+            self._player = self.set_interval(1 / self.speed, self._tick)
+        self._show_status()
+
+    # Views -----------------------------------------------------------------------
+
+    def action_toggle_im2col(self) -> None:
+        switcher = self.query_one("#views", ContentSwitcher)
+        switcher.current = "grids" if switcher.current == "im2col" else "im2col"
+        self._show_step()
+
+    def action_toggle_text(self) -> None:
+        lesson = self.query_one("#lesson")
+        lesson.display = not lesson.display
+
+    def action_help(self) -> None:
+        bindings = [binding for _, binding in self._bindings]
+        self.app.push_screen(HelpScreen(lesson_title("conv"), t("lesson.conv.summary"), bindings))

@@ -1,0 +1,54 @@
+"""The first screen: what TensorTour is and the lessons, in course order."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.i18n import lesson_title, t
+from tui.keys import translate_bindings
+from tui.lessons import LESSONS
+from tui.screens.help import HelpScreen
+
+
+class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("question_mark,f1", "help", "keys.help", key_display="?"),
+    ]
+
+    DEFAULT_CSS = """
+    HomeScreen > Vertical { padding: 1 2; }
+    HomeScreen #tagline { margin-bottom: 1; text-style: bold; }
+    HomeScreen #choose { color: $text-muted; margin-bottom: 1; }
+    HomeScreen OptionList { height: auto; max-height: 1fr; border: round $panel; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            yield Static(t("app.tagline"), id="tagline")
+            yield Static(t("app.choose"), id="choose")
+            yield OptionList(
+                *[Option(f"{lesson_title(lesson)}  —  {t(f'lesson.{lesson}.summary')}", id=lesson) for lesson in LESSONS],
+                id="lessons",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = t("app.title")
+        self.sub_title = ""
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.app.open_lesson(event.option.id)
+
+    def action_help(self) -> None:
+        bindings = [binding for _, binding in self.app._bindings] + [binding for _, binding in self._bindings]
+        self.app.push_screen(HelpScreen(t("app.title"), t("help.home"), bindings))

@@ -1,0 +1,156 @@
+"""A grid of numbers drawn with the Line API: one widget for a whole matrix, however large.
+
+Channels are stacked as blocks, each under a caption line. Marks (window taps,
+the current cell, cells still to come) are a mapping from (block, row, col) to a
+style name; changing them repaints only the lines whose marks changed, so a step
+key on a 28×28 input redraws a handful of lines, not the grid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+Cell = tuple[int, int, int]
+MARK_STYLES = ("tap", "gap", "current", "pending", "row")
+
+
+class Grid(ScrollView, can_focus=False):
+    """Shows `cells[block][row][col]` strings; `padding` rings each block with padding-styled cells."""
+
+    COMPONENT_CLASSES = {
+        "grid--caption",
+        "grid--label",
+        "grid--pad",
+        "grid--tap",
+        "grid--gap",
+        "grid--current",
+        "grid--pending",
+        "grid--row",
+    }
+
+    DEFAULT_CSS = """
+    Grid {
+        width: auto;
+        height: auto;
+        scrollbar-size: 1 1;
+        & > .grid--caption { text-style: bold; color: $text-accent; }
+        & > .grid--label { color: $text-muted; }
+        & > .grid--pad { color: $text-muted; text-style: italic; }
+        & > .grid--tap { color: $warning; text-style: bold reverse; }
+        & > .grid--gap { text-style: underline; }
+        & > .grid--current { color: $success; text-style: bold reverse; }
+        & > .grid--pending { color: $text-muted; }
+        & > .grid--row { text-style: reverse; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._cells: Sequence[Sequence[Sequence[str]]] = []
+        self._captions: Sequence[str] = []
+        self._row_labels: Sequence[str] = []
+        self._padding = 0
+        self._cell_width = 1
+        self._label_width = 0
+        self._marks: Mapping[Cell, str] = {}
+        self._block_starts: list[int] = []
+
+    @property
+    def marks(self) -> Mapping[Cell, str]:
+        return self._marks
+
+    def cell_text(self, block: int, row: int, col: int) -> str:
+        return "·" if self._marks.get((block, row, col)) == "pending" else self._cells[block][row][col]
+
+    def show(
+        self,
+        cells: Sequence[Sequence[Sequence[str]]],
+        captions: Sequence[str] = (),
+        *,
+        padding: int = 0,
+        row_labels: Sequence[str] = (),
+        marks: Mapping[Cell, str] | None = None,
+    ) -> None:
+        """Replace the whole content (a new matrix, a new spec)."""
+        self._cells, self._captions, self._padding, self._row_labels = cells, captions, padding, row_labels
+        widths = [len(text) for block in cells for row in block for text in row]
+        self._cell_width = max(widths, default=1) + 1
+        self._label_width = max((len(label) for label in row_labels), default=-1) + 1
+        self._block_starts = []
+        y = 0
+        for block in cells:
+            y += 1 if captions else 0
+            self._block_starts.append(y)
+            y += len(block)
+        self._marks = dict(marks or {})
+        columns = max((len(block[0]) for block in cells if block), default=0)
+        width = max(self._label_width + columns * self._cell_width, max((len(c) for c in captions), default=0))
+        self.virtual_size = Size(width, y)
+        self.refresh(layout=True)
+
+    def set_titles(self, title: str, subtitle: str = "") -> None:
+        """Border titles, with the widget kept wide enough to show them whole."""
+        self.border_title, self.border_subtitle = title, subtitle
+        self.styles.min_width = max(len(title), len(subtitle)) + 6
+
+    def mark(self, marks: Mapping[Cell, str], follow: Sequence[Cell] = ()) -> None:
+        """Set new marks; repaint only the lines where a mark appeared, moved or left."""
+        old = self._marks
+        changed = {cell for cell in old.keys() | marks.keys() if old.get(cell) != marks.get(cell)}
+        self._marks = dict(marks)
+        for line in sorted({self._block_starts[block] + row for block, row, _ in changed}):
+            self.refresh_line(line)
+        if follow:
+            self._scroll_into_view(follow)
+
+    def _scroll_into_view(self, cells: Sequence[Cell]) -> None:
+        ys = [self._block_starts[block] + row for block, row, _ in cells]
+        xs = [self._label_width + col * self._cell_width for _, _, col in cells]
+        region = Region(min(xs), min(ys), max(xs) - min(xs) + self._cell_width, max(ys) - min(ys) + 1)
+        self.scroll_to_region(region, animate=False, immediate=True)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        strip = self._line(y + scroll_y)
+        return strip.crop(scroll_x, scroll_x + self.size.width)
+
+    def _line(self, y: int) -> Strip:
+        for block, start in enumerate(self._block_starts):
+            rows = self._cells[block]
+            if self._captions and y == start - 1:
+                return Strip([Segment(self._captions[block], self.get_component_rich_style("grid--caption"))])
+            if start <= y < start + len(rows):
+                return self._row_strip(block, y - start)
+        return Strip.blank(self.size.width)
+
+    def _row_strip(self, block: int, row: int) -> Strip:
+        segments = []
+        if self._row_labels:
+            label = self._row_labels[row] if row < len(self._row_labels) else ""
+            segments.append(Segment(label.rjust(self._label_width - 1) + " ", self.get_component_rich_style("grid--label")))
+        base = self.rich_style
+        pad_style = self.get_component_rich_style("grid--pad")
+        values = self._cells[block][row]
+        last_row = len(self._cells[block]) - 1
+        for col, text in enumerate(values):
+            mark = self._marks.get((block, row, col))
+            if mark == "pending":
+                text = "·"
+            style = self._style_for(mark) if mark else None
+            if style is None:
+                in_pad = self._padding and (
+                    row < self._padding or col < self._padding or row > last_row - self._padding or col > len(values) - 1 - self._padding
+                )
+                style = pad_style if in_pad else base
+            segments.append(Segment(" ", base))
+            segments.append(Segment(text.rjust(self._cell_width - 1), style))
+        return Strip(segments)
+
+    def _style_for(self, mark: str) -> Style:
+        return self.get_component_rich_style(f"grid--{mark}")
