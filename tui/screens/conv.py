@@ -57,7 +57,7 @@ class ConvScreen(Screen[None]):
         Binding("m", "toggle_im2col", "keys.im2col"),
         Binding("C", "change('in_channels', 1)", "keys.in_channels", show=False),
         Binding("O", "change('out_channels', 1)", "keys.out_channels", show=False),
-        Binding("t", "toggle_text", "keys.text", show=False),
+        Binding("t", "toggle_text", "keys.text"),
         Binding("question_mark,f1", "help", "keys.help", key_display="?"),
         Binding("escape", "app.pop_screen", "keys.back", show=False),
     ]
@@ -151,7 +151,7 @@ class ConvScreen(Screen[None]):
         unfolded.set_titles(t("conv.im2col_title", rows=trace.im2col.shape[0], cols=trace.im2col.shape[1]))
         columns = self.query_one("#columns", Grid)
         columns.show([_cells(trace.kernel_columns)])
-        columns.set_titles(t("conv.im2col_kernel", cols=trace.kernel_columns.shape[1]))
+        columns.set_titles(t("conv.im2col_kernel", rows=trace.kernel_columns.shape[0], cols=trace.kernel_columns.shape[1]))
         flat = self.query_one("#flat-output", Grid)
         flat.show([_cells(trace.output.reshape(trace.spec.out_channels, -1).T)])
         flat.set_titles(t("conv.im2col_output"))

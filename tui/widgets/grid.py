@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region, Size
@@ -90,14 +91,14 @@ class Grid(ScrollView, can_focus=False):
             y += len(block)
         self._marks = dict(marks or {})
         columns = max((len(block[0]) for block in cells if block), default=0)
-        width = max(self._label_width + columns * self._cell_width, max((len(c) for c in captions), default=0))
+        width = max(self._label_width + columns * self._cell_width, max((cell_len(c) for c in captions), default=0))
         self.virtual_size = Size(width, y)
         self.refresh(layout=True)
 
     def set_titles(self, title: str, subtitle: str = "") -> None:
         """Border titles, with the widget kept wide enough to show them whole."""
         self.border_title, self.border_subtitle = title, subtitle
-        self.styles.min_width = max(len(title), len(subtitle)) + 6
+        self.styles.min_width = max(cell_len(title), cell_len(subtitle)) + 6
 
     def mark(self, marks: Mapping[Cell, str], follow: Sequence[Cell] = ()) -> None:
         """Set new marks; repaint only the lines where a mark appeared, moved or left."""
