@@ -10,7 +10,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Header, Markdown, Static
+from rich.markdown import Markdown
+from textual.widgets import ContentSwitcher, Footer, Header, Static
 
 from engine.conv import ConvStep, ConvTrace, conv_trace
 from engine.conv_setup import CUSTOM, ConvSetup
@@ -21,6 +22,7 @@ from tui.keys import translate_bindings
 from tui.screens.edit import EditResult, EditScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.grid import Grid
+from tui.widgets.text import Line
 
 SPEEDS = (1, 2, 4, 8, 15, 30)
 
@@ -87,13 +89,13 @@ class ConvScreen(Screen[None]):
                         yield Grid(id="unfolded")
                         yield Grid(id="columns")
                         yield Grid(id="flat-output")
-                yield Static(id="equation", markup=False)
-                yield Static(id="formula", markup=False)
-                yield Static(id="status", markup=False)
-                yield Static(id="verify", markup=False)
-                yield Static(id="message", markup=False)
+                yield Line(id="equation", markup=False)
+                yield Line(id="formula", markup=False)
+                yield Line(id="status", markup=False)
+                yield Line(id="verify", markup=False)
+                yield Line(id="message", markup=False)
             with VerticalScroll(id="lesson"):
-                yield Markdown(lesson_text("conv"))
+                yield Static(Markdown(lesson_text("conv")), id="lesson-text")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -160,7 +162,7 @@ class ConvScreen(Screen[None]):
         height, width = self.trace.formulas
         lines = [f"{height.symbolic}", f"   = {height.filled}"]
         lines.append(f"W_out = {width.filled}" if width.filled != height.filled else "W_out = H_out")
-        self.query_one("#formula", Static).update("\n".join(lines))
+        self.query_one("#formula", Line).show("\n".join(lines))
 
     def _show_step(self) -> None:
         """Move the marks and rewrite the arithmetic: the only work a step key does."""
@@ -171,7 +173,7 @@ class ConvScreen(Screen[None]):
         self._mark_output(step)
         if self.query_one("#views", ContentSwitcher).current == "im2col":
             self._mark_unfolded(step)
-        self.query_one("#equation", Static).update(self._equation(step))
+        self.query_one("#equation", Line).show(self._equation(step))
         self._show_status()
 
     def _mark_input(self, step: ConvStep) -> None:
@@ -188,14 +190,10 @@ class ConvScreen(Screen[None]):
         grid.mark(marks, follow=[(c, r, col) for c in (0,) for r, col in ((top, left), (bottom, right))])
 
     def _mark_output(self, step: ConvStep) -> None:
-        trace = self.trace
-        marks = {}
-        for later in range(step.index + 1, trace.step_count):
-            channel, rest = divmod(later, trace.out_height * trace.out_width)
-            marks[(channel, *divmod(rest, trace.out_width))] = "pending"
+        grid = self.query_one("#output", Grid)
         current = (step.out_channel, step.row, step.col)
-        marks[current] = "current"
-        self.query_one("#output", Grid).mark(marks, follow=[current])
+        grid.reveal(step.index + 1)
+        grid.mark({current: "current"}, follow=[current])
 
     def _mark_unfolded(self, step: ConvStep) -> None:
         trace = self.trace
@@ -223,7 +221,7 @@ class ConvScreen(Screen[None]):
     def _show_status(self) -> None:
         spec, setup = self.trace.spec, self.setup
         state = t("conv.playing") if self._player else t("conv.paused")
-        self.query_one("#status", Static).update(
+        self.query_one("#status", Line).show(
             f"{state} "
             + t(
                 "conv.status",
@@ -242,23 +240,23 @@ class ConvScreen(Screen[None]):
         )
 
     def _say(self, text: str, error: bool = False) -> None:
-        message = self.query_one("#message", Static)
-        message.update(text)
+        message = self.query_one("#message", Line)
+        message.show(text)
         message.set_class(error, "error")
 
     # Checking against torch ----------------------------------------------------
 
     @work(exclusive=True, group="verify")
     async def _verify(self) -> None:
-        label = self.query_one("#verify", Static)
-        label.update(t("conv.verify_pending"))
+        label = self.query_one("#verify", Line)
+        label.show(t("conv.verify_pending"))
         verdict = await self.app.verifier.check(self.trace.spec)
         if verdict.delta is None:
-            label.update(t("conv.verify_unavailable", reason=verdict.reason))
+            label.show(t("conv.verify_unavailable", reason=verdict.reason))
         elif verdict.delta <= 1e-9:
-            label.update(t("conv.verify_ok", delta=fmt(verdict.delta)))
+            label.show(t("conv.verify_ok", delta=fmt(verdict.delta)))
         else:
-            label.update(t("conv.verify_bad", delta=fmt(verdict.delta)))
+            label.show(t("conv.verify_bad", delta=fmt(verdict.delta)))
         label.set_class(verdict.delta is not None and verdict.delta > 1e-9, "error")
 
     # Changing the setup --------------------------------------------------------

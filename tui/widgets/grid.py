@@ -1,9 +1,10 @@
 """A grid of numbers drawn with the Line API: one widget for a whole matrix, however large.
 
 Channels are stacked as blocks, each under a caption line. Marks (window taps,
-the current cell, cells still to come) are a mapping from (block, row, col) to a
-style name; changing them repaints only the lines whose marks changed, so a step
-key on a 28×28 input redraws a handful of lines, not the grid.
+the current cell) are a mapping from (block, row, col) to a style name, and
+`reveal(n)` shows only the first n cells in reading order (the output being
+filled). Changing either repaints only the lines that changed, so a step key on
+a 28×28 input redraws a handful of lines, not the grid.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 Cell = tuple[int, int, int]
-MARK_STYLES = ("tap", "gap", "current", "pending", "row")
 
 
 class Grid(ScrollView, can_focus=False):
@@ -61,13 +61,33 @@ class Grid(ScrollView, can_focus=False):
         self._label_width = 0
         self._marks: Mapping[Cell, str] = {}
         self._block_starts: list[int] = []
+        self._revealed: int | None = None
 
     @property
     def marks(self) -> Mapping[Cell, str]:
         return self._marks
 
     def cell_text(self, block: int, row: int, col: int) -> str:
-        return "·" if self._marks.get((block, row, col)) == "pending" else self._cells[block][row][col]
+        """What the cell shows: its number, or · while it is not revealed yet."""
+        return "·" if self._is_pending(block, row, col) else self._cells[block][row][col]
+
+    def _is_pending(self, block: int, row: int, col: int) -> bool:
+        if self._revealed is None:
+            return False
+        rows, cols = len(self._cells[block]), len(self._cells[block][0])
+        return (block * rows + row) * cols + col >= self._revealed
+
+    def reveal(self, count: int | None) -> None:
+        """Show the first `count` cells in reading order (None: all); repaint the lines in between."""
+        old, self._revealed = self._revealed, count
+        if old == count or not self._cells:
+            return
+        rows, cols = len(self._cells[0]), len(self._cells[0][0])
+        total = len(self._cells) * rows * cols
+        low, high = sorted(total if v is None else v for v in (old, count))
+        for index in range(low - low % cols, min(high, total - 1) + 1, cols):
+            block, rest = divmod(index, rows * cols)
+            self.refresh_line(self._block_starts[block] + rest // cols)
 
     def show(
         self,
@@ -77,6 +97,7 @@ class Grid(ScrollView, can_focus=False):
         padding: int = 0,
         row_labels: Sequence[str] = (),
         marks: Mapping[Cell, str] | None = None,
+        revealed: int | None = None,
     ) -> None:
         """Replace the whole content (a new matrix, a new spec)."""
         self._cells, self._captions, self._padding, self._row_labels = cells, captions, padding, row_labels
@@ -90,6 +111,7 @@ class Grid(ScrollView, can_focus=False):
             self._block_starts.append(y)
             y += len(block)
         self._marks = dict(marks or {})
+        self._revealed = revealed
         columns = max((len(block[0]) for block in cells if block), default=0)
         width = max(self._label_width + columns * self._cell_width, max((cell_len(c) for c in captions), default=0))
         self.virtual_size = Size(width, y)
@@ -141,8 +163,8 @@ class Grid(ScrollView, can_focus=False):
         last_row = len(self._cells[block]) - 1
         for col, text in enumerate(values):
             mark = self._marks.get((block, row, col))
-            if mark == "pending":
-                text = "·"
+            if mark is None and self._is_pending(block, row, col):
+                mark, text = "pending", "·"
             style = self._style_for(mark) if mark else None
             if style is None:
                 in_pad = self._padding and (
