@@ -58,12 +58,15 @@ class ConvSpec:
             raise SpecError("in_channels_range", got=in_channels, limit=MAX_IN_CHANNELS)
         if not 1 <= out_channels <= MAX_OUT_CHANNELS:
             raise SpecError("out_channels_range", got=out_channels, limit=MAX_OUT_CHANNELS)
+        if k_h != k_w:
+            raise SpecError("kernel_not_square", height=k_h, width=k_w)
         if weight_in != in_channels:
             raise SpecError("channel_mismatch", input_channels=in_channels, kernel_channels=weight_in)
         if self.bias.shape != (out_channels,):
             raise SpecError("bias_shape", expected=out_channels, got=self.bias.size)
-        if not (np.isfinite(self.input).all() and np.isfinite(self.weight).all() and np.isfinite(self.bias).all()):
-            raise SpecError("not_finite", what="input", token="nan/inf")
+        for what, array in (("input", self.input), ("kernel", self.weight), ("bias", self.bias)):
+            if not np.isfinite(array).all():
+                raise SpecError("not_finite", what=what, token=fmt(array[~np.isfinite(array)].flat[0]))
         _check_int("stride", self.stride, 1, MAX_STRIDE, "non-positive stride is not supported")
         _check_int("padding", self.padding, 0, MAX_PADDING, "negative padding is not supported")
         _check_int(
@@ -71,7 +74,8 @@ class ConvSpec:
             self.dilation,
             1,
             MAX_DILATION,
-            f"dilation should be greater than zero, but got [{self.dilation}, {self.dilation}]",
+            "dilation should be greater than zero"
+            + (", but got [0, 0]" if self.dilation == 0 else ""),
         )
         padded_h = height + 2 * self.padding
         padded_w = width + 2 * self.padding

@@ -8,7 +8,6 @@ import re
 import numpy as np
 
 from engine.errors import SpecError
-from engine.numbers import fmt
 
 MAX_SIDE = 64
 _ROW_SPLIT = re.compile(r"[;\n]")
@@ -54,8 +53,13 @@ def _parse_number(token: str, what: str) -> float:
 
 
 def format_matrix(matrix: np.ndarray) -> str:
-    """The inverse of parse_matrix, for the edit dialog and `--plain`."""
-    return "; ".join(" ".join(fmt(v) for v in row) for row in matrix)
+    """The inverse of parse_matrix, exact (`0.1111111111111111`, not `0.1111`), for the edit dialog."""
+    return "; ".join(" ".join(fmt_exact(v) for v in row) for row in matrix)
+
+
+def fmt_exact(value: float) -> str:
+    """The shortest text that reads back as the same float; integers without a decimal point."""
+    return str(int(value)) if float(value).is_integer() and abs(value) < 1e15 else repr(float(value))
 
 
 def parse_vector(text: str, what: str) -> list[float]:

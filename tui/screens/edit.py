@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from engine.conv_setup import ConvSetup
 from engine.errors import SpecError
-from engine.matrix import format_matrix, parse_matrix, parse_vector
+from engine.matrix import fmt_exact, format_matrix, parse_matrix, parse_vector
 from tui.i18n import error_text, t
 
 
@@ -51,7 +51,7 @@ class EditScreen(ModalScreen[None]):
         self._apply = apply
 
     def compose(self) -> ComposeResult:
-        bias = " ".join(f"{b:g}" for b in self._setup.spec().bias)
+        bias = " ".join(fmt_exact(b) for b in self._setup.spec().bias)
         with Vertical() as box:
             box.border_title = t("edit.title")
             yield Static(t("edit.hint"))
