@@ -25,6 +25,11 @@ def translate_bindings(node: DOMNode) -> None:
     )
 
 
+def help_bindings(*binding_lists: list[Binding]) -> list[Binding]:
+    """The bindings as declared (one row per action, keys joined), translated, for the help screen."""
+    return [_translated(binding) for bindings in binding_lists for binding in bindings if binding.description]
+
+
 def _translated(binding: Binding) -> Binding:
     if binding.description.startswith("keys."):
         return replace(binding, description=t(binding.description))

@@ -18,7 +18,7 @@ from engine.conv_setup import CUSTOM, ConvSetup
 from engine.errors import SpecError
 from engine.numbers import fmt
 from tui.i18n import error_text, lesson_text, lesson_title, t
-from tui.keys import translate_bindings
+from tui.keys import help_bindings, translate_bindings
 from tui.screens.edit import EditResult, EditScreen
 from tui.screens.help import HelpScreen
 from tui.widgets.grid import Grid
@@ -373,5 +373,5 @@ class ConvScreen(Screen[None]):
         lesson.display = not lesson.display
 
     def action_help(self) -> None:
-        bindings = [binding for _, binding in self._bindings]
+        bindings = help_bindings(self.BINDINGS, self.app.BINDINGS)
         self.app.push_screen(HelpScreen(lesson_title("conv"), t("lesson.conv.summary"), bindings))

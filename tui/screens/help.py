@@ -31,9 +31,10 @@ class HelpScreen(ModalScreen[None]):
         self._bindings_shown = bindings
 
     def compose(self) -> ComposeResult:
-        rows = [f"[b]{key_label(b):>14}[/b]  {b.description}" for b in self._bindings_shown if b.description]
+        rows = [f"{key_label(b):>12}  {b.description}" for b in self._bindings_shown]
+        rows.append(f"{'Ctrl+P':>12}  {t('keys.palette')}")
         with VerticalScroll() as scroll:
             scroll.border_title = t("help.title", screen=self._title)
             scroll.border_subtitle = t("help.close")
             yield Static(self._intro, markup=False)
-            yield Static("\n".join(rows), classes="help-keys")
+            yield Static("\n".join(rows), classes="help-keys", markup=False)

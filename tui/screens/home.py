@@ -10,7 +10,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.i18n import lesson_title, t
-from tui.keys import translate_bindings
+from tui.keys import help_bindings, translate_bindings
 from tui.lessons import LESSONS
 from tui.screens.help import HelpScreen
 
@@ -50,5 +50,5 @@ class HomeScreen(Screen[None]):
         self.app.open_lesson(event.option.id)
 
     def action_help(self) -> None:
-        bindings = [binding for _, binding in self.app._bindings] + [binding for _, binding in self._bindings]
+        bindings = help_bindings(self.BINDINGS, self.app.BINDINGS)
         self.app.push_screen(HelpScreen(t("app.title"), t("help.home"), bindings))
