@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from textual import work
@@ -261,9 +262,10 @@ class ConvScreen(Screen[None]):
 
     # Changing the setup --------------------------------------------------------
 
-    def apply(self, setup: ConvSetup, what: str = "", value: object = "") -> bool:
-        """Adopt `setup` if its spec is valid, else say why and keep the last valid one."""
+    def apply(self, make: Callable[[], ConvSetup], what: str = "", value: object = "") -> bool:
+        """Adopt the setup `make` builds if its spec is valid, else say why and keep the last valid one."""
         try:
+            setup = make()
             trace = conv_trace(setup.spec())
         except SpecError as error:
             self._say(f"{t('error.prefix')}: {error_text(error)} — {t('error.kept')}", error=True)
@@ -285,25 +287,20 @@ class ConvScreen(Screen[None]):
             value = value if value <= 3 else 1
         elif field == "out_channels":
             value = value if value <= 4 else 1
-        self.apply(replace(self.setup, **{field: value}), field if field in ("stride", "padding", "dilation") else "", value)
+        self.apply(lambda: replace(self.setup, **{field: value}), field if field in ("stride", "padding", "dilation") else "", value)
 
     def action_kernel_size(self, delta: int) -> None:
-        try:
-            setup = self.setup.with_kernel_size(self.setup.kernel_size + delta)
-        except SpecError as error:
-            self._say(f"{t('error.prefix')}: {error_text(error)} — {t('error.kept')}", error=True)
-            return
-        self.apply(setup)
+        self.apply(lambda: self.setup.with_kernel_size(self.setup.kernel_size + delta))
 
     def action_next_kernel(self) -> None:
-        self.apply(self.setup.with_next_kernel())
+        self.apply(self.setup.with_next_kernel)
 
     def action_next_input(self) -> None:
-        self.apply(self.setup.with_next_input())
+        self.apply(self.setup.with_next_input)
 
     def action_random_input(self) -> None:
         self._random_seed += 1
-        self.apply(self.setup.with_random_input(self._random_seed))
+        self.apply(lambda: self.setup.with_random_input(self._random_seed))
 
     def action_edit(self) -> None:
         self.app.push_screen(EditScreen(self.setup, self._try_edit))
@@ -315,7 +312,7 @@ class ConvScreen(Screen[None]):
             setup.spec()
         except SpecError as error:
             return error_text(error)
-        self.apply(setup)
+        self.apply(lambda: setup)
         return None
 
     # Stepping ------------------------------------------------------------------
