@@ -288,6 +288,8 @@ def conv_trace(spec: ConvSpec) -> ConvTrace:
             contribution = np.einsum("oc,chw->ohw", spec.weight[:, :, ky, kx], patch)
             output = contribution if ky == kx == 0 else output + contribution
     output = output + spec.bias[:, None, None]
+    if not np.isfinite(output).all():
+        raise SpecError("overflow")
     output.setflags(write=False)
     return ConvTrace(spec=spec, padded=padded, output=output, formulas=formulas)
 

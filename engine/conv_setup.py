@@ -42,6 +42,8 @@ class ConvSetup:
     dilation: int = 1
 
     def __post_init__(self) -> None:
+        if self.base_kernel is not None:
+            object.__setattr__(self, "kernel_size", self.base_kernel.shape[0])
         if self.base_input is None:
             object.__setattr__(self, "base_input", input_preset(self.input_name))
         if self.base_kernel is None:

@@ -16,7 +16,10 @@ from tui.verifier import Verifier
 class TensorTourApp(App[None]):
     TITLE = "TensorTour"
     COMMANDS = App.COMMANDS | {LessonCommands}
-    BINDINGS = [Binding("q", "quit", "keys.quit")]
+    BINDINGS = [
+        Binding("q", "quit", "keys.quit"),
+        Binding("ctrl+p", "command_palette", "keys.palette_short", show=False, priority=True),
+    ]
 
     def __init__(self, lang: str = "en", lesson: str | None = None, **lesson_options: object) -> None:
         set_language(lang)

@@ -51,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     conv = sub.add_parser("conv", help=lesson_title("conv"), description=t("lesson.conv.summary", "en"))
     conv.add_argument("--input", default="ramp", help="a preset (ramp, checkerboard, vertical-edge, digit, digit-28) or rows like '1 2 3; 4 5 6'")
     conv.add_argument("--kernel", default="sobel-x", help="a preset (identity, box-blur, gaussian-blur, sharpen, sobel-x, sobel-y, laplacian, emboss) or rows like '1 0; 0 -1'")
-    conv.add_argument("--kernel-size", type=int, default=3, help="size of a preset kernel (default 3)")
+    conv.add_argument("--kernel-size", type=int, help="kernel size: a preset is drawn at it, a typed kernel cropped or zero-extended")
     conv.add_argument("--bias", default="", help="one number per output channel (default 0)")
     conv.add_argument("--stride", type=int, default=1)
     conv.add_argument("--padding", type=int, default=0)
@@ -74,14 +74,13 @@ def conv_setup_from(args: argparse.Namespace):
         base_input=None if args.input in INPUTS else parse_matrix(args.input, "input"),
         kernel_name=args.kernel if args.kernel in KERNELS else CUSTOM,
         base_kernel=None if args.kernel in KERNELS else parse_matrix(args.kernel, "kernel"),
-        kernel_size=args.kernel_size,
         stride=args.stride,
         padding=args.padding,
         dilation=args.dilation,
         in_channels=args.in_channels,
         out_channels=args.out_channels,
     )
-    if args.kernel in KERNELS:
+    if args.kernel_size is not None:
         setup = setup.with_kernel_size(args.kernel_size)
     bias = tuple(parse_vector(args.bias, "bias"))
     setup = setup.with_custom(setup.base_input, setup.base_kernel, bias) if bias else setup

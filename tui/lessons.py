@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from textual.screen import Screen
+if TYPE_CHECKING:  # textual must not load before the CLI sets its environment variables
+    from textual.screen import Screen
 
 LESSONS = ("conv",)
 
 _SCREENS = {"conv": "tui.screens.conv:ConvScreen"}
 
 
-def make_screen(lesson: str, **options: object) -> Screen:
+def make_screen(lesson: str, **options: object) -> "Screen":
     """Import a lesson's screen only when it opens, so the home screen starts fast."""
     module_name, class_name = _SCREENS[lesson].split(":")
     return getattr(import_module(module_name), class_name)(**options)

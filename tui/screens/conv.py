@@ -61,6 +61,8 @@ class ConvScreen(Screen[None]):
         Binding("C", "change('in_channels', 1)", "keys.in_channels", show=False),
         Binding("O", "change('out_channels', 1)", "keys.out_channels", show=False),
         Binding("t", "toggle_text", "keys.text"),
+        Binding("pageup", "scroll_text(-1)", "keys.text_up", show=False),
+        Binding("pagedown", "scroll_text(1)", "keys.text_down", show=False),
         Binding("question_mark,f1", "help", "keys.help", key_display="?"),
         Binding("escape", "app.pop_screen", "keys.back", show=False),
     ]
@@ -95,7 +97,7 @@ class ConvScreen(Screen[None]):
                 yield Line(id="status", markup=False)
                 yield Line(id="verify", markup=False)
                 yield Line(id="message", markup=False)
-            with VerticalScroll(id="lesson"):
+            with VerticalScroll(id="lesson", can_focus=False):
                 yield Static(Markdown(lesson_text("conv")), id="lesson-text")
         yield Footer()
 
@@ -368,6 +370,10 @@ class ConvScreen(Screen[None]):
     def action_toggle_text(self) -> None:
         lesson = self.query_one("#lesson")
         lesson.display = not lesson.display
+
+    def action_scroll_text(self, direction: int) -> None:
+        lesson = self.query_one("#lesson", VerticalScroll)
+        lesson.scroll_relative(y=direction * max(lesson.size.height - 2, 1), animate=False)
 
     def action_help(self) -> None:
         bindings = help_bindings(self.BINDINGS, self.app.BINDINGS)

@@ -1,0 +1,55 @@
+"""The startup rule: the UI process never imports torch (seconds of start-up), and the CLI
+sets Textual's environment before Textual is imported.
+
+Each check runs in a fresh interpreter, so nothing this pytest process has already
+imported can hide an import.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+RUN_APP = """
+import asyncio, json, sys
+from tui.app import TensorTourApp
+
+async def main():
+    app = TensorTourApp(lang="en", lesson={lesson!r})
+    seen = {{}}
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        seen["first frame"] = "torch" in sys.modules
+        seen["screen"] = type(app.screen).__name__
+        await pilot.pause(1.0)  # the torch check (a child process) has been asked by now
+        seen["a second later"] = "torch" in sys.modules
+    print(json.dumps(seen))
+
+asyncio.run(main())
+"""
+
+
+def python(code: str) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+@pytest.mark.parametrize("lesson, screen", [(None, "HomeScreen"), ("conv", "ConvScreen")], ids=["home", "conv"])
+def test_the_app_never_imports_torch(lesson, screen):
+    seen = json.loads(python(RUN_APP.format(lesson=lesson)).strip().splitlines()[-1])
+    assert seen == {"first frame": False, "screen": screen, "a second later": False}
+
+
+def test_importing_the_cli_does_not_import_textual():
+    """`tensortour --fps 5 conv` must set TEXTUAL_FPS before textual.constants reads it."""
+    loaded = python("import sys, tui.cli; print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'torch'}))")
+    assert loaded.strip() == "[]"
