@@ -25,9 +25,15 @@ def translate_bindings(node: DOMNode) -> None:
     )
 
 
-def help_bindings(*binding_lists: list[Binding]) -> list[Binding]:
-    """The bindings as declared (one row per action, keys joined), translated, for the help screen."""
-    return [_translated(binding) for bindings in binding_lists for binding in bindings if binding.description]
+def help_bindings(*nodes: DOMNode) -> list[Binding]:
+    """The nodes' bindings as declared (one row per action, keys joined), base classes first, translated."""
+    return [
+        _translated(binding)
+        for node in nodes
+        for cls in reversed(type(node).__mro__)
+        for binding in cls.__dict__.get("BINDINGS", [])
+        if binding.description.startswith("keys.")
+    ]
 
 
 def _translated(binding: Binding) -> Binding:

@@ -8,43 +8,31 @@ from dataclasses import replace
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.timer import Timer
-from rich.markdown import Markdown
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import ContentSwitcher, Footer, Header
 
 from engine.conv import ConvStep, ConvTrace, conv_trace
 from engine.conv_setup import CUSTOM, ConvSetup
 from engine.errors import SpecError
 from engine.numbers import fmt
-from tui.i18n import error_text, lesson_text, lesson_title, t
-from tui.keys import help_bindings, translate_bindings
+from tui.i18n import error_text, t
 from tui.screens.edit import EditResult, EditScreen
-from tui.screens.help import HelpScreen
+from tui.screens.lesson import StepLesson
 from tui.widgets.grid import Grid
 from tui.widgets.text import Line
-
-SPEEDS = (1, 2, 4, 8, 15, 30)
-
 
 def _cells(matrix) -> list[list[str]]:
     return [[fmt(value) for value in row] for row in matrix]
 
 
-class ConvScreen(Screen[None]):
+class ConvScreen(StepLesson):
     """Holds a ConvSetup and a step index; everything drawn comes from its ConvTrace."""
 
     CSS_PATH = "conv.tcss"
 
+    LESSON = "conv"
+
     BINDINGS = [
-        Binding("right,l", "step(1)", "keys.next", key_display="→"),
-        Binding("left,h", "step(-1)", "keys.prev", key_display="←"),
-        Binding("space", "toggle_play", "keys.play", key_display="Space"),
-        Binding("plus,equals_sign", "speed(1)", "keys.faster", show=False),
-        Binding("minus", "speed(-1)", "keys.slower", show=False),
-        Binding("home", "jump(0)", "keys.first", show=False),
-        Binding("end", "jump(-1)", "keys.last", show=False),
         Binding("p", "change('padding', -1)", "keys.pad_down", show=False),
         Binding("P", "change('padding', 1)", "keys.pad_up", show=False),
         Binding("s", "change('stride', -1)", "keys.stride_down", show=False),
@@ -60,21 +48,12 @@ class ConvScreen(Screen[None]):
         Binding("m", "toggle_im2col", "keys.im2col"),
         Binding("C", "change('in_channels', 1)", "keys.in_channels", show=False),
         Binding("O", "change('out_channels', 1)", "keys.out_channels", show=False),
-        Binding("t", "toggle_text", "keys.text"),
-        Binding("pageup", "scroll_text(-1)", "keys.text_up", show=False),
-        Binding("pagedown", "scroll_text(1)", "keys.text_down", show=False),
-        Binding("question_mark,f1", "help", "keys.help", key_display="?"),
-        Binding("escape", "app.pop_screen", "keys.back", show=False),
     ]
 
     def __init__(self, setup: ConvSetup | None = None) -> None:
         super().__init__()
-        translate_bindings(self)
         self.setup = setup or ConvSetup()
         self.trace: ConvTrace = conv_trace(self.setup.spec())
-        self.index = 0
-        self.speed = 2
-        self._player: Timer | None = None
         self._random_seed = 0
         self._kernel_channel = -1
 
@@ -97,13 +76,15 @@ class ConvScreen(Screen[None]):
                 yield Line(id="status", markup=False)
                 yield Line(id="verify", markup=False)
                 yield Line(id="message", markup=False)
-            with VerticalScroll(id="lesson", can_focus=False):
-                yield Static(Markdown(lesson_text("conv")), id="lesson-text")
+            yield from self.compose_text()
         yield Footer()
 
+    @property
+    def step_count(self) -> int:
+        return self.trace.step_count
+
     def on_mount(self) -> None:
-        self.title = t("app.title")
-        self.sub_title = lesson_title("conv")
+        super().on_mount()
         self._show_trace()
         self.call_after_refresh(self._verify)
 
@@ -132,7 +113,7 @@ class ConvScreen(Screen[None]):
         self._show_unfolded()
         self._kernel_channel = -1
         self._show_formula()
-        self._show_step()
+        self.show_step()
 
     def _show_kernel(self, out_channel: int) -> None:
         spec = self.trace.spec
@@ -167,7 +148,7 @@ class ConvScreen(Screen[None]):
         lines.append(f"W_out = {width.filled}" if width.filled != height.filled else "W_out = H_out")
         self.query_one("#formula", Line).show("\n".join(lines))
 
-    def _show_step(self) -> None:
+    def show_step(self) -> None:
         """Move the marks and rewrite the arithmetic: the only work a step key does."""
         step = self.trace.step(self.index)
         if step.out_channel != self._kernel_channel:
@@ -223,7 +204,7 @@ class ConvScreen(Screen[None]):
 
     def _show_status(self) -> None:
         spec, setup = self.trace.spec, self.setup
-        state = t("conv.playing") if self._player else t("conv.paused")
+        state = self.play_state()
         self.query_one("#status", Line).show(
             f"{state} "
             + t(
@@ -241,11 +222,6 @@ class ConvScreen(Screen[None]):
                 speed=self.speed,
             )
         )
-
-    def _say(self, text: str, error: bool = False) -> None:
-        message = self.query_one("#message", Line)
-        message.show(text)
-        message.set_class(error, "error")
 
     # Checking against torch ----------------------------------------------------
 
@@ -270,7 +246,7 @@ class ConvScreen(Screen[None]):
             setup = make()
             trace = conv_trace(setup.spec())
         except SpecError as error:
-            self._say(f"{t('error.prefix')}: {error_text(error)} — {t('error.kept')}", error=True)
+            self.refuse(error)
             return False
         old_step = self.trace.step(self.index)
         self.setup, self.trace = setup, trace
@@ -279,7 +255,7 @@ class ConvScreen(Screen[None]):
         else:
             self.index = min(self.index, trace.step_count - 1)
         self._show_trace()
-        self._say(t("conv.changed", what=t(f"words.{what}"), value=value) if what else "")
+        self.say(t("conv.changed", what=t(f"words.{what}"), value=value) if what else "")
         self._verify()
         return True
 
@@ -317,64 +293,9 @@ class ConvScreen(Screen[None]):
         self.apply(lambda: setup)
         return None
 
-    # Stepping ------------------------------------------------------------------
-
-    def action_step(self, delta: int) -> None:
-        self.go_to(self.index + delta)
-
-    def action_jump(self, where: int) -> None:
-        self.go_to(where if where >= 0 else self.trace.step_count - 1)
-
-    def go_to(self, index: int) -> None:
-        index = min(max(index, 0), self.trace.step_count - 1)
-        if index != self.index:
-            self.index = index
-            self._show_step()
-
-    def action_toggle_play(self) -> None:
-        if self._player:
-            self._stop_playing()
-        else:
-            if self.index == self.trace.step_count - 1:
-                self.index = 0
-            self._player = self.set_interval(1 / self.speed, self._tick)
-        self._show_step()
-
-    def _tick(self) -> None:
-        if self.index >= self.trace.step_count - 1:
-            self._stop_playing()
-            self._show_status()
-        else:
-            self.go_to(self.index + 1)
-
-    def _stop_playing(self) -> None:
-        if self._player:
-            self._player.stop()
-        self._player = None
-
-    def action_speed(self, delta: int) -> None:
-        position = SPEEDS.index(self.speed) if self.speed in SPEEDS else 1
-        self.speed = SPEEDS[min(max(position + delta, 0), len(SPEEDS) - 1)]
-        if self._player:
-            self._player.stop()
-            self._player = self.set_interval(1 / self.speed, self._tick)
-        self._show_status()
-
     # Views -----------------------------------------------------------------------
 
     def action_toggle_im2col(self) -> None:
         switcher = self.query_one("#views", ContentSwitcher)
         switcher.current = "grids" if switcher.current == "im2col" else "im2col"
-        self._show_step()
-
-    def action_toggle_text(self) -> None:
-        lesson = self.query_one("#lesson")
-        lesson.display = not lesson.display
-
-    def action_scroll_text(self, direction: int) -> None:
-        lesson = self.query_one("#lesson", VerticalScroll)
-        lesson.scroll_relative(y=direction * max(lesson.size.height - 2, 1), animate=False)
-
-    def action_help(self) -> None:
-        bindings = help_bindings(self.BINDINGS, self.app.BINDINGS)
-        self.app.push_screen(HelpScreen(lesson_title("conv"), t("lesson.conv.summary"), bindings))
+        self.show_step()

@@ -50,5 +50,5 @@ class HomeScreen(Screen[None]):
         self.app.open_lesson(event.option.id)
 
     def action_help(self) -> None:
-        bindings = help_bindings(self.BINDINGS, self.app.BINDINGS)
+        bindings = help_bindings(self, self.app)
         self.app.push_screen(HelpScreen(t("app.title"), t("help.home"), bindings))
