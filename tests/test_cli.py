@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from engine.errors import SpecError
-from tui.cli import build_parser, conv_setup_from
+from tui.cli import build_parser
+from tui.flags.conv import setup_from as conv_setup_from
 from tui.i18n import error_text, set_language
 
 ROOT = Path(__file__).resolve().parent.parent

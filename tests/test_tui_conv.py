@@ -12,7 +12,8 @@ from textual.widgets import ContentSwitcher
 from engine.conv import conv_trace
 from engine.conv_setup import ConvSetup
 from pilot_support import CJK, TORCH_KERNEL, all_cells, drive, grid, lesson, status, step_number, text
-from tui.cli import build_parser, conv_setup_from
+from tui.cli import build_parser
+from tui.flags.conv import setup_from as conv_setup_from
 
 
 DEFAULT = conv_trace(ConvSetup().spec())

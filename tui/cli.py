@@ -13,7 +13,7 @@ import sys
 from engine.errors import SpecError
 from tui import __version__
 from tui.i18n import LANGUAGES, detect_language, error_text, lesson_title, set_language, t
-from tui.lessons import LESSONS
+from tui.lessons import LESSONS, lesson_flags
 
 COLOR_SYSTEMS = {"auto": None, "truecolor": "truecolor", "256": "256", "16": "standard", "none": None}
 
@@ -48,44 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tensortour {__version__}")
     _display_options(parser, defaults=True)
     sub = parser.add_subparsers(dest="lesson", metavar="LESSON")
-    conv = sub.add_parser("conv", help=lesson_title("conv"), description=t("lesson.conv.summary", "en"))
-    conv.add_argument("--input", default="ramp", help="a preset (ramp, checkerboard, vertical-edge, digit, digit-28) or rows like '1 2 3; 4 5 6'")
-    conv.add_argument("--kernel", default="sobel-x", help="a preset (identity, box-blur, gaussian-blur, sharpen, sobel-x, sobel-y, laplacian, emboss) or rows like '1 0; 0 -1'")
-    conv.add_argument("--kernel-size", type=int, help="kernel size: a preset is drawn at it, a typed kernel cropped or zero-extended")
-    conv.add_argument("--bias", default="", help="one number per output channel (default 0)")
-    conv.add_argument("--stride", type=int, default=1)
-    conv.add_argument("--padding", type=int, default=0)
-    conv.add_argument("--dilation", type=int, default=1)
-    conv.add_argument("--in-channels", type=int, default=1, help="1 to 3")
-    conv.add_argument("--out-channels", type=int, default=1, help="1 to 4")
-    conv.add_argument("--plain", action="store_true", help="print the walk-through as text and exit")
-    _display_options(conv, defaults=False)
+    for lesson in LESSONS:
+        lesson_parser = sub.add_parser(lesson, help=lesson_title(lesson), description=t(f"lesson.{lesson}.summary", "en"))
+        lesson_flags(lesson).add_arguments(lesson_parser)
+        lesson_parser.add_argument("--plain", action="store_true", help="print the walk-through as text and exit")
+        _display_options(lesson_parser, defaults=False)
     return parser
-
-
-def conv_setup_from(args: argparse.Namespace):
-    """The ConvSetup the flags describe; raises SpecError for anything invalid."""
-    from engine.conv_setup import CUSTOM, ConvSetup
-    from engine.matrix import parse_matrix, parse_vector
-    from engine.presets import INPUTS, KERNELS
-
-    setup = ConvSetup(
-        input_name=args.input if args.input in INPUTS else CUSTOM,
-        base_input=None if args.input in INPUTS else parse_matrix(args.input, "input"),
-        kernel_name=args.kernel if args.kernel in KERNELS else CUSTOM,
-        base_kernel=None if args.kernel in KERNELS else parse_matrix(args.kernel, "kernel"),
-        stride=args.stride,
-        padding=args.padding,
-        dilation=args.dilation,
-        in_channels=args.in_channels,
-        out_channels=args.out_channels,
-    )
-    if args.kernel_size is not None:
-        setup = setup.with_kernel_size(args.kernel_size)
-    bias = tuple(parse_vector(args.bias, "bias"))
-    setup = setup.with_custom(setup.base_input, setup.base_kernel, bias) if bias else setup
-    setup.spec()
-    return setup
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,13 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     set_language(lang)
     options: dict[str, object] = {}
     try:
-        if args.lesson == "conv":
-            from engine.conv import conv_trace
-            from tui.plain import conv_walkthrough
-
-            setup = conv_setup_from(args)
+        if args.lesson:
+            flags = lesson_flags(args.lesson)
+            setup = flags.setup_from(args)
             if args.plain:
-                print(conv_walkthrough(setup, conv_trace(setup.spec())))
+                print(flags.plain(setup))
                 return 0
             options["setup"] = setup
     except SpecError as error:

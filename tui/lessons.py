@@ -17,3 +17,8 @@ def make_screen(lesson: str, **options: object) -> "Screen":
     """Import a lesson's screen only when it opens, so the home screen starts fast."""
     module_name, class_name = _SCREENS[lesson].split(":")
     return getattr(import_module(module_name), class_name)(**options)
+
+
+def lesson_flags(lesson: str):
+    """The lesson's module in tui/flags: its command-line flags, setup and `--plain` text."""
+    return import_module(f"tui.flags.{lesson}")
