@@ -66,8 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             flags = lesson_flags(args.lesson)
             setup = flags.setup_from(args)
             if args.plain:
-                print(flags.plain(setup))
-                return 0
+                return _print(flags.plain(setup))
             options["setup"] = setup
     except SpecError as error:
         print(f"tensortour: {error_text(error)}", file=sys.stderr)
@@ -76,6 +75,16 @@ def main(argv: list[str] | None = None) -> int:
     from tui.app import TensorTourApp
 
     TensorTourApp(lang=lang, lesson=args.lesson, **options).run(mouse=not args.no_mouse)
+    return 0
+
+
+def _print(text: str) -> int:
+    """Print and exit 0, also when the reader (`| head`) closed the pipe early."""
+    try:
+        print(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

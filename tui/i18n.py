@@ -1,4 +1,8 @@
-"""One catalogue of UI words per language (assets/i18n/<lang>.toml), and the active one."""
+"""One catalogue of UI words per language, and the active one.
+
+The catalogue of a language is every assets/i18n/<lang>/*.toml merged: app.toml
+for shared words, one file per lesson, so lessons can be added side by side.
+"""
 
 from __future__ import annotations
 
@@ -38,9 +42,16 @@ def language() -> str:
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    """The flat `section.key → text` mapping of one language."""
-    with open(ASSETS / "i18n" / f"{lang}.toml", "rb") as handle:
-        return _flatten(tomllib.load(handle))
+    """The flat `section.key → text` mapping of one language; a key defined twice is an error."""
+    merged: dict[str, str] = {}
+    for path in sorted((ASSETS / "i18n" / lang).glob("*.toml")):
+        with open(path, "rb") as handle:
+            entries = _flatten(tomllib.load(handle))
+        clash = merged.keys() & entries.keys()
+        if clash:
+            raise ValueError(f"{path}: keys already defined in another file: {sorted(clash)}")
+        merged.update(entries)
+    return merged
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:

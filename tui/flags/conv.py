@@ -11,6 +11,8 @@ from engine.numbers import fmt
 from engine.presets import INPUTS, KERNELS
 from tui.i18n import lesson_title, t
 
+SCREEN = "tui.screens.conv:ConvScreen"
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", default="ramp", help=f"a preset ({', '.join(INPUTS)}) or rows like '1 2 3; 4 5 6'")

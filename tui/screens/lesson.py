@@ -117,7 +117,7 @@ class StepLesson(Screen[None]):
         self.show_step()
 
     def play_state(self) -> str:
-        return t("conv.playing") if self._player else t("conv.paused")
+        return t("step.playing") if self._player else t("step.paused")
 
     # Text, messages, help ------------------------------------------------------
 

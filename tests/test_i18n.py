@@ -1,0 +1,81 @@
+"""The catalogues and lesson texts: both languages complete, every key the code asks for exists."""
+
+from __future__ import annotations
+
+import re
+import string
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tui.i18n import ASSETS, LANGUAGES, catalogue, detect_language
+from tui.lessons import COURSE, LESSONS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _file_keys(path: Path) -> set[str]:
+    def walk(tree: dict, prefix: str = "") -> set[str]:
+        keys: set[str] = set()
+        for key, value in tree.items():
+            keys |= walk(value, f"{prefix}{key}.") if isinstance(value, dict) else {f"{prefix}{key}"}
+        return keys
+
+    with open(path, "rb") as handle:
+        return walk(tomllib.load(handle))
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ASSETS / "i18n" / "en").glob("*.toml")))
+def test_each_catalogue_file_has_the_same_keys_in_both_languages(name):
+    assert _file_keys(ASSETS / "i18n" / "en" / name) == _file_keys(ASSETS / "i18n" / "zh" / name)
+
+
+def test_both_languages_have_the_same_files():
+    assert {p.name for p in (ASSETS / "i18n" / "en").glob("*.toml")} == {p.name for p in (ASSETS / "i18n" / "zh").glob("*.toml")}
+
+
+def test_placeholders_match_between_languages():
+    fields = lambda text: {name for _, name, _, _ in string.Formatter().parse(text) if name}  # noqa: E731
+    english, chinese = catalogue("en"), catalogue("zh")
+    mismatched = {key for key in english if fields(english[key]) != fields(chinese[key])}
+    assert not mismatched
+
+
+def test_every_key_the_code_asks_for_exists():
+    """Literal keys in t("section.key") calls and in Binding descriptions ("keys.…")."""
+    calls = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-z_0-9.]+)["']""")
+    descriptions = re.compile(r"""["'](keys\.[a-z_0-9]+)["']""")
+    english = catalogue("en")
+    sources = [path.read_text() for path in (ROOT / "tui").rglob("*.py")]
+    used = {key for text in sources for pattern in (calls, descriptions) for key in pattern.findall(text)}
+    assert used, "the pattern found no keys: it is broken"
+    assert sorted(used - english.keys()) == []
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_listed_lesson_has_its_text_and_title(lesson, lang):
+    text = (ASSETS / "lessons" / lang / f"{lesson}.md").read_text(encoding="utf-8")
+    assert text.startswith("# ") and len(text.splitlines()) > 20
+    assert catalogue(lang)[f"lesson.{lesson}.title"]
+
+
+def test_lessons_are_listed_in_course_order():
+    assert list(LESSONS) == [lesson for lesson in COURSE if lesson in LESSONS] and "conv" in LESSONS
+
+
+@pytest.mark.parametrize(
+    "environ, expected",
+    [
+        ({}, "en"),
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "zh_TW.UTF-8"}, "zh"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),
+        ({"LC_ALL": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+        ({"LC_ALL": "", "LANG": "zh_CN"}, "zh"),
+    ],
+)
+def test_language_comes_from_the_locale(environ, expected):
+    assert detect_language(environ) == expected
