@@ -8,8 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.conv import ConvSpec
-from engine.verify import spec_to_json
+from importlib import import_module
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,12 +27,14 @@ class Verifier:
         self._lock = asyncio.Lock()
         self._next_id = 0
 
-    async def check(self, spec: ConvSpec) -> Verdict:
+    async def check(self, lesson: str, spec: object) -> Verdict:
+        """max |Δ| between engine and torch for `spec` of `lesson` (see engine.verify)."""
         async with self._lock:
             try:
                 process = await self._ensure_started()
                 self._next_id += 1
-                request = {"id": self._next_id, "spec": spec_to_json(spec)}
+                to_json = import_module(f"engine.{lesson}_check").spec_to_json
+                request = {"id": self._next_id, "lesson": lesson, "spec": to_json(spec)}
                 process.stdin.write((json.dumps(request) + "\n").encode())
                 await process.stdin.drain()
                 while True:

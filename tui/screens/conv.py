@@ -229,7 +229,7 @@ class ConvScreen(StepLesson):
     async def _verify(self) -> None:
         label = self.query_one("#verify", Line)
         label.show(t("conv.verify_pending"))
-        verdict = await self.app.verifier.check(self.trace.spec)
+        verdict = await self.app.verifier.check("conv", self.trace.spec)
         if verdict.delta is None:
             label.show(t("conv.verify_unavailable", reason=verdict.reason))
         elif verdict.delta <= 1e-9:
