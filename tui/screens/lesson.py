@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.markdown import Markdown
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -67,11 +66,18 @@ class StepLesson(Screen[None]):
     def compose_text(self):
         """The scrolling lesson text; not focusable, so arrow keys stay with the lesson."""
         with VerticalScroll(id="lesson", can_focus=False):
-            yield Static(Markdown(lesson_text(self.LESSON)), id="lesson-text")
+            yield Static(id="lesson-text")
 
     def on_mount(self) -> None:
         self.title = t("app.title")
         self.sub_title = lesson_title(self.LESSON)
+        self.call_after_refresh(self._load_text)
+
+    def _load_text(self) -> None:
+        """After the first frame: rich's Markdown costs ~80 ms to import and more to lay out."""
+        from rich.markdown import Markdown
+
+        self.query_one("#lesson-text", Static).update(Markdown(lesson_text(self.LESSON)))
 
     # Stepping ------------------------------------------------------------------
 

@@ -62,6 +62,7 @@ class Grid(ScrollView, can_focus=False):
         self._marks: Mapping[Cell, str] = {}
         self._block_starts: list[int] = []
         self._revealed: int | None = None
+        self._styles: dict[str, Style] = {}
 
     @property
     def marks(self) -> Mapping[Cell, str]:
@@ -147,7 +148,7 @@ class Grid(ScrollView, can_focus=False):
         for block, start in enumerate(self._block_starts):
             rows = self._cells[block]
             if self._captions and y == start - 1:
-                return Strip([Segment(self._captions[block], self.get_component_rich_style("grid--caption"))])
+                return Strip([Segment(self._captions[block], self._style_for("caption"))])
             if start <= y < start + len(rows):
                 return self._row_strip(block, y - start)
         return Strip.blank(self.size.width)
@@ -156,9 +157,9 @@ class Grid(ScrollView, can_focus=False):
         segments = []
         if self._row_labels:
             label = self._row_labels[row] if row < len(self._row_labels) else ""
-            segments.append(Segment(label.rjust(self._label_width - 1) + " ", self.get_component_rich_style("grid--label")))
-        base = self.rich_style
-        pad_style = self.get_component_rich_style("grid--pad")
+            segments.append(Segment(label.rjust(self._label_width - 1) + " ", self._style_for("label")))
+        base = self._style_for("base")
+        pad_style = self._style_for("pad")
         values = self._cells[block][row]
         last_row = len(self._cells[block]) - 1
         for col, text in enumerate(values):
@@ -173,7 +174,14 @@ class Grid(ScrollView, can_focus=False):
                 style = pad_style if in_pad else base
             segments.append(Segment(" ", base))
             segments.append(Segment(text.rjust(self._cell_width - 1), style))
-        return Strip(segments)
+        return Strip(segments, self._label_width + len(values) * self._cell_width)
 
-    def _style_for(self, mark: str) -> Style:
-        return self.get_component_rich_style(f"grid--{mark}")
+    def _style_for(self, name: str) -> Style:
+        """Component styles, looked up once per theme: a lookup walks the DOM and a step draws many cells."""
+        if name not in self._styles:
+            self._styles[name] = self.rich_style if name == "base" else self.get_component_rich_style(f"grid--{name}")
+        return self._styles[name]
+
+    def notify_style_update(self) -> None:
+        self._styles.clear()
+        super().notify_style_update()
