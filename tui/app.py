@@ -31,10 +31,19 @@ class TensorTourApp(App[None]):
         self._lesson_options = lesson_options
 
     def on_mount(self) -> None:
+        """A lesson named on the command line opens straight away; the home screen is made only when needed."""
         self.title = t("app.title")
-        self.push_screen(HomeScreen())
         if self._start_lesson:
             self.open_lesson(self._start_lesson, **self._lesson_options)
+        else:
+            self.push_screen(HomeScreen())
+
+    def action_back(self) -> None:
+        """Esc in a lesson: back to the lesson list, which a lesson opened from the command line lacks."""
+        if len(self.screen_stack) > 2:
+            self.pop_screen()
+        else:
+            self.switch_screen(HomeScreen())
 
     def open_lesson(self, lesson: str, **options: object) -> None:
         self.push_screen(make_screen(lesson, **options))

@@ -84,7 +84,7 @@ class ConvScreen(StepLesson):
         return self.trace.step_count
 
     def on_mount(self) -> None:
-        super().on_mount()
+        """StepLesson's on_mount runs too: Textual calls the handler of every class in the MRO."""
         self._show_trace()
         self.call_after_refresh(self._verify)
 

@@ -41,7 +41,7 @@ class StepLesson(Screen[None]):
         Binding("pageup", "scroll_text(-1)", "keys.text_up", show=False),
         Binding("pagedown", "scroll_text(1)", "keys.text_down", show=False),
         Binding("question_mark,f1", "help", "keys.help", key_display="?"),
-        Binding("escape", "app.pop_screen", "keys.back", show=False),
+        Binding("escape", "app.back", "keys.back", show=False),
     ]
 
     def __init__(self) -> None:
