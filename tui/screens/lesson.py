@@ -69,6 +69,7 @@ class StepLesson(Screen[None]):
             yield Static(id="lesson-text")
 
     def on_mount(self) -> None:
+        """Textual calls this and then the subclass's own on_mount: subclasses must not call super()."""
         self.title = t("app.title")
         self.sub_title = lesson_title(self.LESSON)
         self.call_after_refresh(self._load_text)
