@@ -38,7 +38,7 @@ class EditScreen(ModalScreen[None]):
         width: 76; max-width: 100%; height: auto;
         border: round $accent; padding: 0 1; background: $surface;
     }
-    EditScreen Input { border: none; height: 1; padding: 0 1; margin-bottom: 1; }
+    EditScreen Input, EditScreen Input:focus { border: none; height: 1; padding: 0 1; margin-bottom: 1; }
     EditScreen Label { color: $text-muted; }
     EditScreen #edit-error { color: $error; text-style: bold; height: auto; }
     EditScreen Horizontal { height: auto; align-horizontal: right; }

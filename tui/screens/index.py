@@ -1,0 +1,221 @@
+"""The array indexing lesson: the cells of `a` a subscript picks, then one result element per step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Header, Input, Static
+
+from engine.errors import SpecError
+from engine.index import BASIC, INTEGER, MASK, IndexTrace, Layout, index_trace
+from engine.index_parse import pointer
+from engine.index_setup import IndexSetup
+from engine.numbers import fmt
+from tui.flags.index import checked_text, kind_text, memory_text, step_text
+from tui.i18n import error_text, t
+from tui.screens.lesson import StepLesson
+from tui.widgets.grid import Grid
+from tui.widgets.text import Line
+
+
+def _cells(blocks, format_cell=fmt) -> list[list[list[str]]]:
+    return [[[format_cell(v) for v in row] for row in block] for block in blocks]
+
+
+class IndexScreen(StepLesson):
+    """Holds an IndexSetup and a step index; everything drawn comes from its IndexTrace."""
+
+    CSS_PATH = "index.tcss"
+
+    LESSON = "index"
+
+    BINDINGS = [
+        Binding("n", "next_example", "keys.index_next_example"),
+        Binding("e", "edit_expression", "keys.index_edit"),
+        Binding("a", "edit_array", "keys.index_array"),
+    ]
+
+    def __init__(self, setup: IndexSetup | None = None) -> None:
+        super().__init__()
+        self.setup = setup or IndexSetup()
+        self.trace: IndexTrace = index_trace(self.setup.spec())
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with Vertical(id="work"):
+                yield Line(id="expression", markup=False)
+                with Horizontal(id="grids"):
+                    yield Grid(id="source")
+                    yield Grid(id="helper")
+                yield Grid(id="result")
+                yield Line(id="explain", markup=False)
+                yield Line(id="status", markup=False)
+                yield Line(id="message", markup=False)
+                yield Line(id="memory", markup=False)
+                yield Line(id="checked", markup=False)
+            yield from self.compose_text()
+        yield Footer()
+
+    @property
+    def step_count(self) -> int:
+        return self.trace.step_count
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._show_trace()
+
+    # Drawing -----------------------------------------------------------------
+
+    def _show_trace(self) -> None:
+        """A new spec: new cells in every grid, then the current step."""
+        trace, array = self.trace, self.trace.spec.array
+        source = self.query_one("#source", Grid)
+        source.show(_cells(Layout(array.shape).cells(array)))
+        source.set_titles(t("index.source", shape=trace.source_shape_text))
+        self.query_one("#expression", Line).show(f"{trace.spec.subscript.text}  ·  {kind_text(trace.kind)}")
+        self._show_helper()
+        result = self.query_one("#result", Grid)
+        layout = Layout(trace.result.shape)
+        result.show(_cells(layout.cells(trace.result)), layout.captions("out"))
+        result.set_titles(t("index.result_error") if trace.problem else t("index.result", shape=trace.shape_text))
+        self.query_one("#memory", Line).show("" if trace.problem else memory_text(trace))
+        checked = self.query_one("#checked", Line)
+        checked.show(checked_text(trace))
+        checked.set_class(not trace.numpy_agrees, "error")
+        for grid in self.query(Grid):
+            grid.scroll_to(0, 0, animate=False, immediate=True)
+        self.show_step()
+
+    def _show_helper(self) -> None:
+        """The mask as True/False for a mask; the broadcast index arrays for integer arrays; nothing otherwise."""
+        trace = self.trace
+        helper = self.query_one("#helper", Grid)
+        helper.display = trace.kind != BASIC and not trace.problem
+        if trace.mask is not None:
+            helper.show(_cells(Layout(trace.mask.shape).cells(trace.mask), str))
+            helper.set_titles(t("index.mask_title", mask=trace.mask_text))
+        elif trace.index_arrays:
+            blocks, captions = trace.index_grid()
+            texts = [t("index.array_caption", axis=array.axis, suffix=suffix) for array, suffix in captions]
+            helper.show(_cells(blocks, str), texts if len(blocks) else ())
+            helper.set_titles(t("index.arrays_title"))
+
+    def show_step(self) -> None:
+        """Move the marks and rewrite the step's sentence: the only work a step key does."""
+        trace = self.trace
+        step = trace.step(self.index)
+        follow = [cell for cell, mark in step.marks.items() if mark == "current"]
+        self.query_one("#source", Grid).mark(step.marks, follow=follow)
+        result = self.query_one("#result", Grid)
+        element = step.element
+        if element is None:
+            result.reveal(0)
+            result.mark({})
+        else:
+            cell = Layout(trace.result.shape).cell(element.number)
+            result.reveal(element.number + 1)
+            result.mark({cell: "current"}, follow=[cell])
+        helper = self.query_one("#helper", Grid)
+        if trace.kind == MASK:
+            helper.mark(step.marks, follow=follow)
+        elif trace.kind == INTEGER and not trace.problem:
+            cells = trace.index_cells(element) if element else []
+            helper.mark(dict.fromkeys(cells, "current"), follow=cells)
+        explain = self.query_one("#explain", Line)
+        explain.show(step_text(trace, step))
+        explain.set_class(trace.problem is not None, "error")
+        self.query_one("#status", Line).show(
+            f"{self.play_state()} "
+            + t(
+                "index.status",
+                step=self.index + 1,
+                total=trace.step_count,
+                shape=trace.source_shape_text,
+                speed=self.speed,
+            )
+        )
+
+    # Changing the setup --------------------------------------------------------
+
+    def apply(self, make: Callable[[], IndexSetup], message: Callable[[IndexTrace], str]) -> SpecError | None:
+        """Adopt the setup `make` builds if valid; else return why, keeping the last valid one on screen."""
+        try:
+            setup = make()
+            trace = index_trace(setup.spec())
+        except SpecError as error:
+            return error
+        self.setup, self.trace, self.index = setup, trace, 0
+        self._show_trace()
+        self.say(message(trace))
+        return None
+
+    def _expression_changed(self, trace: IndexTrace) -> str:
+        return t("index.changed_expression", expression=trace.spec.subscript.text)
+
+    def action_next_example(self) -> None:
+        error = self.apply(self.setup.with_next_example, self._expression_changed)
+        if error:
+            self.refuse(error)
+
+    def action_edit_expression(self) -> None:
+        def submit(text: str) -> SpecError | None:
+            return self.apply(lambda: self.setup.with_expression(text), self._expression_changed)
+
+        title, hint = t("index.edit_expression_title"), t("index.edit_expression_hint")
+        self.app.push_screen(IndexTextDialog(title, hint, t("index.expression_label"), self.trace.spec.subscript.text, submit))
+
+    def action_edit_array(self) -> None:
+        def submit(text: str) -> SpecError | None:
+            return self.apply(
+                lambda: self.setup.with_array_text(text), lambda trace: t("index.changed_array", shape=trace.source_shape_text)
+            )
+
+        title, hint = t("index.edit_array_title"), t("index.edit_array_hint")
+        self.app.push_screen(IndexTextDialog(title, hint, t("index.array_label"), self.setup.array_text, submit))
+
+
+class IndexTextDialog(ModalScreen[None]):
+    """One line of text to type. A mistake keeps the dialog open with the text as typed and a caret at its column."""
+
+    BINDINGS = [Binding("escape", "dismiss", show=False)]
+
+    def __init__(self, title: str, hint: str, label: str, value: str, submit: Callable[[str], str | None]) -> None:
+        super().__init__()
+        self._title, self._hint, self._label, self._value = title, hint, label, value
+        self._submit = submit
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self._title
+            yield Static(self._hint, markup=False)
+            yield Static(self._label, classes="label", markup=False)
+            yield Input(self._value, id="text")
+            yield Static(id="pointer", markup=False)
+            yield Static(id="error", markup=False)
+            with Horizontal():
+                yield Button(t("edit.apply"), variant="primary", id="apply")
+                yield Button(t("edit.cancel"), id="cancel")
+
+    def on_input_submitted(self) -> None:
+        self._try()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "apply":
+            self._try()
+        else:
+            self.dismiss()
+
+    def _try(self) -> None:
+        text = self.query_one("#text", Input).value
+        error = self._submit(text)
+        if error is None:
+            self.dismiss()
+            return
+        column = error.params.get("column")
+        self.query_one("#pointer", Static).update(pointer(text, column) if isinstance(column, int) else "")
+        self.query_one("#error", Static).update(error_text(error))

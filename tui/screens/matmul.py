@@ -1,0 +1,304 @@
+"""The matrix shapes lesson: A = X·W + B laid out as in the textbook, W above A and X to its left.
+
+The first steps apply the shape rules one at a time; then each step is one
+number of A, with its row of X and column of W marked. Everything drawn comes
+from the MatmulTrace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container, Horizontal, Vertical
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from engine.errors import SpecError
+from engine.matmul import RANDOM, TYPED, DotStep, MatmulSpec, MatmulTrace, ShapeStep, Slice, matmul_trace
+from engine.matmul_shapes import parse_shape, shape_text
+from engine.numbers import fmt
+from tui.flags.matmul import explain_text, header_lines, library_lines, rule_text
+from tui.i18n import error_text, t
+from tui.screens.edit import EditScreen
+from tui.screens.lesson import StepLesson
+from tui.widgets.grid import Grid
+from tui.widgets.text import Line
+
+ARITHMETIC_TERMS = 6
+
+
+def _cells(matrix, width: int = 0) -> list[list[str]]:
+    return [[fmt(value).rjust(width) for value in row] for row in matrix]
+
+
+class MatmulScreen(StepLesson):
+    """Holds a MatmulSpec and a step index; shape steps first, then one dot product per step."""
+
+    CSS_PATH = "matmul.tcss"
+
+    LESSON = "matmul"
+
+    BINDINGS = [
+        Binding("n", "next_example", "keys.matmul_example"),
+        Binding("e", "edit", "keys.edit"),
+        Binding("r", "random", "keys.random", show=False),
+        Binding("b", "toggle_bias", "keys.matmul_bias", show=False),
+    ]
+
+    def __init__(self, setup: MatmulSpec | None = None) -> None:
+        super().__init__()
+        self.spec = setup or MatmulSpec()
+        self.trace: MatmulTrace = matmul_trace(self.spec)
+        self._seed = 0
+        self._batch = -1
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with Vertical(id="work"):
+                with Container(id="falk"):
+                    yield Line(id="rules")
+                    yield Grid(id="w")
+                    with Container(id="x-cell"):
+                        yield Grid(id="x")
+                    yield Grid(id="a")
+                    yield Static(id="corner")
+                    yield Grid(id="b")
+                yield Line(id="explain", markup=False)
+                yield Line(id="status", markup=False)
+                yield Line(id="message", markup=False)
+            yield from self.compose_text()
+        yield Footer()
+
+    @property
+    def step_count(self) -> int:
+        return self.trace.step_count
+
+    def on_mount(self) -> None:
+        """StepLesson's on_mount runs too: Textual calls the handler of every class in the MRO."""
+        self._show_trace()
+
+    # Drawing -----------------------------------------------------------------
+
+    def _show_trace(self) -> None:
+        """A new spec: which grids exist, then the current step (which fills them)."""
+        trace = self.trace
+        values = trace.spec.has_values
+        product = values and trace.result is not None
+        self.query_one("#w").display = self.query_one("#x-cell").display = values
+        self.query_one("#a").display = product
+        self.query_one("#b").display = self.query_one("#corner").display = product and trace.spec.has_bias
+        self._batch = -1
+        self.show_step()
+
+    def _show_slice(self, batch: int) -> None:
+        """The matrices of one batch; W, A and B share a cell width so their columns line up."""
+        trace, spec, check = self.trace, self.trace.spec, self.trace.check
+        part = trace.slice(batch)
+        self._batch = batch
+        x_grid = self.query_one("#x", Grid)
+        x_grid.show([_cells(part.x)])
+        x_grid.set_titles(self._title("X", spec.x_shape, check.x_promoted, part.x_index, part.x.shape))
+        if trace.result is None:
+            w_grid = self.query_one("#w", Grid)
+            w_grid.show([_cells(part.w)])
+            w_grid.set_titles(self._title("W", spec.w_shape, check.w_promoted, part.w_index, part.w.shape))
+            return
+        matrices = [part.w, part.a] + ([part.b] if part.b is not None else [])
+        width = max(len(fmt(value)) for matrix in matrices for value in matrix.flat)
+        for name, matrix in zip("wab", matrices):
+            self.query_one(f"#{name}", Grid).show([_cells(matrix, width)])
+        self.query_one("#w", Grid).set_titles(self._title("W", spec.w_shape, check.w_promoted, part.w_index, part.w.shape))
+        a_title = t("matmul.title_batch", name="A", index=",".join(map(str, part.a_index)), shape=shape_text(check.core_out))
+        self.query_one("#a", Grid).set_titles(a_title if part.a_index else t("matmul.title", name="A", shape=shape_text(check.core_out)))
+        if part.b is not None:
+            self.query_one("#b", Grid).set_titles(t("matmul.title_bias", b=trace.bias_text, shape=shape_text(part.b.shape)))
+
+    @staticmethod
+    def _title(name: str, shape, promoted, index: tuple[int, ...], matrix_shape) -> str:
+        if index:
+            return t("matmul.title_batch", name=name, index=",".join(map(str, index)), shape=shape_text(matrix_shape))
+        if len(shape) == 1:
+            return t("matmul.title_promoted", name=name, shape=shape_text(shape), promoted=shape_text(promoted))
+        return t("matmul.title", name=name, shape=shape_text(shape))
+
+    def show_step(self) -> None:
+        """Move the marks and rewrite the text: the only work a step key does."""
+        trace = self.trace
+        step = trace.step(self.index)
+        if trace.spec.has_values:
+            batch = trace.batch_of(self.index)
+            if batch != self._batch:
+                self._show_slice(batch)
+            self._mark(step, trace.slice(batch))
+        self.query_one("#rules", Line).show(self._rules(step))
+        self.query_one("#explain", Line).show(self._explain(step))
+        self._show_status()
+
+    def _rules(self, step: ShapeStep | DotStep) -> Text:
+        """Every rule's line; during the shape steps the current one is marked ▸ and bold."""
+        text = Text("\n".join(header_lines(self.trace)))
+        for rule in self.trace.shape_steps:
+            current = rule is step
+            text.append("\n" + ("▸ " if current else "  ") + rule_text(self.trace, rule).replace("\n", "\n  "), style="bold" if current else "")
+        return text
+
+    def _explain(self, step: ShapeStep | DotStep) -> str:
+        if isinstance(step, DotStep):
+            return f"{step.formula}\n  {step.arithmetic(ARITHMETIC_TERMS)}"
+        return "\n".join([explain_text(self.trace, step), *library_lines(self.trace)])
+
+    def _mark(self, step: ShapeStep | DotStep, part: Slice) -> None:
+        """Taps on the row of X and the column of W that meet; the current number of A; B's copies muted."""
+        rows, inner = part.x.shape
+        cols = part.w.shape[1]
+        if isinstance(step, DotStep):
+            row, col, current = step.row, step.col, (0, step.row, step.col)
+        else:
+            row, col, current = 0, 0, None
+        pairing = current is not None or step.kind in ("inner", "refused")
+        x_marks = {(0, row, k): "tap" for k in range(inner)} if pairing else {}
+        w_marks = {(0, k, col): "tap" for k in range(part.w.shape[0])} if pairing else {}
+        self.query_one("#x", Grid).mark(x_marks, follow=[(0, row, 0)])
+        self.query_one("#w", Grid).mark(w_marks, follow=[(0, 0, col)])
+        if self.trace.result is None:
+            return
+        a_grid = self.query_one("#a", Grid)
+        a_grid.reveal(step.filled if isinstance(step, DotStep) else 0)
+        a_grid.mark({current: "current"} if current else {}, follow=[current or (0, 0, 0)])
+        if part.b is not None:
+            marks = {(0, r, c): "pad" for r in range(1, rows) for c in range(cols)}
+            if current:
+                marks[current] = "tap"
+            elif step.kind == "bias":
+                marks.update({(0, 0, c): "tap" for c in range(cols)})
+            self.query_one("#b", Grid).mark(marks, follow=[current or (0, 0, 0)])
+
+    def _show_status(self) -> None:
+        spec = self.spec
+        if not spec.has_values:
+            values = t("matmul.values_none")
+        elif spec.source == RANDOM:
+            values = t("matmul.values_random", seed=f"#{spec.seed}")
+        else:
+            values = t("matmul.values_typed" if spec.source == TYPED else "matmul.values_pattern")
+        self.query_one("#status", Line).show(
+            f"{self.play_state()} "
+            + t(
+                "matmul.status",
+                step=self.index + 1,
+                total=self.step_count,
+                example=t(f"matmul.example_{spec.example}"),
+                values=values,
+                speed=self.speed,
+            )
+        )
+
+    # Changing the spec -----------------------------------------------------------
+
+    def apply(self, make: Callable[[], MatmulSpec], message: str = "", index: int | None = None) -> bool:
+        """Adopt the spec `make` builds if it is valid, else say why and keep the last valid one.
+
+        The step stays on the same number of A when the new result has the same layout.
+        """
+        try:
+            spec = make()
+            trace = matmul_trace(spec)
+        except SpecError as error:
+            self.refuse(error)
+            return False
+        old_step, old_layout = self.trace.step(self.index), self.trace.check.promoted_result
+        self.spec, self.trace = spec, trace
+        if index is not None:
+            self.index = index
+        elif isinstance(old_step, DotStep) and trace.dot_count and trace.check.promoted_result == old_layout:
+            self.index = trace.index_of(old_step.batch, old_step.row, old_step.col)
+        else:
+            self.index = min(self.index, trace.step_count - 1)
+        self._show_trace()
+        self.say(message)
+        return True
+
+    def action_next_example(self) -> None:
+        spec = self.spec.with_next_example()
+        self.apply(lambda: spec, t("matmul.example_now", name=t(f"matmul.example_{spec.example}")), index=0)
+
+    def action_random(self) -> None:
+        self._seed += 1
+        self.apply(lambda: self.spec.with_random(self._seed), t("matmul.random_now", seed=f"#{self._seed}"))
+
+    def action_toggle_bias(self) -> None:
+        on = not self.spec.has_bias
+        self.apply(lambda: self.spec.with_bias(on), t("matmul.bias_on" if on else "matmul.bias_off"))
+
+    def action_edit(self) -> None:
+        self.app.push_screen(MatmulEditScreen(self.spec, self._try_edit))
+
+    def _try_edit(self, typed: dict[str, str]) -> str | None:
+        """Called by the edit dialog; returns an error to show there, or None when applied."""
+        try:
+            spec = self.spec.with_typed(
+                parse_shape(typed["x_shape"], "matmul_x"),
+                parse_shape(typed["w_shape"], "matmul_w"),
+                typed["x"],
+                typed["w"],
+                typed["b"],
+            )
+            matmul_trace(spec)
+        except SpecError as error:
+            return error_text(error)
+        self.apply(lambda: spec)
+        return None
+
+
+class MatmulEditScreen(EditScreen):
+    """`e`: both shapes and the numbers as text. A mistake keeps the dialog open with the message and the text as typed.
+
+    The convolution lesson's dialog lends its look, Esc and its Enter / button
+    handling; the fields and what is made of them are this lesson's.
+    """
+
+    DEFAULT_CSS = """
+    MatmulEditScreen Input:focus { border: none; background: $boost; text-style: bold; }
+    MatmulEditScreen #edit-shapes { height: auto; align-horizontal: left; }
+    MatmulEditScreen #edit-shapes > Vertical { height: auto; width: 1fr; padding: 0; border: none; }
+    """
+
+    FIELDS = ("x_shape", "w_shape", "x", "w", "b")
+
+    def __init__(self, spec: MatmulSpec, apply: Callable[[dict[str, str]], str | None]) -> None:
+        super().__init__(spec, apply)
+        self._spec = spec
+
+    def compose(self) -> ComposeResult:
+        spec = self._spec
+        shown = {
+            "x_shape": shape_text(spec.x_shape),
+            "w_shape": shape_text(spec.w_shape),
+            **{name: spec.values_text(name) for name in "xwb"},
+        }
+        with Vertical() as box:
+            box.border_title = t("matmul.edit_title")
+            yield Static(t("matmul.edit_hint"), markup=False)
+            with Horizontal(id="edit-shapes"):
+                for name in ("x_shape", "w_shape"):
+                    with Vertical():
+                        yield Label(t(f"matmul.edit_{name}"))
+                        yield Input(shown[name], id=f"edit-{name}")
+            for name in "xwb":
+                yield Label(t(f"matmul.edit_{name}"))
+                yield Input(shown[name], id=f"edit-{name}")
+            yield Static(id="edit-error", markup=False)
+            with Horizontal():
+                yield Button(t("matmul.edit_apply"), variant="primary", id="apply")
+                yield Button(t("matmul.edit_cancel"), id="cancel")
+
+    def _submit(self) -> None:
+        """Enter or Apply (EditScreen's handlers call this): the lesson applies the text or returns why not."""
+        message = self._apply({name: self.query_one(f"#edit-{name}", Input).value for name in self.FIELDS})
+        if message:
+            self.query_one("#edit-error", Static).update(message)
+        else:
+            self.dismiss()
