@@ -306,11 +306,6 @@ class _Parser:
         return Compare(op, self.int_value(), modulus)
 
 
-def pointer(text: str, column: int) -> str:
-    """The text with a caret under `column` (1-based), so a message's column can be seen."""
-    return f"{text}\n{' ' * (column - 1)}^"
-
-
 def parse_index(text: str) -> Subscript:
     """The subscript `text` spells, or SpecError with the column of the first thing outside the grammar."""
     return _Parser(text).expression()

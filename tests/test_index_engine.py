@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from engine.errors import SpecError
 from engine.index import BASIC, INTEGER, MASK, IndexSpec, Layout, index_trace, source_cell
-from engine.index_parse import MAX_LENGTH, parse_index, pointer
+from engine.index_parse import MAX_LENGTH, parse_index
 from engine.index_rules import numpy_problem
 from engine.index_setup import COURSE_ARRAY, EXAMPLES_1D, EXAMPLES_2D, IndexSetup, format_array, parse_array
 
@@ -267,10 +267,6 @@ def test_text_outside_the_grammar_names_the_column_and_what_was_expected(text, c
     with pytest.raises(SpecError) as caught:
         parse_index(text)
     assert caught.value.code == code and caught.value.params == params
-
-
-def test_pointer_puts_a_caret_under_the_column():
-    assert pointer("a[1, 2", 7) == "a[1, 2\n      ^"
 
 
 # Arrays and setups ------------------------------------------------------------

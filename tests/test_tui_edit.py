@@ -19,13 +19,13 @@ from engine.matrix import parse_matrix, parse_vector
 from pilot_support import TORCH_KERNEL, AppHost, drive, spec_error, status, text
 from tui.i18n import error_text
 from tui.screens.conv import ConvScreen
-from tui.screens.edit import EditScreen
+from tui.screens.text_dialog import TextDialog
 
 
 async def edit(pilot, input_text: str, kernel_text: str, bias_text: str) -> None:
     """Press e, replace the three fields by typing, press Enter."""
     await pilot.press("e")
-    assert isinstance(pilot.app.screen, EditScreen)
+    assert isinstance(pilot.app.screen, TextDialog)
     for selector, typed in (("#edit-input", input_text), ("#edit-kernel", kernel_text), ("#edit-bias", bias_text)):
         pilot.app.screen.query_one(selector, Input).focus()
         await pilot.pause()
@@ -63,7 +63,7 @@ def test_edit_dialog_keeps_invalid_text_and_the_lesson_unchanged():
         for input_text, kernel_text, bias_text, cause in INVALID_EDITS:
             await edit(pilot, input_text, kernel_text, bias_text)
             dialog = app.screen
-            assert isinstance(dialog, EditScreen), input_text
+            assert isinstance(dialog, TextDialog), input_text
             shown = str(dialog.query_one("#edit-error", Static).render())
             assert shown == error_text(spec_error(cause))
             typed = [dialog.query_one(s, Input).value for s in ("#edit-input", "#edit-kernel", "#edit-bias")]
@@ -98,14 +98,14 @@ def field(valid: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 async def submit(app, pilot, texts):
     """Fill the three fields (as typing would leave them), press Enter, report what is on screen."""
-    if not isinstance(app.screen, EditScreen):
+    if not isinstance(app.screen, TextDialog):
         await pilot.press("e")
     dialog = app.screen
     for selector, value in zip(FIELDS, texts):
         dialog.query_one(selector, Input).value = value
     dialog.query_one("#edit-bias", Input).focus()
     await pilot.press("enter")
-    still_open = isinstance(app.screen, EditScreen)
+    still_open = isinstance(app.screen, TextDialog)
     error = str(dialog.query_one("#edit-error", Static).render()) if still_open else None
     return app.is_running, still_open, error, status(app), text(app, "#equation")
 

@@ -22,7 +22,8 @@ from test_tui_home import palette_search
 from tui.flags.index import step_text
 from tui.i18n import error_text, t
 from tui.screens.help import HelpScreen
-from tui.screens.index import IndexScreen, IndexTextDialog
+from tui.screens.index import IndexScreen
+from tui.screens.text_dialog import TextDialog
 from tui.widgets.grid import Grid
 
 OUT_OF_BOUNDS = "index 3 is out of bounds for axis 0 with size 3"
@@ -53,7 +54,7 @@ def explained(app, index: int) -> str:
 
 async def type_in_dialog(pilot, key: str, typed: str) -> None:
     await pilot.press(key)
-    assert isinstance(pilot.app.screen, IndexTextDialog)
+    assert isinstance(pilot.app.screen, TextDialog)
     await pilot.press("end", "ctrl+u", *typed, "enter")
 
 
@@ -144,11 +145,11 @@ def test_e_keeps_invalid_text_shows_the_column_and_the_lesson_stays():
         before = (text(app), text(app, "#expression"), text(app, "#explain"))
         await type_in_dialog(pilot, "e", "a[a > 2 & a < 5]")
         dialog = app.screen
-        assert isinstance(dialog, IndexTextDialog)
-        with_error = str(dialog.query_one("#error", Static).render())
+        assert isinstance(dialog, TextDialog)
+        with_error = str(dialog.query_one("#edit-error", Static).render())
         assert with_error == error_text(SpecError("index_needs_parens", column=9, op="&"))
-        assert str(dialog.query_one("#pointer", Static).render()) == "a[a > 2 & a < 5]\n        ^"
-        assert dialog.query_one("#text", Input).value == "a[a > 2 & a < 5]"
+        assert str(dialog.query_one("#edit-pointer", Static).render()) == "a[a > 2 & a < 5]\n        ^"
+        assert dialog.query_one("#edit-expression", Input).value == "a[a > 2 & a < 5]"
         await pilot.press("escape")
         assert isinstance(app.screen, IndexScreen)
         assert (text(app), text(app, "#expression"), text(app, "#explain")) == before
@@ -163,8 +164,8 @@ def test_a_edits_the_array_and_one_row_is_1d():
         assert "a (4,)" in text(app) and text(app, "#expression").startswith(EXAMPLES_1D[0])
         assert [grid(app, "#source").cell_text(0, 0, c) for c in range(4)] == ["1", "2", "3", "4"]
         await type_in_dialog(pilot, "a", "1 2; 3")
-        assert isinstance(app.screen, IndexTextDialog)
-        assert "row 2" in str(app.screen.query_one("#error", Static).render())
+        assert isinstance(app.screen, TextDialog)
+        assert "row 2" in str(app.screen.query_one("#edit-error", Static).render())
         await pilot.press("escape")
         assert "a (4,)" in text(app)
         await type_in_dialog(pilot, "a", "1 2 3 4;")
@@ -181,7 +182,7 @@ def test_chinese_status_footer_steps_and_numpys_words_in_english():
         await type_in_dialog(pilot, "e", "a[3, 0]")
         assert OUT_OF_BOUNDS in text(app, "#explain") and CJK.search(text(app, "#explain"))
         await type_in_dialog(pilot, "e", "a[1, 2")
-        shown = str(app.screen.query_one("#error", Static).render())
+        shown = str(app.screen.query_one("#edit-error", Static).render())
         assert CJK.search(shown) and "7" in shown
 
     run(body, lang="zh")
@@ -217,13 +218,13 @@ def test_home_and_palette_list_the_lesson_in_both_languages():
 
 async def submit(app, pilot, typed: str):
     """Put text in the dialog (as typing would), press Enter, report what is on screen."""
-    if not isinstance(app.screen, IndexTextDialog):
+    if not isinstance(app.screen, TextDialog):
         await pilot.press("e")
     dialog = app.screen
-    dialog.query_one("#text", Input).value = typed
+    dialog.query_one("#edit-expression", Input).value = typed
     await pilot.press("enter")
-    still_open = isinstance(app.screen, IndexTextDialog)
-    error = str(dialog.query_one("#error", Static).render()) if still_open else None
+    still_open = isinstance(app.screen, TextDialog)
+    error = str(dialog.query_one("#edit-error", Static).render()) if still_open else None
     return app.is_running, still_open, error, text(app), text(app, "#expression")
 
 

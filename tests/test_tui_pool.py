@@ -23,7 +23,7 @@ from engine.pool_setup import PoolSetup, shifted
 from pilot_support import CJK, AppHost, drive
 from tui.i18n import error_text
 from tui.screens.pool import PoolScreen
-from tui.screens.pool_edit import PoolEditScreen
+from tui.screens.text_dialog import TextDialog
 from tui.widgets.grid import Grid
 
 DEFAULT = PoolSetup()
@@ -251,7 +251,7 @@ def test_verification_line_reports_torch_agrees():
 
 async def type_input(pilot, typed: str) -> None:
     await pilot.press("e")
-    assert isinstance(pilot.app.screen, PoolEditScreen)
+    assert isinstance(pilot.app.screen, TextDialog)
     pilot.app.screen.query_one("#edit-input", Input).focus()
     await pilot.pause()
     await pilot.press("end", "ctrl+u", *typed, "enter")
@@ -271,7 +271,7 @@ def test_edit_applies_a_typed_input_and_keeps_a_bad_one_in_the_dialog():
             before = status(app), text(app, "#equation")
             await type_input(pilot, typed)
             dialog = app.screen
-            assert isinstance(dialog, PoolEditScreen)
+            assert isinstance(dialog, TextDialog)
             assert str(dialog.query_one("#edit-error", Static).render()) == error_text(spec_error(cause))
             assert dialog.query_one("#edit-input", Input).value == typed
             await pilot.press("escape")
@@ -301,11 +301,11 @@ def test_random_text_in_the_edit_dialog_never_breaks_the_lesson():
         state = {"setup": RAMP}
 
         async def submit(app, pilot, typed):
-            if not isinstance(app.screen, PoolEditScreen):
+            if not isinstance(app.screen, TextDialog):
                 await pilot.press("e")
             app.screen.query_one("#edit-input", Input).value = typed
             await pilot.press("enter")
-            dialog = app.screen if isinstance(app.screen, PoolEditScreen) else None
+            dialog = app.screen if isinstance(app.screen, TextDialog) else None
             error = str(dialog.query_one("#edit-error", Static).render()) if dialog else None
             return app.is_running, error, status(app), text(app, "#equation")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from textual import work
@@ -14,9 +14,10 @@ from textual.widgets import ContentSwitcher, Footer, Header
 from engine.conv import ConvStep, ConvTrace, conv_trace
 from engine.conv_setup import CUSTOM, ConvSetup
 from engine.errors import SpecError
+from engine.matrix import fmt_exact, format_matrix, parse_matrix, parse_vector
 from engine.numbers import fmt
-from tui.i18n import error_text, t
-from tui.screens.edit import EditResult, EditScreen
+from tui.i18n import t
+from tui.screens.text_dialog import Field, TextDialog
 from tui.screens.lesson import StepLesson
 from tui.widgets.grid import Grid
 from tui.widgets.text import Line
@@ -281,15 +282,24 @@ class ConvScreen(StepLesson):
         self.apply(lambda: self.setup.with_random_input(self._random_seed))
 
     def action_edit(self) -> None:
-        self.app.push_screen(EditScreen(self.setup, self._try_edit))
+        fields = [
+            Field("input", t("edit.input"), format_matrix(self.setup.base_input)),
+            Field("kernel", t("edit.kernel"), format_matrix(self.setup.base_kernel)),
+            Field("bias", t("edit.bias"), " ".join(fmt_exact(b) for b in self.trace.spec.bias)),
+        ]
+        self.app.push_screen(TextDialog(t("edit.title"), t("edit.hint"), fields, self._apply_texts))
 
-    def _try_edit(self, result: EditResult) -> str | None:
-        """Called by the edit dialog; returns an error to show there, or None when applied."""
+    def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
+        """The edit dialog's Apply: the typed matrices, if they make a valid setup."""
         try:
-            setup = self.setup.with_custom(result.input, result.kernel, result.bias)
+            setup = self.setup.with_custom(
+                parse_matrix(texts["input"], "input"),
+                parse_matrix(texts["kernel"], "kernel"),
+                tuple(parse_vector(texts["bias"], "bias")),
+            )
             setup.spec()
         except SpecError as error:
-            return error_text(error)
+            return error
         self.apply(lambda: setup)
         return None
 

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Footer, Header
 
 from engine.errors import SpecError
 from engine.index import BASIC, INTEGER, MASK, IndexTrace, Layout, index_trace
-from engine.index_parse import pointer
 from engine.index_setup import IndexSetup
 from engine.numbers import fmt
 from tui.flags.index import checked_text, kind_text, memory_text, step_text
-from tui.i18n import error_text, t
+from tui.i18n import t
 from tui.screens.lesson import StepLesson
+from tui.screens.text_dialog import Field, TextDialog
 from tui.widgets.grid import Grid
 from tui.widgets.text import Line
 
@@ -163,59 +162,18 @@ class IndexScreen(StepLesson):
             self.refuse(error)
 
     def action_edit_expression(self) -> None:
-        def submit(text: str) -> SpecError | None:
-            return self.apply(lambda: self.setup.with_expression(text), self._expression_changed)
+        def submit(texts: Mapping[str, str]) -> SpecError | None:
+            return self.apply(lambda: self.setup.with_expression(texts["expression"]), self._expression_changed)
 
-        title, hint = t("index.edit_expression_title"), t("index.edit_expression_hint")
-        self.app.push_screen(IndexTextDialog(title, hint, t("index.expression_label"), self.trace.spec.subscript.text, submit))
+        field = Field("expression", t("index.expression_label"), self.trace.spec.subscript.text)
+        self.app.push_screen(TextDialog(t("index.edit_expression_title"), t("index.edit_expression_hint"), [field], submit))
 
     def action_edit_array(self) -> None:
-        def submit(text: str) -> SpecError | None:
+        def submit(texts: Mapping[str, str]) -> SpecError | None:
             return self.apply(
-                lambda: self.setup.with_array_text(text), lambda trace: t("index.changed_array", shape=trace.source_shape_text)
+                lambda: self.setup.with_array_text(texts["array"]),
+                lambda trace: t("index.changed_array", shape=trace.source_shape_text),
             )
 
-        title, hint = t("index.edit_array_title"), t("index.edit_array_hint")
-        self.app.push_screen(IndexTextDialog(title, hint, t("index.array_label"), self.setup.array_text, submit))
-
-
-class IndexTextDialog(ModalScreen[None]):
-    """One line of text to type. A mistake keeps the dialog open with the text as typed and a caret at its column."""
-
-    BINDINGS = [Binding("escape", "dismiss", show=False)]
-
-    def __init__(self, title: str, hint: str, label: str, value: str, submit: Callable[[str], str | None]) -> None:
-        super().__init__()
-        self._title, self._hint, self._label, self._value = title, hint, label, value
-        self._submit = submit
-
-    def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            box.border_title = self._title
-            yield Static(self._hint, markup=False)
-            yield Static(self._label, classes="label", markup=False)
-            yield Input(self._value, id="text")
-            yield Static(id="pointer", markup=False)
-            yield Static(id="error", markup=False)
-            with Horizontal():
-                yield Button(t("edit.apply"), variant="primary", id="apply")
-                yield Button(t("edit.cancel"), id="cancel")
-
-    def on_input_submitted(self) -> None:
-        self._try()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "apply":
-            self._try()
-        else:
-            self.dismiss()
-
-    def _try(self) -> None:
-        text = self.query_one("#text", Input).value
-        error = self._submit(text)
-        if error is None:
-            self.dismiss()
-            return
-        column = error.params.get("column")
-        self.query_one("#pointer", Static).update(pointer(text, column) if isinstance(column, int) else "")
-        self.query_one("#error", Static).update(error_text(error))
+        field = Field("array", t("index.array_label"), self.setup.array_text)
+        self.app.push_screen(TextDialog(t("index.edit_array_title"), t("index.edit_array_hint"), [field], submit))

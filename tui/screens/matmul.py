@@ -7,22 +7,22 @@ from the MatmulTrace.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Header, Static
 
 from engine.errors import SpecError
 from engine.matmul import RANDOM, TYPED, DotStep, MatmulSpec, MatmulTrace, ShapeStep, Slice, matmul_trace
 from engine.matmul_shapes import parse_shape, shape_text
 from engine.numbers import fmt
 from tui.flags.matmul import explain_text, header_lines, library_lines, rule_text
-from tui.i18n import error_text, t
-from tui.screens.edit import EditScreen
+from tui.i18n import t
 from tui.screens.lesson import StepLesson
+from tui.screens.text_dialog import Field, TextDialog
 from tui.widgets.grid import Grid
 from tui.widgets.text import Line
 
@@ -234,9 +234,15 @@ class MatmulScreen(StepLesson):
         self.apply(lambda: self.spec.with_bias(on), t("matmul.bias_on" if on else "matmul.bias_off"))
 
     def action_edit(self) -> None:
-        self.app.push_screen(MatmulEditScreen(self.spec, self._try_edit))
+        spec = self.spec
+        fields = [
+            Field("x_shape", t("matmul.edit_x_shape"), shape_text(spec.x_shape)),
+            Field("w_shape", t("matmul.edit_w_shape"), shape_text(spec.w_shape)),
+            *(Field(name, t(f"matmul.edit_{name}"), spec.values_text(name)) for name in "xwb"),
+        ]
+        self.app.push_screen(TextDialog(t("matmul.edit_title"), t("matmul.edit_hint"), fields, self._try_edit))
 
-    def _try_edit(self, typed: dict[str, str]) -> str | None:
+    def _try_edit(self, typed: Mapping[str, str]) -> SpecError | None:
         """Called by the edit dialog; returns an error to show there, or None when applied."""
         try:
             spec = self.spec.with_typed(
@@ -248,57 +254,6 @@ class MatmulScreen(StepLesson):
             )
             matmul_trace(spec)
         except SpecError as error:
-            return error_text(error)
+            return error
         self.apply(lambda: spec)
         return None
-
-
-class MatmulEditScreen(EditScreen):
-    """`e`: both shapes and the numbers as text. A mistake keeps the dialog open with the message and the text as typed.
-
-    The convolution lesson's dialog lends its look, Esc and its Enter / button
-    handling; the fields and what is made of them are this lesson's.
-    """
-
-    DEFAULT_CSS = """
-    MatmulEditScreen Input:focus { border: none; background: $boost; text-style: bold; }
-    MatmulEditScreen #edit-shapes { height: auto; align-horizontal: left; }
-    MatmulEditScreen #edit-shapes > Vertical { height: auto; width: 1fr; padding: 0; border: none; }
-    """
-
-    FIELDS = ("x_shape", "w_shape", "x", "w", "b")
-
-    def __init__(self, spec: MatmulSpec, apply: Callable[[dict[str, str]], str | None]) -> None:
-        super().__init__(spec, apply)
-        self._spec = spec
-
-    def compose(self) -> ComposeResult:
-        spec = self._spec
-        shown = {
-            "x_shape": shape_text(spec.x_shape),
-            "w_shape": shape_text(spec.w_shape),
-            **{name: spec.values_text(name) for name in "xwb"},
-        }
-        with Vertical() as box:
-            box.border_title = t("matmul.edit_title")
-            yield Static(t("matmul.edit_hint"), markup=False)
-            with Horizontal(id="edit-shapes"):
-                for name in ("x_shape", "w_shape"):
-                    with Vertical():
-                        yield Label(t(f"matmul.edit_{name}"))
-                        yield Input(shown[name], id=f"edit-{name}")
-            for name in "xwb":
-                yield Label(t(f"matmul.edit_{name}"))
-                yield Input(shown[name], id=f"edit-{name}")
-            yield Static(id="edit-error", markup=False)
-            with Horizontal():
-                yield Button(t("matmul.edit_apply"), variant="primary", id="apply")
-                yield Button(t("matmul.edit_cancel"), id="cancel")
-
-    def _submit(self) -> None:
-        """Enter or Apply (EditScreen's handlers call this): the lesson applies the text or returns why not."""
-        message = self._apply({name: self.query_one(f"#edit-{name}", Input).value for name in self.FIELDS})
-        if message:
-            self.query_one("#edit-error", Static).update(message)
-        else:
-            self.dismiss()

@@ -6,7 +6,7 @@ filling up step by step, the output grid the upstream gradient.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 import numpy as np
@@ -17,13 +17,14 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header
 
 from engine.errors import SpecError
+from engine.matrix import format_matrix, parse_matrix
 from engine.numbers import fmt
 from engine.pool import PAD_VALUE, TORCH_FUNCTION, GradStep, PoolSpec, PoolStep, PoolTrace, fmt_cell, pool_trace
 from engine.pool_setup import CUSTOM, PoolSetup
 from tui.flags.pool import notes
-from tui.i18n import error_text, t
+from tui.i18n import t
 from tui.screens.lesson import StepLesson
-from tui.screens.pool_edit import PoolEditScreen
+from tui.screens.text_dialog import Field, TextDialog
 from tui.widgets.grid import Grid
 from tui.widgets.text import Line
 
@@ -257,15 +258,16 @@ class PoolScreen(StepLesson):
         self.apply(lambda: self.setup.with_random_input(self._random_seed))
 
     def action_edit(self) -> None:
-        self.app.push_screen(PoolEditScreen(self.setup, self._try_edit))
+        field = Field("input", t("pool_edit.input"), format_matrix(self.setup.base_input))
+        self.app.push_screen(TextDialog(t("pool_edit.title"), t("edit.hint"), [field], self._apply_texts))
 
-    def _try_edit(self, matrix: np.ndarray) -> str | None:
-        """Called by the edit dialog; returns an error to show there, or None when applied."""
+    def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
+        """The edit dialog's Apply: the typed input, if it makes a valid setup."""
         try:
-            setup = self.setup.with_input(matrix)
+            setup = self.setup.with_input(parse_matrix(texts["input"], "input"))
             pool_trace(setup.spec())
         except SpecError as error:
-            return error_text(error)
+            return error
         self.apply(lambda: setup)
         return None
 
