@@ -19,7 +19,7 @@ from engine.conv_setup import ConvSetup
 from engine.errors import SpecError
 from tui.app import TensorTourApp
 from tui.i18n import set_language
-from tui.screens.conv import ConvScreen
+from tui.screens.lesson import StepLesson
 from tui.verifier import Verdict
 from tui.widgets.grid import Grid
 
@@ -53,8 +53,9 @@ def drive(body, *, lang="en", lesson="conv", setup=None, real_verifier=False):
         set_language("en")  # the app sets the catalogue's language for the whole process
 
 
-def lesson(app) -> ConvScreen:
-    return next(screen for screen in app.screen_stack if isinstance(screen, ConvScreen))
+def lesson(app) -> StepLesson:
+    """The lesson screen on the stack (any lesson), also while a dialog is open over it."""
+    return next(screen for screen in app.screen_stack if isinstance(screen, StepLesson))
 
 
 def text(app, selector: str) -> str:
