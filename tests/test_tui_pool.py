@@ -241,7 +241,7 @@ def test_verification_line_reports_torch_agrees():
             if "✓" in line:
                 break
             await pilot.pause(0.1)
-        assert line == "✓ F.max_pool2d and autograd agree: max |Δ| = 0"
+        assert line == "✓ F.max_pool2d + autograd agrees: max |Δ| = 0"
 
     run(body, real_verifier=True)
 

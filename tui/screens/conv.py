@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import ContentSwitcher, Footer, Header
+from textual.widgets import ContentSwitcher
 
 from engine.conv import ConvStep, ConvTrace, conv_trace
 from engine.conv_setup import CUSTOM, ConvSetup
@@ -58,31 +57,29 @@ class ConvScreen(StepLesson):
         self._random_seed = 0
         self._kernel_channel = -1
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(id="body"):
-            with Vertical(id="work"):
-                with ContentSwitcher(initial="grids", id="views"):
-                    with Horizontal(id="grids"):
-                        yield Grid(id="input")
-                        with Vertical(id="right"):
-                            yield Grid(id="kernel")
-                            yield Grid(id="output")
-                    with Horizontal(id="im2col"):
-                        yield Grid(id="unfolded")
-                        yield Grid(id="columns")
-                        yield Grid(id="flat-output")
-                yield Line(id="equation", markup=False)
-                yield Line(id="formula", markup=False)
-                yield Line(id="status", markup=False)
-                yield Line(id="verify", markup=False)
-                yield Line(id="message", markup=False)
-            yield from self.compose_text()
-        yield Footer()
+    def compose_work(self) -> ComposeResult:
+        with ContentSwitcher(initial="grids", id="views"):
+            with Horizontal(id="grids"):
+                yield Grid(id="input")
+                with Vertical(id="right"):
+                    yield Grid(id="kernel")
+                    yield Grid(id="output")
+            with Horizontal(id="im2col"):
+                yield Grid(id="unfolded")
+                yield Grid(id="columns")
+                yield Grid(id="flat-output")
+        yield Line(id="equation", markup=False)
+        yield Line(id="formula", markup=False)
+        yield Line(id="status", markup=False)
+        yield Line(id="verify", markup=False)
+        yield Line(id="message", markup=False)
 
     @property
     def step_count(self) -> int:
         return self.trace.step_count
+
+    def _verify(self) -> None:
+        self.check_against_torch(self.trace.spec, "torch.nn.functional.conv2d")
 
     def on_mount(self) -> None:
         """StepLesson's on_mount runs too: Textual calls the handler of every class in the MRO."""
@@ -225,19 +222,6 @@ class ConvScreen(StepLesson):
         )
 
     # Checking against torch ----------------------------------------------------
-
-    @work(exclusive=True, group="verify")
-    async def _verify(self) -> None:
-        label = self.query_one("#verify", Line)
-        label.show(t("conv.verify_pending"))
-        verdict = await self.app.verifier.check("conv", self.trace.spec)
-        if verdict.delta is None:
-            label.show(t("conv.verify_unavailable", reason=verdict.reason))
-        elif verdict.delta <= 1e-9:
-            label.show(t("conv.verify_ok", delta=fmt(verdict.delta)))
-        else:
-            label.show(t("conv.verify_bad", delta=fmt(verdict.delta)))
-        label.set_class(verdict.delta is not None and verdict.delta > 1e-9, "error")
 
     # Changing the setup --------------------------------------------------------
 

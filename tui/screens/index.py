@@ -6,8 +6,7 @@ from collections.abc import Callable, Mapping
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header
+from textual.containers import Horizontal
 
 from engine.errors import SpecError
 from engine.index import BASIC, INTEGER, MASK, IndexTrace, Layout, index_trace
@@ -43,22 +42,17 @@ class IndexScreen(StepLesson):
         self.setup = setup or IndexSetup()
         self.trace: IndexTrace = index_trace(self.setup.spec())
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(id="body"):
-            with Vertical(id="work"):
-                yield Line(id="expression", markup=False)
-                with Horizontal(id="grids"):
-                    yield Grid(id="source")
-                    yield Grid(id="helper")
-                yield Grid(id="result")
-                yield Line(id="explain", markup=False)
-                yield Line(id="status", markup=False)
-                yield Line(id="message", markup=False)
-                yield Line(id="memory", markup=False)
-                yield Line(id="checked", markup=False)
-            yield from self.compose_text()
-        yield Footer()
+    def compose_work(self) -> ComposeResult:
+        yield Line(id="expression", markup=False)
+        with Horizontal(id="grids"):
+            yield Grid(id="source")
+            yield Grid(id="helper")
+        yield Grid(id="result")
+        yield Line(id="explain", markup=False)
+        yield Line(id="status", markup=False)
+        yield Line(id="message", markup=False)
+        yield Line(id="memory", markup=False)
+        yield Line(id="checked", markup=False)
 
     @property
     def step_count(self) -> int:

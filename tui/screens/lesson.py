@@ -1,21 +1,25 @@
 """What every step-through lesson shares: stepping and playing, the lesson text, the message line, help.
 
-A lesson subclasses StepLesson, sets LESSON (its id in assets/), composes its own
-work area between `compose_header()` and `compose_text()`, and implements
-`step_count` and `show_step()`. Keys only change the spec or the index.
+A lesson subclasses StepLesson, sets LESSON (its id in assets/), yields its own
+widgets from `compose_work()` (the frame around them, the lesson text and the
+footer are composed here), and implements `step_count` and `show_step()`. Keys
+only change the spec or the index.
 """
 
 from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import work
+from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Static
+from textual.widgets import Footer, Header, Static
 
 from engine.errors import SpecError
+from engine.numbers import fmt
 from tui.i18n import error_text, lesson_text, lesson_title, t
 from tui.keys import help_bindings, translate_bindings
 from tui.screens.help import HelpScreen
@@ -63,7 +67,19 @@ class StepLesson(Screen[None]):
         """Draw step `self.index`; called after every index change."""
         raise NotImplementedError
 
-    def compose_text(self):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with Vertical(id="work"):
+                yield from self.compose_work()
+            yield from self.compose_text()
+        yield Footer()
+
+    def compose_work(self) -> ComposeResult:
+        """The lesson's own widgets, top to bottom; a Line#message among them receives say()."""
+        raise NotImplementedError
+
+    def compose_text(self) -> ComposeResult:
         """The scrolling lesson text; not focusable, so arrow keys stay with the lesson."""
         with VerticalScroll(id="lesson", can_focus=False):
             yield Static(id="lesson-text")
@@ -125,6 +141,22 @@ class StepLesson(Screen[None]):
 
     def play_state(self) -> str:
         return t("step.playing") if self._player else t("step.paused")
+
+    # Checking against torch ----------------------------------------------------
+
+    @work(exclusive=True, group="verify")
+    async def check_against_torch(self, spec: object, function: str) -> None:
+        """Fill Line#verify with engine's agreement with `function`, computed in the child process."""
+        label = self.query_one("#verify", Line)
+        label.show(t("step.verify_pending", function=function))
+        verdict = await self.app.verifier.check(self.LESSON, spec)
+        if verdict.delta is None:
+            label.show(t("step.verify_unavailable", reason=verdict.reason))
+        elif verdict.delta <= 1e-9:
+            label.show(t("step.verify_ok", function=function, delta=fmt(verdict.delta)))
+        else:
+            label.show(t("step.verify_bad", function=function, delta=fmt(verdict.delta)))
+        label.set_class(verdict.delta is not None and verdict.delta > 1e-9, "error")
 
     # Text, messages, help ------------------------------------------------------
 

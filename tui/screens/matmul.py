@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Container, Horizontal, Vertical
-from textual.widgets import Footer, Header, Static
+from textual.containers import Container
+from textual.widgets import Static
 
 from engine.errors import SpecError
 from engine.matmul import RANDOM, TYPED, DotStep, MatmulSpec, MatmulTrace, ShapeStep, Slice, matmul_trace
@@ -54,23 +54,18 @@ class MatmulScreen(StepLesson):
         self._seed = 0
         self._batch = -1
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(id="body"):
-            with Vertical(id="work"):
-                with Container(id="falk"):
-                    yield Line(id="rules")
-                    yield Grid(id="w")
-                    with Container(id="x-cell"):
-                        yield Grid(id="x")
-                    yield Grid(id="a")
-                    yield Static(id="corner")
-                    yield Grid(id="b")
-                yield Line(id="explain", markup=False)
-                yield Line(id="status", markup=False)
-                yield Line(id="message", markup=False)
-            yield from self.compose_text()
-        yield Footer()
+    def compose_work(self) -> ComposeResult:
+        with Container(id="falk"):
+            yield Line(id="rules")
+            yield Grid(id="w")
+            with Container(id="x-cell"):
+                yield Grid(id="x")
+            yield Grid(id="a")
+            yield Static(id="corner")
+            yield Grid(id="b")
+        yield Line(id="explain", markup=False)
+        yield Line(id="status", markup=False)
+        yield Line(id="message", markup=False)
 
     @property
     def step_count(self) -> int:

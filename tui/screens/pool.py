@@ -10,11 +10,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 import numpy as np
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header
+from textual.containers import Horizontal
 
 from engine.errors import SpecError
 from engine.matrix import format_matrix, parse_matrix
@@ -64,25 +62,24 @@ class PoolScreen(StepLesson):
         self.backward = False
         self._random_seed = 0
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(id="body"):
-            with Vertical(id="work"):
-                with Horizontal(id="grids"):
-                    yield Grid(id="input")
-                    yield Grid(id="output")
-                yield Line(id="equation", markup=False)
-                yield Line(id="formula", markup=False)
-                yield Line(id="notes", markup=False)
-                yield Line(id="status", markup=False)
-                yield Line(id="verify", markup=False)
-                yield Line(id="message", markup=False)
-            yield from self.compose_text()
-        yield Footer()
+    def compose_work(self) -> ComposeResult:
+        with Horizontal(id="grids"):
+            yield Grid(id="input")
+            yield Grid(id="output")
+        yield Line(id="equation", markup=False)
+        yield Line(id="formula", markup=False)
+        yield Line(id="notes", markup=False)
+        yield Line(id="status", markup=False)
+        yield Line(id="verify", markup=False)
+        yield Line(id="message", markup=False)
 
     @property
     def step_count(self) -> int:
         return self.trace.step_count
+
+    def _verify(self) -> None:
+        function = t("pool.verify_function", function=TORCH_FUNCTION[self.trace.spec.mode])
+        self.check_against_torch(self.trace.spec, function)
 
     def on_mount(self) -> None:
         """StepLesson's on_mount runs too: Textual calls the handler of every class in the MRO."""
@@ -182,20 +179,6 @@ class PoolScreen(StepLesson):
         )
 
     # Checking against torch ----------------------------------------------------
-
-    @work(exclusive=True, group="verify")
-    async def _verify(self) -> None:
-        label = self.query_one("#verify", Line)
-        function = TORCH_FUNCTION[self.trace.spec.mode]
-        label.show(t("pool.verify_pending", function=function))
-        verdict = await self.app.verifier.check("pool", self.trace.spec)
-        if verdict.delta is None:
-            label.show(t("pool.verify_unavailable", reason=verdict.reason))
-        elif verdict.delta <= 1e-9:
-            label.show(t("pool.verify_ok", function=function, delta=fmt(verdict.delta)))
-        else:
-            label.show(t("pool.verify_bad", function=function, delta=fmt(verdict.delta)))
-        label.set_class(verdict.delta is not None and verdict.delta > 1e-9, "error")
 
     # Changing the setup --------------------------------------------------------
 

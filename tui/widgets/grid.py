@@ -104,7 +104,7 @@ class Grid(ScrollView, can_focus=False):
         self._cells, self._captions, self._padding, self._row_labels = cells, captions, padding, row_labels
         widths = [len(text) for block in cells for row in block for text in row]
         self._cell_width = max(widths, default=1) + 1
-        self._label_width = max((len(label) for label in row_labels), default=-1) + 1
+        self._label_width = max((cell_len(label) for label in row_labels), default=-1) + 1
         self._block_starts = []
         y = 0
         for block in cells:
@@ -157,7 +157,7 @@ class Grid(ScrollView, can_focus=False):
         segments = []
         if self._row_labels:
             label = self._row_labels[row] if row < len(self._row_labels) else ""
-            segments.append(Segment(label.rjust(self._label_width - 1) + " ", self._style_for("label")))
+            segments.append(Segment(" " * (self._label_width - 1 - cell_len(label)) + label + " ", self._style_for("label")))
         base = self._style_for("base")
         pad_style = self._style_for("pad")
         values = self._cells[block][row]
