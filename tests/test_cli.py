@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from engine.errors import SpecError
-from tui.cli import build_parser
+from tui.cli import parse_args
 from tui.flags.conv import setup_from as conv_setup_from
 from tui.i18n import error_text, set_language
 
@@ -118,7 +118,7 @@ def test_invalid_values_exit_2_with_the_lessons_message(args, torch_words):
     """The message is the one the lesson shows for the same mistake, with torch's words where torch has them."""
     set_language("en")
     with pytest.raises(SpecError) as caught:
-        conv_setup_from(build_parser().parse_args(["conv", *args]))
+        conv_setup_from(parse_args(["conv", *args]))
     run = tensortour("conv", "--plain", *args)
     assert (run.returncode, run.stdout) == (2, "")
     assert run.stderr == f"tensortour: {error_text(caught.value)}\n"

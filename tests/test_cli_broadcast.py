@@ -12,7 +12,7 @@ import torch
 
 from engine.errors import SpecError
 from test_cli import ROOT, clean_env, tensortour
-from tui.cli import build_parser
+from tui.cli import parse_args
 from tui.flags.broadcast import setup_from
 from tui.i18n import error_text, set_language
 
@@ -91,7 +91,7 @@ BAD_SHAPES = {
 def test_malformed_shapes_exit_2_with_the_lessons_message(args):
     set_language("en")
     with pytest.raises(SpecError) as caught:
-        setup_from(build_parser().parse_args(["broadcast", *args]))
+        setup_from(parse_args(["broadcast", *args]))
     run = tensortour("broadcast", "--plain", *args)
     assert (run.returncode, run.stdout) == (2, "")
     assert run.stderr == f"tensortour: {error_text(caught.value)}\n"

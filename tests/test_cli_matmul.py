@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from engine.errors import SpecError
-from tui.cli import build_parser
+from tui.cli import parse_args
 from tui.flags.matmul import setup_from
 from tui.i18n import error_text, set_language
 
@@ -126,7 +126,7 @@ BAD = {
 def test_malformed_shapes_exit_2_with_the_lessons_message(args, words):
     set_language("en")
     with pytest.raises(SpecError) as caught:
-        setup_from(build_parser().parse_args(["matmul", *args]))
+        setup_from(parse_args(["matmul", *args]))
     run = tensortour(*args, "--plain")
     assert (run.returncode, run.stdout) == (2, "")
     assert run.stderr == f"tensortour: {error_text(caught.value)}\n"

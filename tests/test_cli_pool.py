@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 from engine.errors import SpecError
 from test_cli import numbers, tensortour
-from tui.cli import build_parser
+from tui.cli import parse_args
 from tui.flags.pool import setup_from
 from tui.i18n import error_text, set_language
 
@@ -101,7 +101,7 @@ SPEC_ERRORS = {
 def test_invalid_values_exit_2_with_the_lessons_message(args, torch_words):
     set_language("en")
     with pytest.raises(SpecError) as caught:
-        setup_from(build_parser().parse_args(["pool", *args]))
+        setup_from(parse_args(["pool", *args]))
     run = tensortour("pool", "--plain", *args)
     assert (run.returncode, run.stdout) == (2, "")
     assert run.stderr == f"tensortour: {error_text(caught.value)}\n"

@@ -12,7 +12,7 @@ from textual.widgets import ContentSwitcher
 from engine.conv import conv_trace
 from engine.conv_setup import ConvSetup
 from pilot_support import CJK, TORCH_KERNEL, all_cells, drive, grid, lesson, status, step_number, text
-from tui.cli import build_parser
+from tui.cli import parse_args
 from tui.flags.conv import setup_from as conv_setup_from
 
 
@@ -240,7 +240,7 @@ def test_verification_line_reports_torch_agrees():
 
 def test_kernel_keys_after_a_custom_kernel_from_the_command_line():
     """`tensortour conv --kernel "1 0; 0 -1"` then K: the 2×2 kernel grows to 3×3 (zero-extended)."""
-    args = build_parser().parse_args(["conv", "--input", "1 2 3; 4 5 6; 7 8 9", "--kernel", "1 0; 0 -1"])
+    args = parse_args(["conv", "--input", "1 2 3; 4 5 6; 7 8 9", "--kernel", "1 0; 0 -1"])
 
     async def body(app, pilot):
         assert "K=2" in status(app)

@@ -37,8 +37,11 @@ def _display_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     parser.add_argument("--no-mouse", action="store_true", **keep, help="ignore the mouse")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    lessons = "\n".join(f"  {lesson:<8} {lesson_title(lesson)}" for lesson in LESSONS)
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; only the lesson named in `argv` gets its flags, so the others' engines are not imported."""
+    argv = sys.argv[1:] if argv is None else argv
+    named = next((word for word in argv if word in LESSONS), None)
+    lessons = "\n".join(f"  {lesson:<10} {lesson_title(lesson)}" for lesson in LESSONS)
     parser = argparse.ArgumentParser(
         prog="tensortour",
         description=t("cli.description", "en"),
@@ -50,14 +53,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="lesson", metavar="LESSON")
     for lesson in LESSONS:
         lesson_parser = sub.add_parser(lesson, help=lesson_title(lesson), description=t(f"lesson.{lesson}.summary", "en"))
-        lesson_flags(lesson).add_arguments(lesson_parser)
+        if lesson == named:
+            lesson_flags(lesson).add_arguments(lesson_parser)
         lesson_parser.add_argument("--plain", action="store_true", help="print the walk-through as text and exit")
         _display_options(lesson_parser, defaults=False)
     return parser
 
 
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    return build_parser(argv).parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(sys.argv[1:] if argv is None else argv)
     lang = args.lang or detect_language()
     set_language(lang)
     options: dict[str, object] = {}
