@@ -7,8 +7,8 @@ import argparse
 from engine.conv import conv_trace
 from engine.conv_setup import CUSTOM, ConvSetup
 from engine.matrix import parse_matrix, parse_vector
-from engine.numbers import fmt
 from engine.presets import INPUTS, KERNELS
+from tui.flags import matrix_lines
 from tui.i18n import lesson_title, t
 
 SCREEN = "tui.screens.conv:ConvScreen"
@@ -47,12 +47,6 @@ def setup_from(args: argparse.Namespace) -> ConvSetup:
     return setup
 
 
-def _matrix_lines(matrix, indent: str = "  ") -> list[str]:
-    cells = [[fmt(v) for v in row] for row in matrix]
-    width = max(len(c) for row in cells for c in row)
-    return [indent + " ".join(c.rjust(width) for c in row) for row in cells]
-
-
 def plain(setup: ConvSetup) -> str:
     """The formula, then each step (position, window, products, sum), then the output."""
     trace = conv_trace(setup.spec())
@@ -66,13 +60,13 @@ def plain(setup: ConvSetup) -> str:
     for channel, matrix in enumerate(trace.padded):
         if spec.in_channels > 1:
             lines.append("  " + t("conv.channel", c=channel))
-        lines += _matrix_lines(matrix)
+        lines += matrix_lines(matrix)
     for out_channel in range(spec.out_channels):
         lines.append(t("cli.plain_kernel", o=out_channel) + f" {setup.kernel_name_for(out_channel)}")
         for channel, kernel in enumerate(spec.weight[out_channel]):
             if spec.in_channels > 1:
                 lines.append("  " + t("conv.channel", c=channel))
-            lines += _matrix_lines(kernel)
+            lines += matrix_lines(kernel)
     lines += ["", t("cli.plain_formula")]
     for formula in trace.formulas:
         lines.append(f"  {formula.symbolic} = {formula.filled}")
@@ -86,5 +80,5 @@ def plain(setup: ConvSetup) -> str:
     for channel, matrix in enumerate(trace.output):
         if spec.out_channels > 1:
             lines.append("  " + t("conv.out_channel", c=channel))
-        lines += _matrix_lines(matrix)
+        lines += matrix_lines(matrix)
     return "\n".join(lines)

@@ -11,7 +11,7 @@ import argparse
 from engine.errors import SpecError
 from engine.matmul import EXAMPLES, MAX_VALUES, MatmulSpec, MatmulTrace, ShapeStep, matmul_trace
 from engine.matmul_shapes import parse_shape, shape_text
-from engine.numbers import fmt
+from tui.flags import matrix_lines
 from tui.i18n import lesson_title, t
 
 SCREEN = "tui.screens.matmul:MatmulScreen"
@@ -129,13 +129,6 @@ def library_lines(trace: MatmulTrace) -> list[str]:
 # --plain ---------------------------------------------------------------------
 
 
-def _matrix_lines(array, indent: str = "  ") -> list[str]:
-    rows = array.reshape(-1, array.shape[-1]) if array.ndim else array.reshape(1, 1)
-    cells = [[fmt(v) for v in row] for row in rows]
-    width = max(len(c) for row in cells for c in row)
-    return [indent + " ".join(c.rjust(width) for c in row) for row in cells]
-
-
 def plain(spec: MatmulSpec) -> str:
     """The shapes and their rules, then each library's refusal, or the numbers and every dot product."""
     trace = matmul_trace(spec)
@@ -151,7 +144,7 @@ def plain(spec: MatmulSpec) -> str:
     for name, array in (("X", spec.x), ("W", spec.w), ("B", spec.b if spec.has_bias else None)):
         if array is not None:
             lines.append(t("cli.matmul_values", name=name, shape=shape_text(array.shape)))
-            lines += _matrix_lines(array)
+            lines += matrix_lines(array)
     if trace.result is None:
         return "\n".join(lines)
     lines.append("")
@@ -160,5 +153,5 @@ def plain(spec: MatmulSpec) -> str:
         lines.append(t("cli.matmul_step", step=index + 1, total=trace.step_count, formula=step.formula))
         lines.append(f"  {step.arithmetic()}")
     lines += ["", t("cli.matmul_result", shape=shape_text(trace.check.result))]
-    lines += _matrix_lines(trace.result.reshape(trace.check.result))
+    lines += matrix_lines(trace.result.reshape(trace.check.result))
     return "\n".join(lines)

@@ -8,7 +8,7 @@ from engine.matrix import parse_matrix
 from engine.pool import MODES, PoolSpec, conv_parameters, pool_trace
 from engine.pool_setup import CUSTOM, MAX_SHIFT, PoolSetup
 from engine.presets import INPUTS
-from tui.flags.conv import _matrix_lines
+from tui.flags import matrix_lines
 from tui.i18n import lesson_title, t
 
 SCREEN = "tui.screens.pool:PoolScreen"
@@ -67,7 +67,7 @@ def plain(setup: PoolSetup) -> str:
     ]
     if setup.shift:
         lines.append(t("pool.shifted", value=setup.shift, side=t(f"pool.{setup.shift_report().side}")))
-    lines += ["", t("cli.pool_padded", p=spec.padding), *_matrix_lines(trace.padded), "", t("cli.plain_formula")]
+    lines += ["", t("cli.pool_padded", p=spec.padding), *matrix_lines(trace.padded), "", t("cli.plain_formula")]
     lines += [f"  {formula.symbolic} = {formula.filled}" for formula in trace.formulas]
     lines.append("")
     for index in range(trace.step_count):
@@ -75,6 +75,6 @@ def plain(setup: PoolSetup) -> str:
         top, left, bottom, right = step.window
         lines.append(t("cli.plain_step", step=index + 1, total=trace.step_count, label=step.label, top=top, bottom=bottom, left=left, right=right))
         lines.append(f"  {step.equation}")
-    lines += ["", t("cli.plain_output", c=1, h=trace.out_height, w=trace.out_width), *_matrix_lines(trace.output)]
-    lines += ["", t("cli.pool_upstream"), *_matrix_lines(trace.upstream), t("cli.pool_grad"), *_matrix_lines(trace.input_grad())]
+    lines += ["", t("cli.plain_output", c=1, h=trace.out_height, w=trace.out_width), *matrix_lines(trace.output)]
+    lines += ["", t("cli.pool_upstream"), *matrix_lines(trace.upstream), t("cli.pool_grad"), *matrix_lines(trace.input_grad())]
     return "\n".join(lines)
