@@ -12,6 +12,7 @@ from textual.widgets import ContentSwitcher
 from engine.conv import conv_trace
 from engine.conv_setup import ConvSetup
 from pilot_support import CJK, TORCH_KERNEL, all_cells, drive, grid, lesson, status, step_number, text
+from tui.widgets.keybar import KeyBar
 from tui.cli import parse_args
 from tui.flags.conv import setup_from as conv_setup_from
 
@@ -213,7 +214,7 @@ def test_channel_keys_show_per_channel_sums_and_out_channels_wrap():
 def test_chinese_status_footer_and_errors_quote_torch_in_english():
     async def body(app, pilot):
         assert "第 1/9 步" in status(app)
-        footer = {key.description for key in lesson(app).query("FooterKey")}
+        footer = set(lesson(app).query_one(KeyBar).descriptions())
         assert "下一步" in footer and "Next" not in footer
         await pilot.press("p")
         message = text(app, "#message")
@@ -248,3 +249,16 @@ def test_kernel_keys_after_a_custom_kernel_from_the_command_line():
         assert app.is_running and "K=3" in status(app)
 
     drive(body, setup=conv_setup_from(args))
+
+
+def test_the_key_bar_lists_the_keys_and_a_click_runs_one():
+    async def body(app, pilot):
+        bar = lesson(app).query_one(KeyBar)
+        assert bar.descriptions()[:3] == ["Next", "Prev", "Play"] and "Quit" in bar.descriptions()
+        await pilot.click(KeyBar, offset=(2, 0))
+        assert "step 2/9" in status(app)
+        await pilot.click(KeyBar, offset=(9, 0))
+        assert "step 1/9" in status(app)
+
+    drive(body)
+

@@ -19,6 +19,7 @@ from engine.index_parse import parse_index
 from engine.index_setup import EXAMPLES_1D, EXAMPLES_2D, IndexSetup
 from pilot_support import CJK, AppHost, drive
 from test_tui_home import palette_search
+from tui.widgets.keybar import KeyBar
 from tui.flags.index import step_text
 from tui.i18n import error_text, t
 from tui.screens.help import HelpScreen
@@ -177,7 +178,7 @@ def test_a_edits_the_array_and_one_row_is_1d():
 def test_chinese_status_footer_steps_and_numpys_words_in_english():
     async def body(app, pilot):
         assert "第 1/4 步" in text(app) and CJK.search(text(app, "#explain"))
-        footer = {key.description for key in lesson(app).query("FooterKey")}
+        footer = set(lesson(app).query_one(KeyBar).descriptions())
         assert {"示例", "编辑", "数组"} <= footer
         await type_in_dialog(pilot, "e", "a[3, 0]")
         assert OUT_OF_BOUNDS in text(app, "#explain") and CJK.search(text(app, "#explain"))

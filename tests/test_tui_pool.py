@@ -21,6 +21,7 @@ from engine.matrix import parse_matrix
 from engine.pool import conv_parameters, fmt_cell, pool_trace
 from engine.pool_setup import PoolSetup, shifted
 from pilot_support import CJK, AppHost, drive
+from tui.widgets.keybar import KeyBar
 from tui.i18n import error_text
 from tui.screens.pool import PoolScreen
 from tui.screens.text_dialog import TextDialog
@@ -225,7 +226,7 @@ def test_chinese_status_notes_footer_and_errors_quote_torch_in_english():
     async def body(app, pilot):
         assert "第 1/16 步" in status(app) and "自动" in status(app)
         assert "参数：0 个" in text(app, "#notes")
-        footer = {key.description for key in screen(app).query("FooterKey")}
+        footer = set(screen(app).query_one(KeyBar).descriptions())
         assert "模式" in footer and "Mode" not in footer
         await pilot.press("P", "P")
         message = text(app, "#message")

@@ -6,13 +6,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.i18n import lesson_title, t
 from tui.keys import help_bindings, translate_bindings
 from tui.lessons import LESSONS
 from tui.screens.help import HelpScreen
+from tui.widgets.keybar import KeyBar
 
 
 class HomeScreen(Screen[None]):
@@ -40,7 +41,7 @@ class HomeScreen(Screen[None]):
                 *[Option(f"{lesson_title(lesson)}  —  {t(f'lesson.{lesson}.summary')}", id=lesson) for lesson in LESSONS],
                 id="lessons",
             )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = t("app.title")

@@ -16,13 +16,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from engine.errors import SpecError
 from engine.numbers import fmt
 from tui.i18n import error_text, lesson_text, lesson_title, t
 from tui.keys import help_bindings, translate_bindings
 from tui.screens.help import HelpScreen
+from tui.widgets.keybar import KeyBar
 from tui.widgets.text import Line
 
 SPEEDS = (1, 2, 4, 8, 15, 30)
@@ -73,7 +74,7 @@ class StepLesson(Screen[None]):
             with Vertical(id="work"):
                 yield from self.compose_work()
             yield from self.compose_text()
-        yield Footer()
+        yield KeyBar()
 
     def compose_work(self) -> ComposeResult:
         """The lesson's own widgets, top to bottom; a Line#message among them receives say()."""
