@@ -78,6 +78,17 @@ def all_cells(g: Grid, rows: int, cols: int) -> list[str]:
     return [g.cell_text(0, r, c) for r in range(rows) for c in range(cols)]
 
 
+async def verification_line(app, pilot, seconds: float = 30) -> str:
+    """The #verify line once the child process has answered (torch's import takes seconds)."""
+    line = text(app, "#verify")
+    for _ in range(int(seconds * 10)):
+        if "✓" in line or "✗" in line:
+            break
+        await pilot.pause(0.1)
+        line = text(app, "#verify")
+    return line
+
+
 def spec_error(call) -> SpecError:
     with pytest.raises(SpecError) as caught:
         call()

@@ -11,7 +11,7 @@ from textual.widgets import ContentSwitcher
 
 from engine.conv import conv_trace
 from engine.conv_setup import ConvSetup
-from pilot_support import CJK, TORCH_KERNEL, all_cells, drive, grid, lesson, status, step_number, text
+from pilot_support import verification_line, CJK, TORCH_KERNEL, all_cells, drive, grid, lesson, status, step_number, text
 from tui.widgets.keybar import KeyBar
 from tui.cli import parse_args
 from tui.flags.conv import setup_from as conv_setup_from
@@ -229,11 +229,7 @@ def test_chinese_status_footer_and_errors_quote_torch_in_english():
 
 def test_verification_line_reports_torch_agrees():
     async def body(app, pilot):
-        for _ in range(300):
-            line = text(app, "#verify")
-            if "✓" in line:
-                break
-            await pilot.pause(0.1)
+        line = await verification_line(app, pilot)
         assert "✓" in line and "max |Δ| = 0" in line
 
     drive(body, real_verifier=True)

@@ -20,7 +20,7 @@ from engine.errors import SpecError
 from engine.matrix import parse_matrix
 from engine.pool import conv_parameters, fmt_cell, pool_trace
 from engine.pool_setup import PoolSetup, shifted
-from pilot_support import CJK, AppHost, drive
+from pilot_support import CJK, AppHost, drive, verification_line
 from tui.widgets.keybar import KeyBar
 from tui.i18n import error_text
 from tui.screens.pool import PoolScreen
@@ -237,12 +237,7 @@ def test_chinese_status_notes_footer_and_errors_quote_torch_in_english():
 
 def test_verification_line_reports_torch_agrees():
     async def body(app, pilot):
-        for _ in range(300):
-            line = text(app, "#verify")
-            if "✓" in line:
-                break
-            await pilot.pause(0.1)
-        assert line == "✓ F.max_pool2d + autograd agrees: max |Δ| = 0"
+        assert await verification_line(app, pilot) == "✓ F.max_pool2d + autograd agrees: max |Δ| = 0"
 
     run(body, real_verifier=True)
 

@@ -57,10 +57,6 @@ class BroadcastScreen(StepLesson):
             yield Line(id=name, markup=False)
 
     @property
-    def step_count(self) -> int:
-        return self.trace.step_count
-
-    @property
     def showing_values(self) -> bool:
         return self.values is not None and self.wants_values
 

@@ -74,10 +74,6 @@ class ConvScreen(StepLesson):
         yield Line(id="verify", markup=False)
         yield Line(id="message", markup=False)
 
-    @property
-    def step_count(self) -> int:
-        return self.trace.step_count
-
     def _verify(self) -> None:
         self.check_against_torch(self.trace.spec, "torch.nn.functional.conv2d")
 

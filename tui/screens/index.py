@@ -54,10 +54,6 @@ class IndexScreen(StepLesson):
         yield Line(id="memory", markup=False)
         yield Line(id="checked", markup=False)
 
-    @property
-    def step_count(self) -> int:
-        return self.trace.step_count
-
     def on_mount(self) -> None:
         super().on_mount()
         self._show_trace()

@@ -1,8 +1,9 @@
 """What every step-through lesson shares: stepping and playing, the lesson text, the message line, help.
 
-A lesson subclasses StepLesson, sets LESSON (its id in assets/), yields its own
-widgets from `compose_work()` (the frame around them, the lesson text and the
-footer are composed here), and implements `step_count` and `show_step()`. Keys
+A lesson subclasses StepLesson, sets LESSON (its id in assets/), keeps its engine
+trace in `self.trace` (anything with a `step_count`), yields its own widgets
+from `compose_work()` (the frame around them, the lesson text and the key bar
+are composed here), and implements `show_step()`. Keys
 only change the spec or the index.
 """
 
@@ -58,7 +59,7 @@ class StepLesson(Screen[None]):
 
     @property
     def step_count(self) -> int:
-        raise NotImplementedError
+        return self.trace.step_count
 
     @property
     def playing(self) -> bool:

@@ -67,10 +67,6 @@ class MatmulScreen(StepLesson):
         yield Line(id="status", markup=False)
         yield Line(id="message", markup=False)
 
-    @property
-    def step_count(self) -> int:
-        return self.trace.step_count
-
     def on_mount(self) -> None:
         """StepLesson's on_mount runs too: Textual calls the handler of every class in the MRO."""
         self._show_trace()

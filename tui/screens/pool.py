@@ -73,10 +73,6 @@ class PoolScreen(StepLesson):
         yield Line(id="verify", markup=False)
         yield Line(id="message", markup=False)
 
-    @property
-    def step_count(self) -> int:
-        return self.trace.step_count
-
     def _verify(self) -> None:
         function = t("pool.verify_function", function=TORCH_FUNCTION[self.trace.spec.mode])
         self.check_against_torch(self.trace.spec, function)
