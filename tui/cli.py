@@ -73,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.lesson:
             flags = lesson_flags(args.lesson)
             setup = flags.setup_from(args)
+            if getattr(args, "headless", False):
+                return flags.headless(args, setup)
             if args.plain:
                 return _print(flags.plain(setup))
             options["setup"] = setup

@@ -1,0 +1,123 @@
+"""What a training run is: dataset, model and hyperparameters, validated before any torch work.
+
+The same frozen TrainConfig comes from the command line, from the lesson's form,
+travels to the training child process as JSON and is stored in checkpoints.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields, replace
+
+from engine.errors import SpecError
+
+TOY_DATASETS = ("circle", "xor", "gauss", "spiral", "moons")
+IMAGE_DATASETS = ("digits", "shapes", "mnist", "fashion-mnist", "cifar10")
+DATASETS = TOY_DATASETS + IMAGE_DATASETS
+FILE_DATASETS = ("mnist", "fashion-mnist", "cifar10")
+MODELS = ("mlp", "net", "lenet5", "simplecnn")
+CONV_MODELS = ("net", "lenet5", "simplecnn")
+ACTIVATIONS = ("relu", "tanh", "sigmoid")
+OPTIMIZERS = ("sgd", "adam")
+LOSSES = ("ce", "mse")
+DEVICES = ("auto", "cpu", "cuda", "mps")
+MAX_HIDDEN = 4096
+MAX_LAYERS = 8
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that decides a run's numbers (with the seed, the same numbers twice on CPU)."""
+
+    dataset: str = "spiral"
+    noise: float = 0.1
+    train_split: float = 0.8
+    data_dir: str = "data"
+    download: bool = False
+    model: str = "mlp"
+    hidden: tuple[int, ...] = (16, 16)
+    activation: str = "relu"
+    optimizer: str = "adam"
+    lr: float = 0.01
+    momentum: float = 0.9
+    batch_size: int = 32
+    epochs: int = 100
+    loss: str = "ce"
+    weight_decay: float = 0.0
+    seed: int = 0
+    device: str = "auto"
+    threads: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hidden", tuple(self.hidden))
+        for name, choices in (
+            ("dataset", DATASETS),
+            ("model", MODELS),
+            ("activation", ACTIVATIONS),
+            ("optimizer", OPTIMIZERS),
+            ("loss", LOSSES),
+            ("device", DEVICES),
+        ):
+            value = getattr(self, name)
+            if value not in choices:
+                raise SpecError("train_choice", what=name, value=value, choices=", ".join(choices))
+        _finite(self.lr, "lr", low=0.0, low_open=True)
+        _finite(self.noise, "noise", low=0.0, high=1.0)
+        _finite(self.train_split, "train_split", low=0.0, high=1.0, low_open=True, high_open=True)
+        _finite(self.momentum, "momentum", low=0.0, high=1.0, high_open=True)
+        _finite(self.weight_decay, "weight_decay", low=0.0)
+        for name, low in (("batch_size", 1), ("epochs", 1), ("threads", 0), ("seed", 0)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise SpecError("train_at_least", what=name, low=low, value=value)
+        if not 1 <= len(self.hidden) <= MAX_LAYERS or any(not 1 <= size <= MAX_HIDDEN for size in self.hidden):
+            raise SpecError("train_hidden", value=",".join(map(str, self.hidden)), layers=MAX_LAYERS, high=MAX_HIDDEN)
+        if self.model in CONV_MODELS and self.dataset in TOY_DATASETS:
+            raise SpecError("train_needs_images", model=self.model, dataset=self.dataset)
+
+    @property
+    def is_toy(self) -> bool:
+        """A 2-D point set: the lesson draws its decision boundary."""
+        return self.dataset in TOY_DATASETS
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["hidden"] = list(self.hidden)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> TrainConfig:
+        """Unknown keys are ignored (a newer checkpoint); missing keys take the defaults."""
+        known = {field.name for field in fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in known})
+
+    def with_changes(self, **changes: object) -> TrainConfig:
+        return replace(self, **changes)
+
+
+def parse_hidden(text: str) -> tuple[int, ...]:
+    """'16,16' or '32 32' → (16, 16); the sizes of the MLP's hidden layers."""
+    words = text.replace(",", " ").split()
+    try:
+        sizes = tuple(int(word) for word in words)
+    except ValueError:
+        raise SpecError("train_hidden", value=text, layers=MAX_LAYERS, high=MAX_HIDDEN) from None
+    TrainConfig(hidden=sizes or (0,))
+    return sizes
+
+
+def parse_number(text: str, what: str) -> float:
+    """A typed number such as '1e-3'; anything else names the field."""
+    try:
+        return float(text)
+    except ValueError:
+        raise SpecError("train_not_number", what=what, value=text) from None
+
+
+def _finite(value: float, what: str, low: float, high: float = math.inf, low_open: bool = False, high_open: bool = False) -> None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if ok:
+        ok = (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
+    if not ok:
+        interval = f"{'(' if low_open else '['}{low:g}, {'∞' if high == math.inf else f'{high:g}'}{')' if high_open or high == math.inf else ']'}"
+        raise SpecError("train_range", what=what, value=value, interval=interval)

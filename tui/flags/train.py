@@ -1,0 +1,94 @@
+"""`tensortour train`: the run's settings as flags, the form's starting values, and `--headless`."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field, fields
+
+from engine.train_config import ACTIVATIONS, DATASETS, DEVICES, LOSSES, MODELS, OPTIMIZERS, TrainConfig, parse_hidden
+
+SCREEN = "tui.screens.train:TrainScreen"
+
+
+@dataclass(frozen=True)
+class TrainSetup:
+    """What the lesson opens with: the form's values, whether to start at once, where checkpoints go."""
+
+    config: TrainConfig = field(default_factory=TrainConfig)
+    start: bool = False
+    out: str | None = None
+
+
+def _default(name: str) -> object:
+    return next(f.default for f in fields(TrainConfig) if f.name == name)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    data = parser.add_argument_group("data")
+    data.add_argument("--dataset", choices=DATASETS, default=_default("dataset"), help="2-D toy set, bundled digits, generated shapes, or files in --data-dir")
+    data.add_argument("--noise", type=float, default=_default("noise"), help="toy sets: jitter, 0 to 1")
+    data.add_argument("--train-split", type=float, default=_default("train_split"), help="fraction used for training (toy, digits, shapes)")
+    data.add_argument("--data-dir", default=_default("data_dir"), help="where mnist / fashion-mnist / cifar10 files are")
+    data.add_argument("--download", action="store_true", help="fetch the official archives into --data-dir and check their checksums")
+    model = parser.add_argument_group("model")
+    model.add_argument("--model", choices=MODELS, default=_default("model"))
+    model.add_argument("--hidden", default="16,16", help="mlp hidden sizes, e.g. 32,32")
+    model.add_argument("--activation", choices=ACTIVATIONS, default=_default("activation"), help="mlp activation")
+    run = parser.add_argument_group("training")
+    run.add_argument("--optimizer", choices=OPTIMIZERS, default=_default("optimizer"))
+    run.add_argument("--lr", type=float, default=_default("lr"), help="learning rate, > 0")
+    run.add_argument("--momentum", type=float, default=_default("momentum"), help="SGD momentum, 0 to <1")
+    run.add_argument("--batch-size", type=int, default=_default("batch_size"))
+    run.add_argument("--epochs", type=int, default=_default("epochs"))
+    run.add_argument("--loss", choices=LOSSES, default=_default("loss"), help="cross-entropy or mean squared error on one-hot targets")
+    run.add_argument("--weight-decay", type=float, default=_default("weight_decay"))
+    run.add_argument("--seed", type=int, default=_default("seed"))
+    run.add_argument("--device", choices=DEVICES, default=_default("device"), help="auto: cuda, then mps, then cpu")
+    run.add_argument("--threads", type=int, default=_default("threads"), help="CPU threads for torch (0: one per core, at most 8)")
+    where = parser.add_argument_group("running")
+    where.add_argument("--start", action="store_true", help="start training at once instead of showing the form")
+    where.add_argument("--headless", action="store_true", help="no app: a progress bar and one line per epoch")
+    where.add_argument("--out", default=None, help="run directory for metrics.jsonl and checkpoint.pt (default runs/<timestamp>)")
+    where.add_argument("--resume", default=None, metavar="DIR", help="continue the run saved in DIR (headless)")
+
+
+def config_from(args: argparse.Namespace) -> TrainConfig:
+    """The TrainConfig the flags describe; raises SpecError for anything invalid."""
+    return TrainConfig(
+        dataset=args.dataset,
+        noise=args.noise,
+        train_split=args.train_split,
+        data_dir=args.data_dir,
+        download=args.download,
+        model=args.model,
+        hidden=parse_hidden(args.hidden),
+        activation=args.activation,
+        optimizer=args.optimizer,
+        lr=args.lr,
+        momentum=args.momentum,
+        batch_size=args.batch_size,
+        epochs=args.epochs,
+        loss=args.loss,
+        weight_decay=args.weight_decay,
+        seed=args.seed,
+        device=args.device,
+        threads=args.threads,
+    )
+
+
+def setup_from(args: argparse.Namespace) -> TrainSetup:
+    return TrainSetup(config_from(args), start=args.start, out=args.out)
+
+
+def headless(args: argparse.Namespace, setup: TrainSetup) -> int:
+    """`--headless`: train in this process with a progress bar; exit 0 done, 1 failed or interrupted."""
+    from tui.headless import run_headless
+
+    return run_headless(setup.config, out=args.out, resume=args.resume)
+
+
+def plain(setup: TrainSetup) -> str:
+    """The run's settings and the model's layers, without training."""
+    from engine.train_summary import describe
+
+    return describe(setup.config)
