@@ -1,0 +1,167 @@
+"""Readers for the published file formats: IDX (MNIST, Fashion-MNIST) and CIFAR-10's binary release.
+
+Both are read whole with numpy.frombuffer (no per-image Python work) and checked
+against their own headers before a byte is trusted, so a truncated download or
+a wrong file gives a SpecError naming the file and what is wrong with it instead
+of a reshape error later. The bundled 8×8 digits are split here too.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from engine.errors import SpecError
+from engine.presets import DIGITS_FILE, digits
+from engine.toy_data import split
+
+CLASSES = 10
+IDX_IMAGES = 0x00000803
+IDX_LABELS = 0x00000801
+CIFAR_SIDE = 32
+CIFAR_RECORD = 1 + 3 * CIFAR_SIDE * CIFAR_SIDE
+CIFAR_FOLDER = "cifar-10-batches-bin"
+CIFAR_TRAIN = tuple(f"data_batch_{i}.bin" for i in range(1, 6))
+CIFAR_TEST = "test_batch.bin"
+IDX_FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+
+DIGIT_NAMES = tuple(str(digit) for digit in range(10))
+CLASS_NAMES = {
+    "digits": DIGIT_NAMES,
+    "mnist": DIGIT_NAMES,
+    "fashion-mnist": ("T-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "boot"),
+    "cifar10": ("plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
+}
+# Where each set's files live under --data-dir: our own folder first, then torchvision's layout, then the dir itself.
+FOLDERS = {
+    "mnist": ("mnist", "MNIST/raw", "."),
+    "fashion-mnist": ("fashion-mnist", "FashionMNIST/raw", "."),
+    "cifar10": (CIFAR_FOLDER, "."),
+}
+
+Arrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def dataset_folder(dataset: str, data_dir: Path) -> Path:
+    """The folder holding the set's files: the first candidate that has its first file, else where --download puts it."""
+    probe = CIFAR_TRAIN[0] if dataset == "cifar10" else IDX_FILES[0]
+    for folder in FOLDERS[dataset]:
+        candidate = data_dir / folder
+        if (candidate / probe).exists() or (candidate / f"{probe}.gz").exists():
+            return candidate
+    return data_dir / FOLDERS[dataset][0]
+
+
+def read_bytes(path: Path, dataset: str, gzipped_ok: bool = True) -> tuple[bytes, Path]:
+    """The file's contents, from `path` or `path.gz`; a missing file says that --download can fetch it."""
+    gzipped = path.with_name(path.name + ".gz")
+    chosen = path if path.exists() or not (gzipped_ok and gzipped.exists()) else gzipped
+    if not chosen.exists():
+        raise SpecError("data_missing", path=str(path), dataset=dataset)
+    if not chosen.is_file():
+        raise SpecError("data_not_a_file", path=str(chosen))
+    try:
+        if chosen.suffix == ".gz":
+            with gzip.open(chosen, "rb") as handle:
+                return handle.read(), chosen
+        return chosen.read_bytes(), chosen
+    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+        raise SpecError("data_bad_gzip", path=str(chosen), reason=str(error) or type(error).__name__) from None
+    except OSError as error:
+        raise SpecError("data_unreadable", path=str(chosen), reason=error.strerror or str(error)) from None
+
+
+def parse_idx(data: bytes, path: Path, images: bool) -> np.ndarray:
+    """An IDX3 image file as (N, rows, cols) uint8, or an IDX1 label file as (N,) uint8, checked against its header."""
+    magic, dims = (IDX_IMAGES, 3) if images else (IDX_LABELS, 1)
+    header = 4 + 4 * dims
+    found = int.from_bytes(data[:4], "big")
+    if len(data) >= 4 and found != magic:
+        raise SpecError("data_bad_magic", path=str(path), got=f"0x{found:08x}", expected=f"0x{magic:08x}")
+    if len(data) < header:
+        raise SpecError("data_truncated", path=str(path), expected=header, got=len(data))
+    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(dims))
+    if any(size == 0 for size in shape[1:]):
+        raise SpecError("data_bad_dims", path=str(path), got="×".join(map(str, shape[1:])))
+    expected = header + int(np.prod(shape))
+    if len(data) < expected:
+        raise SpecError("data_truncated", path=str(path), expected=expected, got=len(data))
+    if len(data) > expected:
+        raise SpecError("data_trailing", path=str(path), expected=expected, got=len(data))
+    array = np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
+    if not images:
+        check_labels(array, path)
+    return array
+
+
+def check_labels(labels: np.ndarray, path: Path) -> None:
+    if labels.size and int(labels.max()) >= CLASSES:
+        index = int(np.argmax(labels >= CLASSES))
+        raise SpecError("data_bad_label", path=str(path), label=int(labels[index]), index=index)
+
+
+def read_idx_set(dataset: str, data_dir: Path) -> Arrays:
+    """MNIST or Fashion-MNIST: train images, train labels, test images, test labels (uint8)."""
+    folder = dataset_folder(dataset, data_dir)
+    arrays, paths = [], []
+    for name in IDX_FILES:
+        data, path = read_bytes(folder / name, dataset)
+        arrays.append(parse_idx(data, path, images="images" in name))
+        paths.append(path)
+    for first in (0, 2):
+        _same_count(arrays[first], paths[first], arrays[first + 1], paths[first + 1])
+        if len(arrays[first]) == 0:
+            raise SpecError("data_empty", path=str(paths[first]))
+    if arrays[0].shape[1:] != arrays[2].shape[1:]:
+        raise SpecError(
+            "data_shape_mismatch",
+            path=str(paths[2]),
+            got="×".join(map(str, arrays[2].shape[1:])),
+            other=str(paths[0]),
+            expected="×".join(map(str, arrays[0].shape[1:])),
+        )
+    return arrays[0], arrays[1], arrays[2], arrays[3]
+
+
+def parse_cifar(data: bytes, path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """One CIFAR-10 binary batch: records of 1 label byte + 3,072 pixel bytes (R, G, B planes) → (N, 3, 32, 32), (N,)."""
+    if len(data) == 0:
+        raise SpecError("data_empty", path=str(path))
+    if len(data) % CIFAR_RECORD:
+        raise SpecError("data_record_length", path=str(path), size=len(data), record=CIFAR_RECORD)
+    records = np.frombuffer(data, dtype=np.uint8).reshape(-1, CIFAR_RECORD)
+    labels = records[:, 0]
+    check_labels(labels, path)
+    return records[:, 1:].reshape(-1, 3, CIFAR_SIDE, CIFAR_SIDE), labels
+
+
+def read_cifar(data_dir: Path) -> Arrays:
+    """CIFAR-10 binary: data_batch_1..5.bin for training, test_batch.bin for testing (uint8)."""
+    folder = dataset_folder("cifar10", data_dir)
+    batches = [parse_cifar(*read_bytes(folder / name, "cifar10", gzipped_ok=False)) for name in (*CIFAR_TRAIN, CIFAR_TEST)]
+    train_x = np.concatenate([images for images, _ in batches[:-1]])
+    train_y = np.concatenate([labels for _, labels in batches[:-1]])
+    return train_x, train_y, batches[-1][0], batches[-1][1]
+
+
+def read_digits(seed: int, train_split: float) -> Arrays:
+    """The bundled 8×8 digits (pixels 0..16) as (N, 1, 8, 8) float64, shuffled from the seed and split."""
+    images, labels = digits()
+    order = np.random.default_rng(seed).permutation(len(images))
+    images, labels = images[order][:, None], labels[order].astype(np.int64)
+    cut = split(len(images), train_split)
+    return images[:cut], labels[:cut], images[cut:], labels[cut:]
+
+
+def digits_source() -> str:
+    return str(DIGITS_FILE.relative_to(DIGITS_FILE.parents[2]))
+
+
+def _same_count(images: np.ndarray, images_path: Path, labels: np.ndarray, labels_path: Path) -> None:
+    if len(images) != len(labels):
+        raise SpecError(
+            "data_count_mismatch", images=str(images_path), n_images=len(images), labels=str(labels_path), n_labels=len(labels)
+        )

@@ -1,0 +1,84 @@
+"""The data a run trains on, as whole tensors: batches are index slices of them, never a per-sample DataLoader.
+
+Images are normalised the way the course's transforms do it: ToTensor's x / max,
+then Normalize((0.5,)*C, (0.5,)*C), in float32 and in that order, so the numbers
+match torchvision's bit for bit. Toy points stay in their own coordinates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from engine.data_files import CLASS_NAMES, dataset_folder, digits_source, read_cifar, read_digits, read_idx_set
+from engine.download import Report, download
+from engine.shapes_data import CLASS_NAMES as SHAPE_NAMES
+from engine.shapes_data import shape_images
+from engine.toy_data import CLASS_NAMES as TOY_NAMES
+from engine.toy_data import EXTENT, split, toy_points
+from engine.train_config import TOY_DATASETS, TrainConfig
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Train and test tensors on the CPU; the loop moves them to its device once."""
+
+    name: str
+    kind: str
+    x_train: torch.Tensor
+    y_train: torch.Tensor
+    x_test: torch.Tensor
+    y_test: torch.Tensor
+    class_names: tuple[str, ...]
+    source: str
+    extent: tuple[float, float, float, float] | None = None
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        return tuple(self.x_train.shape[1:])
+
+
+def load_dataset(config: TrainConfig, report: Report | None = None) -> Dataset:
+    """The set `config.dataset` names; a file set (the rest) is fetched first when `config.download`, `report` following the transfer."""
+    name = config.dataset
+    if name in TOY_DATASETS:
+        points, labels = toy_points(name, config.noise, config.seed)
+        cut = split(len(points), config.train_split)
+        tensors = [torch.from_numpy(array) for array in (points[:cut], labels[:cut], points[cut:], labels[cut:])]
+        return Dataset(name, "points", *tensors, class_names=TOY_NAMES, source=f"generated (seed {config.seed})", extent=EXTENT)
+    if name == "shapes":
+        images, labels = shape_images(config.seed)
+        cut = split(len(images), config.train_split)
+        arrays = (images[:cut], labels[:cut], images[cut:], labels[cut:])
+        return _images(name, arrays, 1.0, SHAPE_NAMES, f"generated (seed {config.seed})")
+    if name == "digits":
+        return _images(name, read_digits(config.seed, config.train_split), 16.0, CLASS_NAMES[name], digits_source())
+    data_dir = Path(config.data_dir).expanduser()
+    if config.download:
+        download(name, data_dir, report=report)
+    arrays = read_cifar(data_dir) if name == "cifar10" else read_idx_set(name, data_dir)
+    if name != "cifar10":
+        arrays = (arrays[0][:, None], arrays[1], arrays[2][:, None], arrays[3])
+    return _images(name, arrays, 255.0, CLASS_NAMES[name], str(dataset_folder(name, data_dir)))
+
+
+def normalise(images: np.ndarray, maximum: float) -> torch.Tensor:
+    """(x / max - 0.5) / 0.5 in float32, step by step as ToTensor + Normalize compute it."""
+    return torch.from_numpy(np.array(images, dtype=np.float32)).div_(maximum).sub_(0.5).div_(0.5)
+
+
+def _images(name: str, arrays: tuple[np.ndarray, ...], maximum: float, class_names: tuple[str, ...], source: str) -> Dataset:
+    x_train, y_train, x_test, y_test = arrays
+    return Dataset(
+        name,
+        "images",
+        normalise(x_train, maximum),
+        torch.from_numpy(np.asarray(y_train, dtype=np.int64)),
+        normalise(x_test, maximum),
+        torch.from_numpy(np.asarray(y_test, dtype=np.int64)),
+        class_names=class_names,
+        source=source,
+    )
