@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, field, fields
 
+from tui.i18n import lesson_title, t
 from engine.train_config import ACTIVATIONS, DATASETS, DEVICES, LOSSES, MODELS, OPTIMIZERS, TrainConfig, parse_hidden
 
 SCREEN = "tui.screens.train:TrainScreen"
@@ -88,7 +89,24 @@ def headless(args: argparse.Namespace, setup: TrainSetup) -> int:
 
 
 def plain(setup: TrainSetup) -> str:
-    """The run's settings and the model's layers, without training."""
-    from engine.train_summary import describe
+    """The run's settings, the data and the model's layers (the summary shown before training), without training."""
+    from engine.train_loop import Trainer
 
-    return describe(setup.config)
+    started = Trainer(setup.config, emit=lambda event: None, views=False).started_event()
+    config, data = setup.config, started["dataset"]
+    rows = [(t("model.layer"), t("model.kind"), t("model.output"), t("model.parameters"))]
+    rows += [(row["layer"], row["kind"], "×".join(map(str, row["output"])), f"{row['parameters']:,}") for row in started["summary"]]
+    rows.append((t("model.total"), "", "", f"{started['parameters']:,}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    table = [f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d:>{widths[3]}}" for a, b, c, d in rows]
+    settings = ", ".join(f"{key}={value}" for key, value in config.to_json().items())
+    return "\n".join(
+        [
+            lesson_title("train"),
+            t("train.plain_data", dataset=data["name"], train=data["train"], test=data["test"], shape="×".join(map(str, data["input_shape"])), classes=", ".join(data["classes"]), source=data["source"]),
+            t("train.plain_device", device=started["device_name"], steps=started["steps_per_epoch"]),
+            t("train.plain_settings", settings=settings),
+            "",
+            *table,
+        ]
+    )

@@ -1,0 +1,67 @@
+"""`python -m engine.train_child`: the app's training process.
+
+Protocol (JSON, one object a line):
+- stdin, first line: {"config": TrainConfig.to_json(), "out": dir or null, "resume": dir or null}
+- stdin, then: {"cmd": "pause" | "resume" | "step" | "stop" | "save"} or {"cmd": "lr", "factor": 0.5}
+- stdout: events only — started, batch, boundary, epoch, images, paused, resumed, lr, saved,
+  stopped, done, failed (see engine/train_loop.py). Anything else printed goes to stderr,
+  so a stray print cannot break the stream. The process ends after stopped, done or failed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from pathlib import Path
+
+
+def main() -> int:
+    events = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", buffering=1)
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    emit_lock = threading.Lock()
+
+    def emit(event: dict) -> None:
+        line = json.dumps(event, separators=(",", ":"), allow_nan=True)
+        with emit_lock:
+            events.write(line + "\n")
+
+    try:
+        request = json.loads(sys.stdin.readline() or "{}")
+    except json.JSONDecodeError as error:
+        emit({"event": "failed", "code": "train_bad_request", "params": {"reason": str(error)}, "torch_message": None})
+        return 1
+
+    from engine.errors import SpecError
+    from engine.train_config import TrainConfig
+    from engine.train_loop import Inbox, Trainer, failure, run
+
+    inbox = Inbox()
+    threading.Thread(target=_read_commands, args=(inbox,), daemon=True).start()
+    try:
+        config = TrainConfig.from_json(request.get("config", {}))
+        out = Path(request["out"]) if request.get("out") else None
+        resume = Path(request["resume"]) if request.get("resume") else None
+        trainer = Trainer(config, emit, out=out, resume=resume)
+        emit(trainer.started_event())
+    except SpecError as error:
+        emit(failure(error))
+        return 1
+    return 0 if run(trainer, inbox) != "failed" else 1
+
+
+def _read_commands(inbox) -> None:
+    """Every line the app writes becomes a command; a closed stdin (the app went away) means stop."""
+    for line in sys.stdin:
+        try:
+            command = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(command, dict):
+            inbox.put(command)
+    inbox.put({"cmd": "stop"})
+
+
+if __name__ == "__main__":
+    sys.exit(main())

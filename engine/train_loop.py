@@ -1,0 +1,380 @@
+"""The training loop: one batch at a time, so whoever drives it can pause, step, save and stop between batches.
+
+It reports through `emit(event: dict)` — JSON-ready dicts with an "event" key (see
+docs in engine/train_child.py) — and knows nothing about who listens: the app's
+child process prints them, the headless CLI draws a progress bar.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from engine.checkpoint import CHECKPOINT_FORMAT, load_checkpoint, save_checkpoint
+from engine.datasets import load_dataset
+from engine.device import device_name, memory_mb, resolve_device, set_threads
+from engine.errors import SpecError
+from engine.models import build_model, model_summary
+from engine.train_config import TrainConfig
+from engine.train_views import boundary_view, image_views, point_list
+
+REPORT_INTERVAL_S = 0.1
+EVAL_BATCH = 1024
+CHECKPOINT_NAME = "checkpoint.pt"
+METRICS_NAME = "metrics.jsonl"
+CHECKPOINT_EVERY_S = 10.0
+Emit = Callable[[dict], None]
+
+
+class Trainer:
+    """A run's data (on the device, whole), model, optimizer and position (epoch, step within it)."""
+
+    def __init__(self, config: TrainConfig, emit: Emit, out: Path | None = None, resume: Path | None = None, views: bool = True) -> None:
+        saved = load_checkpoint(_checkpoint_path(resume)) if resume else None
+        if saved:
+            config = TrainConfig.from_json(saved["config"])
+        self.config = config
+        self.emit = emit
+        self.out = out
+        self.views = views
+        self.threads = set_threads(config.threads)
+        self.device = resolve_device(config.device)
+        torch.manual_seed(config.seed)
+        self.data = load_dataset(config)
+        self.model = build_model(config, self.data.input_shape, len(self.data.class_names)).to(self.device)
+        self.optimizer = _optimizer(config, self.model)
+        self.x_train, self.y_train = self.data.x_train.to(self.device), self.data.y_train.to(self.device)
+        self.x_test, self.y_test = self.data.x_test.to(self.device), self.data.y_test.to(self.device)
+        self.train_size = len(self.y_train)
+        self.steps_per_epoch = math.ceil(self.train_size / config.batch_size)
+        self.generator = torch.Generator().manual_seed(config.seed)
+        self.epoch = 0
+        self.step = 0
+        self.history: list[dict] = []
+        self.elapsed_s = 0.0
+        self._order: torch.Tensor | None = None
+        self._epoch_rng = self.generator.get_state()
+        self._reset_epoch_totals()
+        self._last_loss = float("nan")
+        self._last_rate = 0.0
+        self._last_report = 0.0
+        self._last_save = time.perf_counter()
+        if saved:
+            self._restore(saved)
+
+    @property
+    def finished(self) -> bool:
+        return self.epoch >= self.config.epochs
+
+    @property
+    def global_step(self) -> int:
+        return self.epoch * self.steps_per_epoch + self.step
+
+    @property
+    def lr(self) -> float:
+        return self.optimizer.param_groups[0]["lr"]
+
+    def started_event(self) -> dict:
+        data = self.data
+        return {
+            "event": "started",
+            "device": str(self.device),
+            "device_name": device_name(self.device, self.threads),
+            "dataset": {
+                "name": data.name,
+                "kind": data.kind,
+                "train": self.train_size,
+                "test": len(self.y_test),
+                "input_shape": list(data.input_shape),
+                "classes": list(data.class_names),
+                "source": data.source,
+                "extent": list(data.extent) if data.extent else None,
+            },
+            "points": point_list(data) if data.kind == "points" else [],
+            "summary": [
+                {"layer": row.name, "kind": row.kind, "output": list(row.output_shape), "parameters": row.parameters}
+                for row in model_summary(self.model, data.input_shape)
+            ],
+            "parameters": sum(p.numel() for p in self.model.parameters()),
+            "steps_per_epoch": self.steps_per_epoch,
+            "epochs": self.config.epochs,
+            "epoch": self.epoch,
+            "global_step": self.global_step,
+            "lr": self.lr,
+            "out": str(self.out) if self.out else None,
+        }
+
+    def train_batch(self) -> None:
+        """One optimizer step on the next batch; a non-finite loss stops before the step, so the weights stay good."""
+        if self._order is None:
+            self._epoch_rng = self.generator.get_state()
+            self._order = torch.randperm(self.train_size, generator=self.generator).to(self.device)
+        started = time.perf_counter()
+        size = self.config.batch_size
+        index = self._order[self.step * size : (self.step + 1) * size]
+        x, y = self.x_train[index], self.y_train[index]
+        logits = self.model(x)
+        loss = self._loss(logits, y)
+        value = loss.item()
+        if not math.isfinite(value):
+            raise SpecError("loss_not_finite", value=_word(value), epoch=self.epoch + 1, step=self.step + 1, lr=f"{self.lr:g}")
+        self.optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        self.optimizer.step()
+        self._loss_sum += value * len(y)
+        self._correct += (logits.argmax(1) == y).sum()
+        self._seen += len(y)
+        self.step += 1
+        self._last_loss = value
+        spent = time.perf_counter() - started
+        self._train_time += spent
+        self.elapsed_s += spent
+        if self.step == self.steps_per_epoch:
+            self._end_epoch()
+
+    def report(self, force: bool = False) -> None:
+        """A batch event (and the boundary view for 2-D sets), at most every REPORT_INTERVAL_S unless forced."""
+        now = time.perf_counter()
+        if not force and now - self._last_report < REPORT_INTERVAL_S:
+            return
+        self._last_report = now
+        done = self.global_step
+        remaining = self.config.epochs * self.steps_per_epoch - done
+        per_batch = self.elapsed_s / done if done else 0.0
+        at_epoch_end = self.step == 0 and done > 0
+        self.emit(
+            {
+                "event": "batch",
+                "epoch": self.epoch if at_epoch_end else self.epoch + 1,
+                "step": self.steps_per_epoch if at_epoch_end else self.step,
+                "steps_per_epoch": self.steps_per_epoch,
+                "global_step": done,
+                "loss": self._last_loss,
+                "lr": self.lr,
+                "samples_per_s": self._seen / self._train_time if self._train_time else self._last_rate,
+                "elapsed_s": self.elapsed_s,
+                "eta_s": remaining * per_batch,
+                "memory_mb": memory_mb(self.device),
+            }
+        )
+        if self.views and self.data.kind == "points":
+            self.emit({"event": "boundary", **boundary_view(self.model, self.data.extent, self.device)})
+
+    def save(self) -> Path | None:
+        """Write the checkpoint under `out` (atomically); None when the run has nowhere to save.
+
+        The loop saves at the end, on stop, on request, and after an epoch when the last
+        save is CHECKPOINT_EVERY_S old: a NaN later keeps that last good state.
+        """
+        if self.out is None:
+            return None
+        path = self.out / CHECKPOINT_NAME
+        save_checkpoint(path, self._payload())
+        self._last_save = time.perf_counter()
+        return path
+
+    def _append_metrics(self, metrics: dict) -> None:
+        """One JSON line per epoch under `out`, written in one call so a stop never leaves half a line."""
+        if self.out is None:
+            return
+        self.out.mkdir(parents=True, exist_ok=True)
+        with open(self.out / METRICS_NAME, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(metrics) + "\n")
+
+    def change_lr(self, factor: float) -> None:
+        for group in self.optimizer.param_groups:
+            group["lr"] *= factor
+
+    def _loss(self, logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        if self.config.loss == "mse":
+            return F.mse_loss(logits.softmax(1), F.one_hot(y, logits.shape[1]).to(logits.dtype))
+        return F.cross_entropy(logits, y)
+
+    def _end_epoch(self) -> None:
+        test_loss, test_acc, predicted = self.evaluate()
+        epoch_time = self._train_time
+        self._last_rate = self._seen / epoch_time if epoch_time else 0.0
+        metrics = {
+            "epoch": self.epoch + 1,
+            "train_loss": self._loss_sum / self._seen,
+            "train_acc": self._correct.item() / self._seen,
+            "test_loss": test_loss,
+            "test_acc": test_acc,
+            "samples_per_s": self._last_rate,
+            "elapsed_s": self.elapsed_s,
+            "lr": self.lr,
+        }
+        self.epoch += 1
+        self.step = 0
+        self._order = None
+        self._reset_epoch_totals()
+        self.history.append(metrics)
+        self._append_metrics(metrics)
+        self.emit({"event": "epoch", **metrics})
+        if self.views and self.data.kind == "images":
+            self.emit({"event": "images", **image_views(self.model, self.data, predicted)})
+        if self.finished or time.perf_counter() - self._last_save >= CHECKPOINT_EVERY_S:
+            self.save()
+
+    @torch.no_grad()
+    def evaluate(self) -> tuple[float, float, torch.Tensor]:
+        """Mean test loss, test accuracy and every test prediction (for the confusion matrix)."""
+        started = time.perf_counter()
+        self.model.eval()
+        total, predictions = 0.0, []
+        for start in range(0, len(self.y_test), EVAL_BATCH):
+            x, y = self.x_test[start : start + EVAL_BATCH], self.y_test[start : start + EVAL_BATCH]
+            logits = self.model(x)
+            total += self._loss(logits, y).item() * len(y)
+            predictions.append(logits.argmax(1))
+        self.model.train()
+        predicted = torch.cat(predictions) if predictions else torch.empty(0, dtype=torch.long, device=self.device)
+        count = max(1, len(self.y_test))
+        self.elapsed_s += time.perf_counter() - started
+        return total / count, (predicted == self.y_test).sum().item() / count, predicted
+
+    def _reset_epoch_totals(self) -> None:
+        self._loss_sum = 0.0
+        self._correct = torch.zeros((), dtype=torch.long, device=self.device)
+        self._seen = 0
+        self._train_time = 0.0
+
+    def _payload(self) -> dict:
+        return {
+            "format": CHECKPOINT_FORMAT,
+            "config": self.config.to_json(),
+            "model": self.model.state_dict(),
+            "optimizer": self.optimizer.state_dict(),
+            "epoch": self.epoch,
+            "step": self.step,
+            "rng": {"generator": self._epoch_rng, "torch": torch.get_rng_state()},
+            "history": list(self.history),
+            "partial": {
+                "loss_sum": self._loss_sum,
+                "correct": int(self._correct.item()),
+                "seen": self._seen,
+                "train_time": self._train_time,
+                "elapsed_s": self.elapsed_s,
+            },
+        }
+
+    def _restore(self, saved: dict) -> None:
+        """Continue exactly where the checkpoint stopped: same weights, optimizer moments, epoch order and totals."""
+        self.model.load_state_dict(saved["model"])
+        self.optimizer.load_state_dict(saved["optimizer"])
+        self.epoch, self.step = int(saved["epoch"]), int(saved["step"])
+        self.history = list(saved["history"])
+        torch.set_rng_state(saved["rng"]["torch"])
+        self.generator.set_state(saved["rng"]["generator"])
+        if self.step:
+            self._epoch_rng = self.generator.get_state()
+            self._order = torch.randperm(self.train_size, generator=self.generator).to(self.device)
+        partial = saved.get("partial", {})
+        self._loss_sum = float(partial.get("loss_sum", 0.0))
+        self._correct = torch.tensor(int(partial.get("correct", 0)), device=self.device)
+        self._seen = int(partial.get("seen", 0))
+        self._train_time = float(partial.get("train_time", 0.0))
+        self.elapsed_s = float(partial.get("elapsed_s", 0.0))
+
+
+class Inbox:
+    """Commands from a reader thread; the loop looks between batches and blocks only while paused."""
+
+    def __init__(self) -> None:
+        self._items: deque[dict] = deque()
+        self._arrived = threading.Event()
+
+    def put(self, command: dict) -> None:
+        self._items.append(command)
+        self._arrived.set()
+
+    def take(self, block: bool) -> dict | None:
+        while True:
+            if self._items:
+                return self._items.popleft()
+            if not block:
+                return None
+            self._arrived.wait()
+            self._arrived.clear()
+
+
+def run(trainer: Trainer, inbox: Inbox | None = None, stop_requested: Callable[[], bool] = lambda: False) -> str:
+    """Train to the end or until told to stop; returns "done", "stopped" or "failed" (after emitting the event)."""
+    paused = False
+    try:
+        while not trainer.finished:
+            command = inbox.take(block=paused) if inbox else None
+            if command:
+                kind = command.get("cmd")
+                if kind == "stop":
+                    break
+                if kind in ("pause", "resume"):
+                    paused = kind == "pause"
+                    trainer.emit({"event": "paused" if paused else "resumed", "global_step": trainer.global_step})
+                elif kind == "lr":
+                    trainer.change_lr(float(command.get("factor", 1.0)))
+                    trainer.emit({"event": "lr", "lr": trainer.lr})
+                elif kind == "save":
+                    path = trainer.save()
+                    trainer.emit({"event": "saved", "path": str(path) if path else None})
+                if kind != "step":
+                    continue
+            elif paused or stop_requested():
+                if stop_requested():
+                    break
+                continue
+            trainer.train_batch()
+            trainer.report(force=paused)
+    except SpecError as error:
+        trainer.emit(failure(error))
+        return "failed"
+    except torch.OutOfMemoryError as error:
+        trainer.emit(failure(SpecError("cuda_out_of_memory", torch_message=_first_line(error), batch=trainer.config.batch_size)))
+        return "failed"
+    except RuntimeError as error:
+        trainer.emit(failure(SpecError("train_runtime_error", torch_message=_first_line(error))))
+        return "failed"
+    if trainer.finished:
+        trainer.report(force=True)
+        trainer.emit({"event": "done", "epoch": trainer.epoch, "test_acc": trainer.history[-1]["test_acc"] if trainer.history else None})
+        return "done"
+    trainer.save()
+    trainer.report(force=True)
+    trainer.emit({"event": "stopped", "epoch": trainer.epoch, "step": trainer.step})
+    return "stopped"
+
+
+def failure(error: SpecError) -> dict:
+    return {"event": "failed", "code": error.code, "params": {k: _plain(v) for k, v in error.params.items()}, "torch_message": error.torch_message}
+
+
+def _optimizer(config: TrainConfig, model: torch.nn.Module) -> torch.optim.Optimizer:
+    if config.optimizer == "sgd":
+        return torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay)
+    return torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+
+
+def _checkpoint_path(run_dir: Path) -> Path:
+    """`--resume DIR` names the run directory; a checkpoint file itself is accepted too."""
+    return run_dir / CHECKPOINT_NAME if run_dir.is_dir() else run_dir
+
+
+def _word(value: float) -> str:
+    return "NaN" if math.isnan(value) else "inf" if value > 0 else "-inf"
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def _plain(value: object) -> object:
+    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)

@@ -1,0 +1,88 @@
+"""The training child process speaks the protocol the app relies on: events out, commands in, nothing else on stdout."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from engine.train_config import TrainConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = TrainConfig(dataset="xor", hidden=(8,), epochs=200, batch_size=64, threads=1, device="cpu")
+
+
+def start(request: dict) -> subprocess.Popen:
+    child = subprocess.Popen(
+        [sys.executable, "-m", "engine.train_child"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    send(child, request)
+    return child
+
+
+def send(child: subprocess.Popen, message: dict) -> None:
+    child.stdin.write(json.dumps(message) + "\n")
+    child.stdin.flush()
+
+
+def read_until(child: subprocess.Popen, kind: str) -> list[dict]:
+    events = []
+    for line in child.stdout:
+        events.append(json.loads(line))  # every stdout line is one JSON event
+        if events[-1]["event"] in (kind, "failed"):
+            return events
+    raise AssertionError(f"the child ended before {kind!r}: {events[-3:]} {child.stderr.read()}")
+
+
+def test_the_child_trains_pauses_steps_and_stops_on_request(tmp_path):
+    child = start({"config": TINY.to_json(), "out": str(tmp_path), "resume": None})
+    try:
+        started = read_until(child, "started")[-1]
+        assert started["dataset"]["name"] == "xor" and started["epochs"] == 200
+        read_until(child, "epoch")
+        send(child, {"cmd": "pause"})
+        paused = read_until(child, "paused")[-1]
+        send(child, {"cmd": "step"})
+        batch = read_until(child, "batch")[-1]
+        assert batch["global_step"] == paused["global_step"] + 1
+        send(child, {"cmd": "stop"})
+        stopped = read_until(child, "stopped")[-1]
+        assert child.wait(timeout=10) == 0
+    finally:
+        child.kill()
+    assert stopped["step"] == batch["step"] % batch["steps_per_epoch"]
+    assert (tmp_path / "checkpoint.pt").is_file()
+
+
+def test_closing_stdin_stops_the_child():
+    child = start({"config": TINY.to_json(), "out": None, "resume": None})
+    try:
+        read_until(child, "batch")
+        child.stdin.close()
+        assert read_until(child, "stopped")[-1]["event"] == "stopped"
+        assert child.wait(timeout=10) == 0
+    finally:
+        child.kill()
+
+
+def test_a_bad_setup_is_one_failed_event():
+    config = TINY.to_json() | {"dataset": "mnist", "data_dir": "/nonexistent"}
+    child = start({"config": config, "out": None, "resume": None})
+    out, _ = child.communicate(timeout=60)
+    events = [json.loads(line) for line in out.splitlines()]
+    assert [e["event"] for e in events] == ["failed"]
+    assert events[0]["code"].startswith("data_")
+    assert child.returncode == 1
+
+
+def test_an_unreadable_request_is_said_plainly():
+    child = subprocess.run([sys.executable, "-m", "engine.train_child"], cwd=ROOT, input="not json\n", capture_output=True, text=True, timeout=60)
+    event = json.loads(child.stdout)
+    assert event["event"] == "failed" and event["code"] == "train_bad_request"
+    assert child.returncode == 1

@@ -1,0 +1,129 @@
+"""`tensortour train --headless`: the training engine in this process, a rich progress bar, one line per epoch.
+
+The engine writes the run directory: metrics.jsonl (one JSON object per finished
+epoch) and checkpoint.pt (atomically).
+Ctrl+C stops between two batches, saves, and `--resume DIR` continues from there.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from pathlib import Path
+
+from rich import box
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from engine.errors import SpecError
+from engine.train_config import TrainConfig
+from tui.i18n import error_text, t
+
+EXIT_DONE, EXIT_FAILED, EXIT_BAD_SETUP, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def run_headless(config: TrainConfig, out: str | None = None, resume: str | None = None) -> int:
+    from engine.train_loop import Trainer, run
+
+    console = Console(highlight=False, soft_wrap=True)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True)
+    run_dir = Path(out or resume or Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
+    if resume and not Path(resume).exists():
+        errors.print(f"tensortour: {error_text(SpecError('train_resume_missing', path=resume))}")
+        return EXIT_BAD_SETUP
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
+    listener = _Listener(console, errors, progress)
+    try:
+        trainer = Trainer(config, listener.emit, out=run_dir, resume=Path(resume) if resume else None)
+    except SpecError as error:
+        errors.print(f"tensortour: {error_text(error)}")
+        return EXIT_BAD_SETUP
+    run_dir.mkdir(parents=True, exist_ok=True)
+    listener.emit(trainer.started_event())
+    interrupted = []
+    previous = signal.signal(signal.SIGINT, lambda *_: (interrupted.append(True), signal.signal(signal.SIGINT, previous)))
+    try:
+        with progress:
+            listener.track(trainer)
+            outcome = run(trainer, stop_requested=lambda: bool(interrupted))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if outcome == "failed":
+        return EXIT_FAILED
+    if outcome == "stopped":
+        console.print(t("train.headless_interrupted", epoch=trainer.epoch, step=trainer.step, out=run_dir))
+        return EXIT_INTERRUPTED
+    console.print(t("train.headless_done", out=run_dir))
+    return EXIT_DONE
+
+
+class _Listener:
+    """Turns the engine's events into the progress bar, the epoch lines and metrics.jsonl."""
+
+    def __init__(self, console: Console, errors: Console, progress: Progress) -> None:
+        self.console = console
+        self.errors = errors
+        self.progress = progress
+        self.task = None
+
+    def track(self, trainer) -> None:
+        total = trainer.config.epochs * trainer.steps_per_epoch
+        self.task = self.progress.add_task(t("train.headless_training"), total=total, completed=trainer.global_step, detail="")
+
+    def emit(self, event: dict) -> None:
+        kind = event["event"]
+        if kind == "started":
+            self._started(event)
+        elif kind == "batch" and self.task is not None:
+            detail = t("train.headless_batch", epoch=event["epoch"], loss=f"{event['loss']:.4f}", rate=f"{event['samples_per_s']:,.0f}")
+            self.progress.update(self.task, completed=event["global_step"], detail=detail)
+        elif kind == "epoch":
+            self.console.print(
+                t(
+                    "train.headless_epoch",
+                    epoch=event["epoch"],
+                    train_loss=f"{event['train_loss']:.4f}",
+                    test_loss=f"{event['test_loss']:.4f}",
+                    test_acc=f"{event['test_acc']:.1%}",
+                    rate=f"{event['samples_per_s']:,.0f}",
+                    elapsed=f"{event['elapsed_s']:.1f}",
+                )
+            )
+        elif kind == "failed":
+            error = SpecError(event["code"], event["torch_message"], **event["params"])
+            self.errors.print(f"tensortour: {error_text(error)}", style="bold")
+        sys.stdout.flush()
+
+    def _started(self, event: dict) -> None:
+        data = event["dataset"]
+        self.console.print(
+            t(
+                "train.headless_started",
+                dataset=data["name"],
+                train=data["train"],
+                test=data["test"],
+                shape="×".join(map(str, data["input_shape"])),
+                parameters=f"{event['parameters']:,}",
+                device=event["device_name"],
+                out=event["out"],
+            )
+        )
+        table = Table(box=box.SIMPLE, pad_edge=False)
+        for header in ("layer", "kind", "output", "parameters"):
+            table.add_column(t(f"model.{header}"), justify="right" if header == "parameters" else "left")
+        for row in event["summary"]:
+            table.add_row(row["layer"], row["kind"], "×".join(map(str, row["output"])), f"{row['parameters']:,}")
+        table.add_row(t("model.total"), "", "", f"{event['parameters']:,}", style="bold")
+        self.console.print(table)
+        if event["epoch"]:
+            self.console.print(t("train.headless_resumed", epoch=event["epoch"], step=event["global_step"]))
