@@ -35,7 +35,7 @@ class TrainConfig:
     data_dir: str = "data"
     download: bool = False
     model: str = "mlp"
-    hidden: tuple[int, ...] = (16, 16)
+    hidden: tuple[int, ...] = (32, 32)
     activation: str = "relu"
     optimizer: str = "adam"
     lr: float = 0.01

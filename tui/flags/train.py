@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, field, fields
 
-from tui.i18n import lesson_title, t
 from engine.train_config import ACTIVATIONS, DATASETS, DEVICES, LOSSES, MODELS, OPTIMIZERS, TrainConfig, parse_hidden
+from tui.i18n import lesson_title, t
 
 SCREEN = "tui.screens.train:TrainScreen"
 
@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--download", action="store_true", help="fetch the official archives into --data-dir and check their checksums")
     model = parser.add_argument_group("model")
     model.add_argument("--model", choices=MODELS, default=_default("model"))
-    model.add_argument("--hidden", default="16,16", help="mlp hidden sizes, e.g. 32,32")
+    model.add_argument("--hidden", default=",".join(map(str, _default("hidden"))), help="mlp hidden sizes, comma-separated")
     model.add_argument("--activation", choices=ACTIVATIONS, default=_default("activation"), help="mlp activation")
     run = parser.add_argument_group("training")
     run.add_argument("--optimizer", choices=OPTIMIZERS, default=_default("optimizer"))
