@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # textual must not load before the CLI sets its environment variables
     from textual.screen import Screen
 
-COURSE = ("conv", "pool", "broadcast", "matmul", "index", "train")
+COURSE = ("perceptron", "activations", "broadcast", "matmul", "index", "loss", "autograd", "conv", "pool", "arch", "rnn", "train")
 
 LESSONS = tuple(lesson for lesson in COURSE if (Path(__file__).parent / "flags" / f"{lesson}.py").exists())
 
