@@ -54,6 +54,10 @@ def load_dataset(config: TrainConfig, report: Report | None = None) -> Dataset:
         cut = split(len(images), config.train_split)
         arrays = (images[:cut], labels[:cut], images[cut:], labels[cut:])
         return _images(name, arrays, 1.0, SHAPE_NAMES, f"generated (seed {config.seed})")
+    if name == "text":
+        from engine.char_text import load_text_dataset
+
+        return load_text_dataset(config)
     if name == "digits":
         return _images(name, read_digits(config.seed, config.train_split), 16.0, CLASS_NAMES[name], digits_source())
     data_dir = Path(config.data_dir).expanduser()

@@ -53,6 +53,10 @@ def build_model(config: TrainConfig, input_shape: tuple[int, ...], classes: int)
         raise SpecError("model_unknown", model=config.model, choices=", ".join(MODELS))
     if config.model == "mlp":
         return _mlp(config, input_shape, classes)
+    if config.model == "charrnn":
+        from engine.char_rnn import CharRNN
+
+        return CharRNN(classes, config.hidden[0])
     if len(input_shape) != 3:
         raise SpecError("model_needs_images", model=config.model, shape=_shape_text(input_shape))
     channels, height, width = input_shape
@@ -78,7 +82,9 @@ def model_summary(model: nn.Module, input_shape: tuple[int, ...]) -> list[LayerR
     rows: list[LayerRow] = []
     names = {module: name for name, module in model.named_modules()}
 
-    def record(module: nn.Module, _inputs: tuple, output: torch.Tensor) -> None:
+    def record(module: nn.Module, _inputs: tuple, output: torch.Tensor | tuple) -> None:
+        if isinstance(output, tuple):  # nn.RNN returns (outputs, last hidden state)
+            output = output[0]
         parameters = sum(p.numel() for p in module.parameters(recurse=False))
         rows.append(LayerRow(names[module], type(module).__name__, tuple(output.shape[1:]), parameters))
 
@@ -90,7 +96,7 @@ def model_summary(model: nn.Module, input_shape: tuple[int, ...]) -> list[LayerR
     try:
         model.eval()
         with torch.no_grad():
-            model(torch.zeros((1, *input_shape), device=device))
+            model(torch.zeros((1, *input_shape), device=device, dtype=getattr(model, "input_dtype", torch.float32)))
     finally:
         model.train(was_training)
         for handle in handles:

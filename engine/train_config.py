@@ -13,9 +13,10 @@ from engine.errors import SpecError
 
 TOY_DATASETS = ("circle", "xor", "gauss", "spiral", "moons")
 IMAGE_DATASETS = ("digits", "shapes", "mnist", "fashion-mnist", "cifar10")
-DATASETS = TOY_DATASETS + IMAGE_DATASETS
+TEXT_DATASETS = ("text",)
+DATASETS = TOY_DATASETS + IMAGE_DATASETS + TEXT_DATASETS
 FILE_DATASETS = ("mnist", "fashion-mnist", "cifar10")
-MODELS = ("mlp", "net", "lenet5", "simplecnn")
+MODELS = ("mlp", "net", "lenet5", "simplecnn", "charrnn")
 CONV_MODELS = ("net", "lenet5", "simplecnn")
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
 OPTIMIZERS = ("sgd", "adam")
@@ -74,6 +75,8 @@ class TrainConfig:
             raise SpecError("train_hidden", value=",".join(map(str, self.hidden)), layers=MAX_LAYERS, high=MAX_HIDDEN)
         if self.model in CONV_MODELS and self.dataset in TOY_DATASETS:
             raise SpecError("train_needs_images", model=self.model, dataset=self.dataset)
+        if (self.model == "charrnn") != (self.dataset in TEXT_DATASETS):
+            raise SpecError("train_text_needs_charrnn", model=self.model, dataset=self.dataset)
 
     @property
     def is_toy(self) -> bool:

@@ -24,9 +24,10 @@ from engine.device import device_name, memory_mb, resolve_device, set_threads
 from engine.errors import SpecError
 from engine.models import build_model, model_summary
 from engine.train_config import TrainConfig
-from engine.train_views import boundary_view, image_views, point_list
+from engine.train_views import boundary_view, image_views, point_list, sample_view
 
 REPORT_INTERVAL_S = 0.1
+SAMPLE_INTERVAL_S = 1.0
 EVAL_BATCH = 1024
 CHECKPOINT_NAME = "checkpoint.pt"
 METRICS_NAME = "metrics.jsonl"
@@ -66,6 +67,7 @@ class Trainer:
         self._last_loss = float("nan")
         self._last_rate = 0.0
         self._last_report = 0.0
+        self._last_sample = 0.0
         self._last_save = time.perf_counter()
         if saved:
             self._restore(saved)
@@ -130,8 +132,9 @@ class Trainer:
         loss.backward()
         self.optimizer.step()
         self._loss_sum += value * len(y)
-        self._correct += (logits.argmax(1) == y).sum()
+        self._correct += (logits.argmax(-1) == y).sum()
         self._seen += len(y)
+        self._targets += y.numel()
         self.step += 1
         self._last_loss = value
         spent = time.perf_counter() - started
@@ -167,6 +170,10 @@ class Trainer:
         )
         if self.views and self.data.kind == "points":
             self.emit({"event": "boundary", **boundary_view(self.model, self.data.extent, self.device)})
+        if self.views and self.data.kind == "text" and (force or now - self._last_sample >= SAMPLE_INTERVAL_S):
+            self._last_sample = now
+            sample = sample_view(self.model, self.data, self.config.seed, self.device)
+            self.emit({"event": "sample", "epoch": self.epoch, "global_step": done, **sample})
 
     def save(self) -> Path | None:
         """Write the checkpoint under `out` (atomically); None when the run has nowhere to save.
@@ -194,6 +201,8 @@ class Trainer:
             group["lr"] *= factor
 
     def _loss(self, logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """Cross-entropy (or MSE on softmax vs one-hot); a sequence model's (N, T, V) scores count every position."""
+        logits, y = logits.reshape(-1, logits.shape[-1]), y.reshape(-1)
         if self.config.loss == "mse":
             return F.mse_loss(logits.softmax(1), F.one_hot(y, logits.shape[1]).to(logits.dtype))
         return F.cross_entropy(logits, y)
@@ -205,7 +214,7 @@ class Trainer:
         metrics = {
             "epoch": self.epoch + 1,
             "train_loss": self._loss_sum / self._seen,
-            "train_acc": self._correct.item() / self._seen,
+            "train_acc": self._correct.item() / self._targets,
             "test_loss": test_loss,
             "test_acc": test_acc,
             "samples_per_s": self._last_rate,
@@ -234,17 +243,18 @@ class Trainer:
             x, y = self.x_test[start : start + EVAL_BATCH], self.y_test[start : start + EVAL_BATCH]
             logits = self.model(x)
             total += self._loss(logits, y).item() * len(y)
-            predictions.append(logits.argmax(1))
+            predictions.append(logits.argmax(-1))
         self.model.train()
         predicted = torch.cat(predictions) if predictions else torch.empty(0, dtype=torch.long, device=self.device)
-        count = max(1, len(self.y_test))
         self.elapsed_s += time.perf_counter() - started
-        return total / count, (predicted == self.y_test).sum().item() / count, predicted
+        accuracy = (predicted == self.y_test).sum().item() / max(1, self.y_test.numel())
+        return total / max(1, len(self.y_test)), accuracy, predicted
 
     def _reset_epoch_totals(self) -> None:
         self._loss_sum = 0.0
         self._correct = torch.zeros((), dtype=torch.long, device=self.device)
         self._seen = 0
+        self._targets = 0
         self._train_time = 0.0
 
     def _payload(self) -> dict:
@@ -261,6 +271,7 @@ class Trainer:
                 "loss_sum": self._loss_sum,
                 "correct": int(self._correct.item()),
                 "seen": self._seen,
+                "targets": self._targets,
                 "train_time": self._train_time,
                 "elapsed_s": self.elapsed_s,
             },
@@ -281,6 +292,7 @@ class Trainer:
         self._loss_sum = float(partial.get("loss_sum", 0.0))
         self._correct = torch.tensor(int(partial.get("correct", 0)), device=self.device)
         self._seen = int(partial.get("seen", 0))
+        self._targets = int(partial.get("targets", self._seen))
         self._train_time = float(partial.get("train_time", 0.0))
         self.elapsed_s = float(partial.get("elapsed_s", 0.0))
 

@@ -12,6 +12,8 @@ BOUNDARY_HEIGHT = 32
 MAX_POINTS = 400
 SAMPLE_IMAGES = 8
 MAX_FILTERS = 8
+SAMPLE_PROMPT = 8
+SAMPLE_LENGTH = 80
 
 
 @torch.no_grad()
@@ -71,6 +73,16 @@ def first_layer_filters(model: torch.nn.Module, input_shape: tuple[int, ...]) ->
             weights = module.weight[:MAX_FILTERS].reshape(-1, channels, height, width).mean(1)
             return _scaled(weights), f"linear {height}×{width}"
     return [], ""
+
+
+@torch.no_grad()
+def sample_view(model: torch.nn.Module, data, seed: int, device: torch.device) -> dict:
+    """Text the language model writes after a fixed prompt, with a fixed seed: it changes only as the model learns."""
+    prompt = data.x_test[0][:SAMPLE_PROMPT].tolist()
+    generator = torch.Generator(device=device).manual_seed(seed)
+    written = model.sample(prompt, SAMPLE_LENGTH, 0.8, generator)
+    vocabulary = data.class_names
+    return {"prompt": "".join(vocabulary[i] for i in prompt), "text": "".join(vocabulary[i] for i in written)}
 
 
 def _scaled(weights: torch.Tensor) -> list:
