@@ -182,3 +182,47 @@ def test_auto_picks_the_cpu_here_and_keeps_the_data_on_the_training_device():
     expected = "cuda" if torch.cuda.is_available() else "cpu"
     assert trainer.device.type == expected
     assert trainer.x_train.device.type == expected and next(trainer.model.parameters()).device.type == expected
+
+
+def test_auto_prefers_cuda_then_mps_when_present(monkeypatch):
+    from engine import device as devices
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert devices.resolve_device("auto") == torch.device("cuda")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(devices, "_mps_available", lambda: True)
+    assert devices.resolve_device("auto") == torch.device("mps")
+    monkeypatch.setattr(devices, "_mps_available", lambda: False)
+    assert devices.resolve_device("auto") == torch.device("cpu")
+    with pytest.raises(SpecError) as caught:
+        devices.resolve_device("mps")
+    assert caught.value.code == "mps_unavailable"
+
+
+def test_the_gpu_name_and_memory_are_read_from_torch_cuda(monkeypatch):
+    from engine import device as devices
+
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda device: "NVIDIA H100 80GB HBM3")
+    monkeypatch.setattr(torch.cuda, "memory_allocated", lambda device: 3 * 2**20)
+    cuda = torch.device("cuda")
+    assert devices.device_name(cuda, 2) == "NVIDIA H100 80GB HBM3"
+    assert devices.memory_mb(cuda) == 3.0
+    assert devices.memory_mb(torch.device("cpu")) is None
+
+
+def test_running_out_of_gpu_memory_is_a_failed_event_suggesting_a_smaller_batch(monkeypatch):
+    events: list[dict] = []
+    trainer = Trainer(TINY, events.append)
+
+    def out_of_memory(x):
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB\nmore detail")
+
+    monkeypatch.setattr(trainer.model, "forward", out_of_memory)
+    assert run(trainer) == "failed"
+    failed = of_kind(events, "failed")[0]
+    assert failed == {
+        "event": "failed",
+        "code": "cuda_out_of_memory",
+        "params": {"batch": 64},
+        "torch_message": "CUDA out of memory. Tried to allocate 2.00 GiB",
+    }
