@@ -1,0 +1,43 @@
+"""Snapshots of the training lesson at 80×24 in both languages (pytest-textual-snapshot).
+
+Regenerate after a deliberate layout change with
+`pytest tests/test_snapshots_train.py --snapshot-update` and look at the SVGs.
+The live views are fed a fixed list of events (no child process), so every run draws the same.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from test_snapshots import SIZE, english_afterwards, make_app  # noqa: F401  (a fixture, used by name)
+from test_tui_train import DIGITS, IMAGE_EVENTS, TOY_EVENTS, XOR, feed
+from tui.flags.train import TrainSetup
+
+
+def fed(config, events):
+    async def run_before(pilot) -> None:
+        feed(pilot.app, config, events)
+        await pilot.pause(0.3)  # the chart redraws at most four times a second
+
+    return run_before
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_train_form(snap_compare, lang):
+    """`tensortour train --dataset xor`: the form, two columns of fields."""
+    app = make_app(lang, "train", setup=TrainSetup(XOR))
+    assert snap_compare(app, terminal_size=SIZE)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_train_live_toy(snap_compare, lang):
+    """Progress, loss chart and the decision boundary with the test points."""
+    app = make_app(lang, "train", setup=TrainSetup(XOR))
+    assert snap_compare(app, terminal_size=SIZE, run_before=fed(XOR, TOY_EVENTS))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_train_live_images(snap_compare, lang):
+    """An image set after one epoch: the confusion matrix with per-class accuracy."""
+    app = make_app(lang, "train", setup=TrainSetup(DIGITS))
+    assert snap_compare(app, terminal_size=SIZE, run_before=fed(DIGITS, IMAGE_EVENTS))

@@ -1,0 +1,310 @@
+"""The training lesson: a form, then a real run in a child process, watched live.
+
+The run is engine's training loop in `python -m engine.train_child` (see
+tui/training_process.py): this screen only writes commands and draws events, so
+torch never loads here and every key is answered at once (a key handler only
+writes a line to the child). What the events draw is in train_live.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Header, Input, Static
+
+from engine.errors import SpecError
+from tui.flags.train import TrainSetup
+from tui.i18n import lesson_text, lesson_title, t
+from tui.keys import help_bindings, translate_bindings
+from tui.screens.help import HelpScreen
+from tui.screens.train_form import TrainForm, config_from_texts
+from tui.screens.train_live import IMAGE_VIEWS, LiveView
+from tui.screens.train_views import run_dir
+from tui.training_process import TrainingProcess
+from tui.widgets.confusion import Confusion
+from tui.widgets.heatmap import HalfBlocks
+from tui.widgets.keybar import KeyBar
+from tui.widgets.loss_chart import TEST_MARKER, TRAIN_MARKER, LossChart
+from tui.widgets.text import Line
+
+
+
+class TrainScreen(LiveView, Screen[None]):
+    CSS_PATH = "train.tcss"
+    LESSON = "train"
+
+    BINDINGS = [
+        Binding("space", "pause", "keys.train_pause", key_display="Space"),
+        Binding("n", "step", "keys.train_step"),
+        Binding("x", "stop", "keys.train_stop"),
+        Binding("r", "reset", "keys.train_reset", show=False),
+        Binding("w", "save", "keys.train_save", show=False),
+        Binding("[", "lr(0.5)", "keys.train_lr_down"),
+        Binding("]", "lr(2.0)", "keys.train_lr_up"),
+        Binding("e", "form", "keys.train_form"),
+        Binding("v", "next_view", "keys.train_view"),
+        Binding("s", "summary", "keys.train_summary", show=False),
+        Binding("t", "toggle_text", "keys.text", show=False),
+        Binding("pageup", "scroll_text(-1)", "keys.text_up", show=False),
+        Binding("pagedown", "scroll_text(1)", "keys.text_down", show=False),
+        Binding("question_mark,f1", "help", "keys.help", key_display="?"),
+        Binding("escape", "leave('back')", "keys.back", show=False),
+        Binding("q", "leave('quit')", "keys.quit"),
+    ]
+
+    def __init__(self, setup: TrainSetup | None = None) -> None:
+        super().__init__()
+        translate_bindings(self)
+        self.setup = setup or TrainSetup()
+        self.config = self.setup.config
+        self.process: TrainingProcess | None = None
+        self.state = "form"
+        self.image_view = IMAGE_VIEWS[0]
+        self.clear_run(self.config)
+        self._flush_due = False
+        self._boundary_due = False
+        self._boundary_drawn = 0.0
+        self._last_flush = 0.0
+        self._run = 0  # each start (and the form) begins a new run; events of an older one are not drawn
+        self._control = asyncio.Lock()  # start, stop and leave one at a time, so no child is ever orphaned
+
+    # Layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            with Vertical(id="work"):
+                yield TrainForm(self.config, id="form")
+                with Vertical(id="live"):
+                    yield Line(id="progress", markup=False)
+                    with Horizontal(id="panes"):
+                        with Vertical(id="chart-pane"):
+                            yield LossChart(id="chart")
+                        with Vertical(id="view"):
+                            yield Static(id="summary", markup=False)
+                            yield HalfBlocks(id="boundary")
+                            yield Confusion(id="confusion")
+                            yield HalfBlocks(id="pictures")
+                    yield Line(id="epoch-line", markup=False)
+                yield Line(id="message", markup=False)
+            with VerticalScroll(id="lesson", can_focus=False):
+                yield Static(id="lesson-text")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.title = t("app.title")
+        self.sub_title = lesson_title(self.LESSON)
+        self.query_one("#lesson").display = False
+        self.query_one("#chart-pane").border_title = t("train_ui.chart_title", train=TRAIN_MARKER, test=TEST_MARKER)
+        self.call_after_refresh(self._load_text)
+        if self.setup.start:
+            self.start(self.config)
+        else:
+            self._show_form()
+
+    def _load_text(self) -> None:
+        """After the first frame: rich's Markdown costs ~80 ms to import and more to lay out."""
+        from rich.markdown import Markdown
+
+        self.query_one("#lesson-text", Static).update(Markdown(lesson_text(self.LESSON)))
+
+    def _show_form(self) -> None:
+        self.state = "form"
+        self.query_one("#live").display = False
+        form = self.query_one(TrainForm)
+        form.display = True
+        form.focus_start()
+
+    def _show_live(self) -> None:
+        self.query_one(TrainForm).display = False
+        self.query_one("#live").display = True
+        self.set_focus(None)
+
+    # Starting and stopping ---------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id and event.input.id.startswith("field-"):
+            self.start_from_form()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.start_from_form()
+
+    def start_from_form(self) -> bool:
+        """Start a run with what the form says, or say on the form why not (nothing starts)."""
+        form = self.query_one(TrainForm)
+        try:
+            config = config_from_texts(form.texts(), self.config)
+        except SpecError as error:
+            form.show_error(error)
+            return False
+        form.show_error(None)
+        self.start(config)
+        return True
+
+    def start(self, config) -> None:
+        """A fresh run of `config`: the views are cleared now, the child starts in a worker."""
+        self.config = config
+        self.state = "starting"
+        self._run += 1
+        self.clear_run(config)
+        self.set_class(not config.is_toy, "-images")
+        self.query_one(LossChart).reset(config.epochs)
+        self.query_one("#summary", Static).update(t("train_ui.starting", dataset=config.dataset, model=config.model))
+        self.query_one("#epoch-line", Line).show("")
+        self.say("")
+        self._show_view()
+        self._show_live()
+        self._show_progress()
+        self._launch(config, self._run)
+
+    @work(group="control")
+    async def _launch(self, config, run: int) -> None:
+        async with self._control:
+            await self._stop_child()
+            if run != self._run:
+                return  # a newer start or the form came first
+            process = TrainingProcess(config.to_json(), self.setup.out or run_dir())
+            self.process = process
+            try:
+                await process.start()
+            except OSError as error:
+                self.apply_event({"event": "failed", "code": "train_child_died", "params": {"status": "-", "stderr": str(error)}})
+                return
+            self._read(process, run)
+
+    @work(group="reader")
+    async def _read(self, process: TrainingProcess, run: int) -> None:
+        async for event in process:
+            if run == self._run:
+                self._queue(event)
+
+    async def _stop_child(self) -> None:
+        if self.process is not None:
+            await self.process.stop()
+
+    def on_unmount(self) -> None:
+        """However the screen goes (the app exits, a test ends), no child may outlive it."""
+        if self.process is not None:
+            self.process.kill_now()
+
+    # Keys --------------------------------------------------------------------------
+
+    def _can_command(self) -> bool:
+        """A child to command; otherwise the key says what it would need."""
+        if self.process is not None and self.state in ("running", "paused", "starting"):
+            return True
+        self.say(t("train_ui.not_running"))
+        return False
+
+    def action_pause(self) -> None:
+        if self._can_command():
+            pausing = self.state != "paused"
+            self.process.send({"cmd": "pause" if pausing else "resume"})
+            self.say(t("train_ui.pausing" if pausing else "train_ui.resuming"))
+
+    def action_step(self) -> None:
+        if not self._can_command():
+            return
+        if self.state != "paused":
+            self.say(t("train_ui.step_needs_pause"))
+            return
+        self.process.send({"cmd": "step"})
+
+    def action_stop(self) -> None:
+        if self._can_command():
+            self.state = "stopping"
+            self._show_progress()
+            self._halt()
+
+    @work(group="control")
+    async def _halt(self) -> None:
+        async with self._control:
+            await self._stop_child()
+        if self.state == "stopping":
+            self.state = "stopped"
+            self._show_progress()
+
+    def action_reset(self) -> None:
+        if self.state == "form":
+            self.say(t("train_ui.not_running"))
+            return
+        self.say(t("train_ui.reset"))
+        self.start(self.config)
+
+    def action_save(self) -> None:
+        if self._can_command():
+            self.process.send({"cmd": "save"})
+            self.say(t("train_ui.saving"))
+
+    def action_lr(self, factor: float) -> None:
+        if self._can_command():
+            self.process.send({"cmd": "lr", "factor": factor})
+            self.say(t("train_ui.lr_asked", factor="½" if factor < 1 else "2"))
+
+    def action_form(self) -> None:
+        if self.state == "form":
+            return
+        self.state = "form"
+        self._run += 1
+        self._halt()
+        self.query_one(TrainForm).fill(self.config)
+        self.say("")
+        self._show_form()
+
+    def action_next_view(self) -> None:
+        if self.state == "form":
+            return
+        if self.config.is_toy:
+            self.say(t("train_ui.toy_views"))
+            return
+        if self.view in IMAGE_VIEWS:
+            self.image_view = IMAGE_VIEWS[(IMAGE_VIEWS.index(self.view) + 1) % len(IMAGE_VIEWS)]
+        self.view = self.image_view
+        self._summary_pinned = False
+        if not self.images:
+            self.say(t("train_ui.images_after_epoch"))
+        self._show_view()
+
+    def action_summary(self) -> None:
+        if self.state == "form":
+            return
+        if self.view == "summary":
+            self._summary_pinned = False
+            self.view = "boundary" if self.config.is_toy and self.boundary else self.image_view if self.images else "summary"
+        else:
+            self._summary_pinned = True
+            self.view = "summary"
+        self._show_view()
+
+    def action_toggle_text(self) -> None:
+        lesson = self.query_one("#lesson")
+        lesson.display = not lesson.display
+
+    def action_scroll_text(self, direction: int) -> None:
+        lesson = self.query_one("#lesson", VerticalScroll)
+        lesson.scroll_relative(y=direction * max(lesson.size.height - 2, 1), animate=False)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(lesson_title(self.LESSON), t(f"lesson.{self.LESSON}.summary"), help_bindings(self, self.app)))
+
+    def action_leave(self, how: str) -> None:
+        """Esc and q: the child is stopped first (under a second), then the screen or the app goes."""
+        self.say(t("train_ui.leaving"))
+        self._leave(how)
+
+    @work(group="control")
+    async def _leave(self, how: str) -> None:
+        self._run += 1
+        async with self._control:
+            await self._stop_child()
+        if how == "quit":
+            self.app.exit()
+        else:
+            self.app.action_back()
+

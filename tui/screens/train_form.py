@@ -1,0 +1,159 @@
+"""The training lesson's form: dataset, model and hyperparameters in two columns of one-line fields.
+
+Typed text becomes a TrainConfig through engine's own parsers, so the form
+refuses exactly what the command line refuses; a refusal names the field, keeps
+everything typed and focuses the field to fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static
+
+from engine.errors import SpecError
+from engine.train_config import ACTIVATIONS, DATASETS, DEVICES, LOSSES, MODELS, OPTIMIZERS, TrainConfig, parse_hidden, parse_number
+from tui.i18n import error_text, t
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One setting: `key` is TrainConfig's field name; choices make it a Select, else an Input."""
+
+    key: str
+    choices: tuple[str, ...] = ()
+
+
+COLUMNS: tuple[tuple[FormField, ...], ...] = (
+    (
+        FormField("dataset", DATASETS),
+        FormField("noise"),
+        FormField("data_dir"),
+        FormField("model", MODELS),
+        FormField("hidden"),
+        FormField("activation", ACTIVATIONS),
+        FormField("device", DEVICES),
+        FormField("threads"),
+    ),
+    (
+        FormField("optimizer", OPTIMIZERS),
+        FormField("lr"),
+        FormField("momentum"),
+        FormField("batch_size"),
+        FormField("epochs"),
+        FormField("loss", LOSSES),
+        FormField("weight_decay"),
+        FormField("seed"),
+    ),
+)
+FIELDS = tuple(field for column in COLUMNS for field in column)
+NUMBERS = ("lr", "momentum", "weight_decay", "noise")
+INTEGERS = ("batch_size", "epochs", "seed", "threads")
+FIELD_OF_ERROR = {"train_hidden": "hidden", "train_needs_images": "model"}
+
+
+def form_texts(config: TrainConfig) -> dict[str, str]:
+    """What each field shows for `config`: numbers as typed on a command line (0.01, 16,16)."""
+    texts = {}
+    for field in FIELDS:
+        value = getattr(config, field.key)
+        texts[field.key] = ",".join(map(str, value)) if field.key == "hidden" else value if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else str(value)
+    return texts
+
+
+def config_from_texts(texts: Mapping[str, str], base: TrainConfig) -> TrainConfig:
+    """The TrainConfig the form describes (other settings kept from `base`); raises SpecError naming the field."""
+    changes: dict[str, object] = {}
+    for key, text in texts.items():
+        text = text.strip()
+        if key in NUMBERS:
+            changes[key] = parse_number(text, key)
+        elif key in INTEGERS:
+            number = parse_number(text, key)
+            changes[key] = int(number) if number.is_integer() else number
+        elif key == "hidden":
+            changes[key] = parse_hidden(text)
+        else:
+            changes[key] = text
+    return base.with_changes(**changes)
+
+
+def error_field(error: SpecError) -> str | None:
+    """The form field a refusal is about, to focus it."""
+    what = error.params.get("what")
+    return FIELD_OF_ERROR.get(error.code) or (what if isinstance(what, str) and what in {f.key for f in FIELDS} else None)
+
+
+class TrainForm(Widget):
+    """The fields, the refusal line and Start; the screen reads `texts()` when Start or Enter is pressed."""
+
+    DEFAULT_CSS = """
+    TrainForm { height: 1fr; padding: 0 1; }
+    TrainForm #form-title { text-style: bold; height: 1; }
+    TrainForm #form-hint { color: $text-muted; height: auto; margin-bottom: 1; }
+    TrainForm #form-columns { height: auto; }
+    TrainForm .form-column { width: 1fr; height: auto; padding-right: 2; }
+    TrainForm .form-row { height: 1; }
+    TrainForm .form-row Label { width: 14; color: $text-muted; }
+    TrainForm .form-row Input, TrainForm .form-row Select { width: 1fr; }
+    TrainForm .form-row Input.-invalid-field { text-style: bold reverse; }
+    TrainForm #form-error { color: $error; text-style: bold; height: auto; margin-top: 1; }
+    TrainForm #form-buttons { height: 1; margin-top: 1; }
+    """
+
+    def __init__(self, config: TrainConfig, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._config = config
+
+    def compose(self) -> ComposeResult:
+        texts = form_texts(self._config)
+        yield Static(t("train_ui.form_title"), id="form-title", markup=False)
+        yield Static(t("train_ui.form_hint"), id="form-hint", markup=False)
+        with Horizontal(id="form-columns"):
+            for column in COLUMNS:
+                with Vertical(classes="form-column"):
+                    for field in column:
+                        with Horizontal(classes="form-row"):
+                            yield Label(t(f"train_ui.field_{field.key}"), markup=False)
+                            if field.choices:
+                                yield Select([(c, c) for c in field.choices], value=texts[field.key], allow_blank=False, compact=True, id=f"field-{field.key}")
+                            else:
+                                yield Input(texts[field.key], compact=True, id=f"field-{field.key}")
+        yield Static(id="form-error", markup=False)
+        with Horizontal(id="form-buttons"):
+            yield Button(t("train_ui.start"), variant="primary", compact=True, id="start")
+
+    def texts(self) -> dict[str, str]:
+        values = {}
+        for field in FIELDS:
+            widget = self.query_one(f"#field-{field.key}")
+            values[field.key] = str(widget.value)
+        return values
+
+    def fill(self, config: TrainConfig) -> None:
+        for key, text in form_texts(config).items():
+            widget = self.query_one(f"#field-{key}")
+            widget.value = text
+        self.show_error(None)
+
+    def show_error(self, error: SpecError | None) -> None:
+        """Say why the form was refused (or clear it) and put the cursor in the field to fix."""
+        self.query_one("#form-error", Static).update(f"{t('train_ui.form_refused')}: {error_text(error)}" if error else "")
+        for widget in self.query(".-invalid-field"):
+            widget.remove_class("-invalid-field")
+        key = error_field(error) if error else None
+        if key:
+            widget = self.query_one(f"#field-{key}")
+            widget.add_class("-invalid-field")
+            widget.focus()
+
+    def error_shown(self) -> str:
+        return str(self.query_one("#form-error", Static).render())
+
+    def focus_start(self) -> None:
+        """Enter starts straight away; Tab and Shift+Tab walk the fields."""
+        self.query_one("#start").focus()
