@@ -18,6 +18,7 @@ from pathlib import Path
 
 
 def main() -> int:
+    _yield_to_the_app()
     events = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", buffering=1)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     emit_lock = threading.Lock()
@@ -51,6 +52,15 @@ def main() -> int:
     return 0 if run(trainer, inbox) != "failed" else 1
 
 
+def _yield_to_the_app() -> None:
+    """A lower priority: on a small machine the UI beside it still answers keys at once, and training
+    takes every core whenever the UI is idle (which is nearly always)."""
+    try:
+        os.nice(5)
+    except OSError:
+        pass
+
+
 def _read_commands(inbox) -> None:
     """Every line the app writes becomes a command; a closed stdin (the app went away) means stop."""
     for line in sys.stdin:
@@ -64,4 +74,6 @@ def _read_commands(inbox) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stderr.flush()
+    os._exit(code)  # the events are flushed (line-buffered); skip the ~0.7 s of unloading torch so Stop is quick
