@@ -25,10 +25,20 @@ def resolve_device(name: str) -> torch.device:
 
 
 def set_threads(threads: int) -> int:
-    """0 means one per core, at most 8 (more threads than cores collapses throughput); returns the count used."""
-    count = threads or max(1, min(8, os.cpu_count() or 1))
+    """Set torch's CPU threads; returns the count used.
+
+    0 means one per idle core (cores minus the 1-minute load average), 1 to 8: a thread
+    that has to share its core with another busy process makes every other thread wait
+    at each operation, and on a loaded 2-core machine 2 threads trained 3–8× slower than 1.
+    """
+    count = threads or max(1, min(8, idle_cores()))
     torch.set_num_threads(count)
     return count
+
+
+def idle_cores() -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores - round(os.getloadavg()[0])
 
 
 def device_name(device: torch.device, threads: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 
 import pytest
 import torch
@@ -226,3 +227,18 @@ def test_running_out_of_gpu_memory_is_a_failed_event_suggesting_a_smaller_batch(
         "params": {"batch": 64},
         "torch_message": "CUDA out of memory. Tried to allocate 2.00 GiB",
     }
+
+
+def test_automatic_threads_leave_out_the_busy_cores(monkeypatch):
+    from engine import device as devices
+
+    cores = len(os.sched_getaffinity(0))
+    previous = torch.get_num_threads()
+    try:
+        monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.0, 0.0))
+        assert devices.set_threads(0) == min(8, cores) == torch.get_num_threads()
+        monkeypatch.setattr(os, "getloadavg", lambda: (cores + 3.0, 0.0, 0.0))
+        assert devices.set_threads(0) == 1 == torch.get_num_threads()
+        assert devices.set_threads(3) == 3
+    finally:
+        torch.set_num_threads(previous)
