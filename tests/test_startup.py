@@ -43,7 +43,7 @@ def python(code: str) -> str:
     return run.stdout
 
 
-@pytest.mark.parametrize("lesson, screen", [(None, "HomeScreen"), ("conv", "ConvScreen")], ids=["home", "conv"])
+@pytest.mark.parametrize("lesson, screen", [(None, "HomeScreen"), ("conv", "ConvScreen"), ("train", "TrainScreen")], ids=["home", "conv", "train"])
 def test_the_app_never_imports_torch(lesson, screen):
     seen = json.loads(python(RUN_APP.format(lesson=lesson)).strip().splitlines()[-1])
     assert seen == {"first frame": False, "screen": screen, "a second later": False}
