@@ -186,15 +186,16 @@ def training_flops_per_image(config: TrainConfig) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    parser.add_argument("--threads", type=int, default=0, help="torch threads for every row (default: the idle cores at start, as the app's 0)")
     parser.add_argument("--rounds", type=int, default=1, help="(2) and (3) run 2×rounds times, interleaved; (4) rounds times; best kept")
     parser.add_argument("--course-images", type=int, default=4000, help="images through the course loop (after 50 warm-up batches)")
     args = parser.parse_args()
     device = torch.device(args.device)
-    threads = set_threads(0)
+    threads = set_threads(args.threads)
     config = TrainConfig(dataset="shapes", model="net", optimizer="sgd", lr=0.001, batch_size=64, epochs=EPOCHS, device=args.device)
     data = load_dataset(config)
     flags = ["--dataset", "shapes", "--model", "net", "--optimizer", "sgd", "--lr", "0.001", "--batch-size", "64",
-             "--epochs", str(EPOCHS), "--device", args.device]
+             "--epochs", str(EPOCHS), "--device", args.device, "--threads", str(threads)]
     print(f"device {args.device} · {threads} torch threads · shapes: {len(data.y_train)} training images of 3×32×32 · {EPOCHS} epochs, first dropped")
     rows = []
     if args.device == "cpu":
