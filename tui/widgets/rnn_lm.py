@@ -1,0 +1,227 @@
+"""The RNN lesson's second page: a character-level RNN trained live in the training child process.
+
+The pane starts and stops one TrainingProcess at a time and draws its events:
+the loss as a number and a sparkline, and the newest text the network samples.
+Numbers come from the child; the pane only formats them. A run is stopped after
+its time limit (the child's own training time, from the batch events), when the
+student presses x, when the page is left, and killed if the pane goes away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Sparkline, Static
+
+from engine.numbers import fmt
+from tui.i18n import t
+from tui.training_process import TrainingProcess
+from tui.widgets.text import Line
+
+ProcessFactory = Callable[..., TrainingProcess]
+RUNNING = frozenset({"starting", "training"})
+
+
+class LanguageModelPane(Vertical):
+    """One training run at a time; `start(config, limit_s)`, `stop()`, and events drawn as they come."""
+
+    process_factory: ProcessFactory = TrainingProcess  # tests put a scripted process here
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.process: TrainingProcess | None = None
+        self.state = "idle"
+        self.limit_s = 0.0
+        self.hidden = 0
+        self.started: dict = {}
+        self.batch: dict = {}
+        self.epoch: dict = {}
+        self.losses: list[float] = []
+        self.first_loss: float | None = None
+        self._stop_reason = "stopped"
+        self._run = 0
+        self._control = asyncio.Lock()  # start and stop one at a time, so no child is ever orphaned
+
+    def compose(self) -> ComposeResult:
+        yield Line(id="lm-status", markup=False)
+        yield Line(id="lm-model", markup=False)
+        yield Line(id="lm-data", markup=False)
+        yield Line(id="lm-loss", markup=False)
+        with Vertical(id="lm-chart"):
+            yield Sparkline([], id="lm-spark")
+        yield Static(id="lm-sample", markup=False)
+        yield Line(id="lm-keys", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#lm-chart").border_title = t("rnn_lm.spark_title")
+        self.query_one("#lm-keys", Line).show(t("rnn_lm.keys"))
+        self._reset_view()
+
+    @property
+    def running(self) -> bool:
+        return self.state in RUNNING
+
+    # Starting and stopping ---------------------------------------------------------
+
+    def start(self, config, limit_s: float) -> None:
+        """A fresh run: the view is cleared now, an older child is stopped and the new one started in a worker."""
+        self.limit_s = limit_s
+        self.hidden = config.hidden[0]
+        self.state = "starting"
+        self._run += 1
+        self.started, self.batch, self.epoch, self.losses, self.first_loss = {}, {}, {}, [], None
+        self._reset_view()
+        self._run_child(config.to_json(), self._run)
+
+    def stop(self, reason: str = "stopped") -> None:
+        """Ask the child to stop (it says `stopped`); the reason picks the words shown then."""
+        if not self.running:
+            return
+        self._stop_reason = reason
+        self.state = "stopping"
+        self._show_status()
+        self._halt()
+
+    @work(group="lm-run")
+    async def _run_child(self, config: dict, run: int) -> None:
+        """Stop the last child, start this run's, then draw its events until it ends; a newer run's are the only ones drawn."""
+        async with self._control:
+            await self._stop_child()
+            if run != self._run:
+                return
+            process = self.process = self.process_factory(config, None)
+            try:
+                await process.start()
+            except OSError as error:
+                self._on_failed({"code": "train_child_died", "params": {"status": "-", "stderr": str(error)}})
+                return
+        async for event in process:
+            if run == self._run:
+                self.apply_event(event)
+
+    @work(group="lm-control")
+    async def _halt(self) -> None:
+        run = self._run
+        async with self._control:
+            await self._stop_child()
+        if run == self._run and self.state == "stopping":
+            self.state = self._stop_reason
+            self._show_status()
+
+    async def _stop_child(self) -> None:
+        if self.process is not None:
+            await self.process.stop()
+            self.process = None
+
+    def on_unmount(self) -> None:
+        """However the pane goes (the screen is left, the app quits), no child may outlive it."""
+        if self.process is not None:
+            self.process.kill_now()
+
+    # Events ------------------------------------------------------------------------
+
+    def _on_started(self, event: dict) -> None:
+        self.started = event
+        if self.state == "starting":
+            self.state = "training"
+        dataset = event.get("dataset", {})
+        vocab = len(dataset.get("classes", []))
+        self.query_one("#lm-model", Line).show(t("rnn_lm.model", v=vocab, h=self.hidden, parameters=f"{event.get('parameters', 0):,}"))
+        self.query_one("#lm-data", Line).show(
+            t(
+                "rnn_lm.data",
+                source=dataset.get("source", ""),
+                train=dataset.get("train", 0),
+                test=dataset.get("test", 0),
+                t=(dataset.get("input_shape") or ["?"])[0],
+            )
+        )
+        self._show_status()
+
+    def _on_batch(self, event: dict) -> None:
+        self.batch = event
+        self.losses.append(event["loss"])
+        if self.first_loss is None:
+            self.first_loss = event["loss"]
+        self.query_one("#lm-spark", Sparkline).data = list(self.losses)
+        self._show_loss()
+        self._show_status()
+        if self.state == "training" and event.get("elapsed_s", 0.0) >= self.limit_s:
+            self.stop("timed_out")
+
+    def _on_epoch(self, event: dict) -> None:
+        self.epoch = event
+        self._show_loss()
+
+    def _on_sample(self, event: dict) -> None:
+        sample = self.query_one("#lm-sample", Static)
+        sample.update(Text.assemble((event.get("prompt", ""), "bold underline"), event["text"]))
+        sample.border_title = t("rnn_lm.sample_title", step=event.get("global_step", "?"))
+        sample.border_subtitle = t("rnn_lm.sample_prompt")
+
+    def _on_stopped(self, _event: dict) -> None:
+        if self.state in ("stopping", "training"):
+            self.state = self._stop_reason if self.state == "stopping" else "stopped"
+        self._show_status()
+
+    def _on_done(self, _event: dict) -> None:
+        self.state = "done"
+        self._show_status()
+
+    def _on_failed(self, event: dict) -> None:
+        from tui.screens.train_views import failure_text  # the train lesson's wording of a failed run; loaded only when one fails
+
+        self.state = "failed"
+        self._show_status()
+        self.query_one("#lm-keys", Line).show(failure_text(event))
+        self.query_one("#lm-keys").add_class("error")
+
+    def apply_event(self, event: dict) -> None:
+        """Draw one event from the child (tests feed scripted ones through a fake process)."""
+        handler = getattr(self, f"_on_{event.get('event')}", None)
+        if handler is not None:
+            handler(event)
+
+    # Drawing -----------------------------------------------------------------------
+
+    def _reset_view(self) -> None:
+        self.query_one("#lm-model", Line).show("")
+        self.query_one("#lm-data", Line).show("")
+        self.query_one("#lm-spark", Sparkline).data = []
+        sample = self.query_one("#lm-sample", Static)
+        sample.update(t("rnn_lm.sample_none"))
+        sample.border_title = sample.border_subtitle = ""
+        self.query_one("#lm-keys", Line).show(t("rnn_lm.keys"))
+        self.query_one("#lm-keys").remove_class("error")
+        self._show_loss()
+        self._show_status()
+
+    def _show_loss(self) -> None:
+        line = self.query_one("#lm-loss", Line)
+        if not self.batch:
+            line.show(t("rnn_lm.loss_none"))
+            return
+        loss, first = fmt(self.batch["loss"]), fmt(self.first_loss)
+        if self.epoch:
+            line.show(t("rnn_lm.loss_test", loss=loss, first=first, test=fmt(self.epoch["test_loss"])))
+        else:
+            line.show(t("rnn_lm.loss", loss=loss, first=first))
+
+    def _show_status(self) -> None:
+        batch = self.batch
+        step, elapsed = batch.get("global_step", 0), f"{batch.get('elapsed_s', 0.0):.1f}"
+        limit = f"{self.limit_s:g}"
+        if self.state == "training" and batch:
+            text = t("rnn_lm.training", epoch=batch["epoch"], epochs=self.started.get("epochs", "?"), step=step, elapsed=elapsed, limit=limit)
+        elif self.state == "training":
+            text = t("rnn_lm.starting")
+        elif self.state in ("stopped", "timed_out", "done"):
+            text = t(f"rnn_lm.{self.state}", step=step, elapsed=elapsed, limit=limit, epochs=self.epoch.get("epoch", 0))
+        else:
+            text = t(f"rnn_lm.{self.state}")
+        self.query_one("#lm-status", Line).show(text)
