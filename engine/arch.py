@@ -100,12 +100,6 @@ class LayerRow:
         return f"{self.params_rule} = {self.params_formula}" if self.params_rule else self.params_formula
 
 
-def _planes(shape: Shape, name: str) -> tuple[int, int, int]:
-    if len(shape) != 3:  # never for the networks here: they flatten once, right before the classifier
-        raise SpecError("arch_needs_planes", layer=name, shape=shape_text(shape))
-    return shape
-
-
 @dataclass(frozen=True)
 class Conv:
     """nn.Conv2d(Cin, Cout, K, S, P), or torchvision's BasicConv2d (conv without bias, BatchNorm, ReLU) when `batch_norm`."""
@@ -134,7 +128,7 @@ class Conv:
         return f"{'BasicConv2d' if self.batch_norm else 'Conv2d'}({in_channels}, {self.out_channels}, {', '.join(options)})"
 
     def apply(self, shape: Shape) -> LayerRow:
-        channels, height, width = _planes(shape, self.name)
+        channels, height, width = shape  # C×H×W: the networks flatten once, right before the classifier
         k, s, p, c_out = self.kernel, self.stride, self.padding, self.out_channels
         if height + 2 * p < k or width + 2 * p < k:
             raise SpecError(
@@ -206,7 +200,7 @@ class Pool:
         return f"{self.mode.capitalize()}Pool2d({', '.join(options)})"
 
     def apply(self, shape: Shape) -> LayerRow:
-        channels, height, width = _planes(shape, self.name)
+        channels, height, width = shape
         k, s, p = self.kernel, self.stride, self.padding
         (out_h, dropped), (out_w, _) = (pool_size(size, k, s, p, self.ceil_mode) for size in (height, width))
         if out_h < 1 or out_w < 1:
@@ -247,7 +241,7 @@ class AdaptiveAvgPool:
         return f"→{self.size}×{self.size}"
 
     def apply(self, shape: Shape) -> LayerRow:
-        channels, height, width = _planes(shape, self.name)
+        channels, height, width = shape
         n = self.size
         return LayerRow(self.name, self.kind, self.config, f"AdaptiveAvgPool2d(({n}, {n}))", self.config, shape, (channels, n, n))
 
@@ -360,8 +354,6 @@ class Inception:
     def apply(self, shape: Shape) -> LayerRow:
         rows = tuple(run(branch, shape) for branch in self.branches)
         outs = [branch[-1].out_shape for branch in rows]
-        if len({out[1:] for out in outs}) != 1:  # never for these blocks: every branch keeps H×W
-            raise SpecError("arch_branches_differ", layer=self.name, shapes=", ".join(shape_text(out) for out in outs))
         channels = sum(out[0] for out in outs)
         params = [sum(row.params for row in branch) for branch in rows]
         macs = [sum(row.macs for row in branch) for branch in rows]
@@ -373,7 +365,7 @@ class Inception:
             call=f"Inception({shape[0]}, {', '.join(map(str, numbers))})",
             brief=self.config,
             in_shape=shape,
-            out_shape=(channels, *outs[0][1:]),
+            out_shape=(channels, *outs[0][1:]),  # every branch keeps H×W (padding 1 on the 3×3s and the pool)
             shape_formula=" + ".join(str(out[0]) for out in outs) + f" = {channels}",
             params=sum(params),
             params_formula=" + ".join(compact(value) for value in params) + f" = {grouped(sum(params))}",
