@@ -1,0 +1,218 @@
+"""The backprop lesson as steps: the leaves, forward node by node, the seed, backward node by node, the comparison.
+
+Gradients come three ways: engine's backward (engine.autograd), central
+differences on engine's forward ((f(v + h) − f(v − h))/2h, cell by cell, numpy
+float64) and torch.autograd (engine.autograd_check, in the child process). The
+grad_fn names torch records are data here (each op's `grad_fns`), checked in
+the tests against torch's real graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from engine.autograd import Graph, Node, Relu
+from engine.autograd_presets import AutogradSpec, ClosedForm, closed_forms, graph
+
+LEAVES, FORWARD, SEED, BACKWARD, COMPARE = "leaves", "forward", "seed", "backward", "compare"
+LEAF_GRAD_FN = "AccumulateGrad"
+NUMERIC_STEP = 1e-5
+ERROR_FLOOR = 1e-8
+KINK_DISTANCE = 1e-4
+
+
+def relative_error(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """|a − b| / max(|a|, |b|), cell by cell; where both are below 1e-8 the absolute difference counts."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), ERROR_FLOOR)
+
+
+def fmt_error(value: float) -> str:
+    """A relative error to 2 significant digits (`2.1e-10`): its size matters, not its last digits."""
+    if value == 0:
+        return "0"
+    return f"{value:.1e}".replace("e-0", "e-").replace("e+0", "e")
+
+
+def numerical_gradient(graph_: Graph) -> dict[str, np.ndarray]:
+    """∂out/∂leaf by central differences, one cell at a time, with h = 1e-5·max(1, |v|)."""
+    base = dict(graph_.leaves)
+    grads = {}
+    for name, value in graph_.leaves:
+        value = np.asarray(value, dtype=np.float64)
+        grad = np.zeros_like(value)
+        for cell in np.ndindex(value.shape):
+            h = NUMERIC_STEP * max(1.0, abs(float(value[cell])))
+            sides = []
+            for sign in (1, -1):
+                nudged = value.copy()
+                nudged[cell] += sign * h
+                sides.append(float(graph_.forward({**base, name: nudged})[graph_.output]))
+            grad[cell] = (sides[0] - sides[1]) / (2 * h)
+        grads[name] = grad
+    return grads
+
+
+@dataclass(frozen=True, eq=False)
+class Contribution:
+    """What one edge sends back: ∂out/∂`input` += upstream × local (or a matrix rule), and the total after it."""
+
+    input: str
+    first: bool
+    rule: str
+    local: np.ndarray | None
+    upstream: np.ndarray
+    value: np.ndarray
+    total: np.ndarray
+
+
+@dataclass(frozen=True, eq=False)
+class AutogradStep:
+    index: int
+    kind: str
+    node: Node | None = None
+    value: np.ndarray | None = None
+    contributions: tuple[Contribution, ...] = ()
+
+
+@dataclass(frozen=True)
+class LeafCell:
+    """One row of the gradients table: a leaf's cell, its label (`x[0,1]`) and its place in the leaf."""
+
+    leaf: str
+    cell: tuple[int, ...]
+
+    @property
+    def label(self) -> str:
+        return self.leaf + (f"[{','.join(map(str, self.cell))}]" if self.cell else "")
+
+
+@dataclass(frozen=True, eq=False)
+class AutogradTrace:
+    spec: AutogradSpec
+    graph: Graph
+    values: dict[str, np.ndarray]
+    history: list[dict[str, np.ndarray]]
+
+    @property
+    def nodes(self) -> tuple[Node, ...]:
+        return self.graph.nodes
+
+    @property
+    def seed_index(self) -> int:
+        return 1 + len(self.nodes)
+
+    @property
+    def compare_index(self) -> int:
+        return self.seed_index + len(self.nodes) + 1
+
+    @property
+    def step_count(self) -> int:
+        return self.compare_index + 1
+
+    @property
+    def output(self) -> str:
+        return self.graph.output
+
+    @property
+    def grads(self) -> dict[str, np.ndarray]:
+        """∂out/∂(every node and leaf) once backward is done."""
+        return self.history[-1]
+
+    @cached_property
+    def numeric(self) -> dict[str, np.ndarray]:
+        return numerical_gradient(self.graph)
+
+    @cached_property
+    def closed(self) -> tuple[ClosedForm, ...]:
+        return closed_forms(self.spec, self.values)
+
+    @cached_property
+    def cells(self) -> tuple[LeafCell, ...]:
+        return tuple(LeafCell(name, cell) for name, value in self.graph.leaves for cell in np.ndindex(np.shape(value)))
+
+    def leaf_value(self, cell: LeafCell) -> float:
+        return float(self.values[cell.leaf][cell.cell])
+
+    def numeric_grad(self, cell: LeafCell) -> float:
+        return float(self.numeric[cell.leaf][cell.cell])
+
+    def grad_at(self, index: int, cell: LeafCell) -> float | None:
+        """The leaf cell's gradient as backward has it after step `index`; None before backward reaches it."""
+        grads = self.grads_after(index)
+        return None if cell.leaf not in grads else float(grads[cell.leaf][cell.cell])
+
+    def grads_after(self, index: int) -> dict[str, np.ndarray]:
+        if index < self.seed_index:
+            return {}
+        return self.history[min(index - self.seed_index, len(self.history) - 1)]
+
+    def complete_leaves(self, index: int) -> frozenset[str]:
+        """Leaves whose gradient is final after step `index`: every node using them has passed its gradient back."""
+        passed_count = min(max(index - self.seed_index, 0), len(self.nodes))
+        passed = {node.name for node in self.nodes[len(self.nodes) - passed_count :]}
+        return frozenset(
+            leaf for leaf in self.graph.leaf_names if all(node.name in passed for node in self.nodes if leaf in node.inputs)
+        )
+
+    def cell_error(self, cell: LeafCell) -> float:
+        return float(relative_error(self.grads[cell.leaf][cell.cell], self.numeric[cell.leaf][cell.cell]))
+
+    @cached_property
+    def numeric_error(self) -> float:
+        """The largest relative error between backward and central differences, over every leaf cell."""
+        return max(self.cell_error(cell) for cell in self.cells)
+
+    @property
+    def grad_fn_chain(self) -> tuple[str, ...]:
+        """torch's grad_fns from the output back to the leaves (AccumulateGrad), as out.grad_fn.next_functions walk."""
+        return tuple(name for node in reversed(self.nodes) for name in node.op.grad_fns) + (LEAF_GRAD_FN,)
+
+    @cached_property
+    def kinks(self) -> tuple[str, ...]:
+        """ReLU inputs within 1e-4 of 0: there the numerical gradient straddles the kink and disagrees honestly."""
+        found = []
+        for node in self.nodes:
+            if isinstance(node.op, Relu):
+                source = node.inputs[0]
+                near = np.argwhere(np.abs(self.values[source]) < KINK_DISTANCE)
+                found += [LeafCell(source, tuple(int(i) for i in cell)).label for cell in near]
+        return tuple(found)
+
+    def step(self, index: int) -> AutogradStep:
+        index = min(max(index, 0), self.step_count - 1)
+        if index == 0:
+            return AutogradStep(index, LEAVES)
+        if index < self.seed_index:
+            node = self.nodes[index - 1]
+            return AutogradStep(index, FORWARD, node, self.values[node.name])
+        if index == self.seed_index:
+            return AutogradStep(index, SEED, value=self.history[0][self.output])
+        if index == self.compare_index:
+            return AutogradStep(index, COMPARE)
+        back = index - self.seed_index
+        node = self.nodes[-back]
+        return AutogradStep(index, BACKWARD, node, self.values[node.name], self._contributions(node, self.history[back - 1]))
+
+    def _contributions(self, node: Node, before: dict[str, np.ndarray]) -> tuple[Contribution, ...]:
+        """Each input slot's share, in slot order; an input used twice adds up as it goes."""
+        inputs = tuple(self.values[name] for name in node.inputs)
+        upstream = before[node.name]
+        shares = node.op.backward(upstream, *inputs)
+        running = dict(before)
+        found = []
+        for slot, (name, share) in enumerate(zip(node.inputs, shares)):
+            first = name not in running
+            running[name] = share if first else running[name] + share
+            rule = node.op.rule(node.name, node.inputs, slot, self.output)
+            found.append(Contribution(name, first, rule, node.op.local(inputs, slot), upstream, share, running[name]))
+        return tuple(found)
+
+
+def autograd_trace(spec: AutogradSpec) -> AutogradTrace:
+    graph_ = graph(spec)
+    values = graph_.forward()
+    return AutogradTrace(spec, graph_, values, graph_.backward(values))
