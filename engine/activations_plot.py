@@ -22,7 +22,7 @@ Y_RANGES = {"sigmoid": (-0.25, 1.25), "tanh": (-1.25, 1.25), "relu": (-1.0, 5.0)
 Y_TICKS = {"sigmoid": (1.0, 0.25, 0.0), "tanh": (1.0, 0.0, -1.0), "relu": (4.0, 1.0, 0.0), "identity": (4.0, 0.0, -4.0)}
 # the dot at (column, row) inside a cell, as a bit of the braille code point U+2800
 DOT_BITS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))
-BAR_WIDTH = 12
+BAR_WIDTH = 8  # the widest softmax table (entries like -0.0001235 and 1.234e-05) then still fits 48 columns
 
 
 def dot_xs(width: int = WIDTH) -> np.ndarray:

@@ -32,6 +32,7 @@ COURSE_WEIGHTS = {
 WEIGHTS = ("w1", "w2", "b")
 STEP = Decimal("0.1")
 MAX_WEIGHT = Decimal(10)
+HUNDREDTH = Decimal("0.01")
 SEARCH_TENTHS = 10  # the grid search tries w1, w2, b in −1.0 … 1.0 by 0.1
 Number = Decimal | int  # an input: 0 or 1 in the truth table, any point of the plane in the picture
 
@@ -42,7 +43,7 @@ def gate_name(gate: str) -> str:
 
 
 def as_decimal(value: object, what: str) -> Decimal:
-    """A weight as an exact Decimal: a float by its shortest repr (0.1 stays 0.1), text as typed."""
+    """A weight as an exact Decimal, at most ±10 in hundredths: a float by its shortest repr (0.1 stays 0.1)."""
     try:
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(str(value).strip())
     except InvalidOperation:
@@ -51,6 +52,8 @@ def as_decimal(value: object, what: str) -> Decimal:
         raise SpecError("not_finite", what=what, token=str(value))
     if abs(number) > MAX_WEIGHT:
         raise SpecError("perceptron_weight_range", what=what, value=fmt(float(number)), limit=int(MAX_WEIGHT))
+    if number != number.quantize(HUNDREDTH):  # longer numbers would widen the table past an 80-column screen
+        raise SpecError("perceptron_weight_decimals", what=what, value=str(value).strip())
     return number + 0  # normalises −0 to 0
 
 

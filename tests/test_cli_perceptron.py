@@ -84,6 +84,7 @@ SPEC_ERRORS = {
     "not a number": (["--w1", "abc"], "The weight w1 has 'abc', which is not a number."),
     "nan": (["--b", "nan"], None),
     "out of range": (["--w2", "10.5"], "The weight w2 must be between -10 and 10, got 10.5."),
+    "three decimals": (["--b", "-0.125"], "The bias b can have at most two decimals, like 0.25; got -0.125."),
     "fixed network": (["--gate", "xor2", "--w1", "1"], "fixed weights"),
 }
 

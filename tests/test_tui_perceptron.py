@@ -113,7 +113,7 @@ def test_edit_dialog_applies_weights_and_keeps_bad_text():
         await type_weights(pilot, "1", "1", "-1.5")
         assert not isinstance(app.screen, TextDialog) and list(shown_weights(app)) == [1.0, 1.0, -1.5]
         assert "4 of 4 rows right" in text(app, "#notes")
-        for bad, words in (("abc", "'abc', which is not a number"), ("12", "between -10 and 10"), ("inf", "NaN and infinity")):
+        for bad, words in (("abc", "'abc', which is not a number"), ("12", "between -10 and 10"), ("inf", "NaN and infinity"), ("0.001", "two decimals")):
             await type_weights(pilot, bad, "1", "0")
             dialog = app.screen
             assert isinstance(dialog, TextDialog) and words in str(dialog.query_one("#edit-error", Static).render())

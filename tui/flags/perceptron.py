@@ -14,7 +14,7 @@ SCREEN = "tui.screens.perceptron:PerceptronScreen"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--gate", choices=GATES, default="and", help="the gate to realise; xor2 builds XOR from NAND, OR and AND")
     for name in WEIGHTS:
-        parser.add_argument(f"--{name}", default=None, help=f"{name} (default: the course's weights for the gate), from -10 to 10")
+        parser.add_argument(f"--{name}", default=None, help=f"{name} (default: the course's weights for the gate), -10 to 10, two decimals at most")
 
 
 def setup_from(args: argparse.Namespace) -> PerceptronSpec:

@@ -100,7 +100,7 @@ class ActivationsScreen(StepLesson):
         self._steps[self.view] = self.index
         if self.view == COLLAPSE:
             matrices = collapse_matrices(self.trace)
-            self.query_one("#collapse", Line).show("\n".join([*matrices, *collapse_lines(self.trace.step(self.index))]))
+            self.query_one("#collapse", Line).show("\n".join([*matrices, "", *collapse_lines(self.trace.step(self.index))]))
             status = t("activations.collapse_status", step=self.index + 1, total=self.step_count, seed=self.setup.seed, speed=self.speed)
         else:
             if isinstance(self.trace, SoftmaxTrace):
