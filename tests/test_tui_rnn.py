@@ -11,13 +11,16 @@ import asyncio
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from textual.widgets import Input, Sparkline, Static
 
+from engine.errors import SpecError
 from engine.matrix import parse_matrix
 from engine.numbers import fmt
 from engine.rnn import FORMULA, rnn_trace
-from engine.rnn_setup import LM_SECONDS, RnnSetup, seeded_weights
-from pilot_support import CJK, drive, grid, lesson, status, text
+from engine.rnn_setup import LM_SECONDS, RnnSetup, parse_count, seeded_weights
+from pilot_support import CJK, AppHost, drive, grid, lesson, status, text
 from tui.i18n import error_text
 from tui.screens.rnn import RnnScreen
 from tui.screens.text_dialog import TextDialog
@@ -298,3 +301,36 @@ def test_a_real_short_run_writes_a_sample():
         assert pane.state == "stopped" and process.returncode is not None and "stopped at step" in text(app, "#lm-status")
 
     run(body)
+
+
+TYPED = st.text(st.sampled_from(list("0123456789 ;,.-+eEnaif[]x")), max_size=16)
+
+
+def test_random_text_in_the_edit_dialog_never_breaks_the_lesson():
+    """Whatever is typed in the three fields: either the lesson takes it, or the dialog says why and keeps it."""
+    with AppHost(lesson="rnn", setup=DEFAULT) as host:
+
+        async def submit(app, pilot, texts):
+            if not isinstance(app.screen, TextDialog):
+                await pilot.press("e")
+            for key, value in texts.items():
+                app.screen.query_one(f"#edit-{key}", Input).value = value
+            await pilot.press("enter")
+            dialog = app.screen if isinstance(app.screen, TextDialog) else None
+            error = str(dialog.query_one("#edit-error", Static).render()) if dialog else None
+            return app.is_running, error, status(app)
+
+        @settings(max_examples=25, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+        @given(TYPED, st.one_of(st.integers(-2, 9).map(str), TYPED), st.one_of(st.integers(-2, 12000).map(str), TYPED))
+        def check(sequence, hidden, seed):
+            running, error, shown_status = host.call(lambda app, pilot: submit(app, pilot, {"sequence": sequence, "hidden": hidden, "seed": seed}))
+            assert running
+            try:
+                setup = RnnSetup("custom", parse_matrix(sequence, "rnn_sequence"), parse_count(hidden, "rnn_hidden"), parse_count(seed, "rnn_seed"))
+                trace = rnn_trace(setup.spec())
+            except SpecError as problem:
+                assert error == error_text(problem)
+                return
+            assert error is None and f"/{trace.step_count} " in shown_status and f"seed {setup.seed} " in shown_status
+
+        check()
