@@ -199,7 +199,7 @@ class RnnScreen(StepLesson):
     # The language model page ---------------------------------------------------------
 
     def action_toggle_page(self) -> None:
-        """The first visit of the second page starts training; coming back stops it."""
+        """Each visit of the second page starts a fresh run; coming back stops it."""
         pane = self.query_one(LanguageModelPane)
         if self.page == "unroll":
             self._stop_playing()
