@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tui.lessons import LESSONS, lesson_flags
+
 ROOT = Path(__file__).resolve().parent.parent
 
 RUN_APP = """
@@ -43,9 +45,11 @@ def python(code: str) -> str:
     return run.stdout
 
 
-@pytest.mark.parametrize("lesson, screen", [(None, "HomeScreen"), ("conv", "ConvScreen"), ("train", "TrainScreen")], ids=["home", "conv", "train"])
-def test_the_app_never_imports_torch(lesson, screen):
+@pytest.mark.parametrize("lesson", [None, *LESSONS], ids=["home", *LESSONS])
+def test_the_app_never_imports_torch(lesson):
+    """Every lesson, also a second after its first frame, when its torch check has been sent to the child."""
     seen = json.loads(python(RUN_APP.format(lesson=lesson)).strip().splitlines()[-1])
+    screen = "HomeScreen" if lesson is None else lesson_flags(lesson).SCREEN.split(":")[1]
     assert seen == {"first frame": False, "screen": screen, "a second later": False}
 
 

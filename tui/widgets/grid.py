@@ -151,7 +151,7 @@ class Grid(ScrollView, can_focus=False):
                 return Strip([Segment(self._captions[block], self._style_for("caption"))])
             if start <= y < start + len(rows):
                 return self._row_strip(block, y - start)
-        return Strip.blank(self.size.width)
+        return Strip.blank(self.size.width, self.rich_style)
 
     def _row_strip(self, block: int, row: int) -> Strip:
         segments = []
