@@ -17,7 +17,6 @@ from tui.flags.perceptron import aligned
 from tui.i18n import lesson_title, t
 
 SCREEN = "tui.screens.activations:ActivationsScreen"
-NAMES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU", "identity": "identity", "softmax": "softmax"}
 SOLID, DOTTED = "━", "┄"
 
 
@@ -32,6 +31,11 @@ def setup_from(args: argparse.Namespace) -> ActivationSetup:
     """The function, vector and demo the flags describe; raises SpecError for anything invalid."""
     vector = {} if args.vector is None else {"vector": tuple(parse_vector(args.vector, "activations_vector"))}
     return ActivationSetup(ActivationSpec(args.function, **vector), collapse=args.collapse, seed=args.seed)
+
+
+def function_name(function: str) -> str:
+    """`ReLU`, and `identity` / `恒等` in the student's language."""
+    return t(f"activations.name_{function}")
 
 
 def vec(values: np.ndarray) -> str:
@@ -113,7 +117,7 @@ def plain(setup: ActivationSetup) -> str:
         return "\n".join([*lines, "", *collapse_verdict(trace)])
     spec = setup.spec
     trace = activation_trace(spec)
-    lines = [lesson_title("activations"), f"{NAMES[spec.function]}: {' · '.join(FORMULAS[spec.function])}", use_line(spec.function), ""]
+    lines = [lesson_title("activations"), f"{function_name(spec.function)}: {' · '.join(FORMULAS[spec.function])}", use_line(spec.function), ""]
     if isinstance(trace, SoftmaxTrace):
         lines += [f"  {line}" for line in softmax_table(trace)]
         for k in range(trace.step_count):

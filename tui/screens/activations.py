@@ -18,7 +18,7 @@ from engine.activations_collapse import ActivationSetup, collapse_trace
 from engine.activations_plot import curve_rows
 from engine.errors import SpecError
 from engine.matrix import fmt_exact, parse_vector
-from tui.flags.activations import DOTTED, NAMES, SOLID, collapse_lines, collapse_matrices, collapse_verdict, curve_lines, softmax_lines, softmax_table, use_line, vec
+from tui.flags.activations import DOTTED, SOLID, collapse_lines, collapse_matrices, collapse_verdict, curve_lines, function_name, softmax_lines, softmax_table, use_line, vec
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
 from tui.screens.text_dialog import Field, TextDialog
@@ -82,7 +82,7 @@ class ActivationsScreen(StepLesson):
     def _show_trace(self) -> None:
         """A new view or spec: the function bar, titles and the text that does not change with the step."""
         function = self.setup.spec.function
-        bar = [(f" {n} {NAMES[name]} ", "current" if name == function and not self.setup.collapse else "label") for n, name in enumerate(FUNCTIONS, start=1)]
+        bar = [(f" {n} {function_name(name)} ", "current" if name == function and not self.setup.collapse else "label") for n, name in enumerate(FUNCTIONS, start=1)]
         self.query_one("#functions", Canvas).show([bar])
         plot, collapse = self.query_one("#plot", Canvas), self.query_one("#collapse", Line)
         for name in ("#plot", "#reading", "#verify"):
@@ -112,7 +112,7 @@ class ActivationsScreen(StepLesson):
                 self.query_one("#plot", Canvas).show(curve_rows(self.trace, self.index))
                 reading = curve_lines(self.trace.step(self.index))
             self.query_one("#reading", Line).show("\n".join(reading))
-            name = NAMES[self.setup.spec.function]
+            name = function_name(self.setup.spec.function)
             status = t("activations.status", step=self.index + 1, total=self.step_count, name=name, speed=self.speed)
         self.query_one("#status", Line).show(f"{self.play_state()} {status}")
 
