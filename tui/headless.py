@@ -19,6 +19,7 @@ from rich.table import Table
 
 from engine.errors import SpecError
 from engine.train_config import TrainConfig
+from tui.flags.train import epoch_numbers
 from tui.i18n import error_text, t
 
 EXIT_DONE, EXIT_FAILED, EXIT_BAD_SETUP, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -88,17 +89,7 @@ class _Listener:
             detail = t("train.headless_batch", epoch=event["epoch"], loss=f"{event['loss']:.4f}", rate=f"{event['samples_per_s']:,.0f}")
             self.progress.update(self.task, completed=event["global_step"], detail=detail)
         elif kind == "epoch":
-            self.console.print(
-                t(
-                    "train.headless_epoch",
-                    epoch=event["epoch"],
-                    train_loss=f"{event['train_loss']:.4f}",
-                    test_loss=f"{event['test_loss']:.4f}",
-                    test_acc=f"{event['test_acc']:.1%}",
-                    rate=f"{event['samples_per_s']:,.0f}",
-                    elapsed=f"{event['elapsed_s']:.1f}",
-                )
-            )
+            self.console.print(t("train.headless_epoch", **epoch_numbers(event)))
         elif kind == "failed":
             error = SpecError(event["code"], event["torch_message"], **event["params"])
             self.errors.print(f"tensortour: {error_text(error)}", style="bold")

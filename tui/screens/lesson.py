@@ -30,10 +30,40 @@ from tui.widgets.text import Line
 SPEEDS = (1, 2, 4, 8, 15, 30)
 
 
-class StepLesson(Screen[None]):
-    """A Screen holding a step index over a trace that the subclass computes with engine."""
+class LessonText:
+    """The lesson's prose beside its work (t shows / hides it, PageUp / PageDown scroll it) and ? help.
+
+    Shared by StepLesson and the training lesson; the screen sets LESSON.
+    """
 
     LESSON: ClassVar[str] = ""
+
+    def compose_text(self) -> ComposeResult:
+        """The scrolling lesson text; not focusable, so arrow keys stay with the lesson."""
+        with VerticalScroll(id="lesson", can_focus=False):
+            yield Static(id="lesson-text")
+
+    def _load_text(self) -> None:
+        """After the first frame: rich's Markdown costs ~80 ms to import and more to lay out."""
+        from rich.markdown import Markdown
+
+        self.query_one("#lesson-text", Static).update(Markdown(lesson_text(self.LESSON)))
+
+    def action_toggle_text(self) -> None:
+        lesson = self.query_one("#lesson")
+        lesson.display = not lesson.display
+
+    def action_scroll_text(self, direction: int) -> None:
+        lesson = self.query_one("#lesson", VerticalScroll)
+        lesson.scroll_relative(y=direction * max(lesson.size.height - 2, 1), animate=False)
+
+    def action_help(self) -> None:
+        bindings = help_bindings(self, self.app)
+        self.app.push_screen(HelpScreen(lesson_title(self.LESSON), t(f"lesson.{self.LESSON}.summary"), bindings))
+
+
+class StepLesson(LessonText, Screen[None]):
+    """A Screen holding a step index over a trace that the subclass computes with engine."""
 
     BINDINGS = [
         Binding("right,l", "step(1)", "keys.next", key_display="→"),
@@ -81,22 +111,11 @@ class StepLesson(Screen[None]):
         """The lesson's own widgets, top to bottom; a Line#message among them receives say()."""
         raise NotImplementedError
 
-    def compose_text(self) -> ComposeResult:
-        """The scrolling lesson text; not focusable, so arrow keys stay with the lesson."""
-        with VerticalScroll(id="lesson", can_focus=False):
-            yield Static(id="lesson-text")
-
     def on_mount(self) -> None:
         """Textual calls this and then the subclass's own on_mount: subclasses must not call super()."""
         self.title = t("app.title")
         self.sub_title = lesson_title(self.LESSON)
         self.call_after_refresh(self._load_text)
-
-    def _load_text(self) -> None:
-        """After the first frame: rich's Markdown costs ~80 ms to import and more to lay out."""
-        from rich.markdown import Markdown
-
-        self.query_one("#lesson-text", Static).update(Markdown(lesson_text(self.LESSON)))
 
     # Stepping ------------------------------------------------------------------
 
@@ -171,14 +190,4 @@ class StepLesson(Screen[None]):
         """An invalid change: say why, in the student's language, and keep what is on screen."""
         self.say(f"{t('error.prefix')}: {error_text(error)} — {t('error.kept')}", error=True)
 
-    def action_toggle_text(self) -> None:
-        lesson = self.query_one("#lesson")
-        lesson.display = not lesson.display
 
-    def action_scroll_text(self, direction: int) -> None:
-        lesson = self.query_one("#lesson", VerticalScroll)
-        lesson.scroll_relative(y=direction * max(lesson.size.height - 2, 1), animate=False)
-
-    def action_help(self) -> None:
-        bindings = help_bindings(self, self.app)
-        self.app.push_screen(HelpScreen(lesson_title(self.LESSON), t(f"lesson.{self.LESSON}.summary"), bindings))

@@ -213,6 +213,7 @@ class RnnScreen(StepLesson):
             pane.display = False
             self.query_one("#unroll").display = True
             self.show_step()
+        self.refresh_bindings()  # the key bar shows this page's keys
         self.say("")
 
     def action_train_again(self) -> None:

@@ -13,15 +13,15 @@ import asyncio
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
 from engine.errors import SpecError
 from tui.flags.train import TrainSetup
-from tui.i18n import lesson_text, lesson_title, t
-from tui.keys import help_bindings, translate_bindings
-from tui.screens.help import HelpScreen
+from tui.i18n import lesson_title, t
+from tui.keys import translate_bindings
+from tui.screens.lesson import LessonText
 from tui.screens.train_form import TrainForm, config_from_texts
 from tui.screens.train_live import IMAGE_VIEWS, LiveView
 from tui.screens.train_views import run_dir
@@ -34,7 +34,7 @@ from tui.widgets.text import Line
 
 
 
-class TrainScreen(LiveView, Screen[None]):
+class TrainScreen(LiveView, LessonText, Screen[None]):
     CSS_PATH = "train.tcss"
     LESSON = "train"
 
@@ -92,8 +92,7 @@ class TrainScreen(LiveView, Screen[None]):
                             yield HalfBlocks(id="pictures")
                     yield Line(id="epoch-line", markup=False)
                 yield Line(id="message", markup=False)
-            with VerticalScroll(id="lesson", can_focus=False):
-                yield Static(id="lesson-text")
+            yield from self.compose_text()
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -106,12 +105,6 @@ class TrainScreen(LiveView, Screen[None]):
             self.start(self.config)
         else:
             self._show_form()
-
-    def _load_text(self) -> None:
-        """After the first frame: rich's Markdown costs ~80 ms to import and more to lay out."""
-        from rich.markdown import Markdown
-
-        self.query_one("#lesson-text", Static).update(Markdown(lesson_text(self.LESSON)))
 
     def _show_form(self) -> None:
         self.state = "form"
@@ -281,17 +274,6 @@ class TrainScreen(LiveView, Screen[None]):
             self._summary_pinned = True
             self.view = "summary"
         self._show_view()
-
-    def action_toggle_text(self) -> None:
-        lesson = self.query_one("#lesson")
-        lesson.display = not lesson.display
-
-    def action_scroll_text(self, direction: int) -> None:
-        lesson = self.query_one("#lesson", VerticalScroll)
-        lesson.scroll_relative(y=direction * max(lesson.size.height - 2, 1), animate=False)
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(lesson_title(self.LESSON), t(f"lesson.{self.LESSON}.summary"), help_bindings(self, self.app)))
 
     def action_leave(self, how: str) -> None:
         """Esc and q: the child is stopped first (under a second), then the screen or the app goes."""

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.errors import SpecError
+from tui.flags.train import epoch_numbers
 from tui.i18n import catalogue, error_text, t
 from tui.widgets.heatmap import POINT_GLYPHS, RGB, diverging, grey
 
@@ -73,14 +74,7 @@ def progress_text(state: str, started: dict, batch: dict, epoch: dict, lr: float
 
 
 def epoch_text(event: dict) -> str:
-    return t(
-        "train_ui.epoch_line",
-        epoch=event["epoch"],
-        train_loss=f"{event['train_loss']:.4g}",
-        test_loss=f"{event['test_loss']:.4g}",
-        train_acc=f"{event['train_acc']:.1%}",
-        test_acc=f"{event['test_acc']:.1%}",
-    )
+    return t("train_ui.epoch_line", **epoch_numbers(event))
 
 
 def stopped_text(event: dict) -> str:

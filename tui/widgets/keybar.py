@@ -1,8 +1,8 @@
 """The keys of the current screen as one line of text, each clickable.
 
 Textual's Footer mounts a widget per key, which costs ~70 ms before a lesson's
-first frame; the bindings here never change while a screen is up, so one
-Static drawn once does the same job.
+first frame; one Static does the same job, redrawn when the screen says its
+bindings changed (a lesson page whose check_action hides other keys).
 """
 
 from __future__ import annotations
@@ -32,6 +32,13 @@ class KeyBar(Static):
     """
 
     def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, lambda _screen: self.draw())
+        self.draw()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def draw(self) -> None:
         key_style = self.get_component_rich_style("keybar--key")
         line = Text(no_wrap=True, overflow="ellipsis")
         for node, binding in self._shown():
