@@ -34,6 +34,9 @@ from tui.widgets.text import Line
 
 
 
+RUN_ACTIONS = {"pause", "step", "stop", "reset", "save", "lr", "form", "next_view", "summary"}
+
+
 class TrainScreen(LiveView, LessonText, Screen[None]):
     CSS_PATH = "train.tcss"
     LESSON = "train"
@@ -112,11 +115,17 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
         form = self.query_one(TrainForm)
         form.display = True
         form.focus_start()
+        self.refresh_bindings()
 
     def _show_live(self) -> None:
         self.query_one(TrainForm).display = False
         self.query_one("#live").display = True
         self.set_focus(None)
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The form shows (and answers) only the keys that mean something before a run."""
+        return self.state != "form" or action not in RUN_ACTIONS
 
     # Starting and stopping ---------------------------------------------------------
 
