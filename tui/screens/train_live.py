@@ -22,7 +22,7 @@ from tui.widgets.heatmap import HalfBlocks, boundary_picture, gallery
 from tui.widgets.loss_chart import LossChart
 from tui.widgets.text import Line
 
-APPLY_INTERVAL_S = 0.1
+APPLY_INTERVAL_S = 0.25
 BOUNDARY_INTERVAL_S = 0.25  # the boundary is the costliest repaint (~1/3 of the UI's time while training a 2-D set)
 COALESCED = ("batch", "boundary")
 IMAGE_VIEWS = ("confusion", "samples", "filters")

@@ -20,7 +20,7 @@ from textual_hires_canvas import Canvas
 from textual_plot import HiResMode, PlotWidget
 from textual_plot.plot_widget import Legend
 
-REDRAW_INTERVAL_S = 0.25
+REDRAW_INTERVAL_S = 0.5
 BATCH_STYLE = "grey50"
 TRAIN_STYLE = "bold #4aa8ff"
 TEST_STYLE = "bold #ff9f40"
