@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import torch
 
-from engine.datasets import Dataset
+from engine.dataset import Dataset
 from engine.errors import SpecError
 from engine.presets import ASSETS
 from engine.toy_data import split

@@ -7,38 +7,19 @@ match torchvision's bit for bit. Toy points stay in their own coordinates.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from engine.data_files import CLASS_NAMES, dataset_folder, digits_source, read_cifar, read_digits, read_idx_set
+from engine.dataset import Dataset
 from engine.download import Report, download
 from engine.shapes_data import CLASS_NAMES as SHAPE_NAMES
 from engine.shapes_data import shape_images
 from engine.toy_data import CLASS_NAMES as TOY_NAMES
 from engine.toy_data import EXTENT, split, toy_points
 from engine.train_config import TOY_DATASETS, TrainConfig
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """Train and test tensors on the CPU; the loop moves them to its device once."""
-
-    name: str
-    kind: str
-    x_train: torch.Tensor
-    y_train: torch.Tensor
-    x_test: torch.Tensor
-    y_test: torch.Tensor
-    class_names: tuple[str, ...]
-    source: str
-    extent: tuple[float, float, float, float] | None = None
-
-    @property
-    def input_shape(self) -> tuple[int, ...]:
-        return tuple(self.x_train.shape[1:])
 
 
 def load_dataset(config: TrainConfig, report: Report | None = None) -> Dataset:

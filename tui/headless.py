@@ -19,7 +19,6 @@ from rich.table import Table
 
 from engine.errors import SpecError
 from engine.train_config import TrainConfig
-from tui.flags.train import epoch_numbers
 from tui.i18n import error_text, t
 
 EXIT_DONE, EXIT_FAILED, EXIT_BAD_SETUP, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -66,6 +65,19 @@ def run_headless(config: TrainConfig, out: str | None = None, resume: str | None
         return EXIT_INTERRUPTED
     console.print(t("train.headless_done", out=run_dir))
     return EXIT_DONE
+
+
+def epoch_numbers(event: dict) -> dict[str, object]:
+    """An epoch event's numbers as the app and the headless lines write them."""
+    return {
+        "epoch": event["epoch"],
+        "train_loss": f"{event['train_loss']:.4g}",
+        "test_loss": f"{event['test_loss']:.4g}",
+        "train_acc": f"{event['train_acc']:.1%}",
+        "test_acc": f"{event['test_acc']:.1%}",
+        "rate": f"{event['samples_per_s']:,.0f}",
+        "elapsed": f"{event['elapsed_s']:.1f}",
+    }
 
 
 class _Listener:

@@ -81,19 +81,6 @@ def setup_from(args: argparse.Namespace) -> TrainSetup:
     return TrainSetup(config_from(args), start=args.start, out=args.out)
 
 
-def epoch_numbers(event: dict) -> dict[str, object]:
-    """An epoch event's numbers as the app and the headless lines write them."""
-    return {
-        "epoch": event["epoch"],
-        "train_loss": f"{event['train_loss']:.4g}",
-        "test_loss": f"{event['test_loss']:.4g}",
-        "train_acc": f"{event['train_acc']:.1%}",
-        "test_acc": f"{event['test_acc']:.1%}",
-        "rate": f"{event['samples_per_s']:,.0f}",
-        "elapsed": f"{event['elapsed_s']:.1f}",
-    }
-
-
 def headless(args: argparse.Namespace, setup: TrainSetup) -> int:
     """`--headless`: train in this process with a progress bar; exit 0 done, 1 failed or interrupted."""
     from tui.headless import run_headless

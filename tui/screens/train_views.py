@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.errors import SpecError
-from tui.flags.train import epoch_numbers
+from tui.headless import epoch_numbers
 from tui.i18n import catalogue, error_text, t
 from tui.widgets.heatmap import POINT_GLYPHS, RGB, diverging, grey
 
