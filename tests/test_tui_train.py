@@ -25,6 +25,7 @@ from engine.train_config import TrainConfig, parse_hidden, parse_number
 from pilot_support import CJK, drive
 from tui.flags.train import TrainSetup
 from tui.i18n import error_text, t
+from tui.widgets.keybar import KeyBar
 from tui.screens.train import TrainScreen
 from tui.screens.train_form import TrainForm
 from tui.training_process import TrainingProcess
@@ -243,6 +244,21 @@ def test_quit_while_training_stops_the_child_within_a_second(tmp_path):
         await pilot.press("q")
         await until(pilot, lambda: gone(pid) and not app.is_running, 1.0)
         assert time.monotonic() - pressed < 1.0
+
+    run(body, config, start=True, out=str(tmp_path / "run"))
+
+
+def test_started_from_the_command_line_space_pauses_and_the_key_bar_shows_it(tmp_path):
+    config = TrainConfig(dataset="xor", hidden=(8,), epochs=100000, batch_size=8, threads=1)
+
+    async def body(app, pilot):
+        train = screen(app)
+        await until(pilot, lambda: train.batch.get("global_step", 0) > 0)
+        assert "Space Pause" in str(train.query_one(KeyBar).render())
+        await pilot.press("space")
+        await until(pilot, lambda: train.state == "paused", 5)
+        assert text(app, "#progress").startswith("paused")
+        await pilot.press("q")
 
     run(body, config, start=True, out=str(tmp_path / "run"))
 

@@ -40,6 +40,7 @@ RUN_ACTIONS = {"pause", "step", "stop", "reset", "save", "lr", "form", "next_vie
 class TrainScreen(LiveView, LessonText, Screen[None]):
     CSS_PATH = "train.tcss"
     LESSON = "train"
+    AUTO_FOCUS = ""  # the form focuses Start itself; with --start a hidden Select must not take Space
 
     BINDINGS = [
         Binding("space", "pause", "keys.train_pause", key_display="Space"),
