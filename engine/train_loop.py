@@ -90,6 +90,7 @@ class Trainer:
             "event": "started",
             "device": str(self.device),
             "device_name": device_name(self.device, self.threads),
+            "threads": self.threads,
             "dataset": {
                 "name": data.name,
                 "kind": data.kind,

@@ -67,6 +67,13 @@ def run_headless(config: TrainConfig, out: str | None = None, resume: str | None
     return EXIT_DONE
 
 
+def device_words(started: dict) -> str:
+    """The GPU's own name, or "CPU · 2 threads" in the student's language."""
+    if started.get("device") == "cpu" and "threads" in started:
+        return t("train.cpu_thread" if started["threads"] == 1 else "train.cpu_threads", threads=started["threads"])
+    return started.get("device_name") or started.get("device", "")
+
+
 def epoch_numbers(event: dict) -> dict[str, object]:
     """An epoch event's numbers as the app and the headless lines write them."""
     return {
@@ -117,7 +124,7 @@ class _Listener:
                 test=data["test"],
                 shape="×".join(map(str, data["input_shape"])),
                 parameters=f"{event['parameters']:,}",
-                device=event["device_name"],
+                device=device_words(event),
                 out=event["out"],
             )
         )

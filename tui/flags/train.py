@@ -91,6 +91,7 @@ def headless(args: argparse.Namespace, setup: TrainSetup) -> int:
 def plain(setup: TrainSetup) -> str:
     """The run's settings, the data and the model's layers (the summary shown before training), without training."""
     from engine.train_loop import Trainer
+    from tui.headless import device_words
 
     started = Trainer(setup.config, emit=lambda event: None, views=False).started_event()
     config, data = setup.config, started["dataset"]
@@ -104,7 +105,7 @@ def plain(setup: TrainSetup) -> str:
         [
             lesson_title("train"),
             t("train.plain_data", dataset=data["name"], train=data["train"], test=data["test"], shape="×".join(map(str, data["input_shape"])), classes=", ".join(data["classes"]), source=data["source"]),
-            t("train.plain_device", device=started["device_name"], steps=started["steps_per_epoch"]),
+            t("train.plain_device", device=device_words(started), steps=started["steps_per_epoch"]),
             t("train.plain_settings", settings=settings),
             "",
             *table,

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from engine.errors import SpecError
-from tui.headless import epoch_numbers
+from tui.headless import device_words, epoch_numbers
 from tui.i18n import catalogue, error_text, t
 from tui.widgets.heatmap import POINT_GLYPHS, RGB, diverging, grey
 
@@ -64,7 +64,7 @@ def progress_text(state: str, started: dict, batch: dict, epoch: dict, lr: float
         eta=clock(batch.get("eta_s")),
         rate=f"{batch.get('samples_per_s', 0):,.0f}",
     )
-    details = [started.get("device_name") or device]
+    details = [device_words(started) or device]
     if batch.get("memory_mb") is not None:
         details.append(t("train_ui.memory", mb=f"{batch['memory_mb']:,.0f}"))
     details.append(t("train_ui.lr", lr=f"{lr:g}" if lr is not None else "–"))
