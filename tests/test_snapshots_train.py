@@ -12,12 +12,14 @@ import pytest
 from test_snapshots import SIZE, english_afterwards, make_app  # noqa: F401  (a fixture, used by name)
 from test_tui_train import DIGITS, IMAGE_EVENTS, TOY_EVENTS, XOR, feed
 from tui.flags.train import TrainSetup
+from tui.screens.train_live import APPLY_INTERVAL_S
+from tui.widgets.loss_chart import REDRAW_INTERVAL_S
 
 
 def fed(config, events):
     async def run_before(pilot) -> None:
         feed(pilot.app, config, events)
-        await pilot.pause(0.3)  # the chart redraws at most four times a second
+        await pilot.pause(max(REDRAW_INTERVAL_S, APPLY_INTERVAL_S) + 0.3)  # every throttled redraw has happened
 
     return run_before
 

@@ -103,7 +103,7 @@ class LossChart(PlotWidget, can_focus=False):
         self.changed()
 
     def changed(self) -> None:
-        """Redraw now, or at the next quarter second if a redraw just happened."""
+        """Redraw now, or REDRAW_INTERVAL_S after the last redraw if one just happened."""
         if self._timer is not None:
             return
         wait = self._last_draw + REDRAW_INTERVAL_S - time.monotonic()
