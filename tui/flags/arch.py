@@ -6,7 +6,7 @@ import argparse
 import unicodedata
 
 from engine.arch import KIND_LABELS, LayerRow, grouped, shape_text
-from engine.arch_nets import NETWORKS, ArchSpec, ArchTrace, arch_trace
+from engine.arch_nets import NETWORKS, ArchSpec, arch_trace
 from tui.i18n import lesson_title, t
 
 SCREEN = "tui.screens.arch:ArchScreen"
