@@ -54,27 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from(args: argparse.Namespace) -> TrainConfig:
-    """The TrainConfig the flags describe; raises SpecError for anything invalid."""
-    return TrainConfig(
-        dataset=args.dataset,
-        noise=args.noise,
-        train_split=args.train_split,
-        data_dir=args.data_dir,
-        download=args.download,
-        model=args.model,
-        hidden=parse_hidden(args.hidden),
-        activation=args.activation,
-        optimizer=args.optimizer,
-        lr=args.lr,
-        momentum=args.momentum,
-        batch_size=args.batch_size,
-        epochs=args.epochs,
-        loss=args.loss,
-        weight_decay=args.weight_decay,
-        seed=args.seed,
-        device=args.device,
-        threads=args.threads,
-    )
+    """The TrainConfig the flags describe (each flag is named after its field); raises SpecError for anything invalid."""
+    values = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name != "hidden"}
+    return TrainConfig(**values, hidden=parse_hidden(args.hidden))
 
 
 def setup_from(args: argparse.Namespace) -> TrainSetup:
