@@ -27,18 +27,19 @@ def resolve_device(name: str) -> torch.device:
 def set_threads(threads: int) -> int:
     """Set torch's CPU threads; returns the count used.
 
-    0 means one per idle core (cores minus the 1-minute load average), 1 to 8: a thread
-    that has to share its core with another busy process makes every other thread wait
-    at each operation, and on a loaded 2-core machine 2 threads trained 3–8× slower than 1.
+    0 means one per core this process may use, at most 8: the same count on the same
+    machine every time, so a seed gives the same numbers twice (conv layers sum in a
+    different order with another thread count). On a machine other jobs keep busy,
+    pass --threads 1: a thread sharing its core makes the others wait at every
+    operation (2 threads trained 3–8× slower than 1 here under load).
     """
-    count = threads or max(1, min(8, idle_cores()))
+    count = threads or max(1, min(8, usable_cores()))
     torch.set_num_threads(count)
     return count
 
 
-def idle_cores() -> int:
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return cores - round(os.getloadavg()[0])
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def device_name(device: torch.device, threads: int) -> str:

@@ -45,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     run.add_argument("--weight-decay", type=float, default=_default("weight_decay"))
     run.add_argument("--seed", type=int, default=_default("seed"))
     run.add_argument("--device", choices=DEVICES, default=_default("device"), help="auto: cuda, then mps, then cpu")
-    run.add_argument("--threads", type=int, default=_default("threads"), help="CPU threads for torch (0: one per idle core, at most 8)")
+    run.add_argument("--threads", type=int, default=_default("threads"), help="CPU threads for torch (0: one per core, at most 8; 1 on a busy shared machine)")
     where = parser.add_argument_group("running")
     where.add_argument("--start", action="store_true", help="start training at once instead of showing the form")
     where.add_argument("--headless", action="store_true", help="no app: a progress bar and one line per epoch")
