@@ -101,7 +101,7 @@ class ActivationsScreen(StepLesson):
         if self.view == COLLAPSE:
             matrices = collapse_matrices(self.trace)
             self.query_one("#collapse", Line).show("\n".join([*matrices, "", *collapse_lines(self.trace.step(self.index))]))
-            status = t("activations.collapse_status", step=self.index + 1, total=self.step_count, seed=self.setup.seed, speed=self.speed)
+            self.show_status("activations.collapse_status", seed=self.setup.seed)
         else:
             if isinstance(self.trace, SoftmaxTrace):
                 rows = softmax_table(self.trace)
@@ -112,9 +112,7 @@ class ActivationsScreen(StepLesson):
                 self.query_one("#plot", Canvas).show(curve_rows(self.trace, self.index))
                 reading = curve_lines(self.trace.step(self.index))
             self.query_one("#reading", Line).show("\n".join(reading))
-            name = function_name(self.setup.spec.function)
-            status = t("activations.status", step=self.index + 1, total=self.step_count, name=name, speed=self.speed)
-        self.query_one("#status", Line).show(f"{self.play_state()} {status}")
+            self.show_status("activations.status", name=function_name(self.setup.spec.function))
 
     # Changing the setup --------------------------------------------------------
 

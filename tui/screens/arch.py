@@ -105,16 +105,10 @@ class ArchScreen(StepLesson):
 
     def _show_status(self) -> None:
         spec = self.spec
-        self.query_one("#status", Line).show(
-            f"{self.play_state()} "
-            + t(
-                "arch.status",
-                step=self.index + 1,
-                total=self.trace.step_count,
-                network=spec.net.title,
-                size=spec.side,
-                speed=self.speed,
-            )
+        self.show_status(
+            "arch.status",
+            network=spec.net.title,
+            size=spec.side,
         )
 
     # Changing the spec -------------------------------------------------------

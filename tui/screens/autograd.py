@@ -84,8 +84,7 @@ class AutogradScreen(StepLesson):
         if current:
             grid.mark(grid.marks, follow=[(0, current[0], 1), (0, current[-1], 1)])
         kind = t(f"autograd.kind_{trace.step(index).kind}")
-        status = t("autograd.status", step=index + 1, total=trace.step_count, kind=kind, preset=trace.spec.preset, speed=self.speed)
-        self.query_one("#status", Line).show(f"{self.play_state()} {status}")
+        self.show_status("autograd.status", kind=kind, preset=trace.spec.preset)
 
     # Changing the spec ---------------------------------------------------------
 

@@ -148,16 +148,10 @@ class BroadcastScreen(StepLesson):
             view = t("broadcast.view_too_big")
         else:
             view = t("broadcast.view_values") if self.wants_values else t("broadcast.view_symbolic")
-        self.query_one("#status", Line).show(
-            f"{self.play_state()} "
-            + t(
-                "broadcast.status",
-                step=self.index + 1,
-                total=self.step_count,
-                example=example_name(self.setup),
-                view=view,
-                speed=self.speed,
-            )
+        self.show_status(
+            "broadcast.status",
+            example=example_name(self.setup),
+            view=view,
         )
 
     # Changing the setup --------------------------------------------------------

@@ -198,23 +198,16 @@ class ConvScreen(StepLesson):
 
     def _show_status(self) -> None:
         spec, setup = self.trace.spec, self.setup
-        state = self.play_state()
-        self.query_one("#status", Line).show(
-            f"{state} "
-            + t(
-                "conv.status",
-                step=self.index + 1,
-                total=self.trace.step_count,
-                s=spec.stride,
-                p=spec.padding,
-                d=spec.dilation,
-                k=spec.kernel_size,
-                cin=spec.in_channels,
-                cout=spec.out_channels,
-                kernel=t("conv.custom") if setup.kernel_name == CUSTOM else setup.kernel_name,
-                input=t("conv.custom") if setup.input_name == CUSTOM else setup.input_name,
-                speed=self.speed,
-            )
+        self.show_status(
+            "conv.status",
+            s=spec.stride,
+            p=spec.padding,
+            d=spec.dilation,
+            k=spec.kernel_size,
+            cin=spec.in_channels,
+            cout=spec.out_channels,
+            kernel=t("conv.custom") if setup.kernel_name == CUSTOM else setup.kernel_name,
+            input=t("conv.custom") if setup.input_name == CUSTOM else setup.input_name,
         )
 
     # Checking against torch ----------------------------------------------------

@@ -118,15 +118,9 @@ class IndexScreen(StepLesson):
         explain = self.query_one("#explain", Line)
         explain.show(step_text(trace, step))
         explain.set_class(trace.problem is not None, "error")
-        self.query_one("#status", Line).show(
-            f"{self.play_state()} "
-            + t(
-                "index.status",
-                step=self.index + 1,
-                total=trace.step_count,
-                shape=trace.source_shape_text,
-                speed=self.speed,
-            )
+        self.show_status(
+            "index.status",
+            shape=trace.source_shape_text,
         )
 
     # Changing the setup --------------------------------------------------------

@@ -163,6 +163,11 @@ class StepLesson(LessonText, Screen[None]):
     def play_state(self) -> str:
         return t("step.playing") if self._player else t("step.paused")
 
+    def show_status(self, key: str, **params: object) -> None:
+        """The status line: playing or paused, then the lesson's `key` with step, total and speed filled in."""
+        status = t(key, step=self.index + 1, total=self.step_count, speed=self.speed, **params)
+        self.query_one("#status", Line).show(f"{self.play_state()} {status}")
+
     # Checking against torch ----------------------------------------------------
 
     @work(exclusive=True, group="verify")

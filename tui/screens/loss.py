@@ -111,8 +111,7 @@ class LossScreen(StepLesson):
             TOTAL: lambda: t("loss.where_total"),
             CURVE: lambda: t("loss.where_curve"),
         }[step.kind]()
-        status = t("loss.status", step=self.index + 1, total=self.trace.step_count, where=where, c=self.trace.spec.target, speed=self.speed)
-        self.query_one("#status", Line).show(f"{self.play_state()} {status}")
+        self.show_status("loss.status", where=where, c=self.trace.spec.target)
 
     # Changing the spec -----------------------------------------------------------
 

@@ -175,16 +175,10 @@ class MatmulScreen(StepLesson):
             values = t("matmul.values_random", seed=f"#{spec.seed}")
         else:
             values = t("matmul.values_typed" if spec.source == TYPED else "matmul.values_pattern")
-        self.query_one("#status", Line).show(
-            f"{self.play_state()} "
-            + t(
-                "matmul.status",
-                step=self.index + 1,
-                total=self.step_count,
-                example=t(f"matmul.example_{spec.example}"),
-                values=values,
-                speed=self.speed,
-            )
+        self.show_status(
+            "matmul.status",
+            example=t(f"matmul.example_{spec.example}"),
+            values=values,
         )
 
     # Changing the spec -----------------------------------------------------------

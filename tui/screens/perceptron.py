@@ -84,10 +84,7 @@ class PerceptronScreen(StepLesson):
         self.query_one("#table", Canvas).show(table)
         self.query_one("#plot", Canvas).show(plot_rows(self.trace, row.index))
         self.query_one("#equation", Line).show("\n".join(step_lines(row)))
-        self.query_one("#status", Line).show(
-            f"{self.play_state()} "
-            + t("perceptron.status", step=row.index + 1, total=self.step_count, x=input_text(row), gate=gate_name(self.spec.gate), speed=self.speed)
-        )
+        self.show_status("perceptron.status", x=input_text(row), gate=gate_name(self.spec.gate))
 
     # Changing the spec ---------------------------------------------------------
 

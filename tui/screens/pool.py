@@ -159,19 +159,13 @@ class PoolScreen(StepLesson):
 
     def _show_status(self) -> None:
         spec = self.trace.spec
-        self.query_one("#status", Line).show(
-            f"{self.play_state()} "
-            + t(
-                "pool.status",
-                step=self.index + 1,
-                total=self.trace.step_count,
-                mode=spec.mode,
-                k=spec.kernel_size,
-                s=spec.actual_stride,
-                auto=t("pool.auto") if spec.stride_is_auto else "",
-                p=spec.padding,
-                speed=self.speed,
-            )
+        self.show_status(
+            "pool.status",
+            mode=spec.mode,
+            k=spec.kernel_size,
+            s=spec.actual_stride,
+            auto=t("pool.auto") if spec.stride_is_auto else "",
+            p=spec.padding,
         )
 
     # Checking against torch ----------------------------------------------------

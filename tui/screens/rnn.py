@@ -130,17 +130,11 @@ class RnnScreen(StepLesson):
         self.query_one("#equation", Line).show("\n".join(step.lines))
         last = self.index == trace.step_count - 1
         self.query_one("#notes", Line).show(output_line(trace) if last else FORMULA)
-        self.query_one("#status", Line).show(
-            f"{self.play_state()} "
-            + t(
-                "rnn.status",
-                step=self.index + 1,
-                total=trace.step_count,
-                label=step.label,
-                parameters=spec.parameters,
-                seed=self.setup.seed,
-                speed=self.speed,
-            )
+        self.show_status(
+            "rnn.status",
+            label=step.label,
+            parameters=spec.parameters,
+            seed=self.setup.seed,
         )
 
     # Changing the setup --------------------------------------------------------
