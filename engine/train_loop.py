@@ -71,6 +71,8 @@ class Trainer:
         self._last_save = time.perf_counter()
         if saved:
             self._restore(saved)
+        if out is not None:
+            _make_run_dir(out)
 
     @property
     def finished(self) -> bool:
@@ -193,9 +195,12 @@ class Trainer:
         """One JSON line per epoch under `out`, written in one call so a stop never leaves half a line."""
         if self.out is None:
             return
-        self.out.mkdir(parents=True, exist_ok=True)
-        with open(self.out / METRICS_NAME, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(metrics) + "\n")
+        path = self.out / METRICS_NAME
+        try:
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps(metrics) + "\n")
+        except OSError as error:
+            raise SpecError("train_write_failed", path=str(path), reason=error.strerror or str(error)) from None
 
     def change_lr(self, factor: float) -> None:
         for group in self.optimizer.param_groups:
@@ -378,6 +383,14 @@ def _optimizer(config: TrainConfig, model: torch.nn.Module) -> torch.optim.Optim
 def _checkpoint_path(run_dir: Path) -> Path:
     """`--resume DIR` names the run directory; a checkpoint file itself is accepted too."""
     return run_dir / CHECKPOINT_NAME if run_dir.is_dir() else run_dir
+
+
+def _make_run_dir(run_dir: Path) -> None:
+    """The run directory exists (made if needed) before any training, or the run is refused in plain words."""
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise SpecError("train_write_failed", path=str(run_dir), reason=error.strerror or str(error)) from None
 
 
 def _word(value: float) -> str:

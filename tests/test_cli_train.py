@@ -132,3 +132,14 @@ def test_headless_leaves_no_stray_files_when_setup_fails(tmp_path):
     run = tensortour("train", "--headless", "--dataset", "cifar10", "--data-dir", str(tmp_path / "data"), "--out", str(tmp_path / "run"))
     assert run.returncode == 2
     assert not (tmp_path / "run").exists() and list((tmp_path / "data").iterdir()) == []
+
+
+@pytest.mark.parametrize("where", ["file", "inside a file"])
+def test_an_out_directory_that_cannot_be_made_exits_2_naming_it(tmp_path, where):
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a directory")
+    out = blocker if where == "file" else blocker / "run"
+    run = tensortour("train", "--headless", *TINY, "--epochs", "1", "--out", str(out))
+    assert run.returncode == 2
+    assert f"Cannot write the run to {out}" in run.stderr and "--out" in run.stderr
+    assert "Traceback" not in run.stderr and blocker.read_text() == "not a directory"

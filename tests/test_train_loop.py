@@ -250,3 +250,12 @@ def test_a_conv_net_with_automatic_threads_gives_the_same_numbers_twice():
     second, _, _ = train(config)
     assert without_timing(first.history) == without_timing(second.history)
     assert all(torch.equal(a, b) for a, b in zip(first.model.parameters(), second.model.parameters()))
+
+
+def test_a_metrics_file_that_cannot_be_written_fails_the_run_plainly(tmp_path):
+    events: list[dict] = []
+    trainer = Trainer(TINY, events.append, out=tmp_path)
+    (tmp_path / train_loop.METRICS_NAME).mkdir()  # a directory where the file must go
+    assert run(trainer) == "failed"
+    failed = of_kind(events, "failed")[0]
+    assert failed["code"] == "train_write_failed" and failed["params"]["path"] == str(tmp_path / train_loop.METRICS_NAME)

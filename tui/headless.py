@@ -48,7 +48,6 @@ def run_headless(config: TrainConfig, out: str | None = None, resume: str | None
     except SpecError as error:
         errors.print(f"tensortour: {error_text(error)}")
         return EXIT_BAD_SETUP
-    run_dir.mkdir(parents=True, exist_ok=True)
     listener.emit(trainer.started_event())
     interrupted = []
     previous = signal.signal(signal.SIGINT, lambda *_: (interrupted.append(True), signal.signal(signal.SIGINT, previous)))
