@@ -143,3 +143,12 @@ def test_an_out_directory_that_cannot_be_made_exits_2_naming_it(tmp_path, where)
     assert run.returncode == 2
     assert f"Cannot write the run to {out}" in run.stderr and "--out" in run.stderr
     assert "Traceback" not in run.stderr and blocker.read_text() == "not a directory"
+
+
+def test_resume_from_a_file_that_is_no_checkpoint_exits_2_and_leaves_it(tmp_path):
+    text = tmp_path / "checkpoint.pt"
+    text.write_text("hello")
+    run = tensortour("train", "--headless", "--resume", str(tmp_path))
+    assert run.returncode == 2
+    assert "is a text file, not a PyTorch checkpoint" in run.stderr and "Traceback" not in run.stderr
+    assert text.read_text() == "hello" and sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint.pt"]
