@@ -249,6 +249,16 @@ class ConvTrace:
     def index_of(self, out_channel: int, row: int, col: int) -> int:
         return (out_channel * self.out_height + row) * self.out_width + col
 
+    def position(self, index: int) -> tuple[int, int, int]:
+        """The output cell step `index` computes: (out channel, row, col)."""
+        channel, rest = divmod(index, self.out_height * self.out_width)
+        return (channel, *divmod(rest, self.out_width))
+
+    def index_at(self, position: tuple[int, int, int]) -> int | None:
+        channel, row, col = position
+        inside = channel < self.spec.out_channels and row < self.out_height and col < self.out_width
+        return self.index_of(channel, row, col) if inside else None
+
     @cached_property
     def im2col(self) -> np.ndarray:
         """The padded input unfolded: one row per output position, one column per (channel, ky, kx)."""

@@ -240,6 +240,14 @@ class PoolTrace:
     def index_of(self, row: int, col: int) -> int:
         return row * self.out_width + col
 
+    def position(self, index: int) -> tuple[int, int]:
+        """The output cell step `index` computes."""
+        return divmod(self._clamp(index), self.out_width)
+
+    def index_at(self, position: tuple[int, int]) -> int | None:
+        row, col = position
+        return self.index_of(row, col) if row < self.out_height and col < self.out_width else None
+
     def _clamp(self, index: int) -> int:
         return min(max(index, 0), self.step_count - 1)
 

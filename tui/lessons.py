@@ -1,29 +1,74 @@
-"""The lessons, in course order. A lesson is listed once its flags module exists (no dead entries).
+"""The lessons, in course order: the one place a lesson is declared.
 
-Each lesson has `tui/flags/<lesson>.py` (command line, setup, `--plain`; it names
-its screen in SCREEN as "module:Class") and `assets/lessons/<lang>/<lesson>.md`.
+A lesson is five parts (DESIGN.md, "A lesson, declared once") and one line in
+REGISTRY below. Its words (title and summary in both languages) live in the
+catalogues under `lesson.<id>.*`, its prose in `assets/lessons/<lang>/<id>.md`.
+The parts are named by import path and loaded only when used: the command line
+must not import textual before it sets textual's environment, `--plain` must
+load neither textual nor torch, and the home screen must not pay for the
+engines of lessons nobody opened. A test resolves every path.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import import_module
-from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # textual must not load before the CLI sets its environment variables
     from textual.screen import Screen
 
-COURSE = ("perceptron", "activations", "broadcast", "matmul", "index", "loss", "autograd", "conv", "pool", "arch", "rnn", "train")
 
-LESSONS = tuple(lesson for lesson in COURSE if (Path(__file__).parent / "flags" / f"{lesson}.py").exists())
+@dataclass(frozen=True)
+class Lesson:
+    """A lesson's parts. `checker` is the engine module the torch checker child runs (None: not checked there)."""
+
+    id: str
+    screen_module: str
+    screen_class: str
+    checker: str | None
+
+    @property
+    def flags(self) -> ModuleType:
+        """`tui/flags/<id>.py`: argparse → setup, `--plain`; never imports textual."""
+        return import_module(f"tui.flags.{self.id}")
+
+    def screen(self) -> type[Screen]:
+        return getattr(import_module(self.screen_module), self.screen_class)
 
 
-def lesson_flags(lesson: str):
-    """The lesson's module in tui/flags: its command-line flags, setup and `--plain` text."""
-    return import_module(f"tui.flags.{lesson}")
+def _lesson(lesson_id: str, screen_class: str, checked: bool = True) -> Lesson:
+    return Lesson(lesson_id, f"tui.screens.{lesson_id}", screen_class, f"engine.{lesson_id}_check" if checked else None)
 
 
-def make_screen(lesson: str, **options: object) -> "Screen":
+REGISTRY: tuple[Lesson, ...] = (
+    _lesson("perceptron", "PerceptronScreen", checked=False),
+    _lesson("activations", "ActivationsScreen"),
+    _lesson("broadcast", "BroadcastScreen", checked=False),
+    _lesson("matmul", "MatmulScreen", checked=False),
+    _lesson("index", "IndexScreen", checked=False),
+    _lesson("loss", "LossScreen"),
+    _lesson("autograd", "AutogradScreen"),
+    _lesson("conv", "ConvScreen"),
+    _lesson("pool", "PoolScreen"),
+    _lesson("arch", "ArchScreen"),
+    _lesson("rnn", "RnnScreen"),
+    _lesson("train", "TrainScreen", checked=False),
+)
+
+LESSONS: tuple[str, ...] = tuple(lesson.id for lesson in REGISTRY)
+_BY_ID = {lesson.id: lesson for lesson in REGISTRY}
+
+
+def lesson(lesson_id: str) -> Lesson:
+    return _BY_ID[lesson_id]
+
+
+def lesson_flags(lesson_id: str) -> ModuleType:
+    return _BY_ID[lesson_id].flags
+
+
+def make_screen(lesson_id: str, **options: object) -> Screen:
     """Import a lesson's screen only when it opens, so the home screen starts fast."""
-    module_name, class_name = lesson_flags(lesson).SCREEN.split(":")
-    return getattr(import_module(module_name), class_name)(**options)
+    return _BY_ID[lesson_id].screen()(**options)

@@ -6,9 +6,10 @@ import asyncio
 import json
 import sys
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
-from importlib import import_module
+from tui.lessons import lesson as registered
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,7 +34,7 @@ class Verifier:
             try:
                 process = await self._ensure_started()
                 self._next_id += 1
-                to_json = import_module(f"engine.{lesson}_check").spec_to_json
+                to_json = import_module(_checker(lesson)).spec_to_json
                 request = {"id": self._next_id, "lesson": lesson, "spec": to_json(spec)}
                 process.stdin.write((json.dumps(request) + "\n").encode())
                 await process.stdin.drain()
@@ -73,3 +74,10 @@ class Verifier:
             self._process.kill()
             await self._process.wait()
         self._process = None
+
+
+def _checker(lesson: str) -> str:
+    checker = registered(lesson).checker
+    if checker is None:
+        raise ValueError(f"the {lesson} lesson has no torch checker")
+    return checker

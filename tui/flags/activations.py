@@ -16,7 +16,6 @@ from tui.flags import matrix_lines
 from tui.flags.perceptron import aligned
 from tui.i18n import lesson_title, t
 
-SCREEN = "tui.screens.activations:ActivationsScreen"
 SOLID, DOTTED = "━", "┄"
 
 

@@ -9,7 +9,6 @@ from engine.arch import KIND_LABELS, LayerRow, grouped, shape_text
 from engine.arch_nets import NETWORKS, ArchSpec, arch_trace
 from tui.i18n import lesson_title, t
 
-SCREEN = "tui.screens.arch:ArchScreen"
 BRANCH_WIDTH = 12
 
 

@@ -30,7 +30,6 @@ from engine.autograd_trace import (
 from engine.numbers import fmt
 from tui.i18n import lesson_title, t
 
-SCREEN = "tui.screens.autograd:AutogradScreen"
 INLINE_CELLS = 3  # a leaf's gradient with more cells is read in the table
 CURRENT, DONE, PENDING = "current", "done", "pending"
 

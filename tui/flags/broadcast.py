@@ -15,7 +15,6 @@ from engine.broadcast_values import VALUES_LIMIT, BroadcastValues, as_blocks, br
 from engine.numbers import fmt
 from tui.i18n import lesson_title, t
 
-SCREEN = "tui.screens.broadcast:BroadcastScreen"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

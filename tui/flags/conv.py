@@ -11,7 +11,6 @@ from engine.presets import INPUTS, KERNELS
 from tui.flags import matrix_lines
 from tui.i18n import lesson_title, t
 
-SCREEN = "tui.screens.conv:ConvScreen"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

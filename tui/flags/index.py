@@ -15,7 +15,6 @@ from engine.index_setup import COURSE_ARRAY, EXAMPLES_1D, EXAMPLES_2D, IndexSetu
 from engine.numbers import fmt
 from tui.i18n import lesson_title, t
 
-SCREEN = "tui.screens.index:IndexScreen"
 
 EPILOG = f"""\
 Expressions (parsed, never eval-ed): a[1:, 1:]  a[::-1]  a[0]  a[:, 1]  a[[0, 2]]

@@ -13,7 +13,6 @@ from engine.loss_curve import BIAS, POINTS, CurvePoint
 from engine.numbers import fmt
 from tui.i18n import lesson_title, t
 
-SCREEN = "tui.screens.loss:LossScreen"
 HEADER = ("y", "t", "½(y−t)²", "−t·log")
 
 

@@ -14,7 +14,6 @@ from engine.matmul_shapes import parse_shape, shape_text
 from tui.flags import matrix_lines
 from tui.i18n import lesson_title, t
 
-SCREEN = "tui.screens.matmul:MatmulScreen"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,7 +8,6 @@ from engine.perceptron import GATES, WEIGHTS, PerceptronSpec, PerceptronTrace, R
 from engine.perceptron_plot import line_char, plain_picture, plot_rows
 from tui.i18n import lesson_title, t
 
-SCREEN = "tui.screens.perceptron:PerceptronScreen"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

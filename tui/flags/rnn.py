@@ -10,7 +10,6 @@ from engine.rnn_setup import CUSTOM, MAX_SEED, SEQUENCES, RnnSetup
 from tui.flags import matrix_lines
 from tui.i18n import lesson_title, t
 
-SCREEN = "tui.screens.rnn:RnnScreen"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field, fields
 from engine.train_config import ACTIVATIONS, DATASETS, DEVICES, LOSSES, MODELS, OPTIMIZERS, TrainConfig, parse_hidden
 from tui.i18n import lesson_title, t
 
-SCREEN = "tui.screens.train:TrainScreen"
 
 
 @dataclass(frozen=True)

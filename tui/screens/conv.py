@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 
 from textual.app import ComposeResult
@@ -25,7 +25,7 @@ def _cells(matrix) -> list[list[str]]:
     return [[fmt(value) for value in row] for row in matrix]
 
 
-class ConvScreen(StepLesson):
+class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
     """Holds a ConvSetup and a step index; everything drawn comes from its ConvTrace."""
 
     CSS_PATH = "conv.tcss"
@@ -51,11 +51,12 @@ class ConvScreen(StepLesson):
     ]
 
     def __init__(self, setup: ConvSetup | None = None) -> None:
-        super().__init__()
-        self.setup = setup or ConvSetup()
-        self.trace: ConvTrace = conv_trace(self.setup.spec())
+        super().__init__(setup or ConvSetup())
         self._random_seed = 0
         self._kernel_channel = -1
+
+    def trace_for(self, setup: ConvSetup) -> ConvTrace:
+        return conv_trace(setup.spec())
 
     def compose_work(self) -> ComposeResult:
         with ContentSwitcher(initial="grids", id="views"):
@@ -74,17 +75,12 @@ class ConvScreen(StepLesson):
         yield Line(id="verify", markup=False)
         yield Line(id="message", markup=False)
 
-    def _verify(self) -> None:
-        self.check_against_torch(self.trace.spec, "torch.nn.functional.conv2d")
-
-    def on_mount(self) -> None:
-        """StepLesson's on_mount runs too: Textual calls the handler of every class in the MRO."""
-        self._show_trace()
-        self.call_after_refresh(self._verify)
+    def check_target(self) -> tuple[object, str]:
+        return self.trace.spec, "torch.nn.functional.conv2d"
 
     # Drawing -----------------------------------------------------------------
 
-    def _show_trace(self) -> None:
+    def draw_trace(self) -> None:
         """A new spec: new matrices in every grid, then the current step."""
         trace, spec = self.trace, self.trace.spec
         many_in = spec.in_channels > 1
@@ -107,7 +103,6 @@ class ConvScreen(StepLesson):
         self._show_unfolded()
         self._kernel_channel = -1
         self._show_formula()
-        self.show_step()
 
     def _show_kernel(self, out_channel: int) -> None:
         spec = self.trace.spec
@@ -210,28 +205,10 @@ class ConvScreen(StepLesson):
             input=t("conv.custom") if setup.input_name == CUSTOM else setup.input_name,
         )
 
-    # Checking against torch ----------------------------------------------------
-
     # Changing the setup --------------------------------------------------------
 
-    def apply(self, make: Callable[[], ConvSetup], what: str = "", value: object = "") -> bool:
-        """Adopt the setup `make` builds if its spec is valid, else say why and keep the last valid one."""
-        try:
-            setup = make()
-            trace = conv_trace(setup.spec())
-        except SpecError as error:
-            self.refuse(error)
-            return False
-        old_step = self.trace.step(self.index)
-        self.setup, self.trace = setup, trace
-        if old_step.out_channel < trace.spec.out_channels and old_step.row < trace.out_height and old_step.col < trace.out_width:
-            self.index = trace.index_of(old_step.out_channel, old_step.row, old_step.col)
-        else:
-            self.index = min(self.index, trace.step_count - 1)
-        self._show_trace()
-        self.say(t("conv.changed", what=t(f"words.{what}"), value=value) if what else "")
-        self._verify()
-        return True
+    def _changed(self, what: str, value: object) -> str:
+        return t("conv.changed", what=t(f"words.{what}"), value=value)
 
     def action_change(self, field: str, delta: int) -> None:
         value = getattr(self.setup, field) + delta
@@ -239,7 +216,8 @@ class ConvScreen(StepLesson):
             value = value if value <= 3 else 1
         elif field == "out_channels":
             value = value if value <= 4 else 1
-        self.apply(lambda: replace(self.setup, **{field: value}), field if field in ("stride", "padding", "dilation") else "", value)
+        message = self._changed(field, value) if field in ("stride", "padding", "dilation") else ""
+        self.apply(lambda: replace(self.setup, **{field: value}), message)
 
     def action_kernel_size(self, delta: int) -> None:
         self.apply(lambda: self.setup.with_kernel_size(self.setup.kernel_size + delta))

@@ -1,26 +1,31 @@
-"""What every step-through lesson shares: stepping and playing, the lesson text, the message line, help.
+"""What every step-through lesson shares: the setup and its trace, stepping, the one change cycle.
 
-A lesson subclasses StepLesson, sets LESSON (its id in assets/), keeps its engine
-trace in `self.trace` (anything with a `step_count`), yields its own widgets
-from `compose_work()` (the frame around them, the lesson text and the key bar
-are composed here), and implements `show_step()`. Keys
-only change the spec or the index.
+A lesson screen is a `StepLesson[Setup, Trace]`. It says how a setup becomes a
+trace (`trace_for`), draws a whole new trace (`draw_trace`) and one step
+(`show_step`), and names what the torch checker compares (`check_target`). Keys
+only ever change the setup (through `apply`) or the step index (a reactive the
+shell clamps); this module owns the rest: refusing an invalid setup with the
+reason and keeping the last good one, keeping the student's place across a
+change, the status, check and message lines, play, the lesson text and help.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import ClassVar, Generic, TypeVar
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Static
 
 from engine.errors import SpecError
 from engine.numbers import fmt
+from engine.trace import Trace, kept_index
 from tui.i18n import error_text, lesson_text, lesson_title, t
 from tui.keys import help_bindings, translate_bindings
 from tui.screens.help import HelpScreen
@@ -28,15 +33,22 @@ from tui.widgets.keybar import KeyBar
 from tui.widgets.text import Line
 
 SPEEDS = (1, 2, 4, 8, 15, 30)
+TEXT_BESIDE_FROM = 100  # columns: narrower terminals give the work the whole width, the text opens with t
+TEXT_WIDE_FROM = 120  # columns: wider terminals give the text a third of the width
+
+SetupT = TypeVar("SetupT")
+TraceT = TypeVar("TraceT", bound=Trace)
 
 
 class LessonText:
     """The lesson's prose beside its work (t shows / hides it, PageUp / PageDown scroll it) and ? help.
 
-    Shared by StepLesson and the training lesson; the screen sets LESSON.
+    Shared by StepLesson and the training lesson; the screen sets LESSON. Below
+    TEXT_BESIDE_FROM columns the text starts closed, so matrices get the width.
     """
 
     LESSON: ClassVar[str] = ""
+    _text_choice: bool | None = None  # the student's t, once pressed; None follows the terminal's width
 
     def compose_text(self) -> ComposeResult:
         """The scrolling lesson text; not focusable, so arrow keys stay with the lesson."""
@@ -49,12 +61,21 @@ class LessonText:
 
         self.query_one("#lesson-text", Static).update(Markdown(lesson_text(self.LESSON)))
 
+    def fit_text(self, width: int) -> None:
+        """Open or close the text for a terminal `width` columns wide, unless the student chose with t."""
+        lesson = self.query_one("#lesson")
+        lesson.display = self._text_choice if self._text_choice is not None else width >= TEXT_BESIDE_FROM
+        lesson.set_class(width >= TEXT_WIDE_FROM, "-wide")
+
     def action_toggle_text(self) -> None:
         lesson = self.query_one("#lesson")
-        lesson.display = not lesson.display
+        self._text_choice = not lesson.display
+        lesson.display = self._text_choice
 
     def action_scroll_text(self, direction: int) -> None:
         lesson = self.query_one("#lesson", VerticalScroll)
+        if not lesson.display:
+            self._text_choice = lesson.display = True
         lesson.scroll_relative(y=direction * max(lesson.size.height - 2, 1), animate=False)
 
     def action_help(self) -> None:
@@ -62,8 +83,22 @@ class LessonText:
         self.app.push_screen(HelpScreen(lesson_title(self.LESSON), t(f"lesson.{self.LESSON}.summary"), bindings))
 
 
-class StepLesson(LessonText, Screen[None]):
-    """A Screen holding a step index over a trace that the subclass computes with engine."""
+class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
+    """A lesson's setup, the trace engine computed from it, and the step being shown."""
+
+    DEFAULT_CSS = """
+    StepLesson {
+        #body { height: 1fr; }
+        #work { width: 1fr; padding: 0 1; }
+        #lesson { width: 28; border-left: vkey $panel; padding: 0 1; }
+        #lesson.-wide { width: 33%; }
+        #lesson-text { width: 100%; }
+        #status { height: auto; text-style: bold; }
+        #verify { height: auto; color: $success; }
+        #message { height: auto; }
+        #verify.error, #message.error { color: $error; text-style: bold; }
+    }
+    """
 
     BINDINGS = [
         Binding("right,l", "step(1)", "keys.next", key_display="→"),
@@ -80,24 +115,41 @@ class StepLesson(LessonText, Screen[None]):
         Binding("escape", "app.back", "keys.back", show=False),
     ]
 
-    def __init__(self) -> None:
+    index: reactive[int] = reactive(0, always_update=True, init=False)
+    """The step shown; setting it is the whole API (clamped to the trace, then drawn)."""
+
+    def __init__(self, setup: SetupT) -> None:
         super().__init__()
         translate_bindings(self)
-        self.index = 0
+        self.setup: SetupT = setup
+        self.trace: TraceT = self.trace_for(setup)
         self.speed = 2
         self._player: Timer | None = None
+        self._checked: object = None
+        self._drawn = False  # the first index a subclass sets in __init__ is drawn on mount
 
-    @property
-    def step_count(self) -> int:
-        return self.trace.step_count
+    # What a lesson writes ------------------------------------------------------
 
-    @property
-    def playing(self) -> bool:
-        return self._player is not None
+    def trace_for(self, setup: SetupT) -> TraceT:
+        """The trace engine computes for `setup`; raises SpecError when the setup cannot work."""
+        raise NotImplementedError
+
+    def compose_work(self) -> ComposeResult:
+        """The lesson's own widgets, top to bottom, with Line#status, #verify and #message among them."""
+        raise NotImplementedError
+
+    def draw_trace(self) -> None:
+        """Draw what a new trace changes for every step (the matrices, the formula); show_step follows."""
 
     def show_step(self) -> None:
-        """Draw step `self.index`; called after every index change."""
+        """Draw step `self.index`: move the marks, rewrite the arithmetic and the status line."""
         raise NotImplementedError
+
+    def check_target(self) -> tuple[object, str] | None:
+        """(spec, the torch function's name) for the checker child, or None where this trace is not checked."""
+        return None
+
+    # The shell -----------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,45 +159,83 @@ class StepLesson(LessonText, Screen[None]):
             yield from self.compose_text()
         yield KeyBar()
 
-    def compose_work(self) -> ComposeResult:
-        """The lesson's own widgets, top to bottom; a Line#message among them receives say()."""
-        raise NotImplementedError
-
     def on_mount(self) -> None:
-        """Textual calls this and then the subclass's own on_mount: subclasses must not call super()."""
+        """Textual calls this after the subclass's own on_mount: subclasses must not call super()."""
         self.title = t("app.title")
         self.sub_title = lesson_title(self.LESSON)
+        self.fit_text(self.app.size.width)
+        self._drawn = True
+        self.draw_trace()
+        self.show_step()
         self.call_after_refresh(self._load_text)
+        self.call_after_refresh(self.verify)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit_text(event.size.width)
+
+    @property
+    def step_count(self) -> int:
+        return self.trace.step_count
+
+    def validate_index(self, index: int) -> int:
+        return min(max(index, 0), self.trace.step_count - 1)
+
+    def watch_index(self) -> None:
+        if self._drawn:
+            self.show_step()
+
+    def apply(self, make: Callable[[], SetupT], message: str | Callable[[], str] = "", *, index: int | None = None) -> bool:
+        """Adopt the setup `make` builds, or refuse it (SpecError), say why and keep the last good one.
+
+        The new trace opens at `index`, else at the step showing what the old one
+        showed (`index_after_change`); `message` (a callable reads the new setup)
+        goes to the message line; the checker is asked again.
+        """
+        try:
+            setup = make()
+            trace = self.trace_for(setup)
+        except SpecError as error:
+            self.refuse(error)
+            return False
+        old_trace, old_index = self.trace, self.index
+        self.setup, self.trace = setup, trace
+        self.draw_trace()
+        self.index = self.index_after_change(old_trace, old_index) if index is None else index
+        self.say(message() if callable(message) else message)
+        self.verify()
+        return True
+
+    def index_after_change(self, old_trace: TraceT, old_index: int) -> int:
+        """The same output cell or layer where the new trace has it, else the same step number."""
+        return kept_index(old_trace, old_index, self.trace)
 
     # Stepping ------------------------------------------------------------------
 
     def action_step(self, delta: int) -> None:
-        self.go_to(self.index + delta)
+        self.index += delta
 
     def action_jump(self, where: int) -> None:
-        self.go_to(where if where >= 0 else self.step_count - 1)
+        self.index = where if where >= 0 else self.step_count - 1
 
     def go_to(self, index: int) -> None:
-        index = min(max(index, 0), self.step_count - 1)
-        if index != self.index:
-            self.index = index
-            self.show_step()
+        self.index = index
+
+    @property
+    def playing(self) -> bool:
+        return self._player is not None
 
     def action_toggle_play(self) -> None:
         if self._player:
             self._stop_playing()
+            self.index = self.index
         else:
-            if self.index == self.step_count - 1:
-                self.index = 0
             self._player = self.set_interval(1 / self.speed, self._tick)
-        self.show_step()
+            self.index = 0 if self.index == self.step_count - 1 else self.index
 
     def _tick(self) -> None:
         if self.index >= self.step_count - 1:
             self._stop_playing()
-            self.show_step()
-        else:
-            self.go_to(self.index + 1)
+        self.index = min(self.index + 1, self.step_count - 1) if self._player else self.index
 
     def _stop_playing(self) -> None:
         if self._player:
@@ -158,7 +248,7 @@ class StepLesson(LessonText, Screen[None]):
         if self._player:
             self._player.stop()
             self._player = self.set_interval(1 / self.speed, self._tick)
-        self.show_step()
+        self.index = self.index
 
     def play_state(self) -> str:
         return t("step.playing") if self._player else t("step.paused")
@@ -169,6 +259,13 @@ class StepLesson(LessonText, Screen[None]):
         self.query_one("#status", Line).show(f"{self.play_state()} {status}")
 
     # Checking against torch ----------------------------------------------------
+
+    def verify(self) -> None:
+        """Ask the checker child about the current spec, once per spec."""
+        target = self.check_target()
+        if target is not None and target[0] is not self._checked:
+            self._checked = target[0]
+            self.check_against_torch(*target)
 
     @work(exclusive=True, group="verify")
     async def check_against_torch(self, spec: object, function: str) -> None:
@@ -184,7 +281,7 @@ class StepLesson(LessonText, Screen[None]):
             label.show(t("step.verify_bad", function=function, delta=fmt(verdict.delta)))
         label.set_class(verdict.delta is not None and verdict.delta > 1e-9, "error")
 
-    # Text, messages, help ------------------------------------------------------
+    # Messages ------------------------------------------------------------------
 
     def say(self, text: str, error: bool = False) -> None:
         message = self.query_one("#message", Line)
@@ -194,5 +291,3 @@ class StepLesson(LessonText, Screen[None]):
     def refuse(self, error: SpecError) -> None:
         """An invalid change: say why, in the student's language, and keep what is on screen."""
         self.say(f"{t('error.prefix')}: {error_text(error)} — {t('error.kept')}", error=True)
-
-
