@@ -6,18 +6,27 @@ filling up step by step, the output grid the upstream gradient.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import ClassVar
 
 import numpy as np
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 
 from engine.errors import SpecError
 from engine.matrix import format_matrix, parse_matrix
 from engine.numbers import fmt
-from engine.pool import PAD_VALUE, TORCH_FUNCTION, GradStep, PoolSpec, PoolStep, PoolTrace, fmt_cell, pool_trace
+from engine.pool import (
+    PAD_VALUE,
+    TORCH_FUNCTION,
+    GradStep,
+    PoolStep,
+    PoolTrace,
+    fmt_cell,
+    pool_trace,
+)
 from engine.pool_setup import CUSTOM, PoolSetup
 from tui.flags.pool import notes
 from tui.i18n import t
@@ -31,14 +40,14 @@ def _cells(matrix: np.ndarray) -> list[list[str]]:
     return [[fmt_cell(value) for value in row] for row in matrix]
 
 
-class PoolScreen(StepLesson):
+class PoolScreen(StepLesson[PoolSetup, PoolTrace]):
     """Holds a PoolSetup and a step index; everything drawn comes from its PoolTrace."""
 
     CSS_PATH = "pool.tcss"
 
     LESSON = "pool"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o,M", "next_mode", "keys.pool_mode"),
         Binding("b", "toggle_backward", "keys.pool_backward"),
         Binding("k", "kernel_size(-1)", "keys.ksize_down", show=False),
@@ -56,11 +65,12 @@ class PoolScreen(StepLesson):
     ]
 
     def __init__(self, setup: PoolSetup | None = None) -> None:
-        super().__init__()
-        self.setup = setup or PoolSetup()
-        self.trace: PoolTrace = pool_trace(self.setup.spec())
+        super().__init__(setup or PoolSetup())
         self.backward = False
         self._random_seed = 0
+
+    def trace_for(self, setup: PoolSetup) -> PoolTrace:
+        return pool_trace(setup.spec())
 
     def compose_work(self) -> ComposeResult:
         with Horizontal(id="grids"):
@@ -73,37 +83,44 @@ class PoolScreen(StepLesson):
         yield Line(id="verify", markup=False)
         yield Line(id="message", markup=False)
 
-    def _verify(self) -> None:
-        function = t("pool.verify_function", function=TORCH_FUNCTION[self.trace.spec.mode])
-        self.check_against_torch(self.trace.spec, function)
-
-    def on_mount(self) -> None:
-        """StepLesson's on_mount runs too: Textual calls the handler of every class in the MRO."""
-        self._show_trace()
-        self.call_after_refresh(self._verify)
+    def check_target(self) -> tuple[object, str]:
+        return self.trace.spec, t(
+            "pool.verify_function", function=TORCH_FUNCTION[self.trace.spec.mode]
+        )
 
     # Drawing -----------------------------------------------------------------
 
-    def _show_trace(self) -> None:
-        """A new spec or view: new matrices in both grids, the formula and notes, then the current step."""
+    def draw_trace(self) -> None:
+        """A new spec or view: new matrices in both grids, the formula and notes."""
         trace, spec = self.trace, self.trace.spec
         height, width = spec.input.shape
-        input_grid, output_grid = self.query_one("#input", Grid), self.query_one("#output", Grid)
+        input_grid, output_grid = (
+            self.query_one("#input", Grid),
+            self.query_one("#output", Grid),
+        )
         if self.backward:
             output_grid.show([_cells(trace.upstream)])
-            output_grid.set_titles(t("pool.grad_upstream", h=trace.out_height, w=trace.out_width), t("pool.grad_upstream_sub"))
+            output_grid.set_titles(
+                t("pool.grad_upstream", h=trace.out_height, w=trace.out_width),
+                t("pool.grad_upstream_sub"),
+            )
         else:
             input_grid.show([_cells(trace.padded)], padding=spec.padding)
             pad = fmt_cell(PAD_VALUE[spec.mode])
             input_grid.set_titles(
-                t("pool.input_padded", h=height, w=width, p=spec.padding, pad=pad) if spec.padding else t("pool.input", h=height, w=width),
-                t("pool.custom") if self.setup.input_name == CUSTOM else self.setup.input_name,
+                t("pool.input_padded", h=height, w=width, p=spec.padding, pad=pad)
+                if spec.padding
+                else t("pool.input", h=height, w=width),
+                t("pool.custom")
+                if self.setup.input_name == CUSTOM
+                else self.setup.input_name,
             )
             output_grid.show([_cells(trace.output)])
-            output_grid.set_titles(t("pool.output", mode=spec.mode, h=trace.out_height, w=trace.out_width))
+            output_grid.set_titles(
+                t("pool.output", mode=spec.mode, h=trace.out_height, w=trace.out_width)
+            )
         self._show_formula()
         self._show_notes()
-        self.show_step()
 
     def _show_formula(self) -> None:
         height, width = self.trace.formulas
@@ -138,7 +155,10 @@ class PoolScreen(StepLesson):
             if step.chosen_cell is not None:
                 window[step.chosen_cell] = "current"
             output_grid.reveal(step.index + 1)
-        self.query_one("#input", Grid).mark({(0, r, c): mark for (r, c), mark in window.items()}, follow=[(0, *step.cells[0]), (0, *step.cells[-1])])
+        self.query_one("#input", Grid).mark(
+            {(0, r, c): mark for (r, c), mark in window.items()},
+            follow=[(0, *step.cells[0]), (0, *step.cells[-1])],
+        )
         output_grid.mark({current: "current"}, follow=[current])
         self.query_one("#equation", Line).show(equation)
         self._show_status()
@@ -149,13 +169,29 @@ class PoolScreen(StepLesson):
         height, width = spec.input.shape
         grid.show([_cells(self.trace.padded_grad(self.index))], padding=spec.padding)
         key = "pool.grad_input_padded" if spec.padding else "pool.grad_input"
-        grid.set_titles(t(key, h=height, w=width), t("pool.grad_through", n=self.index + 1))
+        grid.set_titles(
+            t(key, h=height, w=width), t("pool.grad_through", n=self.index + 1)
+        )
 
     def _backward_text(self, step: PoolStep, grad: GradStep) -> str:
         if step.chosen_cell is not None:
-            return t("pool.grad_route", label=step.label, g=fmt(grad.upstream), mode=step.mode, target=grad.target_label)
-        text = t("pool.grad_spread", label=step.label, g=fmt(grad.upstream), n=len(grad.targets), share=fmt(grad.share))
-        return text + (t("pool.grad_dropped", dropped=grad.dropped) if grad.dropped else "")
+            return t(
+                "pool.grad_route",
+                label=step.label,
+                g=fmt(grad.upstream),
+                mode=step.mode,
+                target=grad.target_label,
+            )
+        text = t(
+            "pool.grad_spread",
+            label=step.label,
+            g=fmt(grad.upstream),
+            n=len(grad.targets),
+            share=fmt(grad.share),
+        )
+        return text + (
+            t("pool.grad_dropped", dropped=grad.dropped) if grad.dropped else ""
+        )
 
     def _show_status(self) -> None:
         spec = self.trace.spec
@@ -168,60 +204,62 @@ class PoolScreen(StepLesson):
             p=spec.padding,
         )
 
-    # Checking against torch ----------------------------------------------------
-
     # Changing the setup --------------------------------------------------------
-
-    def apply(self, make: Callable[[], PoolSetup], describe: Callable[[PoolSpec], str] | None = None) -> bool:
-        """Adopt the setup `make` builds if its spec is valid, else say why and keep the last valid one.
-
-        `describe` words the change from the new spec, for the message line.
-        """
-        try:
-            setup = make()
-            trace = pool_trace(setup.spec())
-        except SpecError as error:
-            self.refuse(error)
-            return False
-        old_step = self.trace.step(self.index)
-        self.setup, self.trace = setup, trace
-        if old_step.row < trace.out_height and old_step.col < trace.out_width:
-            self.index = trace.index_of(old_step.row, old_step.col)
-        else:
-            self.index = min(self.index, trace.step_count - 1)
-        self._show_trace()
-        self.say(describe(trace.spec) if describe else "")
-        self._verify()
-        return True
 
     @staticmethod
     def _changed(field: str, value: object) -> str:
         return t("pool.changed", what=t(f"words.pool_{field}"), value=value)
 
     def action_next_mode(self) -> None:
-        self.apply(self.setup.with_next_mode, lambda spec: self._changed("mode", spec.mode))
+        self.apply(
+            self.setup.with_next_mode,
+            lambda: self._changed("mode", self.trace.spec.mode),
+        )
 
     def action_kernel_size(self, delta: int) -> None:
         self.apply(
             lambda: replace(self.setup, kernel_size=self.setup.kernel_size + delta),
-            lambda spec: t("pool.changed_kernel", k=spec.kernel_size) if spec.stride_is_auto else self._changed("kernel_size", spec.kernel_size),
+            self._kernel_changed,
+        )
+
+    def _kernel_changed(self) -> str:
+        spec = self.trace.spec
+        return (
+            t("pool.changed_kernel", k=spec.kernel_size)
+            if spec.stride_is_auto
+            else self._changed("kernel_size", spec.kernel_size)
         )
 
     def action_stride(self, delta: int) -> None:
-        self.apply(lambda: self.setup.with_stride_step(delta), lambda spec: self._changed("stride", spec.stride))
+        self.apply(
+            lambda: self.setup.with_stride_step(delta),
+            lambda: self._changed("stride", self.trace.spec.stride),
+        )
 
     def action_auto_stride(self) -> None:
-        self.apply(lambda: replace(self.setup, stride=None), lambda spec: t("pool.stride_auto", k=spec.kernel_size))
+        self.apply(
+            lambda: replace(self.setup, stride=None),
+            lambda: t("pool.stride_auto", k=self.trace.spec.kernel_size),
+        )
 
     def action_padding(self, delta: int) -> None:
-        self.apply(lambda: replace(self.setup, padding=self.setup.padding + delta), lambda spec: self._changed("padding", spec.padding))
+        self.apply(
+            lambda: replace(self.setup, padding=self.setup.padding + delta),
+            lambda: self._changed("padding", self.trace.spec.padding),
+        )
 
     def action_shift(self, delta: int) -> None:
-        self.apply(lambda: replace(self.setup, shift=self.setup.shift + delta), lambda _: self._shifted())
+        self.apply(
+            lambda: replace(self.setup, shift=self.setup.shift + delta), self._shifted
+        )
 
     def _shifted(self) -> str:
         report = self.setup.shift_report()
-        return t("pool.shifted", value=self.setup.shift, side=t(f"pool.{report.side}")) if report else self._changed("shift", 0)
+        return (
+            t("pool.shifted", value=self.setup.shift, side=t(f"pool.{report.side}"))
+            if report
+            else self._changed("shift", 0)
+        )
 
     def action_next_input(self) -> None:
         self.apply(self.setup.with_next_input)
@@ -231,14 +269,18 @@ class PoolScreen(StepLesson):
         self.apply(lambda: self.setup.with_random_input(self._random_seed))
 
     def action_edit(self) -> None:
-        field = Field("input", t("pool_edit.input"), format_matrix(self.setup.base_input))
-        self.app.push_screen(TextDialog(t("pool_edit.title"), t("edit.hint"), [field], self._apply_texts))
+        field = Field(
+            "input", t("pool_edit.input"), format_matrix(self.setup.base_input)
+        )
+        self.app.push_screen(
+            TextDialog(t("pool_edit.title"), t("edit.hint"), [field], self._apply_texts)
+        )
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The edit dialog's Apply: the typed input, if it makes a valid setup."""
         try:
             setup = self.setup.with_input(parse_matrix(texts["input"], "input"))
-            pool_trace(setup.spec())
+            self.trace_for(setup)
         except SpecError as error:
             return error
         self.apply(lambda: setup)
@@ -248,5 +290,6 @@ class PoolScreen(StepLesson):
 
     def action_toggle_backward(self) -> None:
         self.backward = not self.backward
-        self._show_trace()
+        self.draw_trace()
+        self.show_step()
         self.say(t("pool.backward_on" if self.backward else "pool.backward_off"))
