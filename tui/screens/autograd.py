@@ -9,17 +9,26 @@ verdict (through the child process) is the line under it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 
 from engine.autograd_presets import PRESETS, AutogradSpec, spec_with_texts
 from engine.autograd_trace import AutogradTrace, autograd_trace
 from engine.errors import SpecError
 from engine.matrix import fmt_exact, format_matrix
-from tui.flags.autograd import CURRENT, PENDING, detail_lines, graph_lines, preset_name, table_rows, touched
+from tui.flags.autograd import (
+    CURRENT,
+    PENDING,
+    detail_lines,
+    graph_lines,
+    preset_name,
+    table_rows,
+    touched,
+)
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
 from tui.screens.text_dialog import Field, TextDialog
@@ -29,44 +38,41 @@ from tui.widgets.text import Line
 STYLES = {CURRENT: "bold reverse", PENDING: "dim"}
 
 
-class AutogradScreen(StepLesson):
+class AutogradScreen(StepLesson[AutogradSpec, AutogradTrace]):
     """Holds an AutogradSpec and a step index; all it draws comes from its AutogradTrace."""
 
     CSS_PATH = "autograd.tcss"
 
     LESSON = "autograd"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "next_preset", "keys.autograd_preset"),
         Binding("b", "switch_pass", "keys.autograd_backward"),
         Binding("e", "edit", "keys.edit"),
     ]
 
     def __init__(self, setup: AutogradSpec | None = None) -> None:
-        super().__init__()
-        self.trace: AutogradTrace = autograd_trace(setup or AutogradSpec())
+        super().__init__(setup or AutogradSpec())
+
+    def trace_for(self, setup: AutogradSpec) -> AutogradTrace:
+        return autograd_trace(setup)
 
     def compose_work(self) -> ComposeResult:
         yield Line(id="graph", markup=False)
         yield Line(id="detail", markup=False)
-        with Vertical(id="grads-box"):  # the grid keeps its content's height: below it the box, not blank grid lines
+        # the grid keeps its content's height: below it the box, not blank grid lines
+        with Vertical(id="grads-box"):
             yield Grid(id="grads")
         for name in ("verify", "status", "message"):
             yield Line(id=name, markup=False)
 
-    def on_mount(self) -> None:
-        """StepLesson's on_mount runs too: Textual calls the handler of every class in the MRO."""
-        self._show_trace()
-        self.call_after_refresh(self._verify)
-
-    def _verify(self) -> None:
-        self.check_against_torch(self.trace.spec, t("autograd.verify_function"))
+    def check_target(self) -> tuple[object, str]:
+        return self.setup, t("autograd.verify_function")
 
     # Drawing -----------------------------------------------------------------
 
-    def _show_trace(self) -> None:
+    def draw_trace(self) -> None:
         self.query_one("#grads", Grid).set_titles(t("autograd.table_title"))
-        self.show_step()
 
     def show_step(self) -> None:
         trace, index = self.trace, self.index
@@ -80,7 +86,9 @@ class AutogradScreen(StepLesson):
         grid = self.query_one("#grads", Grid)
         leaves = touched(trace, index)
         current = [row for row, cell in enumerate(trace.cells) if cell.leaf in leaves]
-        grid.show([rows], row_labels=labels, marks={(0, row, 1): "current" for row in current})
+        grid.show(
+            [rows], row_labels=labels, marks={(0, row, 1): "current" for row in current}
+        )
         if current:
             grid.mark(grid.marks, follow=[(0, current[0], 1), (0, current[-1], 1)])
         kind = t(f"autograd.kind_{trace.step(index).kind}")
@@ -88,41 +96,48 @@ class AutogradScreen(StepLesson):
 
     # Changing the spec ---------------------------------------------------------
 
-    def _adopt(self, spec: AutogradSpec, message: str, index: int | None = None) -> None:
-        self.trace = autograd_trace(spec)
-        self.index = min(self.index if index is None else index, self.trace.step_count - 1)
-        self._show_trace()
-        self.say(message)
-        self._verify()
-
     def action_next_preset(self) -> None:
-        preset = PRESETS[(PRESETS.index(self.trace.spec.preset) + 1) % len(PRESETS)]
-        spec = AutogradSpec(preset=preset)  # the new graph's own inputs: an x typed for one does not fit another
-        self._adopt(spec, t("autograd.preset_changed", name=preset_name(spec)), index=0)
+        preset = PRESETS[(PRESETS.index(self.setup.preset) + 1) % len(PRESETS)]
+        # the new graph's own inputs: an x typed for one does not fit another
+        spec = AutogradSpec(preset=preset)
+        self.apply(
+            lambda: spec, t("autograd.preset_changed", name=preset_name(spec)), index=0
+        )
 
     def action_switch_pass(self) -> None:
         to_backward = self.index < self.trace.seed_index
-        self.go_to(self.trace.seed_index if to_backward else 0)
+        self.index = self.trace.seed_index if to_backward else 0
         self.say(t("autograd.to_backward" if to_backward else "autograd.to_forward"))
 
     def action_edit(self) -> None:
-        spec = self.trace.spec
+        spec = self.setup
         if spec.preset == "apples":
-            fields = [Field(name, t(f"autograd_edit.{name}"), fmt_exact(float(value))) for name, value in spec.inputs()]
+            fields = [
+                Field(name, t(f"autograd_edit.{name}"), fmt_exact(float(value)))
+                for name, value in spec.inputs()
+            ]
         elif spec.preset == "twolayer":
             fields = [
-                Field("x", t("autograd_edit.x_vector"), " ".join(fmt_exact(v) for v in spec.x.reshape(-1))),
+                Field(
+                    "x",
+                    t("autograd_edit.x_vector"),
+                    " ".join(fmt_exact(v) for v in spec.x.reshape(-1)),
+                ),
                 Field("class", t("autograd_edit.class"), str(spec.target)),
             ]
         else:
             fields = [Field("x", t("autograd_edit.x_matrix"), format_matrix(spec.x))]
-        self.app.push_screen(TextDialog(t("autograd_edit.title"), t("edit.hint"), fields, self._apply_texts))
+        self.app.push_screen(
+            TextDialog(
+                t("autograd_edit.title"), t("edit.hint"), fields, self._apply_texts
+            )
+        )
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The dialog's Apply: valid inputs replace the spec; otherwise the dialog says why and keeps the text."""
         try:
-            spec = spec_with_texts(self.trace.spec, texts)
+            spec = spec_with_texts(self.setup, texts)
         except SpecError as error:
             return error
-        self._adopt(spec, t("autograd.applied"))
+        self.apply(lambda: spec, t("autograd.applied"))
         return None
