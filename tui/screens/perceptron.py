@@ -6,16 +6,34 @@ two-layer XOR; w/W, v/V and b/B move w1, w2 and b by 0.1, e types them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 
 from engine.errors import SpecError
-from engine.perceptron import GATES, WEIGHTS, PerceptronSpec, PerceptronTrace, as_decimal, gate_name, perceptron_trace
+from engine.perceptron import (
+    GATES,
+    WEIGHTS,
+    PerceptronSpec,
+    PerceptronTrace,
+    as_decimal,
+    gate_name,
+    perceptron_trace,
+)
 from engine.perceptron_plot import plot_rows
-from tui.flags.perceptron import aligned, input_text, legend, notes, step_lines, table_cells, table_title, weights_line
+from tui.flags.perceptron import (
+    aligned,
+    input_text,
+    legend,
+    notes,
+    step_lines,
+    table_cells,
+    table_title,
+    weights_line,
+)
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
 from tui.screens.text_dialog import Field, TextDialog
@@ -23,14 +41,14 @@ from tui.widgets.perceptron_canvas import Canvas
 from tui.widgets.text import Line
 
 
-class PerceptronScreen(StepLesson):
+class PerceptronScreen(StepLesson[PerceptronSpec, PerceptronTrace]):
     """Holds a PerceptronSpec and the input being looked at; everything drawn comes from its PerceptronTrace."""
 
     CSS_PATH = "perceptron.tcss"
 
     LESSON = "perceptron"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "gate(1)", "keys.perceptron_gate"),
         Binding("G", "gate(-1)", "keys.perceptron_gate_back", show=False),
         Binding("w", "weight('w1', -1)", "keys.perceptron_w1_down", show=False),
@@ -44,9 +62,10 @@ class PerceptronScreen(StepLesson):
     ]
 
     def __init__(self, setup: PerceptronSpec | None = None) -> None:
-        super().__init__()
-        self.spec = setup or PerceptronSpec()
-        self.trace: PerceptronTrace = perceptron_trace(self.spec)
+        super().__init__(setup or PerceptronSpec())
+
+    def trace_for(self, setup: PerceptronSpec) -> PerceptronTrace:
+        return perceptron_trace(setup)
 
     def compose_work(self) -> ComposeResult:
         yield Line(id="weights", markup=False)
@@ -58,20 +77,15 @@ class PerceptronScreen(StepLesson):
         for name in ("equation", "notes", "status", "message"):
             yield Line(id=name, markup=False)
 
-    def on_mount(self) -> None:
-        """StepLesson's on_mount runs too: Textual calls the handler of every class in the MRO."""
-        self._show_trace()
-
     # Drawing -----------------------------------------------------------------
 
-    def _show_trace(self) -> None:
-        """A new spec: the weights, titles, legend and notes, then the current input."""
-        self.query_one("#weights", Line).show(weights_line(self.spec))
-        self.query_one("#table", Canvas).border_title = table_title(self.spec)
+    def draw_trace(self) -> None:
+        """A new spec: the weights, titles, legend and notes."""
+        self.query_one("#weights", Line).show(weights_line(self.setup))
+        self.query_one("#table", Canvas).border_title = table_title(self.setup)
         self.query_one("#plot", Canvas).border_title = t("perceptron.plot_title")
         self.query_one("#legend", Line).show("\n".join(legend(self.trace)))
         self.query_one("#notes", Line).show("\n".join(notes(self.trace)))
-        self.show_step()
 
     def show_step(self) -> None:
         row = self.trace.step(self.index)
@@ -80,57 +94,75 @@ class PerceptronScreen(StepLesson):
         for other, text in zip(self.trace.rows, lines[1:]):
             style = "current" if other.index == row.index else ""
             body, mark = text[:-1], text[-1]
-            table.append(((body, style), (mark, f"{style} wrong" if not other.correct else style)))
+            table.append(
+                (
+                    (body, style),
+                    (mark, f"{style} wrong" if not other.correct else style),
+                )
+            )
         self.query_one("#table", Canvas).show(table)
         self.query_one("#plot", Canvas).show(plot_rows(self.trace, row.index))
         self.query_one("#equation", Line).show("\n".join(step_lines(row)))
-        self.show_status("perceptron.status", x=input_text(row), gate=gate_name(self.spec.gate))
+        self.show_status(
+            "perceptron.status", x=input_text(row), gate=gate_name(self.setup.gate)
+        )
 
     # Changing the spec ---------------------------------------------------------
 
-    def apply(self, make: Callable[[], PerceptronSpec], describe: Callable[[PerceptronSpec], str]) -> bool:
-        """Adopt the spec `make` builds if it is valid, else say why and keep the last valid one."""
-        try:
-            spec = make()
-            trace = perceptron_trace(spec)
-        except SpecError as error:
-            self.refuse(error)
-            return False
-        self.spec, self.trace = spec, trace
-        self._show_trace()
-        self.say(describe(spec))
-        return True
-
     def action_gate(self, delta: int) -> None:
-        following = GATES[(GATES.index(self.spec.gate) + delta) % len(GATES)]
-        self.apply(lambda: self.spec.with_gate(following), self._describe_gate)
+        following = GATES[(GATES.index(self.setup.gate) + delta) % len(GATES)]
+        self.apply(lambda: self.setup.with_gate(following), self._describe_gate)
 
     def action_reset(self) -> None:
-        self.apply(lambda: self.spec.with_gate(self.spec.gate), self._describe_gate)
+        self.apply(lambda: self.setup.with_gate(self.setup.gate), self._describe_gate)
 
-    @staticmethod
-    def _describe_gate(spec: PerceptronSpec) -> str:
+    def _describe_gate(self) -> str:
+        spec = self.setup
         if spec.two_layer:
             return t("perceptron.gate_two_layer")
-        return t("perceptron.gate_changed", gate=gate_name(spec.gate), weights=spec.unit.text())
+        return t(
+            "perceptron.gate_changed",
+            gate=gate_name(spec.gate),
+            weights=spec.unit.text(),
+        )
 
     def action_weight(self, name: str, delta: int) -> None:
-        self.apply(lambda: self.spec.with_step(name, delta), lambda spec: t("perceptron.changed", what=name, value=spec.weight_text(name)))
+        self.apply(
+            lambda: self.setup.with_step(name, delta),
+            lambda: t(
+                "perceptron.changed", what=name, value=self.setup.weight_text(name)
+            ),
+        )
 
     def action_edit(self) -> None:
         try:
-            self.spec.with_weights()
+            self.setup.with_weights()
         except SpecError as error:
             self.refuse(error)
             return
-        fields = [Field(name, t(f"perceptron_edit.{name}"), str(getattr(self.spec, name))) for name in WEIGHTS]
-        self.app.push_screen(TextDialog(t("perceptron_edit.title"), t("perceptron_edit.hint"), fields, self._apply_texts))
+        fields = [
+            Field(name, t(f"perceptron_edit.{name}"), str(getattr(self.setup, name)))
+            for name in WEIGHTS
+        ]
+        self.app.push_screen(
+            TextDialog(
+                t("perceptron_edit.title"),
+                t("perceptron_edit.hint"),
+                fields,
+                self._apply_texts,
+            )
+        )
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The dialog's Apply: all three numbers, if each parses and is in range."""
         try:
-            spec = self.spec.with_weights(**{name: as_decimal(texts[name], f"perceptron_{name}") for name in WEIGHTS})
+            spec = self.setup.with_weights(
+                **{
+                    name: as_decimal(texts[name], f"perceptron_{name}")
+                    for name in WEIGHTS
+                }
+            )
         except SpecError as error:
             return error
-        self.apply(lambda: spec, lambda spec: spec.unit.text())
+        self.apply(lambda: spec, spec.unit.text())
         return None
