@@ -43,16 +43,23 @@ def pattern_values(shape: Shape, which: str) -> np.ndarray:
     if which == "x":
         return np.arange(1, prod(shape) + 1, dtype=np.float64).reshape(shape)
     if which == "b":
-        return np.array([B_PATTERN[i % len(B_PATTERN)] for i in range(prod(shape))], dtype=np.float64).reshape(shape)
+        return np.array(
+            [B_PATTERN[i % len(B_PATTERN)] for i in range(prod(shape))],
+            dtype=np.float64,
+        ).reshape(shape)
     matrix = (-1, *shape[-1:], 1) if len(shape) == 1 else (-1, *shape[-2:])
-    batch, row, col = np.indices((prod(shape) // max(matrix[1] * matrix[2], 1), *matrix[1:]))
+    batch, row, col = np.indices(
+        (prod(shape) // max(matrix[1] * matrix[2], 1), *matrix[1:])
+    )
     picks = (col - row + batch) % len(W_PATTERN)
     return np.array(W_PATTERN)[picks].reshape(shape)
 
 
 def random_values(seed: int, shape: Shape, which: str) -> np.ndarray:
     """Small integers (the bias smaller still), different for X, W and B of the same seed."""
-    rng = np.random.default_rng([seed % 2**64, "xwb".index(which)])  # any int, negative too, is a seed
+    rng = np.random.default_rng(
+        [seed % 2**64, "xwb".index(which)]
+    )  # any int, negative too, is a seed
     low, high = (-2, 3) if which == "b" else (-3, 6)
     return rng.integers(low, high, size=shape).astype(np.float64)
 
@@ -84,11 +91,22 @@ class MatmulSpec:
     def __post_init__(self) -> None:
         object.__setattr__(self, "x_shape", check_shape(self.x_shape, "matmul_x"))
         object.__setattr__(self, "w_shape", check_shape(self.w_shape, "matmul_w"))
-        if EXAMPLES.get(self.example, (None, None))[:2] != (self.x_shape, self.w_shape):  # named after its shapes
-            named = [name for name, (x, w, _) in EXAMPLES.items() if (x, w) == (self.x_shape, self.w_shape)]
+        if EXAMPLES.get(self.example, (None, None))[:2] != (
+            self.x_shape,
+            self.w_shape,
+        ):  # named after its shapes
+            named = [
+                name
+                for name, (x, w, _) in EXAMPLES.items()
+                if (x, w) == (self.x_shape, self.w_shape)
+            ]
             object.__setattr__(self, "example", named[0] if named else CUSTOM)
         m = out_size(self.w_shape)
-        wanted = {"x": self.x_shape, "w": self.w_shape, "b": (m,) if m is not None else None}
+        wanted = {
+            "x": self.x_shape,
+            "w": self.w_shape,
+            "b": (m,) if m is not None else None,
+        }
         for name, shape in wanted.items():
             array = getattr(self, name)
             if not self.has_values or shape is None:
@@ -98,9 +116,18 @@ class MatmulSpec:
             else:
                 array = np.array(array, dtype=np.float64)
                 if array.shape != shape:
-                    raise SpecError("matmul_values_shape", what=f"matmul_{name}", shape=shape_text(shape), got=shape_text(array.shape))
+                    raise SpecError(
+                        "matmul_values_shape",
+                        what=f"matmul_{name}",
+                        shape=shape_text(shape),
+                        got=shape_text(array.shape),
+                    )
                 if not np.isfinite(array).all():
-                    raise SpecError("not_finite", what=f"matmul_{name}", token=fmt(array[~np.isfinite(array)].flat[0]))
+                    raise SpecError(
+                        "not_finite",
+                        what=f"matmul_{name}",
+                        token=fmt(array[~np.isfinite(array)].flat[0]),
+                    )
             if array is not None:
                 array.setflags(write=False)
             object.__setattr__(self, name, array)
@@ -116,13 +143,22 @@ class MatmulSpec:
 
     def with_example(self, name: str) -> MatmulSpec:
         if name not in EXAMPLES:
-            raise SpecError("unknown_preset", what="matmul_example", name=name, choices=", ".join(EXAMPLES))
+            raise SpecError(
+                "unknown_preset",
+                what="matmul_example",
+                name=name,
+                choices=", ".join(EXAMPLES),
+            )
         x_shape, w_shape, bias = EXAMPLES[name]
         return MatmulSpec(x_shape, w_shape, bias, example=name)
 
     def with_next_example(self) -> MatmulSpec:
         names = list(EXAMPLES)
-        following = names[(names.index(self.example) + 1) % len(names)] if self.example in names else names[0]
+        following = (
+            names[(names.index(self.example) + 1) % len(names)]
+            if self.example in names
+            else names[0]
+        )
         return self.with_example(following)
 
     def with_random(self, seed: int) -> MatmulSpec:
@@ -143,20 +179,31 @@ class MatmulSpec:
             raise SpecError("matmul_no_bias_axis", w=shape_text(self.w_shape))
         return replace(self, bias=on)
 
-    def with_typed(self, x_shape: Shape, w_shape: Shape, x_text: str, w_text: str, b_text: str) -> MatmulSpec:
+    def with_typed(
+        self, x_shape: Shape, w_shape: Shape, x_text: str, w_text: str, b_text: str
+    ) -> MatmulSpec:
         """What the edit dialog typed: new shapes and numbers; empty numbers mean the pattern."""
-        x_shape, w_shape = check_shape(x_shape, "matmul_x"), check_shape(w_shape, "matmul_w")
+        x_shape, w_shape = (
+            check_shape(x_shape, "matmul_x"),
+            check_shape(w_shape, "matmul_w"),
+        )
         visible = shows_values(x_shape, w_shape)
         m = out_size(w_shape)
         x = typed_values(x_text, x_shape, "matmul_x", visible)
         w = typed_values(w_text, w_shape, "matmul_w", visible)
-        b = typed_values(b_text, (m,) if m is not None else (), "matmul_b", visible and m is not None)
+        b = typed_values(
+            b_text, (m,) if m is not None else (), "matmul_b", visible and m is not None
+        )
         same_shapes = (x_shape, w_shape) == (self.x_shape, self.w_shape)
         retyped = all(v is not None for v in (x, w)) and all(
-            new is None or (old is not None and np.array_equal(new, old)) for new, old in ((x, self.x), (w, self.w), (b, self.b))
+            new is None or (old is not None and np.array_equal(new, old))
+            for new, old in ((x, self.x), (w, self.w), (b, self.b))
         )
         if same_shapes and retyped:
-            source, seed = self.source, self.seed  # the numbers on screen, sent back as they were
+            source, seed = (
+                self.source,
+                self.seed,
+            )  # the numbers on screen, sent back as they were
         else:
             source, seed = (PATTERN if x is w is b is None else TYPED), None
         return MatmulSpec(
@@ -179,22 +226,38 @@ class MatmulSpec:
         return format_matrix(array.reshape(-1, array.shape[-1]))
 
 
-def typed_values(text: str, shape: Shape, what: str, visible: bool) -> np.ndarray | None:
+def typed_values(
+    text: str, shape: Shape, what: str, visible: bool
+) -> np.ndarray | None:
     """Numbers typed for one operand, row after row of its last axis; None when left empty."""
     if not text.strip():
         return None
     if not visible:
-        raise SpecError("matmul_values_hidden", what=what, shape=shape_text(shape), limit=MAX_VALUES)
+        raise SpecError(
+            "matmul_values_hidden", what=what, shape=shape_text(shape), limit=MAX_VALUES
+        )
     if len(shape) == 1:
         numbers = np.array(parse_vector(text, what), dtype=np.float64)
         if numbers.size != shape[0]:
-            raise SpecError("matmul_vector_length", what=what, shape=shape_text(shape), expected=shape[0], got=numbers.size)
+            raise SpecError(
+                "matmul_vector_length",
+                what=what,
+                shape=shape_text(shape),
+                expected=shape[0],
+                got=numbers.size,
+            )
         return numbers
     matrix = parse_matrix(text, what)
     rows, cols = prod(shape[:-1]), shape[-1]
     if matrix.shape != (rows, cols):
         raise SpecError(
-            "matmul_rows", what=what, shape=shape_text(shape), rows=rows, cols=cols, got_rows=matrix.shape[0], got_cols=matrix.shape[1]
+            "matmul_rows",
+            what=what,
+            shape=shape_text(shape),
+            rows=rows,
+            cols=cols,
+            got_rows=matrix.shape[0],
+            got_cols=matrix.shape[1],
         )
     return matrix.reshape(shape)
 
@@ -296,7 +359,29 @@ class MatmulTrace:
         return self._dot(index)
 
     def index_of(self, batch: int, row: int, col: int) -> int:
-        return len(self.shape_steps) + (batch * self.check.rows + row) * self.check.cols + col
+        return (
+            len(self.shape_steps)
+            + (batch * self.check.rows + row) * self.check.cols
+            + col
+        )
+
+    def position(self, index: int) -> tuple[Shape, int, int, int] | None:
+        """The number of A step `index` computes, with A's layout; None during the shape steps."""
+        step = self.step(index)
+        if isinstance(step, DotStep):
+            return self.check.promoted_result, step.batch, step.row, step.col
+        return None
+
+    def index_at(self, position: tuple[Shape, int, int, int] | None) -> int | None:
+        """The same number of A, only while the result keeps its layout (the same batch, rows and columns)."""
+        if position is None or not self.dot_count:
+            return None
+        layout, batch, row, col = position
+        return (
+            self.index_of(batch, row, col)
+            if layout == self.check.promoted_result
+            else None
+        )
 
     def _dot(self, index: int) -> DotStep:
         check, spec = self.check, self.spec
@@ -304,9 +389,21 @@ class MatmulTrace:
         row, col = divmod(rest, check.cols)
         part = self.slice(batch)
         bias = float(part.b[row, col]) if part.b is not None else None
-        a_position = (*part.a_index, *((row,) if len(spec.x_shape) > 1 else ()), *((col,) if len(spec.w_shape) > 1 else ()))
-        x_label = f"X[{_index_text((*part.x_index, row, ':'))}]" if len(spec.x_shape) > 1 else "X"
-        w_label = f"W[{_index_text((*part.w_index, ':', col))}]" if len(spec.w_shape) > 1 else "W"
+        a_position = (
+            *part.a_index,
+            *((row,) if len(spec.x_shape) > 1 else ()),
+            *((col,) if len(spec.w_shape) > 1 else ()),
+        )
+        x_label = (
+            f"X[{_index_text((*part.x_index, row, ':'))}]"
+            if len(spec.x_shape) > 1
+            else "X"
+        )
+        w_label = (
+            f"W[{_index_text((*part.w_index, ':', col))}]"
+            if len(spec.w_shape) > 1
+            else "W"
+        )
         operands = f"{x_label}·{w_label}" + (f" + B[{col}]" if bias is not None else "")
         return DotStep(
             index=index,
@@ -331,14 +428,33 @@ class MatmulTrace:
         """Batch `batch` (flat, C order) of the broadcast batch axes, with the matching index into X's and W's own."""
         spec, check = self.spec, self.check
         if check.batch is None:  # no product: the first matrix of each operand
-            position, x_index, w_index = (), (0,) * len(check.x_batch), (0,) * len(check.w_batch)
+            position, x_index, w_index = (
+                (),
+                (0,) * len(check.x_batch),
+                (0,) * len(check.w_batch),
+            )
         else:
-            position = tuple(int(i) for i in np.unravel_index(batch, check.batch)) if check.batch else ()
-            x_index, w_index = _own_index(position, check.x_batch), _own_index(position, check.w_batch)
+            position = (
+                tuple(int(i) for i in np.unravel_index(batch, check.batch))
+                if check.batch
+                else ()
+            )
+            x_index, w_index = (
+                _own_index(position, check.x_batch),
+                _own_index(position, check.w_batch),
+            )
         x = spec.x.reshape(check.x_promoted)[x_index]
         w = spec.w.reshape(check.w_promoted)[w_index]
-        a = self.result.reshape(check.promoted_result)[position] if self.result is not None else None
-        b = np.broadcast_to(spec.b, (check.rows, check.cols)) if spec.has_bias and spec.b is not None else None
+        a = (
+            self.result.reshape(check.promoted_result)[position]
+            if self.result is not None
+            else None
+        )
+        b = (
+            np.broadcast_to(spec.b, (check.rows, check.cols))
+            if spec.has_bias and spec.b is not None
+            else None
+        )
         return Slice(x, w, a, b, x_index, w_index, position)
 
 
@@ -383,5 +499,6 @@ def matmul_trace(spec: MatmulSpec) -> MatmulTrace:
             raise SpecError("overflow")
         result = np.asarray(result, dtype=np.float64).reshape(check.promoted_result)
         result.setflags(write=False)
-    return MatmulTrace(spec=spec, check=check, shape_steps=_shape_steps(spec, check), result=result)
-
+    return MatmulTrace(
+        spec=spec, check=check, shape_steps=_shape_steps(spec, check), result=result
+    )

@@ -25,6 +25,7 @@ from engine.matmul import (
     typed_values,
 )
 from engine.matmul_shapes import MAX_AXIS, MAX_DIMS, ShapeCheck, parse_shape, shape_text
+from engine.trace import kept_index
 
 SETTINGS = settings(derandomize=True, deadline=None, max_examples=1000)
 
@@ -336,3 +337,16 @@ def test_overflow_is_refused():
     with pytest.raises(SpecError) as caught:
         matmul_trace(MatmulSpec((1, 2), (2, 1), x=[[1e308, 1e308]], w=[[10.0], [10.0]]))
     assert caught.value.code == "overflow"
+
+
+def test_a_change_keeps_the_number_of_a_only_while_the_layout_of_a_is_kept():
+    with_bias = matmul_trace(MatmulSpec())
+    without = matmul_trace(MatmulSpec().with_bias(False))
+    at = with_bias.index_of(0, 1, 2)
+    kept = kept_index(with_bias, at, without)
+    assert (without.step(kept).row, without.step(kept).col) == (1, 2) and kept == at - 1
+    wider = matmul_trace(MatmulSpec((2, 3), (3, 5)))
+    assert kept_index(with_bias, at, wider) == at  # another layout: the same step number
+    assert kept_index(with_bias, 1, without) == 1  # a shape rule: the same step number
+    symbolic = matmul_trace(MatmulSpec((2, 100), (100, 4)))  # A is 2×4 again, but has no numbers
+    assert symbolic.index_at(with_bias.position(at)) is None

@@ -7,16 +7,26 @@ from the MatmulTrace.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.widgets import Static
 
 from engine.errors import SpecError
-from engine.matmul import RANDOM, TYPED, DotStep, MatmulSpec, MatmulTrace, ShapeStep, Slice, matmul_trace
+from engine.matmul import (
+    RANDOM,
+    TYPED,
+    DotStep,
+    MatmulSpec,
+    MatmulTrace,
+    ShapeStep,
+    Slice,
+    matmul_trace,
+)
 from engine.matmul_shapes import parse_shape, shape_text
 from engine.numbers import fmt
 from tui.flags.matmul import explain_text, header_lines, library_lines, rule_text
@@ -33,14 +43,14 @@ def _cells(matrix, width: int = 0) -> list[list[str]]:
     return [[fmt(value).rjust(width) for value in row] for row in matrix]
 
 
-class MatmulScreen(StepLesson):
+class MatmulScreen(StepLesson[MatmulSpec, MatmulTrace]):
     """Holds a MatmulSpec and a step index; shape steps first, then one dot product per step."""
 
     CSS_PATH = "matmul.tcss"
 
     LESSON = "matmul"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_example", "keys.matmul_example"),
         Binding("e", "edit", "keys.edit"),
         Binding("r", "random", "keys.random", show=False),
@@ -48,11 +58,12 @@ class MatmulScreen(StepLesson):
     ]
 
     def __init__(self, setup: MatmulSpec | None = None) -> None:
-        super().__init__()
-        self.spec = setup or MatmulSpec()
-        self.trace: MatmulTrace = matmul_trace(self.spec)
+        super().__init__(setup or MatmulSpec())
         self._seed = 0
         self._batch = -1
+
+    def trace_for(self, setup: MatmulSpec) -> MatmulTrace:
+        return matmul_trace(setup)
 
     def compose_work(self) -> ComposeResult:
         with Container(id="falk"):
@@ -67,22 +78,19 @@ class MatmulScreen(StepLesson):
         yield Line(id="status", markup=False)
         yield Line(id="message", markup=False)
 
-    def on_mount(self) -> None:
-        """StepLesson's on_mount runs too: Textual calls the handler of every class in the MRO."""
-        self._show_trace()
-
     # Drawing -----------------------------------------------------------------
 
-    def _show_trace(self) -> None:
-        """A new spec: which grids exist, then the current step (which fills them)."""
+    def draw_trace(self) -> None:
+        """A new spec: which grids exist; the current step fills them."""
         trace = self.trace
         values = trace.spec.has_values
         product = values and trace.result is not None
         self.query_one("#w").display = self.query_one("#x-cell").display = values
         self.query_one("#a").display = product
-        self.query_one("#b").display = self.query_one("#corner").display = product and trace.spec.has_bias
+        self.query_one("#b").display = self.query_one("#corner").display = (
+            product and trace.spec.has_bias
+        )
         self._batch = -1
-        self.show_step()
 
     def _show_slice(self, batch: int) -> None:
         """The matrices of one batch; W, A and B share a cell width so their columns line up."""
@@ -91,28 +99,61 @@ class MatmulScreen(StepLesson):
         self._batch = batch
         x_grid = self.query_one("#x", Grid)
         x_grid.show([_cells(part.x)])
-        x_grid.set_titles(self._title("X", spec.x_shape, check.x_promoted, part.x_index, part.x.shape))
+        x_grid.set_titles(
+            self._title("X", spec.x_shape, check.x_promoted, part.x_index, part.x.shape)
+        )
         if trace.result is None:
             w_grid = self.query_one("#w", Grid)
             w_grid.show([_cells(part.w)])
-            w_grid.set_titles(self._title("W", spec.w_shape, check.w_promoted, part.w_index, part.w.shape))
+            w_grid.set_titles(
+                self._title(
+                    "W", spec.w_shape, check.w_promoted, part.w_index, part.w.shape
+                )
+            )
             return
         matrices = [part.w, part.a] + ([part.b] if part.b is not None else [])
         width = max(len(fmt(value)) for matrix in matrices for value in matrix.flat)
         for name, matrix in zip("wab", matrices):
             self.query_one(f"#{name}", Grid).show([_cells(matrix, width)])
-        self.query_one("#w", Grid).set_titles(self._title("W", spec.w_shape, check.w_promoted, part.w_index, part.w.shape))
-        a_title = t("matmul.title_batch", name="A", index=",".join(map(str, part.a_index)), shape=shape_text(check.core_out))
-        self.query_one("#a", Grid).set_titles(a_title if part.a_index else t("matmul.title", name="A", shape=shape_text(check.core_out)))
+        self.query_one("#w", Grid).set_titles(
+            self._title("W", spec.w_shape, check.w_promoted, part.w_index, part.w.shape)
+        )
+        a_title = t(
+            "matmul.title_batch",
+            name="A",
+            index=",".join(map(str, part.a_index)),
+            shape=shape_text(check.core_out),
+        )
+        self.query_one("#a", Grid).set_titles(
+            a_title
+            if part.a_index
+            else t("matmul.title", name="A", shape=shape_text(check.core_out))
+        )
         if part.b is not None:
-            self.query_one("#b", Grid).set_titles(t("matmul.title_bias", b=trace.bias_text, shape=shape_text(part.b.shape)))
+            self.query_one("#b", Grid).set_titles(
+                t(
+                    "matmul.title_bias",
+                    b=trace.bias_text,
+                    shape=shape_text(part.b.shape),
+                )
+            )
 
     @staticmethod
     def _title(name: str, shape, promoted, index: tuple[int, ...], matrix_shape) -> str:
         if index:
-            return t("matmul.title_batch", name=name, index=",".join(map(str, index)), shape=shape_text(matrix_shape))
+            return t(
+                "matmul.title_batch",
+                name=name,
+                index=",".join(map(str, index)),
+                shape=shape_text(matrix_shape),
+            )
         if len(shape) == 1:
-            return t("matmul.title_promoted", name=name, shape=shape_text(shape), promoted=shape_text(promoted))
+            return t(
+                "matmul.title_promoted",
+                name=name,
+                shape=shape_text(shape),
+                promoted=shape_text(promoted),
+            )
         return t("matmul.title", name=name, shape=shape_text(shape))
 
     def show_step(self) -> None:
@@ -133,7 +174,12 @@ class MatmulScreen(StepLesson):
         text = Text("\n".join(header_lines(self.trace)))
         for rule in self.trace.shape_steps:
             current = rule is step
-            text.append("\n" + ("▸ " if current else "  ") + rule_text(self.trace, rule).replace("\n", "\n  "), style="bold" if current else "")
+            text.append(
+                "\n"
+                + ("▸ " if current else "  ")
+                + rule_text(self.trace, rule).replace("\n", "\n  "),
+                style="bold" if current else "",
+            )
         return text
 
     def _explain(self, step: ShapeStep | DotStep) -> str:
@@ -151,14 +197,18 @@ class MatmulScreen(StepLesson):
             row, col, current = 0, 0, None
         pairing = current is not None or step.kind in ("inner", "refused")
         x_marks = {(0, row, k): "tap" for k in range(inner)} if pairing else {}
-        w_marks = {(0, k, col): "tap" for k in range(part.w.shape[0])} if pairing else {}
+        w_marks = (
+            {(0, k, col): "tap" for k in range(part.w.shape[0])} if pairing else {}
+        )
         self.query_one("#x", Grid).mark(x_marks, follow=[(0, row, 0)])
         self.query_one("#w", Grid).mark(w_marks, follow=[(0, 0, col)])
         if self.trace.result is None:
             return
         a_grid = self.query_one("#a", Grid)
         a_grid.reveal(step.filled if isinstance(step, DotStep) else 0)
-        a_grid.mark({current: "current"} if current else {}, follow=[current or (0, 0, 0)])
+        a_grid.mark(
+            {current: "current"} if current else {}, follow=[current or (0, 0, 0)]
+        )
         if part.b is not None:
             marks = {(0, r, c): "pad" for r in range(1, rows) for c in range(cols)}
             if current:
@@ -168,13 +218,17 @@ class MatmulScreen(StepLesson):
             self.query_one("#b", Grid).mark(marks, follow=[current or (0, 0, 0)])
 
     def _show_status(self) -> None:
-        spec = self.spec
+        spec = self.setup
         if not spec.has_values:
             values = t("matmul.values_none")
         elif spec.source == RANDOM:
             values = t("matmul.values_random", seed=f"#{spec.seed}")
         else:
-            values = t("matmul.values_typed" if spec.source == TYPED else "matmul.values_pattern")
+            values = t(
+                "matmul.values_typed"
+                if spec.source == TYPED
+                else "matmul.values_pattern"
+            )
         self.show_status(
             "matmul.status",
             example=t(f"matmul.example_{spec.example}"),
@@ -183,61 +237,55 @@ class MatmulScreen(StepLesson):
 
     # Changing the spec -----------------------------------------------------------
 
-    def apply(self, make: Callable[[], MatmulSpec], message: str = "", index: int | None = None) -> bool:
-        """Adopt the spec `make` builds if it is valid, else say why and keep the last valid one.
-
-        The step stays on the same number of A when the new result has the same layout.
-        """
-        try:
-            spec = make()
-            trace = matmul_trace(spec)
-        except SpecError as error:
-            self.refuse(error)
-            return False
-        old_step, old_layout = self.trace.step(self.index), self.trace.check.promoted_result
-        self.spec, self.trace = spec, trace
-        if index is not None:
-            self.index = index
-        elif isinstance(old_step, DotStep) and trace.dot_count and trace.check.promoted_result == old_layout:
-            self.index = trace.index_of(old_step.batch, old_step.row, old_step.col)
-        else:
-            self.index = min(self.index, trace.step_count - 1)
-        self._show_trace()
-        self.say(message)
-        return True
-
     def action_next_example(self) -> None:
-        spec = self.spec.with_next_example()
-        self.apply(lambda: spec, t("matmul.example_now", name=t(f"matmul.example_{spec.example}")), index=0)
+        spec = self.setup.with_next_example()
+        self.apply(
+            lambda: spec,
+            t("matmul.example_now", name=t(f"matmul.example_{spec.example}")),
+            index=0,
+        )
 
     def action_random(self) -> None:
         self._seed += 1
-        self.apply(lambda: self.spec.with_random(self._seed), t("matmul.random_now", seed=f"#{self._seed}"))
+        self.apply(
+            lambda: self.setup.with_random(self._seed),
+            t("matmul.random_now", seed=f"#{self._seed}"),
+        )
 
     def action_toggle_bias(self) -> None:
-        on = not self.spec.has_bias
-        self.apply(lambda: self.spec.with_bias(on), t("matmul.bias_on" if on else "matmul.bias_off"))
+        on = not self.setup.has_bias
+        self.apply(
+            lambda: self.setup.with_bias(on),
+            t("matmul.bias_on" if on else "matmul.bias_off"),
+        )
 
     def action_edit(self) -> None:
-        spec = self.spec
+        spec = self.setup
         fields = [
             Field("x_shape", t("matmul.edit_x_shape"), shape_text(spec.x_shape)),
             Field("w_shape", t("matmul.edit_w_shape"), shape_text(spec.w_shape)),
-            *(Field(name, t(f"matmul.edit_{name}"), spec.values_text(name)) for name in "xwb"),
+            *(
+                Field(name, t(f"matmul.edit_{name}"), spec.values_text(name))
+                for name in "xwb"
+            ),
         ]
-        self.app.push_screen(TextDialog(t("matmul.edit_title"), t("matmul.edit_hint"), fields, self._try_edit))
+        self.app.push_screen(
+            TextDialog(
+                t("matmul.edit_title"), t("matmul.edit_hint"), fields, self._try_edit
+            )
+        )
 
     def _try_edit(self, typed: Mapping[str, str]) -> SpecError | None:
         """Called by the edit dialog; returns an error to show there, or None when applied."""
         try:
-            spec = self.spec.with_typed(
+            spec = self.setup.with_typed(
                 parse_shape(typed["x_shape"], "matmul_x"),
                 parse_shape(typed["w_shape"], "matmul_w"),
                 typed["x"],
                 typed["w"],
                 typed["b"],
             )
-            matmul_trace(spec)
+            self.trace_for(spec)
         except SpecError as error:
             return error
         self.apply(lambda: spec)
