@@ -15,7 +15,6 @@ import threading
 import pytest
 from textual.widgets import Static
 
-from engine.conv_setup import ConvSetup
 from engine.errors import SpecError
 from tui.app import TensorTourApp
 from tui.i18n import set_language
@@ -39,7 +38,7 @@ def drive(body, *, lang="en", lesson="conv", setup=None, real_verifier=False):
     """Run `await body(app, pilot)` against a fresh app at 80×24."""
 
     async def main():
-        options = {"setup": setup or ConvSetup()} if lesson else {}
+        options = {"setup": setup} if lesson and setup is not None else {}
         app = TensorTourApp(lang=lang, lesson=lesson, **options)
         if not real_verifier:
             app.verifier = FakeVerifier()
@@ -50,7 +49,9 @@ def drive(body, *, lang="en", lesson="conv", setup=None, real_verifier=False):
     try:
         asyncio.run(main())
     finally:
-        set_language("en")  # the app sets the catalogue's language for the whole process
+        set_language(
+            "en"
+        )  # the app sets the catalogue's language for the whole process
 
 
 def lesson(app) -> StepLesson:
@@ -93,7 +94,6 @@ def spec_error(call) -> SpecError:
     with pytest.raises(SpecError) as caught:
         call()
     return caught.value
-
 
 
 class AppHost:

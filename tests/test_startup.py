@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.lessons import LESSONS, lesson_flags
+from tui.lessons import LESSONS
+from tui.lessons import lesson as registered
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +41,14 @@ asyncio.run(main())
 
 def python(code: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL")}
-    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     return run.stdout
 
@@ -49,11 +57,13 @@ def python(code: str) -> str:
 def test_the_app_never_imports_torch(lesson):
     """Every lesson, also a second after its first frame, when its torch check has been sent to the child."""
     seen = json.loads(python(RUN_APP.format(lesson=lesson)).strip().splitlines()[-1])
-    screen = "HomeScreen" if lesson is None else lesson_flags(lesson).SCREEN.split(":")[1]
+    screen = "HomeScreen" if lesson is None else registered(lesson).screen_class
     assert seen == {"first frame": False, "screen": screen, "a second later": False}
 
 
 def test_importing_the_cli_does_not_import_textual():
     """`tensortour --fps 5 conv` must set TEXTUAL_FPS before textual.constants reads it."""
-    loaded = python("import sys, tui.cli; print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'torch'}))")
+    loaded = python(
+        "import sys, tui.cli; print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'torch'}))"
+    )
     assert loaded.strip() == "[]"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.theme import Theme
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -10,7 +12,18 @@ from tui.i18n import set_language, t
 from tui.keys import translate_bindings
 from tui.lessons import make_screen
 from tui.screens.home import HomeScreen
+from tui.screens.too_small import TooSmallScreen, too_small
 from tui.verifier import Verifier
+
+HEADINGS = Theme(
+    {
+        "markdown.h2": "bold underline",
+        "markdown.h3": "bold",
+        "markdown.h4": "bold italic",
+    },
+    inherit=True,
+)
+"""Lesson-text headings by weight, not colour: rich's magenta turns near-invisible under NO_COLOR's grey."""
 
 
 class TensorTourApp(App[None]):
@@ -18,10 +31,14 @@ class TensorTourApp(App[None]):
     COMMANDS = App.COMMANDS | {LessonCommands}
     BINDINGS = [
         Binding("q", "quit", "keys.quit"),
-        Binding("ctrl+p", "command_palette", "keys.palette_short", show=False, priority=True),
+        Binding(
+            "ctrl+p", "command_palette", "keys.palette_short", show=False, priority=True
+        ),
     ]
 
-    def __init__(self, lang: str = "en", lesson: str | None = None, **lesson_options: object) -> None:
+    def __init__(
+        self, lang: str = "en", lesson: str | None = None, **lesson_options: object
+    ) -> None:
         set_language(lang)
         super().__init__()
         translate_bindings(self)
@@ -33,10 +50,23 @@ class TensorTourApp(App[None]):
     def on_mount(self) -> None:
         """A lesson named on the command line opens straight away; the home screen is made only when needed."""
         self.title = t("app.title")
+        self.console.push_theme(HEADINGS)
         if self._start_lesson:
             self.open_lesson(self._start_lesson, **self._lesson_options)
         else:
             self.push_screen(HomeScreen())
+        self.call_after_refresh(self._fit, self.size)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size)
+
+    def _fit(self, size) -> None:
+        """Below the minimum size, say so instead of drawing a screen that cannot fit; it closes itself when enlarged."""
+        covered = isinstance(self.screen, TooSmallScreen)
+        if too_small(*size) and not covered:
+            self.push_screen(TooSmallScreen())
+        elif covered and not too_small(*size):
+            self.pop_screen()
 
     def action_back(self) -> None:
         """Esc in a lesson: back to the lesson list, which a lesson opened from the command line lacks."""

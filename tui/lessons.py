@@ -39,7 +39,12 @@ class Lesson:
 
 
 def _lesson(lesson_id: str, screen_class: str, checked: bool = True) -> Lesson:
-    return Lesson(lesson_id, f"tui.screens.{lesson_id}", screen_class, f"engine.{lesson_id}_check" if checked else None)
+    return Lesson(
+        lesson_id,
+        f"tui.screens.{lesson_id}",
+        screen_class,
+        f"engine.{lesson_id}_check" if checked else None,
+    )
 
 
 REGISTRY: tuple[Lesson, ...] = (

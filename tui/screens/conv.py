@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher
 
 from engine.conv import ConvStep, ConvTrace, conv_trace
@@ -16,10 +16,11 @@ from engine.errors import SpecError
 from engine.matrix import fmt_exact, format_matrix, parse_matrix, parse_vector
 from engine.numbers import fmt
 from tui.i18n import t
-from tui.screens.text_dialog import Field, TextDialog
 from tui.screens.lesson import StepLesson
+from tui.screens.text_dialog import Field, TextDialog
 from tui.widgets.grid import Grid
 from tui.widgets.text import Line
+
 
 def _cells(matrix) -> list[list[str]]:
     return [[fmt(value) for value in row] for row in matrix]
@@ -69,7 +70,8 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
                 yield Grid(id="unfolded")
                 yield Grid(id="columns")
                 yield Grid(id="flat-output")
-        yield Line(id="equation", markup=False)
+        with VerticalScroll(id="equation-box", can_focus=False):
+            yield Line(id="equation", markup=False)
         yield Line(id="formula", markup=False)
         yield Line(id="status", markup=False)
         yield Line(id="verify", markup=False)
@@ -87,17 +89,23 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
         input_grid = self.query_one("#input", Grid)
         input_grid.show(
             [_cells(channel) for channel in trace.padded],
-            [t("conv.channel", c=c) for c in range(spec.in_channels)] if many_in else (),
+            [t("conv.channel", c=c) for c in range(spec.in_channels)]
+            if many_in
+            else (),
             padding=spec.padding,
         )
         height, width = spec.input.shape[1:]
         input_grid.set_titles(
-            t("conv.input_padded", h=height, w=width, p=spec.padding) if spec.padding else t("conv.input", h=height, w=width)
+            t("conv.input_padded", h=height, w=width, p=spec.padding)
+            if spec.padding
+            else t("conv.input", h=height, w=width)
         )
         output_grid = self.query_one("#output", Grid)
         output_grid.show(
             [_cells(channel) for channel in trace.output],
-            [t("conv.out_channel", c=o) for o in range(spec.out_channels)] if spec.out_channels > 1 else (),
+            [t("conv.out_channel", c=o) for o in range(spec.out_channels)]
+            if spec.out_channels > 1
+            else (),
         )
         output_grid.set_titles(t("conv.output", h=trace.out_height, w=trace.out_width))
         self._show_unfolded()
@@ -109,33 +117,58 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
         grid = self.query_one("#kernel", Grid)
         grid.show(
             [_cells(kernel) for kernel in spec.weight[out_channel]],
-            [t("conv.channel", c=c) for c in range(spec.in_channels)] if spec.in_channels > 1 else (),
+            [t("conv.channel", c=c) for c in range(spec.in_channels)]
+            if spec.in_channels > 1
+            else (),
         )
         size = spec.kernel_size
         grid.set_titles(
-            t("conv.kernel_of", k=size, o=out_channel) if spec.out_channels > 1 else t("conv.kernel", k=size),
-            self.setup.kernel_name_for(out_channel) if self.setup.kernel_name != CUSTOM else t("conv.custom"),
+            t("conv.kernel_of", k=size, o=out_channel)
+            if spec.out_channels > 1
+            else t("conv.kernel", k=size),
+            self.setup.kernel_name_for(out_channel)
+            if self.setup.kernel_name != CUSTOM
+            else t("conv.custom"),
         )
         self._kernel_channel = out_channel
 
     def _show_unfolded(self) -> None:
         trace = self.trace
-        positions = [f"({r},{c})" for r in range(trace.out_height) for c in range(trace.out_width)]
+        positions = [
+            f"({r},{c})"
+            for r in range(trace.out_height)
+            for c in range(trace.out_width)
+        ]
         unfolded = self.query_one("#unfolded", Grid)
         unfolded.show([_cells(trace.im2col)], row_labels=positions)
-        unfolded.set_titles(t("conv.im2col_title", rows=trace.im2col.shape[0], cols=trace.im2col.shape[1]))
+        unfolded.set_titles(
+            t(
+                "conv.im2col_title",
+                rows=trace.im2col.shape[0],
+                cols=trace.im2col.shape[1],
+            )
+        )
         columns = self.query_one("#columns", Grid)
         columns.show([_cells(trace.kernel_columns)])
-        columns.set_titles(t("conv.im2col_kernel", rows=trace.kernel_columns.shape[0], cols=trace.kernel_columns.shape[1]))
+        columns.set_titles(
+            t(
+                "conv.im2col_kernel",
+                rows=trace.kernel_columns.shape[0],
+                cols=trace.kernel_columns.shape[1],
+            )
+        )
         flat = self.query_one("#flat-output", Grid)
         flat.show([_cells(trace.output.reshape(trace.spec.out_channels, -1).T)])
         flat.set_titles(t("conv.im2col_output"))
 
     def _show_formula(self) -> None:
+        """One sentence that wraps where the width ends: the symbols, the numbers, then W_out."""
         height, width = self.trace.formulas
-        lines = [f"{height.symbolic}", f"   = {height.filled}"]
-        lines.append(f"W_out = {width.filled}" if width.filled != height.filled else "W_out = H_out")
-        self.query_one("#formula", Line).show("\n".join(lines))
+        same = width.filled == height.filled
+        self.query_one("#formula", Line).show(
+            f"{height.symbolic} = {height.filled};  "
+            + ("W_out = H_out" if same else f"W_out = {width.filled}")
+        )
 
     def show_step(self) -> None:
         """Move the marks and rewrite the arithmetic: the only work a step key does."""
@@ -160,7 +193,12 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
         }
         marks.update({(tap.channel, tap.row, tap.col): "tap" for tap in step.taps})
         grid = self.query_one("#input", Grid)
-        grid.mark(marks, follow=[(c, r, col) for c in (0,) for r, col in ((top, left), (bottom, right))])
+        grid.mark(
+            marks,
+            follow=[
+                (c, r, col) for c in (0,) for r, col in ((top, left), (bottom, right))
+            ],
+        )
 
     def _mark_output(self, step: ConvStep) -> None:
         grid = self.query_one("#output", Grid)
@@ -174,20 +212,31 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
         unfolded = self.query_one("#unfolded", Grid)
         row_cells = [(0, position, col) for col in range(trace.im2col.shape[1])]
         unfolded.mark(dict.fromkeys(row_cells, "row"), follow=row_cells[:1])
-        column_cells = [(0, r, step.out_channel) for r in range(trace.kernel_columns.shape[0])]
+        column_cells = [
+            (0, r, step.out_channel) for r in range(trace.kernel_columns.shape[0])
+        ]
         self.query_one("#columns", Grid).mark(dict.fromkeys(column_cells, "tap"))
         current = (0, position, step.out_channel)
-        self.query_one("#flat-output", Grid).mark({current: "current"}, follow=[current])
+        self.query_one("#flat-output", Grid).mark(
+            {current: "current"}, follow=[current]
+        )
 
     def _equation(self, step: ConvStep) -> str:
         spec = self.trace.spec
         if spec.in_channels == 1:
             return step.equation
         lines = [
-            t("conv.channel_sum", c=c, expression=step.channel_expression(c), total=fmt(step.channel_sums[c]))
+            t(
+                "conv.channel_sum",
+                c=c,
+                expression=step.channel_expression(c),
+                total=fmt(step.channel_sums[c]),
+            )
             for c in range(spec.in_channels)
         ]
-        sums = " + ".join(fmt(s) if s >= 0 else f"({fmt(s)})" for s in step.channel_sums)
+        sums = " + ".join(
+            fmt(s) if s >= 0 else f"({fmt(s)})" for s in step.channel_sums
+        )
         lines.append(f"{step.label} = {sums} + {fmt(step.bias)} = {fmt(step.value)}")
         return "\n".join(lines)
 
@@ -201,7 +250,9 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
             k=spec.kernel_size,
             cin=spec.in_channels,
             cout=spec.out_channels,
-            kernel=t("conv.custom") if setup.kernel_name == CUSTOM else setup.kernel_name,
+            kernel=t("conv.custom")
+            if setup.kernel_name == CUSTOM
+            else setup.kernel_name,
             input=t("conv.custom") if setup.input_name == CUSTOM else setup.input_name,
         )
 
@@ -216,7 +267,11 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
             value = value if value <= 3 else 1
         elif field == "out_channels":
             value = value if value <= 4 else 1
-        message = self._changed(field, value) if field in ("stride", "padding", "dilation") else ""
+        message = (
+            self._changed(field, value)
+            if field in ("stride", "padding", "dilation")
+            else ""
+        )
         self.apply(lambda: replace(self.setup, **{field: value}), message)
 
     def action_kernel_size(self, delta: int) -> None:
@@ -236,9 +291,15 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
         fields = [
             Field("input", t("edit.input"), format_matrix(self.setup.base_input)),
             Field("kernel", t("edit.kernel"), format_matrix(self.setup.base_kernel)),
-            Field("bias", t("edit.bias"), " ".join(fmt_exact(b) for b in self.trace.spec.bias)),
+            Field(
+                "bias",
+                t("edit.bias"),
+                " ".join(fmt_exact(b) for b in self.trace.spec.bias),
+            ),
         ]
-        self.app.push_screen(TextDialog(t("edit.title"), t("edit.hint"), fields, self._apply_texts))
+        self.app.push_screen(
+            TextDialog(t("edit.title"), t("edit.hint"), fields, self._apply_texts)
+        )
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The edit dialog's Apply: the typed matrices, if they make a valid setup."""

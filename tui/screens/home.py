@@ -22,10 +22,10 @@ class HomeScreen(Screen[None]):
     ]
 
     DEFAULT_CSS = """
-    HomeScreen > Vertical { padding: 1 2; }
+    HomeScreen > Vertical { padding: 1 2; height: 1fr; }
     HomeScreen #tagline { margin-bottom: 1; text-style: bold; }
     HomeScreen #choose { color: $text-muted; margin-bottom: 1; }
-    HomeScreen OptionList { height: auto; max-height: 1fr; border: round $panel; }
+    HomeScreen OptionList { height: 1fr; border: round $panel; }
     """
 
     def __init__(self) -> None:
@@ -38,7 +38,13 @@ class HomeScreen(Screen[None]):
             yield Static(t("app.tagline"), id="tagline")
             yield Static(t("app.choose"), id="choose")
             yield OptionList(
-                *[Option(f"{lesson_title(lesson)}  —  {t(f'lesson.{lesson}.summary')}", id=lesson) for lesson in LESSONS],
+                *[
+                    Option(
+                        f"{lesson_title(lesson)}  —  {t(f'lesson.{lesson}.summary')}",
+                        id=lesson,
+                    )
+                    for lesson in LESSONS
+                ],
                 id="lessons",
             )
         yield KeyBar()

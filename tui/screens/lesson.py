@@ -48,7 +48,9 @@ class LessonText:
     """
 
     LESSON: ClassVar[str] = ""
-    _text_choice: bool | None = None  # the student's t, once pressed; None follows the terminal's width
+    _text_choice: bool | None = (
+        None  # the student's t, once pressed; None follows the terminal's width
+    )
 
     def compose_text(self) -> ComposeResult:
         """The scrolling lesson text; not focusable, so arrow keys stay with the lesson."""
@@ -59,12 +61,18 @@ class LessonText:
         """After the first frame: rich's Markdown costs ~80 ms to import and more to lay out."""
         from rich.markdown import Markdown
 
-        self.query_one("#lesson-text", Static).update(Markdown(lesson_text(self.LESSON)))
+        self.query_one("#lesson-text", Static).update(
+            Markdown(lesson_text(self.LESSON))
+        )
 
     def fit_text(self, width: int) -> None:
         """Open or close the text for a terminal `width` columns wide, unless the student chose with t."""
         lesson = self.query_one("#lesson")
-        lesson.display = self._text_choice if self._text_choice is not None else width >= TEXT_BESIDE_FROM
+        lesson.display = (
+            self._text_choice
+            if self._text_choice is not None
+            else width >= TEXT_BESIDE_FROM
+        )
         lesson.set_class(width >= TEXT_WIDE_FROM, "-wide")
 
     def action_toggle_text(self) -> None:
@@ -76,11 +84,17 @@ class LessonText:
         lesson = self.query_one("#lesson", VerticalScroll)
         if not lesson.display:
             self._text_choice = lesson.display = True
-        lesson.scroll_relative(y=direction * max(lesson.size.height - 2, 1), animate=False)
+        lesson.scroll_relative(
+            y=direction * max(lesson.size.height - 2, 1), animate=False
+        )
 
     def action_help(self) -> None:
         bindings = help_bindings(self, self.app)
-        self.app.push_screen(HelpScreen(lesson_title(self.LESSON), t(f"lesson.{self.LESSON}.summary"), bindings))
+        self.app.push_screen(
+            HelpScreen(
+                lesson_title(self.LESSON), t(f"lesson.{self.LESSON}.summary"), bindings
+            )
+        )
 
 
 class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
@@ -126,7 +140,9 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
         self.speed = 2
         self._player: Timer | None = None
         self._checked: object = None
-        self._drawn = False  # the first index a subclass sets in __init__ is drawn on mount
+        self._drawn = (
+            False  # the first index a subclass sets in __init__ is drawn on mount
+        )
 
     # What a lesson writes ------------------------------------------------------
 
@@ -184,7 +200,13 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
         if self._drawn:
             self.show_step()
 
-    def apply(self, make: Callable[[], SetupT], message: str | Callable[[], str] = "", *, index: int | None = None) -> bool:
+    def apply(
+        self,
+        make: Callable[[], SetupT],
+        message: str | Callable[[], str] = "",
+        *,
+        index: int | None = None,
+    ) -> bool:
         """Adopt the setup `make` builds, or refuse it (SpecError), say why and keep the last good one.
 
         The new trace opens at `index`, else at the step showing what the old one
@@ -200,7 +222,9 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
         old_trace, old_index = self.trace, self.index
         self.setup, self.trace = setup, trace
         self.draw_trace()
-        self.index = self.index_after_change(old_trace, old_index) if index is None else index
+        self.index = (
+            self.index_after_change(old_trace, old_index) if index is None else index
+        )
         self.say(message() if callable(message) else message)
         self.verify()
         return True
@@ -235,7 +259,9 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
     def _tick(self) -> None:
         if self.index >= self.step_count - 1:
             self._stop_playing()
-        self.index = min(self.index + 1, self.step_count - 1) if self._player else self.index
+        self.index = (
+            min(self.index + 1, self.step_count - 1) if self._player else self.index
+        )
 
     def _stop_playing(self) -> None:
         if self._player:
@@ -255,7 +281,9 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
 
     def show_status(self, key: str, **params: object) -> None:
         """The status line: playing or paused, then the lesson's `key` with step, total and speed filled in."""
-        status = t(key, step=self.index + 1, total=self.step_count, speed=self.speed, **params)
+        status = t(
+            key, step=self.index + 1, total=self.step_count, speed=self.speed, **params
+        )
         self.query_one("#status", Line).show(f"{self.play_state()} {status}")
 
     # Checking against torch ----------------------------------------------------
@@ -278,7 +306,9 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
         elif verdict.delta <= 1e-9:
             label.show(t("step.verify_ok", function=function, delta=fmt(verdict.delta)))
         else:
-            label.show(t("step.verify_bad", function=function, delta=fmt(verdict.delta)))
+            label.show(
+                t("step.verify_bad", function=function, delta=fmt(verdict.delta))
+            )
         label.set_class(verdict.delta is not None and verdict.delta > 1e-9, "error")
 
     # Messages ------------------------------------------------------------------
@@ -290,4 +320,6 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
 
     def refuse(self, error: SpecError) -> None:
         """An invalid change: say why, in the student's language, and keep what is on screen."""
-        self.say(f"{t('error.prefix')}: {error_text(error)} — {t('error.kept')}", error=True)
+        self.say(
+            f"{t('error.prefix')}: {error_text(error)} — {t('error.kept')}", error=True
+        )

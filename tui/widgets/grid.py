@@ -5,6 +5,9 @@ the current cell) are a mapping from (block, row, col) to a style name, and
 `reveal(n)` shows only the first n cells in reading order (the output being
 filled). Changing either repaints only the lines that changed, so a step key on
 a 28×28 input redraws a handful of lines, not the grid.
+
+A grid larger than its box scrolls to keep the followed cells in view and says
+at its border how much is out of sight ("◂ 3 more columns ▸"): never a silent cut.
 """
 
 from __future__ import annotations
@@ -14,9 +17,12 @@ from collections.abc import Mapping, Sequence
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from tui.i18n import t
 
 Cell = tuple[int, int, int]
 
@@ -39,7 +45,7 @@ class Grid(ScrollView, can_focus=False):
     Grid {
         width: auto;
         height: auto;
-        scrollbar-size: 1 1;
+        scrollbar-size: 0 0;
         & > .grid--caption { text-style: bold; color: $text-accent; }
         & > .grid--label { color: $text-muted; }
         & > .grid--pad { color: $text-muted; text-style: italic; }
@@ -63,6 +69,8 @@ class Grid(ScrollView, can_focus=False):
         self._block_starts: list[int] = []
         self._revealed: int | None = None
         self._styles: dict[str, Style] = {}
+        self._subtitle = ""
+        self._follow: Sequence[Cell] = ()
 
     @property
     def marks(self) -> Mapping[Cell, str]:
@@ -70,7 +78,9 @@ class Grid(ScrollView, can_focus=False):
 
     def cell_text(self, block: int, row: int, col: int) -> str:
         """What the cell shows: its number, or · while it is not revealed yet."""
-        return "·" if self._is_pending(block, row, col) else self._cells[block][row][col]
+        return (
+            "·" if self._is_pending(block, row, col) else self._cells[block][row][col]
+        )
 
     def _is_pending(self, block: int, row: int, col: int) -> bool:
         if self._revealed is None:
@@ -101,10 +111,17 @@ class Grid(ScrollView, can_focus=False):
         revealed: int | None = None,
     ) -> None:
         """Replace the whole content (a new matrix, a new spec)."""
-        self._cells, self._captions, self._padding, self._row_labels = cells, captions, padding, row_labels
+        self._cells, self._captions, self._padding, self._row_labels = (
+            cells,
+            captions,
+            padding,
+            row_labels,
+        )
         widths = [len(text) for block in cells for row in block for text in row]
         self._cell_width = max(widths, default=1) + 1
-        self._label_width = max((cell_len(label) for label in row_labels), default=-1) + 1
+        self._label_width = (
+            max((cell_len(label) for label in row_labels), default=-1) + 1
+        )
         self._block_starts = []
         y = 0
         for block in cells:
@@ -114,29 +131,121 @@ class Grid(ScrollView, can_focus=False):
         self._marks = dict(marks or {})
         self._revealed = revealed
         columns = max((len(block[0]) for block in cells if block), default=0)
-        width = max(self._label_width + columns * self._cell_width, max((cell_len(c) for c in captions), default=0))
+        width = max(
+            self._label_width + columns * self._cell_width,
+            max((cell_len(c) for c in captions), default=0),
+        )
         self.virtual_size = Size(width, y)
         self.refresh(layout=True)
+        self.call_after_refresh(self._show_overflow)
 
     def set_titles(self, title: str, subtitle: str = "") -> None:
         """Border titles, with the widget kept wide enough to show them whole."""
-        self.border_title, self.border_subtitle = title, subtitle
+        self.border_title, self._subtitle = title, subtitle
         self.styles.min_width = max(cell_len(title), cell_len(subtitle)) + 6
+        self._show_overflow()
 
     def mark(self, marks: Mapping[Cell, str], follow: Sequence[Cell] = ()) -> None:
         """Set new marks; repaint only the lines where a mark appeared, moved or left."""
         old = self._marks
-        changed = {cell for cell in old.keys() | marks.keys() if old.get(cell) != marks.get(cell)}
+        changed = {
+            cell
+            for cell in old.keys() | marks.keys()
+            if old.get(cell) != marks.get(cell)
+        }
         self._marks = dict(marks)
-        for line in sorted({self._block_starts[block] + row for block, row, _ in changed}):
+        for line in sorted(
+            {self._block_starts[block] + row for block, row, _ in changed}
+        ):
             self.refresh_line(line)
         if follow:
+            self._follow = follow
             self._scroll_into_view(follow)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._follow:
+            self._scroll_into_view(self._follow)
+        self._show_overflow()
+
+    def watch_scroll_x(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_x(old_value, new_value)
+        self._show_overflow()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._show_overflow()
+
+    def hidden(self) -> tuple[int, int, int, int]:
+        """Columns out of sight left and right, rows out of sight above and below (not counting captions)."""
+        if not self._cells or not self._cells[0]:
+            return 0, 0, 0, 0
+        width, height = self.scrollable_content_region.size
+        scroll_x, scroll_y = self.scroll_offset
+        columns = len(self._cells[0][0])
+        starts = [self._label_width + col * self._cell_width for col in range(columns)]
+        left = sum(1 for x in starts if x < scroll_x)
+        right = sum(
+            1
+            for x in starts
+            if x >= scroll_x and x + self._cell_width > scroll_x + width
+        )
+        lines = [
+            start + row
+            for block, start in enumerate(self._block_starts)
+            for row in range(len(self._cells[block]))
+        ]
+        above = sum(1 for y in lines if y < scroll_y)
+        below = sum(1 for y in lines if y >= scroll_y + height)
+        return left, right, above, below
+
+    def in_sight(self, cell: Cell) -> bool:
+        """Whether the whole cell is inside the part of the grid the box shows."""
+        block, row, col = cell
+        x, y = (
+            self._label_width + col * self._cell_width,
+            self._block_starts[block] + row,
+        )
+        return self.scrollable_content_region.reset_offset.translate(
+            self.scroll_offset
+        ).contains_region(Region(x, y, self._cell_width, 1))
+
+    def _show_overflow(self) -> None:
+        """The subtitle, then how many columns and rows are out of sight on which side, in the words that fit."""
+        if not self.region.width:
+            return
+        left, right, above, below = self.hidden()
+        room = self.size.width - 4
+        candidates = []
+        for subtitle in (self._subtitle, ""):
+            for form in ("", "_short", "_tiny"):
+                notes = []
+                if left or right:
+                    notes.append(
+                        ("◂ " if left else "")
+                        + _more("columns", left + right, form)
+                        + (" ▸" if right else "")
+                    )
+                if above or below:
+                    notes.append(
+                        ("▴ " if above else "")
+                        + _more("rows", above + below, form)
+                        + (" ▾" if below else "")
+                    )
+                candidates.append(" · ".join(filter(None, [subtitle, *notes])))
+        subtitle = next(
+            (text for text in candidates if cell_len(text) <= room), candidates[-1]
+        )
+        self.border_subtitle = subtitle
 
     def _scroll_into_view(self, cells: Sequence[Cell]) -> None:
         ys = [self._block_starts[block] + row for block, row, _ in cells]
         xs = [self._label_width + col * self._cell_width for _, _, col in cells]
-        region = Region(min(xs), min(ys), max(xs) - min(xs) + self._cell_width, max(ys) - min(ys) + 1)
+        region = Region(
+            min(xs),
+            min(ys),
+            max(xs) - min(xs) + self._cell_width,
+            max(ys) - min(ys) + 1,
+        )
         self.scroll_to_region(region, animate=False, immediate=True)
 
     def render_line(self, y: int) -> Strip:
@@ -148,7 +257,9 @@ class Grid(ScrollView, can_focus=False):
         for block, start in enumerate(self._block_starts):
             rows = self._cells[block]
             if self._captions and y == start - 1:
-                return Strip([Segment(self._captions[block], self._style_for("caption"))])
+                return Strip(
+                    [Segment(self._captions[block], self._style_for("caption"))]
+                )
             if start <= y < start + len(rows):
                 return self._row_strip(block, y - start)
         return Strip.blank(self.size.width, self.rich_style)
@@ -157,7 +268,12 @@ class Grid(ScrollView, can_focus=False):
         segments = []
         if self._row_labels:
             label = self._row_labels[row] if row < len(self._row_labels) else ""
-            segments.append(Segment(" " * (self._label_width - 1 - cell_len(label)) + label + " ", self._style_for("label")))
+            segments.append(
+                Segment(
+                    " " * (self._label_width - 1 - cell_len(label)) + label + " ",
+                    self._style_for("label"),
+                )
+            )
         base = self._style_for("base")
         pad_style = self._style_for("pad")
         values = self._cells[block][row]
@@ -169,7 +285,10 @@ class Grid(ScrollView, can_focus=False):
             style = self._style_for(mark) if mark else None
             if style is None:
                 in_pad = self._padding and (
-                    row < self._padding or col < self._padding or row > last_row - self._padding or col > len(values) - 1 - self._padding
+                    row < self._padding
+                    or col < self._padding
+                    or row > last_row - self._padding
+                    or col > len(values) - 1 - self._padding
                 )
                 style = pad_style if in_pad else base
             segments.append(Segment(" ", base))
@@ -179,9 +298,23 @@ class Grid(ScrollView, can_focus=False):
     def _style_for(self, name: str) -> Style:
         """Component styles, looked up once per theme: a lookup walks the DOM and a step draws many cells."""
         if name not in self._styles:
-            self._styles[name] = self.rich_style if name == "base" else self.get_component_rich_style(f"grid--{name}")
+            self._styles[name] = (
+                self.rich_style
+                if name == "base"
+                else self.get_component_rich_style(f"grid--{name}")
+            )
         return self._styles[name]
 
     def notify_style_update(self) -> None:
         self._styles.clear()
         super().notify_style_update()
+
+
+def _more(what: str, count: int, form: str) -> str:
+    """'3 more columns' (form ""), '3 cols' ("_short") or '3' ("_tiny"), in the student's language."""
+    if form == "_tiny":
+        return str(count)
+    return t(
+        f"grid.more_{what}{form}" if count != 1 else f"grid.more_{what}{form}_one",
+        n=count,
+    )
