@@ -32,7 +32,12 @@ def _array(value: object, ndim: int) -> np.ndarray:
 def check_sizes(steps: int, input_size: int, hidden_size: int) -> None:
     """The sizes this lesson draws: torch's own rule first (sizes > 0), then what fits on screen."""
     if hidden_size <= 0:
-        raise SpecError("rnn_hidden_range", torch_message="hidden_size must be greater than zero", value=hidden_size, high=MAX_HIDDEN)
+        raise SpecError(
+            "rnn_hidden_range",
+            torch_message="hidden_size must be greater than zero",
+            value=hidden_size,
+            high=MAX_HIDDEN,
+        )
     if hidden_size > MAX_HIDDEN:
         raise SpecError("rnn_hidden_range", value=hidden_size, high=MAX_HIDDEN)
     if not 1 <= input_size <= MAX_INPUT:
@@ -56,10 +61,18 @@ class RnnSpec:
     h0: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        for name, ndim in (("sequence", 2), ("w_ih", 2), ("w_hh", 2), ("b_ih", 1), ("b_hh", 1)):
+        for name, ndim in (
+            ("sequence", 2),
+            ("w_ih", 2),
+            ("w_hh", 2),
+            ("b_ih", 1),
+            ("b_hh", 1),
+        ):
             object.__setattr__(self, name, _array(getattr(self, name), ndim))
         hidden = self.w_ih.shape[0]
-        object.__setattr__(self, "h0", _array(np.zeros(hidden) if self.h0 is None else self.h0, 1))
+        object.__setattr__(
+            self, "h0", _array(np.zeros(hidden) if self.h0 is None else self.h0, 1)
+        )
         self._validate()
 
     @property
@@ -95,14 +108,28 @@ class RnnSpec:
                 expected=self.w_ih.shape[1],
                 got=input_size,
             )
-        for name, shape in (("w_hh", (hidden, hidden)), ("b_ih", (hidden,)), ("b_hh", (hidden,)), ("h0", (hidden,))):
+        for name, shape in (
+            ("w_hh", (hidden, hidden)),
+            ("b_ih", (hidden,)),
+            ("b_hh", (hidden,)),
+            ("h0", (hidden,)),
+        ):
             value = getattr(self, name)
             if value.shape != shape:
-                raise SpecError("rnn_shape", what=name, expected="×".join(map(str, shape)), got="×".join(map(str, value.shape)))
+                raise SpecError(
+                    "rnn_shape",
+                    what=name,
+                    expected="×".join(map(str, shape)),
+                    got="×".join(map(str, value.shape)),
+                )
         for name in ("sequence", "w_ih", "w_hh", "b_ih", "b_hh", "h0"):
             value = getattr(self, name)
             if not np.isfinite(value).all():
-                raise SpecError("not_finite", what=f"rnn_{name}", token=fmt(value[~np.isfinite(value)].flat[0]))
+                raise SpecError(
+                    "not_finite",
+                    what=f"rnn_{name}",
+                    token=fmt(value[~np.isfinite(value)].flat[0]),
+                )
 
 
 @dataclass(frozen=True)
@@ -145,13 +172,17 @@ class UnitStep:
     @property
     def input_line(self) -> str:
         """`W_ih[0]·x2 + b_ih[0] = 0.3×1 + (-0.5)×0 + 0.1 = 0.4`."""
-        products = [f"{fmt_factor(w)}×{fmt_factor(x)}" for w, x in zip(self.w_ih, self.x)]
+        products = [
+            f"{fmt_factor(w)}×{fmt_factor(x)}" for w, x in zip(self.w_ih, self.x)
+        ]
         return f"W_ih[{self.unit}]·x{self.t} + b_ih[{self.unit}] = {_sum(products, self.b_ih)} = {fmt(self.input_part)}"
 
     @property
     def hidden_line(self) -> str:
         """`W_hh[0]·h1 + b_hh[0] = 0.2×0.4621 + … + (-0.2) = -0.1176`."""
-        products = [f"{fmt_factor(w)}×{fmt_factor(h)}" for w, h in zip(self.w_hh, self.h_prev)]
+        products = [
+            f"{fmt_factor(w)}×{fmt_factor(h)}" for w, h in zip(self.w_hh, self.h_prev)
+        ]
         return f"W_hh[{self.unit}]·h{self.t - 1} + b_hh[{self.unit}] = {_sum(products, self.b_hh)} = {fmt(self.hidden_part)}"
 
     @property
@@ -213,9 +244,13 @@ class RnnTrace:
     def index_of(self, t: int, unit: int) -> int:
         return (t - 1) * self.spec.hidden_size + unit
 
-    def nearest(self, t: int, unit: int) -> int:
+    def index_at(self, position: tuple[int, int]) -> int:
         """The step of h_t[unit], or of the nearest unit and time step this trace has (after a resize)."""
-        return self.index_of(min(max(t, 1), self.spec.steps), min(max(unit, 0), self.spec.hidden_size - 1))
+        t, unit = position
+        return self.index_of(
+            min(max(t, 1), self.spec.steps),
+            min(max(unit, 0), self.spec.hidden_size - 1),
+        )
 
     def step(self, index: int) -> UnitStep:
         t, unit = self.position(index)
@@ -243,7 +278,9 @@ def rnn_trace(spec: RnnSpec) -> RnnTrace:
     states = np.zeros((steps + 1, hidden))
     states[0] = spec.h0
     hidden_part = np.zeros((steps, hidden))
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, as a SpecError
+    with np.errstate(
+        over="ignore", invalid="ignore"
+    ):  # an overflow is reported below, as a SpecError
         input_part = spec.sequence @ spec.w_ih.T + spec.b_ih
         for t in range(steps):
             hidden_part[t] = spec.w_hh @ states[t] + spec.b_hh

@@ -6,19 +6,26 @@ child process (tui/widgets/rnn_lm.py); `g` again comes back and stops it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import ClassVar
 
 import numpy as np
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 
 from engine.errors import SpecError
 from engine.matrix import format_matrix, parse_matrix
 from engine.numbers import fmt
 from engine.rnn import FORMULA, RnnTrace, rnn_trace
-from engine.rnn_setup import CUSTOM, LM_SECONDS, RnnSetup, language_model_config, parse_count
+from engine.rnn_setup import (
+    CUSTOM,
+    LM_SECONDS,
+    RnnSetup,
+    language_model_config,
+    parse_count,
+)
 from tui.flags.rnn import output_line
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
@@ -27,7 +34,18 @@ from tui.widgets.grid import Grid
 from tui.widgets.rnn_lm import LanguageModelPane
 from tui.widgets.text import Line
 
-UNROLL_ACTIONS = frozenset({"step", "jump", "toggle_play", "speed", "hidden", "new_weights", "next_sequence", "edit"})
+UNROLL_ACTIONS = frozenset(
+    {
+        "step",
+        "jump",
+        "toggle_play",
+        "speed",
+        "hidden",
+        "new_weights",
+        "next_sequence",
+        "edit",
+    }
+)
 LM_ACTIONS = frozenset({"train_again", "stop_training"})
 
 
@@ -35,14 +53,14 @@ def _cells(matrix: np.ndarray) -> list[list[str]]:
     return [[fmt(value) for value in row] for row in matrix]
 
 
-class RnnScreen(StepLesson):
+class RnnScreen(StepLesson[RnnSetup, RnnTrace]):
     """Holds an RnnSetup and a step index; everything drawn comes from its RnnTrace."""
 
     CSS_PATH = "rnn.tcss"
 
     LESSON = "rnn"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("g", "toggle_page", "keys.rnn_lm"),
         Binding("i", "next_sequence", "keys.rnn_sequence", show=False),
         Binding("r", "new_weights", "keys.rnn_weights"),
@@ -54,10 +72,11 @@ class RnnScreen(StepLesson):
     ]
 
     def __init__(self, setup: RnnSetup | None = None) -> None:
-        super().__init__()
-        self.setup = setup or RnnSetup()
-        self.trace: RnnTrace = rnn_trace(self.setup.spec())
+        super().__init__(setup or RnnSetup())
         self.page = "unroll"
+
+    def trace_for(self, setup: RnnSetup) -> RnnTrace:
+        return rnn_trace(setup.spec())
 
     def compose_work(self) -> ComposeResult:
         with Vertical(id="unroll"):
@@ -76,13 +95,11 @@ class RnnScreen(StepLesson):
         yield Line(id="message", markup=False)
 
     def on_mount(self) -> None:
-        """StepLesson's on_mount runs too: Textual calls the handler of every class in the MRO."""
+        """The first page only; StepLesson's on_mount then draws it (Textual calls every class's on_mount)."""
         self.query_one("#lm").display = False
-        self._show_trace()
-        self.call_after_refresh(self._verify)
 
-    def _verify(self) -> None:
-        self.check_against_torch(self.trace.spec, "torch.nn.RNN")
+    def check_target(self) -> tuple[object, str]:
+        return self.trace.spec, "torch.nn.RNN"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Each page has its own keys: `r` is new weights on the first page and a new run on the second."""
@@ -94,8 +111,8 @@ class RnnScreen(StepLesson):
 
     # Drawing -----------------------------------------------------------------
 
-    def _show_trace(self) -> None:
-        """A new spec: every matrix, the titles and notes, then the current step."""
+    def draw_trace(self) -> None:
+        """A new spec: every matrix and the titles."""
         trace, spec = self.trace, self.trace.spec
         x, h = self.query_one("#x", Grid), self.query_one("#h", Grid)
         x.show([_cells(spec.sequence)], row_labels=trace.x_labels)
@@ -104,14 +121,17 @@ class RnnScreen(StepLesson):
         h.set_titles(t("rnn.h_title", rows=len(trace.h_labels), h=spec.hidden_size))
         units = [str(unit) for unit in range(spec.hidden_size)]
         for selector, matrix, title in (
-            ("#w-ih", spec.w_ih, t("rnn.w_ih_title", h=spec.hidden_size, i=spec.input_size)),
+            (
+                "#w-ih",
+                spec.w_ih,
+                t("rnn.w_ih_title", h=spec.hidden_size, i=spec.input_size),
+            ),
             ("#w-hh", spec.w_hh, t("rnn.w_hh_title", h=spec.hidden_size)),
             ("#bias", spec.biases, t("rnn.bias_title")),
         ):
             grid = self.query_one(selector, Grid)
             grid.show([_cells(matrix)], row_labels=units)
             grid.set_titles(title)
-        self.show_step()
 
     def show_step(self) -> None:
         """Move the marks and rewrite the arithmetic: the only work a step key does."""
@@ -124,7 +144,11 @@ class RnnScreen(StepLesson):
         marks[(0, *step.cell)] = "current"
         h.reveal(trace.filled(self.index))
         h.mark(marks, follow=[(0, *step.cell), (0, step.previous_row, 0)])
-        for selector, width in (("#w-ih", spec.input_size), ("#w-hh", spec.hidden_size), ("#bias", 2)):
+        for selector, width in (
+            ("#w-ih", spec.input_size),
+            ("#w-hh", spec.hidden_size),
+            ("#bias", 2),
+        ):
             cells = {(0, step.unit, col): "tap" for col in range(width)}
             self.query_one(selector, Grid).mark(cells, follow=list(cells))
         self.query_one("#equation", Line).show("\n".join(step.lines))
@@ -139,43 +163,44 @@ class RnnScreen(StepLesson):
 
     # Changing the setup --------------------------------------------------------
 
-    def apply(self, make: Callable[[], RnnSetup], describe: Callable[[RnnSetup], str] | None = None) -> bool:
-        """Adopt the setup `make` builds if its spec is valid, else say why and keep the last valid one."""
-        try:
-            setup = make()
-            trace = rnn_trace(setup.spec())
-        except SpecError as error:
-            self.refuse(error)
-            return False
-        position = self.trace.position(self.index)
-        self.setup, self.trace = setup, trace
-        self.index = trace.nearest(*position)
-        self._show_trace()
-        self.say(describe(setup) if describe else "")
-        self._verify()
-        return True
-
     def action_hidden(self, delta: int) -> None:
-        self.apply(lambda: self.setup.with_hidden_step(delta), lambda s: t("rnn.changed_hidden", h=s.hidden_size, seed=s.seed))
+        self.apply(
+            lambda: self.setup.with_hidden_step(delta),
+            lambda: t(
+                "rnn.changed_hidden", h=self.setup.hidden_size, seed=self.setup.seed
+            ),
+        )
 
     def action_new_weights(self) -> None:
-        self.apply(self.setup.with_next_seed, lambda s: t("rnn.changed_seed", seed=s.seed))
+        self.apply(
+            self.setup.with_next_seed,
+            lambda: t("rnn.changed_seed", seed=self.setup.seed),
+        )
 
     def action_next_sequence(self) -> None:
         self.apply(self.setup.with_next_sequence, self._sequence_changed)
 
-    @staticmethod
-    def _sequence_changed(setup: RnnSetup) -> str:
+    def _sequence_changed(self) -> str:
+        setup = self.setup
         name = t("rnn.custom") if setup.sequence_name == CUSTOM else setup.sequence_name
-        return t("rnn.changed_sequence", name=name, t=setup.sequence.shape[0], i=setup.sequence.shape[1])
+        return t(
+            "rnn.changed_sequence",
+            name=name,
+            t=setup.sequence.shape[0],
+            i=setup.sequence.shape[1],
+        )
 
     def action_edit(self) -> None:
         fields = [
-            Field("sequence", t("rnn_edit.sequence"), format_matrix(self.setup.sequence)),
+            Field(
+                "sequence", t("rnn_edit.sequence"), format_matrix(self.setup.sequence)
+            ),
             Field("hidden", t("rnn_edit.hidden"), str(self.setup.hidden_size)),
             Field("seed", t("rnn_edit.seed"), str(self.setup.seed)),
         ]
-        self.app.push_screen(TextDialog(t("rnn_edit.title"), t("edit.hint"), fields, self._apply_texts))
+        self.app.push_screen(
+            TextDialog(t("rnn_edit.title"), t("edit.hint"), fields, self._apply_texts)
+        )
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The edit dialog's Apply: all three fields, if together they make a valid setup."""
@@ -183,7 +208,9 @@ class RnnScreen(StepLesson):
             sequence = parse_matrix(texts["sequence"], "rnn_sequence")
             hidden = parse_count(texts["hidden"], "rnn_hidden")
             seed = parse_count(texts["seed"], "rnn_seed")
-            setup = replace(self.setup, hidden_size=hidden, seed=seed).with_sequence(sequence)
+            setup = replace(self.setup, hidden_size=hidden, seed=seed).with_sequence(
+                sequence
+            )
             rnn_trace(setup.spec())
         except SpecError as error:
             return error
