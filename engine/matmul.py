@@ -57,9 +57,8 @@ def pattern_values(shape: Shape, which: str) -> np.ndarray:
 
 def random_values(seed: int, shape: Shape, which: str) -> np.ndarray:
     """Small integers (the bias smaller still), different for X, W and B of the same seed."""
-    rng = np.random.default_rng(
-        [seed % 2**64, "xwb".index(which)]
-    )  # any int, negative too, is a seed
+    # any int, negative too, is a seed
+    rng = np.random.default_rng([seed % 2**64, "xwb".index(which)])
     low, high = (-2, 3) if which == "b" else (-3, 6)
     return rng.integers(low, high, size=shape).astype(np.float64)
 
@@ -91,10 +90,8 @@ class MatmulSpec:
     def __post_init__(self) -> None:
         object.__setattr__(self, "x_shape", check_shape(self.x_shape, "matmul_x"))
         object.__setattr__(self, "w_shape", check_shape(self.w_shape, "matmul_w"))
-        if EXAMPLES.get(self.example, (None, None))[:2] != (
-            self.x_shape,
-            self.w_shape,
-        ):  # named after its shapes
+        # named after its shapes
+        if EXAMPLES.get(self.example, (None, None))[:2] != (self.x_shape, self.w_shape):
             named = [
                 name
                 for name, (x, w, _) in EXAMPLES.items()
@@ -200,10 +197,8 @@ class MatmulSpec:
             for new, old in ((x, self.x), (w, self.w), (b, self.b))
         )
         if same_shapes and retyped:
-            source, seed = (
-                self.source,
-                self.seed,
-            )  # the numbers on screen, sent back as they were
+            # the numbers on screen, sent back as they were
+            source, seed = self.source, self.seed
         else:
             source, seed = (PATTERN if x is w is b is None else TYPED), None
         return MatmulSpec(

@@ -132,9 +132,8 @@ def test_columns_of_w_a_and_b_line_up():
         assert len(widths) == 1
         lefts = {grid(app, name).region.x for name in "wab"}
         assert len(lefts) == 1
-        assert (
-            grid(app, "x").region.y == grid(app, "a").region.y
-        )  # X's rows beside A's rows
+        # X's rows beside A's rows
+        assert grid(app, "x").region.y == grid(app, "a").region.y
 
     run(body)
 
@@ -290,9 +289,8 @@ async def edit(pilot, typing: bool = False, **typed: str) -> None:
 def test_edit_applies_shapes_and_numbers():
     async def body(app, pilot):
         await edit(pilot, typing=True, x_shape="1x2", w_shape="(2,2)", x="3 4")
-        assert "rows" in str(
-            app.screen.query_one("#edit-error", Static).render()
-        )  # W's numbers no longer fit
+        # W's numbers no longer fit
+        assert "rows" in str(app.screen.query_one("#edit-error", Static).render())
         await pilot.press("escape")
         await edit(
             pilot, x_shape="1x2", w_shape="(2, 2)", x="3 4", w="1 0; 0 1", b="0.5 -1"
@@ -305,9 +303,8 @@ def test_edit_applies_shapes_and_numbers():
             == "A[0,1] = X[0,:]·W[:,1] + B[1]\n  = 3×0 + 4×1 + (-1) = 3"
         )
         await edit(pilot, x_shape="2,3", w_shape="4,5", x="", w="", b="")
-        assert "inner 3 ≠ 4 ✗" in text(
-            app, "#rules"
-        )  # a mismatch typed in the dialog is a lesson too
+        # a mismatch typed in the dialog is a lesson too
+        assert "inner 3 ≠ 4 ✗" in text(app, "#rules")
 
     run(body)
 
