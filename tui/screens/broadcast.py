@@ -2,19 +2,43 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import HorizontalScroll
 
-from engine.broadcast import COMPARE, COMPUTE, NAMES, RESULT, STRETCH, BroadcastStep, broadcast_trace
+from engine.broadcast import (
+    COMPARE,
+    COMPUTE,
+    NAMES,
+    RESULT,
+    STRETCH,
+    BroadcastStep,
+    BroadcastTrace,
+    broadcast_trace,
+)
 from engine.broadcast_numpy import MESSAGE, VALUES, numpy_check
 from engine.broadcast_setup import BroadcastSetup, parse_shapes
 from engine.broadcast_shape import python_shape
-from engine.broadcast_values import VALUES_LIMIT, broadcast_values, largest_array
+from engine.broadcast_values import (
+    VALUES_LIMIT,
+    BroadcastValues,
+    broadcast_values,
+    largest_array,
+)
 from engine.errors import SpecError
-from tui.flags.broadcast import element_counts, example_name, explain, failure_lines, shapes_line, table_cells, table_labels, value_cells
+from tui.flags.broadcast import (
+    element_counts,
+    example_name,
+    explain,
+    failure_lines,
+    shapes_line,
+    table_cells,
+    table_labels,
+    value_cells,
+)
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
 from tui.screens.text_dialog import Field, TextDialog
@@ -24,14 +48,14 @@ from tui.widgets.text import Line
 RESULT_GRID = "value-result"
 
 
-class BroadcastScreen(StepLesson):
+class BroadcastScreen(StepLesson[BroadcastSetup, BroadcastTrace]):
     """Holds a BroadcastSetup and a step index; the table, sentences and numbers all come from engine."""
 
     CSS_PATH = "broadcast.tcss"
 
     LESSON = "broadcast"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_example", "keys.broadcast_example"),
         Binding("e", "edit", "keys.edit"),
         Binding("v", "toggle_values", "keys.broadcast_values"),
@@ -39,11 +63,12 @@ class BroadcastScreen(StepLesson):
     ]
 
     def __init__(self, setup: BroadcastSetup | None = None) -> None:
-        super().__init__()
-        self.setup = setup or BroadcastSetup()
-        self.trace = broadcast_trace(self.setup.spec())
-        self.values = broadcast_values(self.trace)
+        super().__init__(setup or BroadcastSetup())
         self.wants_values = True
+        self._values: tuple[BroadcastTrace, BroadcastValues | None] | None = None
+
+    def trace_for(self, setup: BroadcastSetup) -> BroadcastTrace:
+        return broadcast_trace(setup.spec())
 
     def compose_work(self) -> ComposeResult:
         yield Grid(id="shapes")
@@ -57,23 +82,27 @@ class BroadcastScreen(StepLesson):
             yield Line(id=name, markup=False)
 
     @property
+    def values(self) -> BroadcastValues | None:
+        """The trace's numbers, None where an array is too big to show; computed once per trace."""
+        if self._values is None or self._values[0] is not self.trace:
+            self._values = self.trace, broadcast_values(self.trace)
+        return self._values[1]
+
+    @property
     def showing_values(self) -> bool:
         return self.values is not None and self.wants_values
 
-    def on_mount(self) -> None:
-        """StepLesson's on_mount runs too: Textual calls the handler of every class in the MRO."""
-        self._show_trace()
-
     # Drawing -----------------------------------------------------------------
 
-    def _show_trace(self) -> None:
-        """A new spec: the table's title, which value grids exist, NumPy's verdict, then the current step."""
+    def draw_trace(self) -> None:
+        """A new spec: the table's title, which value grids exist, NumPy's verdict."""
         spec = self.trace.spec
-        self.query_one("#shapes", Grid).set_titles(t("broadcast.shapes"), shapes_line(self.trace))
+        self.query_one("#shapes", Grid).set_titles(
+            t("broadcast.shapes"), shapes_line(self.trace)
+        )
         for index, name in enumerate(NAMES):
             self.query_one(f"#value-{name}", Grid).display = index < len(spec.shapes)
         self._show_verdict()
-        self.show_step()
 
     def _show_verdict(self) -> None:
         check = numpy_check(self.trace, self.values if self.showing_values else None)
@@ -82,7 +111,11 @@ class BroadcastScreen(StepLesson):
         elif check.what == MESSAGE:
             text = t("broadcast.verify_message")
         elif check.what == VALUES:
-            text = t("broadcast.verify_values", expression=self.trace.spec.expression, count=self.trace.result_elements)
+            text = t(
+                "broadcast.verify_values",
+                expression=self.trace.spec.expression,
+                count=self.trace.result_elements,
+            )
         else:
             text = t("broadcast.verify_shape", shape=check.numpy_says)
         line = self.query_one("#verify", Line)
@@ -93,7 +126,11 @@ class BroadcastScreen(StepLesson):
         """Redraw the small table and value grids for the step; nothing here computes."""
         step = self.trace.step(self.index)
         self._show_table(step)
-        note = f" {t('broadcast.copied')}" if step.kind == STRETCH and self.showing_values else ""
+        note = (
+            f" {t('broadcast.copied')}"
+            if step.kind == STRETCH and self.showing_values
+            else ""
+        )
         self.query_one("#explain", Line).show(explain(self.trace, step) + note)
         failure = self.query_one("#failure", Line)
         failure.display = step.failed
@@ -117,37 +154,66 @@ class BroadcastScreen(StepLesson):
             marks.update({(0, k + 1, step.axis): "tap" for k in active})
             marks[(0, 0, step.axis)] = marks[(0, operands + 1, step.axis)] = "current"
         grid = self.query_one("#shapes", Grid)
-        grid.show([table_cells(self.trace, step)], row_labels=table_labels(self.trace), marks=marks)
-        if step.axis is not None:  # scrolled once the new content is laid out: 32 axes do not fit
-            self.call_after_refresh(grid.mark, marks, [(0, 0, step.axis), (0, operands + 1, step.axis)])
+        grid.show(
+            [table_cells(self.trace, step)],
+            row_labels=table_labels(self.trace),
+            marks=marks,
+        )
+        if step.axis is not None:
+            # scrolled once the new content is laid out: 32 axes do not fit
+            self.call_after_refresh(
+                grid.mark, marks, [(0, 0, step.axis), (0, operands + 1, step.axis)]
+            )
 
     def _show_values(self, step: BroadcastStep) -> None:
         """Each operand as the step has it, copies marked; the result once rule 4 has fixed its shape."""
         for name, view in zip(NAMES, self.values.at(step)):
             grid = self.query_one(f"#value-{name}", Grid)
             cells, labels = value_cells(view.values)
-            marks = dict.fromkeys(view.copied_cells(), "gap") | dict.fromkeys(view.copied_cells(fresh=True), "tap")
+            marks = dict.fromkeys(view.copied_cells(), "gap") | dict.fromkeys(
+                view.copied_cells(fresh=True), "tap"
+            )
             grid.show(cells, labels, marks=marks)
-            grid.set_titles(t("broadcast.operand", name=name, shape=python_shape(view.values.shape)))
+            grid.set_titles(
+                t("broadcast.operand", name=name, shape=python_shape(view.values.shape))
+            )
         result = self.query_one(f"#{RESULT_GRID}", Grid)
         result.display = step.kind in (RESULT, STRETCH, COMPUTE)
         if result.display:
             cells, labels = value_cells(self.values.result)
             result.show(cells, labels, revealed=None if step.kind == COMPUTE else 0)
-            result.set_titles(t("broadcast.result", expression=self.trace.spec.expression, shape=python_shape(self.trace.result_shape)))
-        focus = RESULT_GRID if step.kind == COMPUTE else f"value-{NAMES[step.stretched[0]]}" if step.kind == STRETCH else None
+            result.set_titles(
+                t(
+                    "broadcast.result",
+                    expression=self.trace.spec.expression,
+                    shape=python_shape(self.trace.result_shape),
+                )
+            )
+        focus = (
+            RESULT_GRID
+            if step.kind == COMPUTE
+            else f"value-{NAMES[step.stretched[0]]}"
+            if step.kind == STRETCH
+            else None
+        )
         if focus:
             self.call_after_refresh(self._scroll_values_to, focus)
 
     def _scroll_values_to(self, grid_id: str) -> None:
         """Bring the grid this step is about into view once the layout knows where it is."""
-        self.query_one("#values", HorizontalScroll).scroll_to_widget(self.query_one(f"#{grid_id}"), animate=False)
+        self.query_one("#values", HorizontalScroll).scroll_to_widget(
+            self.query_one(f"#{grid_id}"), animate=False
+        )
 
     def _show_status(self) -> None:
         if self.values is None:
             view = t("broadcast.view_too_big")
         else:
-            view = t("broadcast.view_values") if self.wants_values else t("broadcast.view_symbolic")
+            view = (
+                t("broadcast.view_values")
+                if self.wants_values
+                else t("broadcast.view_symbolic")
+            )
         self.show_status(
             "broadcast.status",
             example=example_name(self.setup),
@@ -156,47 +222,62 @@ class BroadcastScreen(StepLesson):
 
     # Changing the setup --------------------------------------------------------
 
-    def apply(self, make: Callable[[], BroadcastSetup], message: Callable[[], str], keep_step: bool = False) -> bool:
-        """Adopt the setup `make` builds if it is valid, else say why and keep the last valid one."""
-        try:
-            setup = make()
-            trace = broadcast_trace(setup.spec())
-        except SpecError as error:
-            self.refuse(error)
-            return False
-        self.setup, self.trace, self.values = setup, trace, broadcast_values(trace)
-        self.index = min(self.index, trace.step_count - 1) if keep_step else 0
-        self._show_trace()
-        self.say(message())
-        return True
-
     def action_next_example(self) -> None:
-        self.apply(self.setup.with_next_example, lambda: t("broadcast.example", name=example_name(self.setup)))
+        self.apply(
+            self.setup.with_next_example,
+            lambda: t("broadcast.example", name=example_name(self.setup)),
+            index=0,
+        )
 
     def action_next_op(self) -> None:
-        self.apply(self.setup.with_next_op, lambda: t("broadcast.operation", expression=self.trace.spec.expression), keep_step=True)
+        self.apply(
+            self.setup.with_next_op,
+            lambda: t("broadcast.operation", expression=self.trace.spec.expression),
+        )
 
     def action_toggle_values(self) -> None:
         if self.values is None:
-            self.say(t("broadcast.too_big", limit=VALUES_LIMIT, count=largest_array(self.trace)))
+            self.say(
+                t(
+                    "broadcast.too_big",
+                    limit=VALUES_LIMIT,
+                    count=largest_array(self.trace),
+                )
+            )
             return
         self.wants_values = not self.wants_values
         self._show_verdict()
         self.show_step()
-        self.say(t("broadcast.values_on") if self.wants_values else t("broadcast.values_off"))
+        self.say(
+            t("broadcast.values_on") if self.wants_values else t("broadcast.values_off")
+        )
 
     def action_edit(self) -> None:
         """`e`: one field per operand, c left empty for two shapes; a mistake keeps the dialog and the text."""
-        typed = [python_shape(shape) for shape in self.setup.shapes] + [""] * (len(NAMES) - len(self.setup.shapes))
-        fields = [Field(name, t(f"broadcast_edit.{name}"), text) for name, text in zip(NAMES, typed)]
-        self.app.push_screen(TextDialog(t("broadcast_edit.title"), t("broadcast_edit.hint"), fields, self._apply_texts))
+        typed = [python_shape(shape) for shape in self.setup.shapes] + [""] * (
+            len(NAMES) - len(self.setup.shapes)
+        )
+        fields = [
+            Field(name, t(f"broadcast_edit.{name}"), text)
+            for name, text in zip(NAMES, typed)
+        ]
+        self.app.push_screen(
+            TextDialog(
+                t("broadcast_edit.title"),
+                t("broadcast_edit.hint"),
+                fields,
+                self._apply_texts,
+            )
+        )
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The dialog's Apply: the typed shapes, if they parse and fit the limits (a mismatch is welcome)."""
         try:
-            setup = self.setup.with_shapes(parse_shapes([texts[name] for name in NAMES]))
+            setup = self.setup.with_shapes(
+                parse_shapes([texts[name] for name in NAMES])
+            )
             setup.spec()
         except SpecError as error:
             return error
-        self.apply(lambda: setup, lambda: shapes_line(self.trace))
+        self.apply(lambda: setup, lambda: shapes_line(self.trace), index=0)
         return None
