@@ -15,7 +15,6 @@ from tui.app import TensorTourApp
 from tui.i18n import set_language, t
 from tui.lessons import REGISTRY
 from tui.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
-from tui.widgets.keybar import KeyBar
 
 SIZES = ((80, 24), (100, 30), (MIN_WIDTH, MIN_HEIGHT))
 
@@ -112,19 +111,3 @@ def test_home_end_keeps_live_training_in_sight():
         assert unseen(app.screen) == []
 
     drive(body, lesson=None)
-
-
-@pytest.mark.parametrize("lesson", [None, *(entry.id for entry in REGISTRY)])
-@pytest.mark.parametrize("width", [80, MIN_WIDTH])
-def test_the_key_bar_always_keeps_q_and_help(lesson, width):
-    async def body(app, pilot):
-        await pilot.resize_terminal(width, 24)
-        await pilot.pause()
-        bar = app.screen.query_one(KeyBar)
-        shown = str(bar.render())
-        assert " q " in shown and " ? " in shown and "…" not in shown
-        assert len(shown.rstrip()) <= width
-        if "more" in bar.descriptions():
-            assert shown.rstrip().endswith("? more")
-
-    drive(body, lesson=lesson, setup=None)
