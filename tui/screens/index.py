@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 
 from engine.errors import SpecError
@@ -24,23 +25,24 @@ def _cells(blocks, format_cell=fmt) -> list[list[list[str]]]:
     return [[[format_cell(v) for v in row] for row in block] for block in blocks]
 
 
-class IndexScreen(StepLesson):
+class IndexScreen(StepLesson[IndexSetup, IndexTrace]):
     """Holds an IndexSetup and a step index; everything drawn comes from its IndexTrace."""
 
     CSS_PATH = "index.tcss"
 
     LESSON = "index"
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_example", "keys.index_next_example"),
         Binding("e", "edit_expression", "keys.index_edit"),
         Binding("a", "edit_array", "keys.index_array"),
     ]
 
     def __init__(self, setup: IndexSetup | None = None) -> None:
-        super().__init__()
-        self.setup = setup or IndexSetup()
-        self.trace: IndexTrace = index_trace(self.setup.spec())
+        super().__init__(setup or IndexSetup())
+
+    def trace_for(self, setup: IndexSetup) -> IndexTrace:
+        return index_trace(setup.spec())
 
     def compose_work(self) -> ComposeResult:
         yield Line(id="expression", markup=False)
@@ -54,31 +56,34 @@ class IndexScreen(StepLesson):
         yield Line(id="memory", markup=False)
         yield Line(id="checked", markup=False)
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self._show_trace()
-
     # Drawing -----------------------------------------------------------------
 
-    def _show_trace(self) -> None:
-        """A new spec: new cells in every grid, then the current step."""
+    def draw_trace(self) -> None:
+        """A new spec: new cells in every grid."""
         trace, array = self.trace, self.trace.spec.array
         source = self.query_one("#source", Grid)
         source.show(_cells(Layout(array.shape).cells(array)))
         source.set_titles(t("index.source", shape=trace.source_shape_text))
-        self.query_one("#expression", Line).show(f"{trace.spec.subscript.text}  ·  {kind_text(trace.kind)}")
+        self.query_one("#expression", Line).show(
+            f"{trace.spec.subscript.text}  ·  {kind_text(trace.kind)}"
+        )
         self._show_helper()
         result = self.query_one("#result", Grid)
         layout = Layout(trace.result.shape)
         result.show(_cells(layout.cells(trace.result)), layout.captions("out"))
-        result.set_titles(t("index.result_error") if trace.problem else t("index.result", shape=trace.shape_text))
-        self.query_one("#memory", Line).show("" if trace.problem else memory_text(trace))
+        result.set_titles(
+            t("index.result_error")
+            if trace.problem
+            else t("index.result", shape=trace.shape_text)
+        )
+        self.query_one("#memory", Line).show(
+            "" if trace.problem else memory_text(trace)
+        )
         checked = self.query_one("#checked", Line)
         checked.show(checked_text(trace))
         checked.set_class(not trace.numpy_agrees, "error")
         for grid in self.query(Grid):
             grid.scroll_to(0, 0, animate=False, immediate=True)
-        self.show_step()
 
     def _show_helper(self) -> None:
         """The mask as True/False for a mask; the broadcast index arrays for integer arrays; nothing otherwise."""
@@ -90,7 +95,10 @@ class IndexScreen(StepLesson):
             helper.set_titles(t("index.mask_title", mask=trace.mask_text))
         elif trace.index_arrays:
             blocks, captions = trace.index_grid()
-            texts = [t("index.array_caption", axis=array.axis, suffix=suffix) for array, suffix in captions]
+            texts = [
+                t("index.array_caption", axis=array.axis, suffix=suffix)
+                for array, suffix in captions
+            ]
             helper.show(_cells(blocks, str), texts if len(blocks) else ())
             helper.set_titles(t("index.arrays_title"))
 
@@ -125,39 +133,55 @@ class IndexScreen(StepLesson):
 
     # Changing the setup --------------------------------------------------------
 
-    def apply(self, make: Callable[[], IndexSetup], message: Callable[[IndexTrace], str]) -> SpecError | None:
-        """Adopt the setup `make` builds if valid; else return why, keeping the last valid one on screen."""
+    def _expression_changed(self) -> str:
+        return t("index.changed_expression", expression=self.trace.spec.subscript.text)
+
+    def _array_changed(self) -> str:
+        return t("index.changed_array", shape=self.trace.source_shape_text)
+
+    def _submit(
+        self, make: Callable[[], IndexSetup], message: Callable[[], str]
+    ) -> SpecError | None:
+        """A dialog's Apply: the error to show in the dialog, or None once the new setup is adopted at step 1."""
         try:
             setup = make()
-            trace = index_trace(setup.spec())
+            self.trace_for(setup)
         except SpecError as error:
             return error
-        self.setup, self.trace, self.index = setup, trace, 0
-        self._show_trace()
-        self.say(message(trace))
+        self.apply(lambda: setup, message, index=0)
         return None
 
-    def _expression_changed(self, trace: IndexTrace) -> str:
-        return t("index.changed_expression", expression=trace.spec.subscript.text)
-
     def action_next_example(self) -> None:
-        error = self.apply(self.setup.with_next_example, self._expression_changed)
-        if error:
-            self.refuse(error)
+        self.apply(self.setup.with_next_example, self._expression_changed, index=0)
 
     def action_edit_expression(self) -> None:
         def submit(texts: Mapping[str, str]) -> SpecError | None:
-            return self.apply(lambda: self.setup.with_expression(texts["expression"]), self._expression_changed)
+            return self._submit(
+                lambda: self.setup.with_expression(texts["expression"]),
+                self._expression_changed,
+            )
 
-        field = Field("expression", t("index.expression_label"), self.trace.spec.subscript.text)
-        self.app.push_screen(TextDialog(t("index.edit_expression_title"), t("index.edit_expression_hint"), [field], submit))
+        field = Field(
+            "expression", t("index.expression_label"), self.trace.spec.subscript.text
+        )
+        self.app.push_screen(
+            TextDialog(
+                t("index.edit_expression_title"),
+                t("index.edit_expression_hint"),
+                [field],
+                submit,
+            )
+        )
 
     def action_edit_array(self) -> None:
         def submit(texts: Mapping[str, str]) -> SpecError | None:
-            return self.apply(
-                lambda: self.setup.with_array_text(texts["array"]),
-                lambda trace: t("index.changed_array", shape=trace.source_shape_text),
+            return self._submit(
+                lambda: self.setup.with_array_text(texts["array"]), self._array_changed
             )
 
         field = Field("array", t("index.array_label"), self.setup.array_text)
-        self.app.push_screen(TextDialog(t("index.edit_array_title"), t("index.edit_array_hint"), [field], submit))
+        self.app.push_screen(
+            TextDialog(
+                t("index.edit_array_title"), t("index.edit_array_hint"), [field], submit
+            )
+        )
