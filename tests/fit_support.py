@@ -70,9 +70,9 @@ def hidden_marks(screen) -> list[str]:
     """Marked cells (window, current cell, result) out of their grid's sight while the grid shows no overflow mark."""
     problems = []
     for grid in screen.query(Grid):
-        if not grid.display or not grid.marks:
+        if not grid.display or grid.region.area == 0 or not grid.marks:
             continue
-        if any(mark in (grid.border_subtitle or "") for mark in OVERFLOW_MARKS):
+        if any(mark in (grid.border_subtitle or "") + (grid.border_title or "") for mark in OVERFLOW_MARKS):
             continue
         unseen = [cell for cell in grid.marks if not grid.in_sight(cell)]
         if unseen:

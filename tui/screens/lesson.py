@@ -103,7 +103,7 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
     DEFAULT_CSS = """
     StepLesson {
         #body { height: 1fr; }
-        #work { width: 1fr; padding: 0 1; }
+        #work { width: 1fr; padding: 0 1; overflow-y: auto; scrollbar-size-vertical: 1; }
         #lesson { width: 28; border-left: vkey $panel; padding: 0 1; }
         #lesson.-wide { width: 33%; }
         #lesson-text { width: 100%; }

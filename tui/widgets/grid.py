@@ -25,6 +25,7 @@ from textual.strip import Strip
 from tui.i18n import t
 
 Cell = tuple[int, int, int]
+MIN_BOX = 12  # cells: a box keeps room for its title up to here; beyond, the title yields before the numbers do
 
 
 class Grid(ScrollView, can_focus=False):
@@ -69,6 +70,7 @@ class Grid(ScrollView, can_focus=False):
         self._block_starts: list[int] = []
         self._revealed: int | None = None
         self._styles: dict[str, Style] = {}
+        self._title = ""
         self._subtitle = ""
         self._follow: Sequence[Cell] = ()
 
@@ -141,8 +143,9 @@ class Grid(ScrollView, can_focus=False):
 
     def set_titles(self, title: str, subtitle: str = "") -> None:
         """Border titles, with the widget kept wide enough to show them whole."""
-        self.border_title, self._subtitle = title, subtitle
-        self.styles.min_width = max(cell_len(title), cell_len(subtitle)) + 6
+        self._title, self._subtitle = title, subtitle
+        self.border_title = title
+        self.styles.min_width = min(max(cell_len(title), cell_len(subtitle)) + 6, MIN_BOX)
         self._show_overflow()
 
     def mark(self, marks: Mapping[Cell, str], follow: Sequence[Cell] = ()) -> None:
@@ -235,7 +238,10 @@ class Grid(ScrollView, can_focus=False):
         subtitle = next(
             (text for text in candidates if cell_len(text) <= room), candidates[-1]
         )
-        self.border_subtitle = subtitle
+        if self.styles.border_bottom[0] in ("", "none", "hidden"):
+            self.border_title = " · ".join(filter(None, [self._title, subtitle]))
+        else:
+            self.border_subtitle = subtitle
 
     def _scroll_into_view(self, cells: Sequence[Cell]) -> None:
         ys = [self._block_starts[block] + row for block, row, _ in cells]
