@@ -346,7 +346,7 @@ def test_a_change_keeps_the_number_of_a_only_while_the_layout_of_a_is_kept():
     kept = kept_index(with_bias, at, without)
     assert (without.step(kept).row, without.step(kept).col) == (1, 2) and kept == at - 1
     wider = matmul_trace(MatmulSpec((2, 3), (3, 5)))
-    assert kept_index(with_bias, at, wider) == at  # another layout: the same step number
-    assert kept_index(with_bias, 1, without) == 1  # a shape rule: the same step number
-    symbolic = matmul_trace(MatmulSpec((2, 100), (100, 4)))  # A is 2×4 again, but has no numbers
+    assert kept_index(with_bias, at, wider) == at  # another layout: the step number
+    assert kept_index(with_bias, 1, without) == 1  # a shape rule: the step number
+    symbolic = matmul_trace(MatmulSpec((2, 100), (100, 4)))  # A 2×4 again, no numbers
     assert symbolic.index_at(with_bias.position(at)) is None
