@@ -229,14 +229,8 @@ class ActivationsScreen(StepLesson[ActivationSetup, ActivationsTrace]):
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The dialog's Apply: the typed vector, if it makes a valid softmax input; softmax is then shown."""
-        try:
-            spec = ActivationSpec(
-                "softmax", tuple(parse_vector(texts["vector"], "activations_vector"))
-            )
-        except SpecError as error:
-            return error
-        self.apply(
-            lambda: self._keeping_spec(replace(self.setup, spec=spec, collapse=False)),
-            t("activations.vector_changed", vector=vec(spec.vector)),
-        )
-        return None
+        def softmax_setup() -> ActivationSetup:
+            spec = ActivationSpec("softmax", tuple(parse_vector(texts["vector"], "activations_vector")))
+            return self._keeping_spec(replace(self.setup, spec=spec, collapse=False))
+
+        return self.adopt(softmax_setup, lambda: t("activations.vector_changed", vector=vec(self.setup.spec.vector)))

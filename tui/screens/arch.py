@@ -172,10 +172,7 @@ class ArchScreen(StepLesson[ArchSpec, ArchTrace]):
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The edit dialog's Apply: a whole number that the network can take as its input side."""
-        try:
-            spec = ArchSpec(self.setup.network, parse_size(texts["size"]))
-            arch_trace(spec)
-        except SpecError as error:
-            return error
-        self.apply(lambda: spec, t("arch.size_changed", size=spec.side))
-        return None
+        return self.adopt(
+            lambda: ArchSpec(self.setup.network, parse_size(texts["size"])),
+            lambda: t("arch.size_changed", size=self.setup.side),
+        )

@@ -135,9 +135,4 @@ class AutogradScreen(StepLesson[AutogradSpec, AutogradTrace]):
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The dialog's Apply: valid inputs replace the spec; otherwise the dialog says why and keeps the text."""
-        try:
-            spec = spec_with_texts(self.setup, texts)
-        except SpecError as error:
-            return error
-        self.apply(lambda: spec, t("autograd.applied"))
-        return None
+        return self.adopt(lambda: spec_with_texts(self.setup, texts), t("autograd.applied"))

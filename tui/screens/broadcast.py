@@ -272,12 +272,8 @@ class BroadcastScreen(StepLesson[BroadcastSetup, BroadcastTrace]):
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The dialog's Apply: the typed shapes, if they parse and fit the limits (a mismatch is welcome)."""
-        try:
-            setup = self.setup.with_shapes(
-                parse_shapes([texts[name] for name in NAMES])
-            )
-            setup.spec()
-        except SpecError as error:
-            return error
-        self.apply(lambda: setup, lambda: shapes_line(self.trace), index=0)
-        return None
+        return self.adopt(
+            lambda: self.setup.with_shapes(parse_shapes([texts[name] for name in NAMES])),
+            lambda: shapes_line(self.trace),
+            index=0,
+        )

@@ -303,17 +303,13 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The edit dialog's Apply: the typed matrices, if they make a valid setup."""
-        try:
-            setup = self.setup.with_custom(
+        return self.adopt(
+            lambda: self.setup.with_custom(
                 parse_matrix(texts["input"], "input"),
                 parse_matrix(texts["kernel"], "kernel"),
                 tuple(parse_vector(texts["bias"], "bias")),
             )
-            setup.spec()
-        except SpecError as error:
-            return error
-        self.apply(lambda: setup)
-        return None
+        )
 
     # Views -----------------------------------------------------------------------
 

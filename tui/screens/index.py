@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -139,26 +139,15 @@ class IndexScreen(StepLesson[IndexSetup, IndexTrace]):
     def _array_changed(self) -> str:
         return t("index.changed_array", shape=self.trace.source_shape_text)
 
-    def _submit(
-        self, make: Callable[[], IndexSetup], message: Callable[[], str]
-    ) -> SpecError | None:
-        """A dialog's Apply: the error to show in the dialog, or None once the new setup is adopted at step 1."""
-        try:
-            setup = make()
-            self.trace_for(setup)
-        except SpecError as error:
-            return error
-        self.apply(lambda: setup, message, index=0)
-        return None
-
     def action_next_example(self) -> None:
         self.apply(self.setup.with_next_example, self._expression_changed, index=0)
 
     def action_edit_expression(self) -> None:
         def submit(texts: Mapping[str, str]) -> SpecError | None:
-            return self._submit(
+            return self.adopt(
                 lambda: self.setup.with_expression(texts["expression"]),
                 self._expression_changed,
+                index=0,
             )
 
         field = Field(
@@ -175,8 +164,8 @@ class IndexScreen(StepLesson[IndexSetup, IndexTrace]):
 
     def action_edit_array(self) -> None:
         def submit(texts: Mapping[str, str]) -> SpecError | None:
-            return self._submit(
-                lambda: self.setup.with_array_text(texts["array"]), self._array_changed
+            return self.adopt(
+                lambda: self.setup.with_array_text(texts["array"]), self._array_changed, index=0
             )
 
         field = Field("array", t("index.array_label"), self.setup.array_text)

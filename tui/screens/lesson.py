@@ -205,29 +205,46 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
         make: Callable[[], SetupT],
         message: str | Callable[[], str] = "",
         *,
-        index: int | None = None,
-    ) -> bool:
-        """Adopt the setup `make` builds, or refuse it (SpecError), say why and keep the last good one.
+        index: int | Callable[[TraceT], int] | None = None,
+    ) -> SpecError | None:
+        """Adopt the setup `make` builds, or refuse it: say why and keep the last good one.
 
-        The new trace opens at `index`, else at the step showing what the old one
-        showed (`index_after_change`); `message` (a callable reads the new setup)
-        goes to the message line; the checker is asked again.
+        Returns the refusal (None once adopted); see `adopt` for the rest.
+        """
+        error = self.adopt(make, message, index=index)
+        if error is not None:
+            self.refuse(error)
+        return error
+
+    def adopt(
+        self,
+        make: Callable[[], SetupT],
+        message: str | Callable[[], str] = "",
+        *,
+        index: int | Callable[[TraceT], int] | None = None,
+    ) -> SpecError | None:
+        """Adopt the setup `make` builds, or return its SpecError and change nothing (a dialog shows it itself).
+
+        The new trace opens at `index` (a number, or one read from the new trace),
+        else at the step showing what the old one showed (`index_after_change`);
+        `message` (a callable reads the adopted setup) goes to the message line;
+        the checker is asked again.
         """
         try:
             setup = make()
             trace = self.trace_for(setup)
         except SpecError as error:
-            self.refuse(error)
-            return False
+            return error
         old_trace, old_index = self.trace, self.index
         self.setup, self.trace = setup, trace
         self.draw_trace()
-        self.index = (
-            self.index_after_change(old_trace, old_index) if index is None else index
-        )
+        if index is None:
+            self.index = self.index_after_change(old_trace, old_index)
+        else:
+            self.index = index(trace) if callable(index) else index
         self.say(message() if callable(message) else message)
         self.verify()
-        return True
+        return None
 
     def index_after_change(self, old_trace: TraceT, old_index: int) -> int:
         """The same output cell or layer where the new trace has it, else the same step number."""

@@ -175,9 +175,7 @@ class LossScreen(StepLesson[LossSpec, LossTrace]):
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The dialog's Apply: a valid y and class replace the spec; otherwise the dialog says why and keeps the text."""
-        try:
-            spec = LossSpec(parse_y(texts["y"]), parse_class(texts["class"]))
-        except SpecError as error:
-            return error
-        self.apply(lambda: spec, lambda: f"{t('loss.applied')} {sum_note(self.trace)}")
-        return None
+        return self.adopt(
+            lambda: LossSpec(parse_y(texts["y"]), parse_class(texts["class"])),
+            lambda: f"{t('loss.applied')} {sum_note(self.trace)}",
+        )

@@ -155,14 +155,9 @@ class PerceptronScreen(StepLesson[PerceptronSpec, PerceptronTrace]):
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The dialog's Apply: all three numbers, if each parses and is in range."""
-        try:
-            spec = self.setup.with_weights(
-                **{
-                    name: as_decimal(texts[name], f"perceptron_{name}")
-                    for name in WEIGHTS
-                }
-            )
-        except SpecError as error:
-            return error
-        self.apply(lambda: spec, spec.unit.text())
-        return None
+        return self.adopt(
+            lambda: self.setup.with_weights(
+                **{name: as_decimal(texts[name], f"perceptron_{name}") for name in WEIGHTS}
+            ),
+            lambda: self.setup.unit.text(),
+        )

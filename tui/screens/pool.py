@@ -278,13 +278,7 @@ class PoolScreen(StepLesson[PoolSetup, PoolTrace]):
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The edit dialog's Apply: the typed input, if it makes a valid setup."""
-        try:
-            setup = self.setup.with_input(parse_matrix(texts["input"], "input"))
-            self.trace_for(setup)
-        except SpecError as error:
-            return error
-        self.apply(lambda: setup)
-        return None
+        return self.adopt(lambda: self.setup.with_input(parse_matrix(texts["input"], "input")))
 
     # Views -----------------------------------------------------------------------
 

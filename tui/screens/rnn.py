@@ -204,18 +204,13 @@ class RnnScreen(StepLesson[RnnSetup, RnnTrace]):
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The edit dialog's Apply: all three fields, if together they make a valid setup."""
-        try:
+        def typed_setup() -> RnnSetup:
             sequence = parse_matrix(texts["sequence"], "rnn_sequence")
             hidden = parse_count(texts["hidden"], "rnn_hidden")
             seed = parse_count(texts["seed"], "rnn_seed")
-            setup = replace(self.setup, hidden_size=hidden, seed=seed).with_sequence(
-                sequence
-            )
-            rnn_trace(setup.spec())
-        except SpecError as error:
-            return error
-        self.apply(lambda: setup, self._sequence_changed)
-        return None
+            return replace(self.setup, hidden_size=hidden, seed=seed).with_sequence(sequence)
+
+        return self.adopt(typed_setup, self._sequence_changed)
 
     # The language model page ---------------------------------------------------------
 
