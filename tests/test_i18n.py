@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import marshal
 import re
 import string
+import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from tui import i18n
 from tui.i18n import ASSETS, LANGUAGES, catalogue, detect_language
 from tui.lessons import LESSONS
 
@@ -105,3 +108,23 @@ def test_the_home_screen_lists_the_course_in_order():
 )
 def test_language_comes_from_the_locale(environ, expected):
     assert detect_language(environ) == expected
+
+
+def test_the_merged_catalogue_is_cached_while_its_files_are_unchanged(
+    tmp_path, monkeypatch
+):
+    """Start-up reads the cache instead of parsing TOML; a file changed since is parsed again."""
+    monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path))
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    parsed = i18n.catalogue.__wrapped__("en")
+    cache_file = i18n._cache_file(i18n.ASSETS / "i18n" / "en")
+    assert cache_file.is_file() and cache_file.is_relative_to(tmp_path)
+    stamp, cached = marshal.loads(cache_file.read_bytes())
+    assert cached == parsed
+
+    cache_file.write_bytes(marshal.dumps((stamp, {"app.title": "from the cache"})))
+    assert i18n.catalogue.__wrapped__("en") == {"app.title": "from the cache"}
+
+    stale = [(name, mtime - 1, size) for name, mtime, size in stamp]
+    cache_file.write_bytes(marshal.dumps((stale, {"app.title": "stale"})))
+    assert i18n.catalogue.__wrapped__("en") == parsed

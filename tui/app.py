@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from rich.theme import Theme
 from textual import events
 from textual.app import App
@@ -48,14 +50,25 @@ class TensorTourApp(App[None]):
         self._lesson_options = lesson_options
 
     def on_mount(self) -> None:
-        """A lesson named on the command line opens straight away; the home screen is made only when needed."""
         self.title = t("app.title")
         self.console.push_theme(HEADINGS)
+        self.call_later(self._open_first_screen)
+
+    def _open_first_screen(self) -> None:
+        """A lesson named on the command line opens straight away; the home screen is made only when needed.
+
+        Called once Textual's start-up batch is over (on_mount runs inside it): frames
+        rendered in that batch are never written, yet they count as painted, so a screen
+        mounted there would show only what changed after it (no status line) until a
+        second frame, and its call_after_refresh work would run ahead of its first frame.
+        """
         if self._start_lesson:
             self.open_lesson(self._start_lesson, **self._lesson_options)
         else:
             self.push_screen(HomeScreen())
         self.call_after_refresh(self._fit, self.size)
+        # tui.cli.main starts the app with the garbage collector off: on again after the first frame
+        self.call_after_refresh(gc.enable)
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size)

@@ -7,15 +7,31 @@ module must not import textual before they are set; `--plain` never imports it.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from engine.errors import SpecError
 from tui import __version__
-from tui.i18n import LANGUAGES, detect_language, error_text, lesson_title, set_language, t
+from tui.i18n import (
+    LANGUAGES,
+    detect_language,
+    error_text,
+    lesson_title,
+    set_language,
+    t,
+)
 from tui.lessons import LESSONS, lesson_flags
 
-COLOR_SYSTEMS = {"auto": None, "truecolor": "truecolor", "256": "256", "16": "standard", "none": None}
+COLOR_SYSTEMS = {
+    "auto": None,
+    "truecolor": "truecolor",
+    "256": "256",
+    "16": "standard",
+    "none": None,
+}
 
 
 def _positive_int(text: str) -> int:
@@ -31,10 +47,24 @@ def _positive_int(text: str) -> int:
 def _display_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     """The same options before or after the lesson name; only the top level sets defaults."""
     keep = {} if defaults else {"default": argparse.SUPPRESS}
-    parser.add_argument("--lang", choices=LANGUAGES, help="en or zh (default: from LANG / LC_ALL)", **keep)
-    parser.add_argument("--color", choices=list(COLOR_SYSTEMS), **({"default": "auto"} if defaults else keep), help="colour system")
-    parser.add_argument("--fps", type=_positive_int, **keep, help="frames per second cap (default 60)")
-    parser.add_argument("--no-mouse", action="store_true", **keep, help="ignore the mouse")
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="en or zh (default: from LANG / LC_ALL)",
+        **keep,
+    )
+    parser.add_argument(
+        "--color",
+        choices=list(COLOR_SYSTEMS),
+        **({"default": "auto"} if defaults else keep),
+        help="colour system",
+    )
+    parser.add_argument(
+        "--fps", type=_positive_int, **keep, help="frames per second cap (default 60)"
+    )
+    parser.add_argument(
+        "--no-mouse", action="store_true", **keep, help="ignore the mouse"
+    )
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
@@ -48,14 +78,24 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         epilog=f"{t('cli.lessons', 'en')}:\n{lessons}\n\nExample: tensortour conv --input digit --kernel sobel-x --padding 1",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"tensortour {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"tensortour {__version__}"
+    )
     _display_options(parser, defaults=True)
     sub = parser.add_subparsers(dest="lesson", metavar="LESSON")
     for lesson in LESSONS:
-        lesson_parser = sub.add_parser(lesson, help=lesson_title(lesson), description=t(f"lesson.{lesson}.summary", "en"))
+        lesson_parser = sub.add_parser(
+            lesson,
+            help=lesson_title(lesson),
+            description=t(f"lesson.{lesson}.summary", "en"),
+        )
         if lesson == named:
             lesson_flags(lesson).add_arguments(lesson_parser)
-        lesson_parser.add_argument("--plain", action="store_true", help="print the walk-through as text and exit")
+        lesson_parser.add_argument(
+            "--plain",
+            action="store_true",
+            help="print the walk-through as text and exit",
+        )
         _display_options(lesson_parser, defaults=False)
     return parser
 
@@ -65,7 +105,20 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    """Start-up runs without the cyclic garbage collector: imports and the first screen
+    allocate much and free little, and its passes over them cost ~10 % of the time to the
+    first frame. TensorTourApp turns it back on once that frame is painted; the other
+    paths (a headless run trains for minutes) turn it on before they start."""
+    gc.disable()
+    try:
+        return _main(sys.argv[1:] if argv is None else argv)
+    finally:
+        gc.enable()
+
+
+def _main(argv: list[str]) -> int:
+    with _single_threaded_blas():
+        args = parse_args(argv)  # imports the named lesson's engine, and numpy with it
     lang = args.lang or detect_language()
     set_language(lang)
     options: dict[str, object] = {}
@@ -73,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.lesson:
             flags = lesson_flags(args.lesson)
             setup = flags.setup_from(args)
+            if getattr(args, "headless", False) or args.plain:
+                gc.enable()
             if getattr(args, "headless", False):
                 return flags.headless(args, setup)
             if args.plain:
@@ -86,6 +141,24 @@ def main(argv: list[str] | None = None) -> int:
 
     TensorTourApp(lang=lang, lesson=args.lesson, **options).run(mouse=not args.no_mouse)
     return 0
+
+
+@contextmanager
+def _single_threaded_blas() -> Iterator[None]:
+    """numpy's OpenBLAS reads its thread count once, when numpy is imported, and starts a
+    thread per core that spins for a while after import and after each call: on a
+    2-core machine they take a core from the app while it draws its first frame
+    (~60 ms later on a busy machine). A lesson's arithmetic is tiny; one thread is
+    plenty. The environment is restored at once, so the torch checker and training
+    children get the one they would have had, and a value the user set is kept."""
+    if "OPENBLAS_NUM_THREADS" in os.environ:
+        yield
+        return
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    try:
+        yield
+    finally:
+        del os.environ["OPENBLAS_NUM_THREADS"]
 
 
 def _print(text: str) -> int:
