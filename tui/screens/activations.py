@@ -100,7 +100,7 @@ class ActivationsScreen(StepLesson[ActivationSetup, ActivationsTrace]):
     def compose_work(self) -> ComposeResult:
         yield Canvas(id="functions")
         yield Canvas(id="plot")
-        for name in ("reading", "collapse", "use", "verify", "status", "message"):
+        for name in ("reading", "collapse", "use"):
             yield Line(id=name, markup=False)
 
     def check_target(self) -> tuple[object, str]:

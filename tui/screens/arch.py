@@ -93,9 +93,6 @@ class ArchScreen(StepLesson[ArchSpec, ArchTrace]):
         yield Line(id="call", markup=False)
         yield Line(id="detail", markup=False)
         yield Line(id="totals", markup=False)
-        yield Line(id="status", markup=False)
-        yield Line(id="verify", markup=False)
-        yield Line(id="message", markup=False)
 
     def check_target(self) -> tuple[object, str]:
         return self.setup, t("arch.verify_function")

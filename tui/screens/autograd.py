@@ -63,8 +63,6 @@ class AutogradScreen(StepLesson[AutogradSpec, AutogradTrace]):
         # the grid keeps its content's height: below it the box, not blank grid lines
         with Vertical(id="grads-box"):
             yield Grid(id="grads")
-        for name in ("verify", "status", "message"):
-            yield Line(id=name, markup=False)
 
     def check_target(self) -> tuple[object, str]:
         return self.setup, t("autograd.verify_function")

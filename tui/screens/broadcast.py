@@ -78,8 +78,6 @@ class BroadcastScreen(StepLesson[BroadcastSetup, BroadcastTrace]):
             for name in NAMES:
                 yield Grid(id=f"value-{name}")
             yield Grid(id=RESULT_GRID)
-        for name in ("verify", "status", "message"):
-            yield Line(id=name, markup=False)
 
     @property
     def values(self) -> BroadcastValues | None:

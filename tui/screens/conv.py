@@ -73,9 +73,6 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
         with VerticalScroll(id="equation-box", can_focus=False):
             yield Line(id="equation", markup=False)
         yield Line(id="formula", markup=False)
-        yield Line(id="status", markup=False)
-        yield Line(id="verify", markup=False)
-        yield Line(id="message", markup=False)
 
     def check_target(self) -> tuple[object, str]:
         return self.trace.spec, "torch.nn.functional.conv2d"

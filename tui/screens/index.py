@@ -51,8 +51,6 @@ class IndexScreen(StepLesson[IndexSetup, IndexTrace]):
             yield Grid(id="helper")
         yield Grid(id="result")
         yield Line(id="explain", markup=False)
-        yield Line(id="status", markup=False)
-        yield Line(id="message", markup=False)
         yield Line(id="memory", markup=False)
         yield Line(id="checked", markup=False)
 

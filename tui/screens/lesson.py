@@ -107,9 +107,10 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
         #lesson { width: 28; border-left: vkey $panel; padding: 0 1; }
         #lesson.-wide { width: 33%; }
         #lesson-text { width: 100%; }
+        #step-lines { dock: bottom; height: auto; }
         #status { height: auto; text-style: bold; }
-        #verify { height: auto; color: $success; }
-        #message { height: auto; }
+        #verify { height: auto; color: $success; display: none; }
+        #message { height: auto; display: none; }
         #verify.error, #message.error { color: $error; text-style: bold; }
     }
     """
@@ -151,7 +152,7 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
         raise NotImplementedError
 
     def compose_work(self) -> ComposeResult:
-        """The lesson's own widgets, top to bottom, with Line#status, #verify and #message among them."""
+        """The lesson's own widgets, top to bottom; the status, check and message lines follow (the shell's)."""
         raise NotImplementedError
 
     def draw_trace(self) -> None:
@@ -172,6 +173,10 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
         with Horizontal(id="body"):
             with Vertical(id="work"):
                 yield from self.compose_work()
+                with Vertical(id="step-lines"):
+                    yield Line(id="status", markup=False)
+                    yield Line(id="verify", markup=False)
+                    yield Line(id="message", markup=False)
             yield from self.compose_text()
         yield KeyBar()
 
@@ -316,6 +321,7 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
     async def check_against_torch(self, spec: object, function: str) -> None:
         """Fill Line#verify with engine's agreement with `function`, computed in the child process."""
         label = self.query_one("#verify", Line)
+        label.display = True
         label.show(t("step.verify_pending", function=function))
         verdict = await self.app.verifier.check(self.LESSON, spec)
         if verdict.delta is None:
@@ -332,6 +338,7 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
 
     def say(self, text: str, error: bool = False) -> None:
         message = self.query_one("#message", Line)
+        message.display = bool(text)
         message.show(text)
         message.set_class(error, "error")
 

@@ -69,7 +69,7 @@ class LossScreen(StepLesson[LossSpec, LossTrace]):
     def compose_work(self) -> ComposeResult:
         yield Grid(id="terms")
         yield LossPlot(id="plot")
-        for name in ("equation", "sums", "notes", "verify", "status", "message"):
+        for name in ("equation", "sums", "notes"):
             yield Line(id=name, markup=False)
 
     def check_target(self) -> tuple[object, str]:

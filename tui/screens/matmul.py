@@ -75,8 +75,6 @@ class MatmulScreen(StepLesson[MatmulSpec, MatmulTrace]):
             yield Static(id="corner")
             yield Grid(id="b")
         yield Line(id="explain", markup=False)
-        yield Line(id="status", markup=False)
-        yield Line(id="message", markup=False)
 
     # Drawing -----------------------------------------------------------------
 

@@ -74,7 +74,7 @@ class PerceptronScreen(StepLesson[PerceptronSpec, PerceptronTrace]):
                 yield Canvas(id="table")
                 yield Line(id="legend", markup=False)
             yield Canvas(id="plot")
-        for name in ("equation", "notes", "status", "message"):
+        for name in ("equation", "notes"):
             yield Line(id=name, markup=False)
 
     # Drawing -----------------------------------------------------------------

@@ -79,9 +79,6 @@ class PoolScreen(StepLesson[PoolSetup, PoolTrace]):
         yield Line(id="equation", markup=False)
         yield Line(id="formula", markup=False)
         yield Line(id="notes", markup=False)
-        yield Line(id="status", markup=False)
-        yield Line(id="verify", markup=False)
-        yield Line(id="message", markup=False)
 
     def check_target(self) -> tuple[object, str]:
         return self.trace.spec, t(

@@ -89,10 +89,7 @@ class RnnScreen(StepLesson[RnnSetup, RnnTrace]):
                 yield Grid(id="bias")
             yield Line(id="equation", markup=False)
             yield Line(id="notes", markup=False)
-            yield Line(id="status", markup=False)
-            yield Line(id="verify", markup=False)
         yield LanguageModelPane(id="lm")
-        yield Line(id="message", markup=False)
 
     def on_mount(self) -> None:
         """The first page only; StepLesson's on_mount then draws it (Textual calls every class's on_mount)."""
@@ -221,6 +218,7 @@ class RnnScreen(StepLesson[RnnSetup, RnnTrace]):
             self._stop_playing()
             self.page = "lm"
             self.query_one("#unroll").display = False
+            self.query_one("#step-lines").display = False
             pane.display = True
             pane.start(language_model_config(), LM_SECONDS)
         else:
@@ -228,6 +226,7 @@ class RnnScreen(StepLesson[RnnSetup, RnnTrace]):
             self.page = "unroll"
             pane.display = False
             self.query_one("#unroll").display = True
+            self.query_one("#step-lines").display = True
             self.show_step()
         self.refresh_bindings()  # the key bar shows this page's keys
         self.say("")

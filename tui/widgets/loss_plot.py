@@ -119,10 +119,11 @@ class LossPlot(Widget, can_focus=False):
             return []
         styles = {name: self.get_component_rich_style(f"loss-plot--{name}") for name in ("title", "axis", "curve", "cursor")}
         label_width, width = self._label_width(), self._plot_width()
-        rows = max((self.size.height - 1) // len(self._panels) - 1, 1)
+        shared, extra = divmod(max(self.size.height - 1, 0), len(self._panels))
         cursor = self.cursor_column
         lines = []
-        for panel in self._panels:
+        for index, panel in enumerate(self._panels):
+            rows = max(shared - 1 + (index < extra), 1)  # the panels share every line above the axis labels
             lines.append(Strip([Segment(" " * label_width + panel.title, styles["title"])]))
             cells = braille_cells(panel.values, panel.low, panel.high, width, rows)
             for row, characters in enumerate(cells):
