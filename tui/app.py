@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import gc
+import inspect
+from pathlib import Path, PurePath
 
 from rich.theme import Theme
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from tui.commands import LessonCommands
 from tui.i18n import set_language, t
 from tui.keys import translate_bindings
+from tui.lessons import lesson as registered
 from tui.lessons import make_screen
-from tui.screens.home import HomeScreen
 from tui.screens.too_small import TooSmallScreen, too_small
 from tui.verifier import Verifier
 
@@ -26,6 +29,30 @@ HEADINGS = Theme(
     inherit=True,
 )
 """Lesson-text headings by weight, not colour: rich's magenta turns near-invisible under NO_COLOR's grey."""
+
+
+def _stylesheets(lesson: str | None) -> list[Path]:
+    """The start lesson's CSS_PATH files, to be read with the app's own CSS at start-up.
+
+    A screen whose CSS_PATH the app has not read yet makes Textual re-parse every
+    stylesheet and restyle the app when it is pushed; read from the start, the same
+    rules (a screen's CSS_PATH is not scoped either) cost one parse.
+    """
+    if lesson is None:
+        return []
+    screen = registered(lesson).screen()
+    paths = screen.CSS_PATH if isinstance(screen.CSS_PATH, list) else [screen.CSS_PATH]
+    folder = Path(inspect.getfile(screen)).parent
+    return [
+        (folder / path).resolve() for path in paths if isinstance(path, str | PurePath)
+    ]
+
+
+def _home() -> Screen[None]:
+    """The lesson list, imported when first shown: a lesson opened from the command line may never need it."""
+    from tui.screens.home import HomeScreen
+
+    return HomeScreen()
 
 
 class TensorTourApp(App[None]):
@@ -42,7 +69,7 @@ class TensorTourApp(App[None]):
         self, lang: str = "en", lesson: str | None = None, **lesson_options: object
     ) -> None:
         set_language(lang)
-        super().__init__()
+        super().__init__(css_path=_stylesheets(lesson))
         translate_bindings(self)
         self.lang = lang
         self.verifier = Verifier()
@@ -65,7 +92,7 @@ class TensorTourApp(App[None]):
         if self._start_lesson:
             self.open_lesson(self._start_lesson, **self._lesson_options)
         else:
-            self.push_screen(HomeScreen())
+            self.push_screen(_home())
         self.call_after_refresh(self._fit, self.size)
         # tui.cli.main starts the app with the garbage collector off: on again after the first frame
         self.call_after_refresh(gc.enable)
@@ -86,7 +113,7 @@ class TensorTourApp(App[None]):
         if len(self.screen_stack) > 2:
             self.pop_screen()
         else:
-            self.switch_screen(HomeScreen())
+            self.switch_screen(_home())
 
     def open_lesson(self, lesson: str, **options: object) -> None:
         self.push_screen(make_screen(lesson, **options))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
 from dataclasses import dataclass
 from importlib import import_module
@@ -30,6 +29,8 @@ class Verifier:
 
     async def check(self, lesson: str, spec: object) -> Verdict:
         """max |Δ| between engine and torch for `spec` of `lesson` (see engine.verify)."""
+        import json  # not before the first check: ~1 ms of start-up
+
         async with self._lock:
             try:
                 process = await self._ensure_started()
@@ -65,9 +66,13 @@ class Verifier:
 
     async def _death_reason(self) -> str:
         process, self._process = self._process, None
-        stderr = (await process.stderr.read()).decode(errors="replace").strip().splitlines()
+        stderr = (
+            (await process.stderr.read()).decode(errors="replace").strip().splitlines()
+        )
         await process.wait()
-        return stderr[-1] if stderr else f"checker exited with code {process.returncode}"
+        return (
+            stderr[-1] if stderr else f"checker exited with code {process.returncode}"
+        )
 
     async def close(self) -> None:
         if self._process is not None and self._process.returncode is None:
