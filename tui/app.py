@@ -12,6 +12,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from tui.blas import single_threaded_blas
 from tui.commands import LessonCommands
 from tui.i18n import set_language, t
 from tui.keys import translate_bindings
@@ -40,7 +41,8 @@ def _stylesheets(lesson: str | None) -> list[Path]:
     """
     if lesson is None:
         return []
-    screen = registered(lesson).screen()
+    with single_threaded_blas():  # the screen's module may bring numpy
+        screen = registered(lesson).screen()
     paths = screen.CSS_PATH if isinstance(screen.CSS_PATH, list) else [screen.CSS_PATH]
     folder = Path(inspect.getfile(screen)).parent
     return [
@@ -116,7 +118,10 @@ class TensorTourApp(App[None]):
             self.switch_screen(_home())
 
     def open_lesson(self, lesson: str, **options: object) -> None:
-        self.push_screen(make_screen(lesson, **options))
+        # numpy may come with the lesson's screen and engine
+        with single_threaded_blas():
+            screen = make_screen(lesson, **options)
+        self.push_screen(screen)
 
     async def on_unmount(self) -> None:
         await self.verifier.close()
