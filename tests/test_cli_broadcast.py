@@ -9,9 +9,9 @@ import sys
 import numpy as np
 import pytest
 import torch
+from test_cli import ROOT, clean_env, tensortour
 
 from engine.errors import SpecError
-from test_cli import ROOT, clean_env, tensortour
 from tui.cli import parse_args
 from tui.flags.broadcast import setup_from
 from tui.i18n import error_text, set_language
@@ -32,18 +32,26 @@ def test_plain_walk_through_of_the_headline_matches_numpy():
     run = tensortour("broadcast", "--plain", "3,1", "4")
     assert run.returncode == 0, run.stderr
     out = run.stdout
-    assert [int(n) for n in re.findall(r"^step (\d+)/8$", out, flags=re.MULTILINE)] == list(range(1, 9))
+    assert [
+        int(n) for n in re.findall(r"^step (\d+)/8$", out, flags=re.MULTILINE)
+    ] == list(range(1, 9))
     assert "Rule 1" in out and "Rule 4" in out and "Rule 5" in out and "(3, 4)" in out
     expected = np.arange(1, 4).reshape(3, 1) + 10 * np.arange(1, 5)
     assert result_block(out) == expected.tolist()
     assert "[10] [20] [30] [40]" in out  # b's copied rows are marked as copies
 
 
-@pytest.mark.parametrize("op, ufunc", [("subtract", np.subtract), ("multiply", np.multiply)])
+@pytest.mark.parametrize(
+    "op, ufunc", [("subtract", np.subtract), ("multiply", np.multiply)]
+)
 def test_plain_three_shapes_with_each_operation_matches_numpy(op, ufunc):
     run = tensortour("broadcast", "--plain", "(2, 1)", "3x1x1", "()", "--op", op)
     assert run.returncode == 0, run.stderr
-    a, b, c = np.arange(1, 3).reshape(2, 1), 10 * np.arange(1, 4).reshape(3, 1, 1), np.array(100)
+    a, b, c = (
+        np.arange(1, 3).reshape(2, 1),
+        10 * np.arange(1, 4).reshape(3, 1, 1),
+        np.array(100),
+    )
     expected = ufunc(ufunc(a, b), c)
     assert "[2,:,:]" in run.stdout and result_block(run.stdout) == expected.tolist()
 
@@ -55,7 +63,9 @@ def test_plain_mismatch_exits_0_with_numpys_and_torchs_own_words():
         np.zeros((3, 4)) + np.zeros(5)
     with pytest.raises(RuntimeError) as torch_caught:
         torch.zeros(3, 4) + torch.zeros(5)
-    assert f"NumPy:  ValueError: {numpy_caught.value}\n" in run.stdout  # the trailing space included
+    assert (
+        f"NumPy:  ValueError: {numpy_caught.value}\n" in run.stdout
+    )  # the trailing space included
     assert f"PyTorch: RuntimeError: {torch_caught.value}" in run.stdout
     assert "step 3/3" in run.stdout and "step 4/" not in run.stdout
 
@@ -67,9 +77,15 @@ def test_plain_big_shapes_stay_symbolic_and_fast():
 
 
 def test_plain_examples_and_chinese():
-    run = tensortour("--lang", "zh", "broadcast", "--plain", "--example", "outer-product")
+    run = tensortour(
+        "--lang", "zh", "broadcast", "--plain", "--example", "outer-product"
+    )
     assert run.returncode == 0, run.stderr
-    assert "规则 5" in run.stdout and "(8, 7, 6, 5)" in run.stdout and "第 12/12 步" in run.stdout
+    assert (
+        "规则 5" in run.stdout
+        and "(8, 7, 6, 5)" in run.stdout
+        and "第 12/12 步" in run.stdout
+    )
 
 
 BAD_SHAPES = {
@@ -100,9 +116,16 @@ def test_malformed_shapes_exit_2_with_the_lessons_message(args):
 
 def test_the_lesson_loads_without_torch():
     code = (
-        "import tui.flags.broadcast, tui.screens.broadcast, engine.broadcast_numpy, sys; "
+        "import tui.flags.broadcast, tui.text.broadcast, tui.screens.broadcast, engine.broadcast_numpy, sys; "
         "print('torch' in sys.modules)"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean_env(), capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"

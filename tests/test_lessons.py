@@ -9,9 +9,9 @@ from importlib import import_module
 from pathlib import Path
 
 import pytest
+from pilot_support import drive
 from textual.screen import Screen
 
-from pilot_support import drive
 from tui.i18n import lesson_title
 from tui.keys import help_bindings
 from tui.lessons import LESSONS, REGISTRY
@@ -41,23 +41,37 @@ print(json.dumps(seen))
 def test_every_part_a_lesson_declares_exists(entry):
     screen = entry.screen()
     assert issubclass(screen, Screen) and screen.LESSON == entry.id
-    assert all(callable(getattr(entry.flags, name)) for name in ("add_arguments", "setup_from", "plain"))
+    assert all(
+        callable(getattr(entry.flags, name)) for name in ("add_arguments", "setup_from")
+    )
+    assert callable(entry.text.plain)
     if entry.checker:
         checker = import_module(entry.checker)
-        assert all(callable(getattr(checker, name)) for name in ("spec_to_json", "spec_from_json", "torch_max_delta"))
+        assert all(
+            callable(getattr(checker, name))
+            for name in ("spec_to_json", "spec_from_json", "torch_max_delta")
+        )
     assert lesson_title(entry.id).strip()
 
 
 def test_plain_loads_neither_textual_nor_torch_for_any_lesson():
     """One interpreter prints every lesson's walk-through; only the training lesson's model summary needs torch."""
     run = subprocess.run(
-        [sys.executable, "-c", PLAIN_EVERY_LESSON], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-c", PLAIN_EVERY_LESSON],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert run.returncode == 0, run.stderr
     seen = json.loads(run.stdout.strip().splitlines()[-1])
     for lesson, (code, loaded, lines) in seen.items():
         assert code == 0 and lines > 3, lesson
-        assert loaded == ([] if lesson not in {"train"} else loaded) and "textual" not in loaded, (lesson, loaded)
+        assert (
+            loaded == ([] if lesson not in {"train"} else loaded)
+            and "textual" not in loaded
+        ), (lesson, loaded)
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
@@ -69,12 +83,19 @@ def test_help_lists_every_key_and_the_key_bar_keeps_q_and_help(lesson):
             await pilot.resize_terminal(width, 24)
             await pilot.pause()
             shown = str(screen.query_one(KeyBar).render()).rstrip()
-            assert " q " in shown and " ? " in shown and "…" not in shown and len(shown) <= width, shown
+            assert (
+                " q " in shown
+                and " ? " in shown
+                and "…" not in shown
+                and len(shown) <= width
+            ), shown
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         listed = str(app.screen.query_one(".help-keys").render())
-        assert all(description in listed for description in declared), set(declared) - set(listed.split())
+        assert all(description in listed for description in declared), set(
+            declared
+        ) - set(listed.split())
 
     drive(body, lesson=lesson)
 

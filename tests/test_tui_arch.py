@@ -16,9 +16,9 @@ from textual.widgets import Input
 
 from engine.arch import compact, grouped
 from engine.arch_nets import ArchSpec, arch_trace
-from tui.flags.arch import detail_lines
 from tui.screens.arch import ArchScreen
 from tui.screens.text_dialog import TextDialog
+from tui.text.arch import detail_lines
 from tui.widgets.arch_table import ArchTable
 
 

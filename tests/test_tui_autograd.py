@@ -7,16 +7,16 @@ test_autograd_engine.py) and texts from the catalogue.
 from __future__ import annotations
 
 import numpy as np
+from pilot_support import CJK, drive, grid, status, text, verification_line
 from textual.widgets import Input, Static
 
 from engine.autograd_presets import AutogradSpec
 from engine.autograd_trace import autograd_trace
 from engine.errors import SpecError
-from pilot_support import CJK, drive, grid, status, text, verification_line
-from tui.flags.autograd import cells
 from tui.i18n import error_text, t
 from tui.screens.autograd import AutogradScreen
 from tui.screens.text_dialog import TextDialog
+from tui.text.autograd import cells
 from tui.widgets.keybar import KeyBar
 
 
@@ -35,7 +35,9 @@ def graph_spans(app) -> list[tuple[str, str]]:
     looks = {}
     for span in rendered.spans:
         style = span.style
-        looks[rendered.plain.count("\n", 0, span.start)] = "reverse" if style.reverse else "dim" if style.dim else ""
+        looks[rendered.plain.count("\n", 0, span.start)] = (
+            "reverse" if style.reverse else "dim" if style.dim else ""
+        )
     return [(line, looks.get(number, "")) for number, line in enumerate(lines)]
 
 
@@ -47,7 +49,13 @@ def column(app, col: int) -> list[str]:
 def test_forward_steps_node_by_node_with_torchs_grad_fns_beside():
     async def body(app, pilot):
         lines = graph_spans(app)
-        assert [line.split()[-1] for line, _ in lines] == ["AccumulateGrad", "AddBackward0", "MulBackward0", "MulBackward0", "MeanBackward0"]
+        assert [line.split()[-1] for line, _ in lines] == [
+            "AccumulateGrad",
+            "AddBackward0",
+            "MulBackward0",
+            "MulBackward0",
+            "MeanBackward0",
+        ]
         assert lines[0][1] == "reverse" and all(look == "dim" for _, look in lines[1:])
         assert text(app, "#detail").startswith("x = [[1, 1], [1, 1]]")
         await pilot.press("right")
@@ -55,8 +63,14 @@ def test_forward_steps_node_by_node_with_torchs_grad_fns_beside():
         assert lines[1][0].startswith("x ─(+ 2)─▶ y") and lines[1][1] == "reverse"
         assert text(app, "#detail") == "y = x + 2\ny = [[3, 3], [3, 3]]"
         await pilot.press("right", "right", "right")
-        assert "out = 27" in graph_spans(app)[4][0] and "step 5/11" in status(app) and "forward" in status(app)
-        assert column(app, 1) == ["·"] * 4 and column(app, 2) == ["4.5"] * 4  # numerical is known, backward not yet
+        assert (
+            "out = 27" in graph_spans(app)[4][0]
+            and "step 5/11" in status(app)
+            and "forward" in status(app)
+        )
+        assert (
+            column(app, 1) == ["·"] * 4 and column(app, 2) == ["4.5"] * 4
+        )  # numerical is known, backward not yet
 
     run(body)
 
@@ -64,19 +78,33 @@ def test_forward_steps_node_by_node_with_torchs_grad_fns_beside():
 def test_b_jumps_to_backward_where_local_times_upstream_reaches_4_5():
     async def body(app, pilot):
         await pilot.press("b")
-        assert "step 6/11" in status(app) and text(app, "#detail") == t("autograd.seed", out="out")
-        assert graph_spans(app)[4][0].startswith("z ◀─(mean)─ out") and graph_spans(app)[4][1] == "reverse"
+        assert "step 6/11" in status(app) and text(app, "#detail") == t(
+            "autograd.seed", out="out"
+        )
+        assert (
+            graph_spans(app)[4][0].startswith("z ◀─(mean)─ out")
+            and graph_spans(app)[4][1] == "reverse"
+        )
         await pilot.press("right", "right", "right")
         detail = text(app, "#detail")
-        assert "∂out/∂y += ∂out/∂u × ∂u/∂y" in detail and t("autograd.every_cell", value="4.5") in detail
+        assert (
+            "∂out/∂y += ∂out/∂u × ∂u/∂y" in detail
+            and t("autograd.every_cell", value="4.5") in detail
+        )
         await pilot.press("right")
-        assert column(app, 1) == ["4.5"] * 4 and grid(app, "#grads").marks == {(0, row, 1): "current" for row in range(4)}
+        assert column(app, 1) == ["4.5"] * 4 and grid(app, "#grads").marks == {
+            (0, row, 1): "current" for row in range(4)
+        }
         await pilot.press("right")
         assert "6(x + 2)/n, n = 4 = 6·(1 + 2)/4 = 4.5" in text(app, "#detail")
         trace = autograd_trace(AutogradSpec())
-        assert column(app, 3) == [t for t in column(app, 3) if t != "·"] and len(column(app, 3)) == len(trace.cells)
+        assert column(app, 3) == [t for t in column(app, 3) if t != "·"] and len(
+            column(app, 3)
+        ) == len(trace.cells)
         await pilot.press("b")
-        assert "step 1/11" in status(app) and t("autograd.to_forward") in text(app, "#message")
+        assert "step 1/11" in status(app) and t("autograd.to_forward") in text(
+            app, "#message"
+        )
 
     run(body)
 
@@ -90,7 +118,11 @@ def test_p_cycles_the_three_graphs():
         assert "∂price/∂apple = count · tax = 2 · 1.1 = 2.2" in text(app, "#detail")
         await pilot.press("p")
         lines = [line for line, _ in graph_spans(app)]
-        assert "twolayer" in status(app) and lines[-2].endswith("NllLossBackward0") and lines[-1].strip() == "← LogSoftmaxBackward0"
+        assert (
+            "twolayer" in status(app)
+            and lines[-2].endswith("NllLossBackward0")
+            and lines[-1].strip() == "← LogSoftmaxBackward0"
+        )
         assert len(column(app, 0)) == 2 + 6 + 3 + 9 + 3
         await pilot.press("p")
         assert "course" in status(app)
@@ -112,7 +144,11 @@ def test_edit_applies_new_inputs():
         assert isinstance(app.screen, AutogradScreen)
         trace = autograd_trace(AutogradSpec(x=np.array([[1.0, 2, 3]])))
         await pilot.press("end")
-        assert column(app, 1) == ["6", "8", "10"] == [f"{v:g}" for v in trace.grads["x"].reshape(-1)]
+        assert (
+            column(app, 1)
+            == ["6", "8", "10"]
+            == [f"{v:g}" for v in trace.grads["x"].reshape(-1)]
+        )
         assert "6(x + 2)/n, n = 3 = [[6, 8, 10]]" in text(app, "#detail")
 
     run(body)
@@ -121,10 +157,21 @@ def test_edit_applies_new_inputs():
 def test_edit_keeps_bad_text_in_the_dialog_and_the_lesson_unchanged():
     cases = {  # by preset, in the order p reaches them
         "course": [
-            ({"x": "1 2; 3"}, SpecError("ragged_rows", what="input", row=2, got=1, expected=2)),
-            ({"x": "1 1 1 1"}, SpecError("autograd_x_size", height=1, width=4, limit=3)),
+            (
+                {"x": "1 2; 3"},
+                SpecError("ragged_rows", what="input", row=2, got=1, expected=2),
+            ),
+            (
+                {"x": "1 1 1 1"},
+                SpecError("autograd_x_size", height=1, width=4, limit=3),
+            ),
         ],
-        "apples": [({"apple": "a lot"}, SpecError("not_a_number", what="autograd_apple", token="a"))],
+        "apples": [
+            (
+                {"apple": "a lot"},
+                SpecError("not_a_number", what="autograd_apple", token="a"),
+            )
+        ],
         "twolayer": [
             ({"x": "1 2 3"}, SpecError("autograd_x_length", got=3, expected=2)),
             ({"class": "5"}, SpecError("autograd_class_range", value=5, high=2)),
@@ -139,8 +186,13 @@ def test_edit_keeps_bad_text_in_the_dialog_and_the_lesson_unchanged():
                 await edit(pilot, **texts)
                 dialog = app.screen
                 assert isinstance(dialog, TextDialog)
-                assert str(dialog.query_one("#edit-error", Static).render()) == error_text(error)
-                assert all(dialog.query_one(f"#edit-{key}", Input).value == typed for key, typed in texts.items())
+                assert str(
+                    dialog.query_one("#edit-error", Static).render()
+                ) == error_text(error)
+                assert all(
+                    dialog.query_one(f"#edit-{key}", Input).value == typed
+                    for key, typed in texts.items()
+                )
                 await pilot.press("escape")
                 assert (status(app), text(app, "#detail")) == before
             await pilot.press("p")
@@ -152,9 +204,19 @@ def test_in_chinese_the_grad_fn_column_stays_aligned_after_wide_characters():
     async def body(app, pilot):
         lines = [line for line, _ in graph_spans(app)]
         assert CJK.search(lines[0]) and CJK.search(status(app))
-        starts = {cells(line[: line.index(name)]) for line, name in zip(lines, ["AccumulateGrad", "AddBackward0", "MulBackward0"])}
-        assert len(starts) == 1  # 叶节点 takes two cells a character, and the column allows for it
-        assert t("keys.autograd_backward", "zh") in app.screen.query_one(KeyBar).descriptions()
+        starts = {
+            cells(line[: line.index(name)])
+            for line, name in zip(
+                lines, ["AccumulateGrad", "AddBackward0", "MulBackward0"]
+            )
+        }
+        assert (
+            len(starts) == 1
+        )  # 叶节点 takes two cells a character, and the column allows for it
+        assert (
+            t("keys.autograd_backward", "zh")
+            in app.screen.query_one(KeyBar).descriptions()
+        )
 
     run(body, lang="zh")
 

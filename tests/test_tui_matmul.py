@@ -23,10 +23,10 @@ from textual.widgets import Input, Static
 from engine.errors import SpecError
 from engine.matmul import MatmulSpec, matmul_trace
 from engine.matmul_shapes import parse_shape
-from tui.flags.matmul import explain_text
 from tui.i18n import error_text, t
 from tui.screens.matmul import MatmulScreen
 from tui.screens.text_dialog import TextDialog
+from tui.text.matmul import explain_text
 from tui.widgets.grid import Grid
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -444,7 +444,7 @@ def test_random_text_in_the_dialog_never_crashes_and_never_loses_the_lesson(
 
 
 def test_the_lesson_never_imports_torch():
-    code = "import sys, tui.screens.matmul, tui.flags.matmul, engine.matmul; print('torch' in sys.modules, 'textual' in sys.modules)"
+    code = "import sys, tui.screens.matmul, tui.flags.matmul, tui.text.matmul, engine.matmul; print('torch' in sys.modules, 'textual' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,

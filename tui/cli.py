@@ -131,7 +131,9 @@ def _main(argv: list[str]) -> int:
             if getattr(args, "headless", False):
                 return flags.headless(args, setup)
             if args.plain:
-                return _print(flags.plain(setup))
+                from tui.lessons import lesson as registered_lesson
+
+                return _print(registered_lesson(args.lesson).text.plain(setup))
             options["setup"] = setup
     except SpecError as error:
         print(f"tensortour: {error_text(error)}", file=sys.stderr)

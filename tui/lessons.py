@@ -7,6 +7,10 @@ The parts are named by import path and loaded only when used: the command line
 must not import textual before it sets textual's environment, `--plain` must
 load neither textual nor torch, and the home screen must not pay for the
 engines of lessons nobody opened. A test resolves every path.
+
+`Lesson.flags` is `tui/flags/<id>.py` (argparse → setup) and `Lesson.text` is
+`tui/text/<id>.py` (the words the screen and `--plain` print, `plain(setup)`
+among them); neither imports textual.
 """
 
 from __future__ import annotations
@@ -31,8 +35,13 @@ class Lesson:
 
     @property
     def flags(self) -> ModuleType:
-        """`tui/flags/<id>.py`: argparse → setup, `--plain`; never imports textual."""
+        """`tui/flags/<id>.py`: argparse → setup; never imports textual."""
         return import_module(f"tui.flags.{self.id}")
+
+    @property
+    def text(self) -> ModuleType:
+        """`tui/text/<id>.py`: the lesson's words and `plain(setup)` for `--plain`; never imports textual."""
+        return import_module(f"tui.text.{self.id}")
 
     def screen(self) -> type[Screen]:
         return getattr(import_module(self.screen_module), self.screen_class)

@@ -1,20 +1,26 @@
-"""`tensortour arch lenet5|alexnet|vgg16|googlenet`: flags, the words around each layer, and the `--plain` table."""
+"""`tensortour arch lenet5|alexnet|vgg16|googlenet`: the architectures lesson's flags and the spec they describe."""
 
 from __future__ import annotations
 
 import argparse
-import unicodedata
 
-from engine.arch import KIND_LABELS, LayerRow, grouped, shape_text
 from engine.arch_nets import NETWORKS, ArchSpec, arch_trace
-from tui.i18n import lesson_title, t
-
-BRANCH_WIDTH = 12
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("network", nargs="?", choices=list(NETWORKS), default="lenet5", help="the network to step through (default lenet5)")
-    parser.add_argument("--size", type=int, default=None, help="side of the square input (default: the network's own, 32 or 224)")
+    parser.add_argument(
+        "network",
+        nargs="?",
+        choices=list(NETWORKS),
+        default="lenet5",
+        help="the network to step through (default lenet5)",
+    )
+    parser.add_argument(
+        "--size",
+        type=int,
+        default=None,
+        help="side of the square input (default: the network's own, 32 or 224)",
+    )
 
 
 def setup_from(args: argparse.Namespace) -> ArchSpec:
@@ -22,71 +28,3 @@ def setup_from(args: argparse.Namespace) -> ArchSpec:
     spec = ArchSpec(args.network, args.size)
     arch_trace(spec)
     return spec
-
-
-def formula_lines(row: LayerRow) -> list[str]:
-    """The layer's arithmetic: output size, parameters and multiply-adds with its numbers, or the inception diagram."""
-    if row.branches:
-        return inception_lines(row)
-    lines = [row.shape_line] if row.shape_line else []
-    lines += [row.params_line] if row.params else []
-    return lines + ([t("arch.macs_line", formula=row.macs_formula)] if row.macs else [])
-
-
-def detail_lines(row: LayerRow) -> list[str]:
-    """At most five lines under the table: in → out, the arithmetic, and what the layer does."""
-    if row.branches:
-        return inception_lines(row)
-    return [t("arch.io", before=row.in_text, after=row.out_text), *formula_lines(row), t(f"arch.note_{row.kind}")]
-
-
-def inception_lines(row: LayerRow) -> list[str]:
-    """The input, the four branches as columns (top to bottom), their concatenation, the parameters per branch."""
-    depth = max(len(branch) for branch in row.branches)
-    columns = [[""] * (depth - len(branch)) + [layer.brief for layer in branch] for branch in row.branches]
-    grid = ["".join(f"│ {column[level]}".ljust(BRANCH_WIDTH) for column in columns).rstrip() for level in range(depth)]
-    return [
-        t("arch.inception_in", shape=row.in_text),
-        *grid,
-        t("arch.inception_concat", formula=row.shape_formula, shape=row.out_text),
-        t("arch.inception_params", formula=row.params_formula),
-    ]
-
-
-def history(spec: ArchSpec) -> str:
-    return t(f"arch.history_{spec.network}")
-
-
-def _width(text: str) -> int:
-    """Terminal cells: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
-def _aligned(rows: list[list[str]], right: tuple[bool, ...]) -> list[str]:
-    widths = [max(_width(row[column]) for row in rows) for column in range(len(right))]
-    lines = []
-    for row in rows:
-        cells = [(" " * (w - _width(cell)) + cell) if r else (cell + " " * (w - _width(cell))) for cell, w, r in zip(row, widths, right)]
-        lines.append(("  " + "  ".join(cells)).rstrip())
-    return lines
-
-
-def plain(spec: ArchSpec) -> str:
-    """The network's table (inception branches indented under their block), the totals, then each layer's arithmetic."""
-    trace = arch_trace(spec)
-    header = ["#", t("arch.col_layer"), t("arch.col_type"), t("arch.col_config"), t("arch.col_output"), t("arch.col_params"), t("arch.col_macs")]
-    rows = [header, ["", t("arch.input"), "", "", shape_text(spec.input_shape), "", ""]]
-    for number, row in enumerate(trace.rows, start=1):
-        rows.append([str(number), row.name, KIND_LABELS[row.kind], row.config, row.out_text, grouped(row.params), grouped(row.macs)])
-        for branch in row.branches:
-            for layer in branch:
-                name = "  " + layer.name.removeprefix(f"{row.name}.")
-                rows.append(["", name, KIND_LABELS[layer.kind], layer.config, layer.out_text, grouped(layer.params), grouped(layer.macs)])
-    lines = [lesson_title("arch"), f"{spec.net.title} · {history(spec)}", ""]
-    lines += _aligned(rows, (True, False, False, False, False, True, True))
-    lines += ["", t("cli.arch_totals", params=grouped(trace.total_params), macs=grouped(trace.total_macs))]
-    lines += [t("cli.arch_published", published=grouped(spec.net.published_params), source=t(f"arch.source_{spec.net.source}")), "", t("cli.arch_arithmetic")]
-    for number, row in enumerate(trace.rows, start=1):
-        lines.append(f"  {number} {row.name}: {row.call} → {row.out_text}")
-        lines += [f"      {line}" for line in formula_lines(row)]
-    return "\n".join(lines)

@@ -1,93 +1,31 @@
-"""`tensortour perceptron`: flags for the perceptron lesson, the sentences it shares with its screen, and `--plain`."""
+"""`tensortour perceptron`: the perceptron lesson's flags and the spec they describe."""
 
 from __future__ import annotations
 
 import argparse
 
-from engine.perceptron import GATES, WEIGHTS, PerceptronSpec, PerceptronTrace, Row, gate_name, perceptron_trace
-from engine.perceptron_plot import line_char, plain_picture, plot_rows
-from tui.i18n import lesson_title, t
-
+from engine.perceptron import GATES, WEIGHTS, PerceptronSpec
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--gate", choices=GATES, default="and", help="the gate to realise; xor2 builds XOR from NAND, OR and AND")
+    parser.add_argument(
+        "--gate",
+        choices=GATES,
+        default="and",
+        help="the gate to realise; xor2 builds XOR from NAND, OR and AND",
+    )
     for name in WEIGHTS:
-        parser.add_argument(f"--{name}", default=None, help=f"{name} (default: the course's weights for the gate), -10 to 10, two decimals at most")
+        parser.add_argument(
+            f"--{name}",
+            default=None,
+            help=f"{name} (default: the course's weights for the gate), -10 to 10, two decimals at most",
+        )
 
 
 def setup_from(args: argparse.Namespace) -> PerceptronSpec:
     """The gate with the weights typed on the command line; raises SpecError for anything invalid."""
     spec = PerceptronSpec(args.gate)
-    typed = {name: getattr(args, name) for name in WEIGHTS if getattr(args, name) is not None}
+    typed = {
+        name: getattr(args, name) for name in WEIGHTS if getattr(args, name) is not None
+    }
     return spec.with_weights(**typed) if typed else spec
-
-
-def table_title(spec: PerceptronSpec) -> str:
-    return t("perceptron.table_title_two_layer") if spec.two_layer else t("perceptron.table_title", gate=gate_name(spec.gate))
-
-
-def weights_line(spec: PerceptronSpec) -> str:
-    if spec.two_layer:
-        return t("perceptron.weights_two_layer")
-    return t("perceptron.weights", gate=gate_name(spec.gate), weights=spec.unit.text())
-
-
-def table_cells(trace: PerceptronTrace) -> list[list[str]]:
-    """Header and four rows: inputs, the sum Σ (or the hidden outputs s1, s2), y, the wanted y, ✓ or ✗."""
-    gate = gate_name(trace.spec.gate)
-    middle = ["s1", "s2"] if trace.spec.two_layer else ["Σ"]
-    rows = [["x1", "x2", *middle, "y", gate, ""]]
-    for row in trace.rows:
-        shown = [str(unit.output) for unit in row.units[:-1]] if trace.spec.two_layer else [row.units[-1].total_text]
-        rows.append([str(row.x[0]), str(row.x[1]), *shown, str(row.output), str(row.target), "✓" if row.correct else "✗"])
-    return rows
-
-
-def aligned(cells: list[list[str]]) -> list[str]:
-    """Each column right-aligned to its widest cell, one space between columns."""
-    widths = [max(len(row[col]) for row in cells) for col in range(len(cells[0]))]
-    return [" ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in cells]
-
-
-def step_lines(row: Row) -> list[str]:
-    """`y = 0.5·1 + 0.5·1 + (-0.7) = 0.3 > 0 → 1`, with s1 and s2 first in the two-layer XOR."""
-    return [f"{unit.label} = {unit.equation}" for unit in row.units]
-
-
-def input_text(row: Row) -> str:
-    return f"x = ({row.x[0]}, {row.x[1]})"
-
-
-def legend(trace: PerceptronTrace) -> list[str]:
-    chars = "".join(dict.fromkeys(line_char(unit) for unit in trace.lines if unit.has_line))
-    return [t("perceptron.legend_shade"), t("perceptron.legend_points"), t("perceptron.legend_line", line=chars) if chars else t("perceptron.no_line")]
-
-
-def notes(trace: PerceptronTrace) -> list[str]:
-    """How many rows the weights get right, and what the grid search says about the gate."""
-    spec, search = trace.spec, trace.search
-    gate = gate_name(spec.gate)
-    grid = {"gate": gate, "lines": f"{search.lines:,}", "low": search.low, "high": search.high}
-    if search.separating:
-        found = t("perceptron.search_found", count=f"{search.separating:,}", **grid)
-    else:
-        found = t("perceptron.search_none", best=search.best, **grid)
-    if spec.two_layer:
-        return [found]
-    key = "perceptron.score_all" if trace.score == trace.step_count else "perceptron.score"
-    return [t(key, right=trace.score, total=trace.step_count, gate=gate), found]
-
-
-def plain(spec: PerceptronSpec) -> str:
-    """The weights, the truth table, each input's sums, the picture and the grid search."""
-    trace = perceptron_trace(spec)
-    lines = [lesson_title("perceptron"), weights_line(spec), t("perceptron.rule"), "", t("perceptron.table")]
-    lines += [f"  {line}" for line in aligned(table_cells(trace))]
-    lines.append("")
-    for row in trace.rows:
-        lines.append(t("perceptron.plain_step", step=row.index + 1, total=trace.step_count, x=input_text(row)))
-        lines += [f"  {line}" for line in step_lines(row)]
-    lines += ["", t("perceptron.picture"), *(f"  {line}" for line in plain_picture(plot_rows(trace))), *legend(trace), "", *notes(trace)]
-    return "\n".join(line.rstrip() for line in lines)
-

@@ -1,25 +1,45 @@
-"""`tensortour pool`: flags for the pooling lesson and its `--plain` walk-through."""
+"""`tensortour pool`: the pooling lesson's flags and the setup they describe."""
 
 from __future__ import annotations
 
 import argparse
 
 from engine.matrix import parse_matrix
-from engine.pool import MODES, PoolSpec, conv_parameters, pool_trace
+from engine.pool import MODES, pool_trace
 from engine.pool_setup import CUSTOM, MAX_SHIFT, PoolSetup
 from engine.presets import INPUTS
-from tui.flags import matrix_lines
-from tui.i18n import lesson_title, t
-
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--mode", choices=MODES, default="max", help="max, avg or min pooling (min is −max_pool2d(−x))")
-    parser.add_argument("--input", default="digit", help=f"a preset ({', '.join(INPUTS)}) or rows like '1 2 3; 4 5 6'")
-    parser.add_argument("--size", type=int, default=2, help="window size K (a K×K window)")
-    parser.add_argument("--stride", type=int, default=None, help="stride S (default: S = K, as in torch)")
-    parser.add_argument("--padding", type=int, default=0, help="padding P, at most K/2 (torch's rule)")
-    parser.add_argument("--shift", type=int, default=0, help=f"shift the input right (left if negative), -{MAX_SHIFT} to {MAX_SHIFT} pixels")
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default="max",
+        help="max, avg or min pooling (min is −max_pool2d(−x))",
+    )
+    parser.add_argument(
+        "--input",
+        default="digit",
+        help=f"a preset ({', '.join(INPUTS)}) or rows like '1 2 3; 4 5 6'",
+    )
+    parser.add_argument(
+        "--size", type=int, default=2, help="window size K (a K×K window)"
+    )
+    parser.add_argument(
+        "--stride",
+        type=int,
+        default=None,
+        help="stride S (default: S = K, as in torch)",
+    )
+    parser.add_argument(
+        "--padding", type=int, default=0, help="padding P, at most K/2 (torch's rule)"
+    )
+    parser.add_argument(
+        "--shift",
+        type=int,
+        default=0,
+        help=f"shift the input right (left if negative), -{MAX_SHIFT} to {MAX_SHIFT} pixels",
+    )
 
 
 def setup_from(args: argparse.Namespace) -> PoolSetup:
@@ -36,44 +56,3 @@ def setup_from(args: argparse.Namespace) -> PoolSetup:
     )
     pool_trace(setup.spec())
     return setup
-
-
-def notes(setup: PoolSetup, spec: PoolSpec) -> list[str]:
-    """The course's points for this setup: what padding holds, stride against window, parameters, the shift."""
-    report = setup.shift_report()
-    shift = (
-        t("pool.shift_report", pixels=report.distance, side=t(f"pool.{report.side}"), unchanged=report.unchanged, total=report.total)
-        if report
-        else t("pool.shift_hint")
-    )
-    return [
-        t(f"pool.pad_{spec.mode}"),
-        t(f"pool.stride_{spec.stride_relation}"),
-        t("pool.parameters", k=spec.kernel_size, conv=conv_parameters(spec.kernel_size)),
-        shift,
-    ]
-
-
-def plain(setup: PoolSetup) -> str:
-    """Settings and the course's points, the formula, each step's reduction, the output, then the backward pass."""
-    trace = pool_trace(setup.spec())
-    spec = trace.spec
-    auto = t("pool.auto") if spec.stride_is_auto else ""
-    lines = [
-        lesson_title("pool"),
-        t("cli.pool_settings", mode=spec.mode, k=spec.kernel_size, s=spec.actual_stride, auto=auto, p=spec.padding),
-        *notes(setup, spec)[: 4 if setup.shift else 3],
-    ]
-    if setup.shift:
-        lines.append(t("pool.shifted", value=setup.shift, side=t(f"pool.{setup.shift_report().side}")))
-    lines += ["", t("cli.pool_padded", p=spec.padding), *matrix_lines(trace.padded), "", t("cli.plain_formula")]
-    lines += [f"  {formula.symbolic} = {formula.filled}" for formula in trace.formulas]
-    lines.append("")
-    for index in range(trace.step_count):
-        step = trace.step(index)
-        top, left, bottom, right = step.window
-        lines.append(t("cli.plain_step", step=index + 1, total=trace.step_count, label=step.label, top=top, bottom=bottom, left=left, right=right))
-        lines.append(f"  {step.equation}")
-    lines += ["", t("cli.plain_output", c=1, h=trace.out_height, w=trace.out_width), *matrix_lines(trace.output)]
-    lines += ["", t("cli.pool_upstream"), *matrix_lines(trace.upstream), t("cli.pool_grad"), *matrix_lines(trace.input_grad())]
-    return "\n".join(lines)

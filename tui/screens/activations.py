@@ -27,7 +27,10 @@ from engine.activations_collapse import ActivationSetup, CollapseTrace, collapse
 from engine.activations_plot import curve_rows
 from engine.errors import SpecError
 from engine.matrix import fmt_exact, parse_vector
-from tui.flags.activations import (
+from tui.i18n import t
+from tui.screens.lesson import StepLesson
+from tui.screens.text_dialog import Field, TextDialog
+from tui.text.activations import (
     DOTTED,
     SOLID,
     collapse_lines,
@@ -40,9 +43,6 @@ from tui.flags.activations import (
     use_line,
     vec,
 )
-from tui.i18n import t
-from tui.screens.lesson import StepLesson
-from tui.screens.text_dialog import Field, TextDialog
 from tui.widgets.perceptron_canvas import Canvas
 from tui.widgets.text import Line
 
@@ -229,8 +229,14 @@ class ActivationsScreen(StepLesson[ActivationSetup, ActivationsTrace]):
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The dialog's Apply: the typed vector, if it makes a valid softmax input; softmax is then shown."""
+
         def softmax_setup() -> ActivationSetup:
-            spec = ActivationSpec("softmax", tuple(parse_vector(texts["vector"], "activations_vector")))
+            spec = ActivationSpec(
+                "softmax", tuple(parse_vector(texts["vector"], "activations_vector"))
+            )
             return self._keeping_spec(replace(self.setup, spec=spec, collapse=False))
 
-        return self.adopt(softmax_setup, lambda: t("activations.vector_changed", vector=vec(self.setup.spec.vector)))
+        return self.adopt(
+            softmax_setup,
+            lambda: t("activations.vector_changed", vector=vec(self.setup.spec.vector)),
+        )

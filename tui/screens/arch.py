@@ -18,10 +18,10 @@ from textual.binding import Binding, BindingType
 from engine.arch import KIND_LABELS, compact, grouped, shape_text
 from engine.arch_nets import NETWORKS, ArchSpec, ArchTrace, arch_trace, parse_size
 from engine.errors import SpecError
-from tui.flags.arch import detail_lines, history
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
 from tui.screens.text_dialog import Field, TextDialog
+from tui.text.arch import detail_lines, history
 from tui.widgets.arch_table import ArchTable
 from tui.widgets.text import Line
 

@@ -20,7 +20,10 @@ from engine.autograd_presets import PRESETS, AutogradSpec, spec_with_texts
 from engine.autograd_trace import AutogradTrace, autograd_trace
 from engine.errors import SpecError
 from engine.matrix import fmt_exact, format_matrix
-from tui.flags.autograd import (
+from tui.i18n import t
+from tui.screens.lesson import StepLesson
+from tui.screens.text_dialog import Field, TextDialog
+from tui.text.autograd import (
     CURRENT,
     PENDING,
     detail_lines,
@@ -29,9 +32,6 @@ from tui.flags.autograd import (
     table_rows,
     touched,
 )
-from tui.i18n import t
-from tui.screens.lesson import StepLesson
-from tui.screens.text_dialog import Field, TextDialog
 from tui.widgets.grid import Grid
 from tui.widgets.text import Line
 
@@ -133,4 +133,6 @@ class AutogradScreen(StepLesson[AutogradSpec, AutogradTrace]):
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The dialog's Apply: valid inputs replace the spec; otherwise the dialog says why and keeps the text."""
-        return self.adopt(lambda: spec_with_texts(self.setup, texts), t("autograd.applied"))
+        return self.adopt(
+            lambda: spec_with_texts(self.setup, texts), t("autograd.applied")
+        )

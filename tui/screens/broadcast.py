@@ -29,7 +29,10 @@ from engine.broadcast_values import (
     largest_array,
 )
 from engine.errors import SpecError
-from tui.flags.broadcast import (
+from tui.i18n import t
+from tui.screens.lesson import StepLesson
+from tui.screens.text_dialog import Field, TextDialog
+from tui.text.broadcast import (
     element_counts,
     example_name,
     explain,
@@ -39,9 +42,6 @@ from tui.flags.broadcast import (
     table_labels,
     value_cells,
 )
-from tui.i18n import t
-from tui.screens.lesson import StepLesson
-from tui.screens.text_dialog import Field, TextDialog
 from tui.widgets.grid import Grid
 from tui.widgets.text import Line
 
@@ -271,7 +271,9 @@ class BroadcastScreen(StepLesson[BroadcastSetup, BroadcastTrace]):
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The dialog's Apply: the typed shapes, if they parse and fit the limits (a mismatch is welcome)."""
         return self.adopt(
-            lambda: self.setup.with_shapes(parse_shapes([texts[name] for name in NAMES])),
+            lambda: self.setup.with_shapes(
+                parse_shapes([texts[name] for name in NAMES])
+            ),
             lambda: shapes_line(self.trace),
             index=0,
         )

@@ -13,10 +13,10 @@ from engine.errors import SpecError
 from engine.index import BASIC, INTEGER, MASK, IndexTrace, Layout, index_trace
 from engine.index_setup import IndexSetup
 from engine.numbers import fmt
-from tui.flags.index import checked_text, kind_text, memory_text, step_text
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
 from tui.screens.text_dialog import Field, TextDialog
+from tui.text.index import checked_text, kind_text, memory_text, step_text
 from tui.widgets.grid import Grid
 from tui.widgets.text import Line
 
@@ -163,7 +163,9 @@ class IndexScreen(StepLesson[IndexSetup, IndexTrace]):
     def action_edit_array(self) -> None:
         def submit(texts: Mapping[str, str]) -> SpecError | None:
             return self.adopt(
-                lambda: self.setup.with_array_text(texts["array"]), self._array_changed, index=0
+                lambda: self.setup.with_array_text(texts["array"]),
+                self._array_changed,
+                index=0,
             )
 
         field = Field("array", t("index.array_label"), self.setup.array_text)

@@ -28,7 +28,10 @@ from engine.loss import (
 from engine.loss_curve import W_HIGH, W_LOW
 from engine.matrix import fmt_exact
 from engine.numbers import fmt
-from tui.flags.loss import (
+from tui.i18n import t
+from tui.screens.lesson import StepLesson
+from tui.screens.text_dialog import Field, TextDialog
+from tui.text.loss import (
     cursor_lines,
     model_line,
     relation_lines,
@@ -38,9 +41,6 @@ from tui.flags.loss import (
     term_lines,
     totals_line,
 )
-from tui.i18n import t
-from tui.screens.lesson import StepLesson
-from tui.screens.text_dialog import Field, TextDialog
 from tui.widgets.grid import Grid
 from tui.widgets.loss_plot import LossPlot, Panel
 from tui.widgets.text import Line

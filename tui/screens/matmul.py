@@ -29,10 +29,10 @@ from engine.matmul import (
 )
 from engine.matmul_shapes import parse_shape, shape_text
 from engine.numbers import fmt
-from tui.flags.matmul import explain_text, header_lines, library_lines, rule_text
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
 from tui.screens.text_dialog import Field, TextDialog
+from tui.text.matmul import explain_text, header_lines, library_lines, rule_text
 from tui.widgets.grid import Grid
 from tui.widgets.text import Line
 

@@ -24,8 +24,11 @@ from engine.perceptron import (
     perceptron_trace,
 )
 from engine.perceptron_plot import plot_rows
-from tui.flags.perceptron import (
-    aligned,
+from tui.i18n import t
+from tui.screens.lesson import StepLesson
+from tui.screens.text_dialog import Field, TextDialog
+from tui.text import aligned
+from tui.text.perceptron import (
     input_text,
     legend,
     notes,
@@ -34,9 +37,6 @@ from tui.flags.perceptron import (
     table_title,
     weights_line,
 )
-from tui.i18n import t
-from tui.screens.lesson import StepLesson
-from tui.screens.text_dialog import Field, TextDialog
 from tui.widgets.perceptron_canvas import Canvas
 from tui.widgets.text import Line
 
@@ -157,7 +157,10 @@ class PerceptronScreen(StepLesson[PerceptronSpec, PerceptronTrace]):
         """The dialog's Apply: all three numbers, if each parses and is in range."""
         return self.adopt(
             lambda: self.setup.with_weights(
-                **{name: as_decimal(texts[name], f"perceptron_{name}") for name in WEIGHTS}
+                **{
+                    name: as_decimal(texts[name], f"perceptron_{name}")
+                    for name in WEIGHTS
+                }
             ),
             lambda: self.setup.unit.text(),
         )

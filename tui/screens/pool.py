@@ -28,10 +28,10 @@ from engine.pool import (
     pool_trace,
 )
 from engine.pool_setup import CUSTOM, PoolSetup
-from tui.flags.pool import notes
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
 from tui.screens.text_dialog import Field, TextDialog
+from tui.text.pool import notes
 from tui.widgets.grid import Grid
 from tui.widgets.text import Line
 
@@ -275,7 +275,9 @@ class PoolScreen(StepLesson[PoolSetup, PoolTrace]):
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The edit dialog's Apply: the typed input, if it makes a valid setup."""
-        return self.adopt(lambda: self.setup.with_input(parse_matrix(texts["input"], "input")))
+        return self.adopt(
+            lambda: self.setup.with_input(parse_matrix(texts["input"], "input"))
+        )
 
     # Views -----------------------------------------------------------------------
 

@@ -26,10 +26,10 @@ from engine.rnn_setup import (
     language_model_config,
     parse_count,
 )
-from tui.flags.rnn import output_line
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
 from tui.screens.text_dialog import Field, TextDialog
+from tui.text.rnn import output_line
 from tui.widgets.grid import Grid
 from tui.widgets.rnn_lm import LanguageModelPane
 from tui.widgets.text import Line
@@ -201,11 +201,14 @@ class RnnScreen(StepLesson[RnnSetup, RnnTrace]):
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The edit dialog's Apply: all three fields, if together they make a valid setup."""
+
         def typed_setup() -> RnnSetup:
             sequence = parse_matrix(texts["sequence"], "rnn_sequence")
             hidden = parse_count(texts["hidden"], "rnn_hidden")
             seed = parse_count(texts["seed"], "rnn_seed")
-            return replace(self.setup, hidden_size=hidden, seed=seed).with_sequence(sequence)
+            return replace(self.setup, hidden_size=hidden, seed=seed).with_sequence(
+                sequence
+            )
 
         return self.adopt(typed_setup, self._sequence_changed)
 

@@ -1,0 +1,28 @@
+"""Each lesson's words: the sentences, tables and pictures as text that its screen and `--plain` both print.
+
+A module here, `tui/text/<lesson>.py`, has `plain(setup) -> str` (the whole
+walk-through `tensortour <lesson> --plain` prints) and the functions the
+lesson's screen builds the same words with, from the catalogues (`tui.i18n`),
+so the screen and `--plain` cannot say different things. This package never
+imports textual: `--plain` must run without loading the UI (nor torch, except
+the training lesson's model summary), and a screen only lays out what it gets
+from here. The helpers below are layouts several lessons share.
+"""
+
+from engine.numbers import fmt
+
+
+def matrix_lines(array, indent: str = "  ") -> list[str]:
+    """A matrix as right-aligned text rows for `--plain`; higher dimensions are stacked as rows, 0-d as one cell."""
+    rows = array.reshape(-1, array.shape[-1]) if array.ndim else array.reshape(1, 1)
+    cells = [[fmt(v) for v in row] for row in rows]
+    width = max((len(c) for row in cells for c in row), default=0)
+    return [indent + " ".join(c.rjust(width) for c in row) for row in cells]
+
+
+def aligned(cells: list[list[str]]) -> list[str]:
+    """Each column right-aligned to its widest cell, one space between columns."""
+    widths = [max(len(row[col]) for row in cells) for col in range(len(cells[0]))]
+    return [
+        " ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in cells
+    ]

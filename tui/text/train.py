@@ -1,0 +1,62 @@
+"""The training lesson's `--plain`: the run's settings, the data and the model's layers, without training."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tui.i18n import lesson_title, t
+
+if TYPE_CHECKING:
+    from tui.flags.train import TrainSetup
+
+
+def plain(setup: TrainSetup) -> str:
+    """The run's settings, the data and the model's layers (the summary shown before training), without training."""
+    from engine.train_loop import Trainer
+    from tui.headless import device_words
+
+    started = Trainer(
+        setup.config, emit=lambda event: None, views=False
+    ).started_event()
+    config, data = setup.config, started["dataset"]
+    rows = [
+        (t("model.layer"), t("model.kind"), t("model.output"), t("model.parameters"))
+    ]
+    rows += [
+        (
+            row["layer"],
+            row["kind"],
+            "×".join(map(str, row["output"])),
+            f"{row['parameters']:,}",
+        )
+        for row in started["summary"]
+    ]
+    rows.append((t("model.total"), "", "", f"{started['parameters']:,}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    table = [
+        f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d:>{widths[3]}}"
+        for a, b, c, d in rows
+    ]
+    settings = ", ".join(f"{key}={value}" for key, value in config.to_json().items())
+    return "\n".join(
+        [
+            lesson_title("train"),
+            t(
+                "train.plain_data",
+                dataset=data["name"],
+                train=data["train"],
+                test=data["test"],
+                shape="×".join(map(str, data["input_shape"])),
+                classes=", ".join(data["classes"]),
+                source=data["source"],
+            ),
+            t(
+                "train.plain_device",
+                device=device_words(started),
+                steps=started["steps_per_epoch"],
+            ),
+            t("train.plain_settings", settings=settings),
+            "",
+            *table,
+        ]
+    )
