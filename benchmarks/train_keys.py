@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from textual import events  # noqa: E402
 
-from engine.train_config import TrainConfig  # noqa: E402
+from engine.train.config import TrainConfig  # noqa: E402
 from step_speed import FrameClock, median_p95  # noqa: E402
 from tui.app import TensorTourApp  # noqa: E402
 from tui.flags.train import TrainSetup  # noqa: E402

@@ -40,10 +40,10 @@ import torch.nn.functional as F
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.datasets import load_dataset  # noqa: E402
-from engine.device import set_threads  # noqa: E402
-from engine.models import build_model  # noqa: E402
-from engine.train_config import TrainConfig  # noqa: E402
+from engine.train.datasets import load_dataset  # noqa: E402
+from engine.train.device import set_threads  # noqa: E402
+from engine.train.models import build_model  # noqa: E402
+from engine.train.config import TrainConfig  # noqa: E402
 
 EPOCHS = 3
 

@@ -119,7 +119,7 @@ def _torchvision_layout(features: nn.Module, pooled: int, classifier: nn.Module)
 
 
 def _lenet5() -> nn.Module:
-    """The course's LeNet-5 (as engine/models.py builds it for a 32×32 input), with the lesson's layer names."""
+    """The course's LeNet-5 (as engine/train/models.py builds it for a 32×32 input), with the lesson's layer names."""
     model = nn.Sequential()
     for name, module in (
         ("conv1", nn.Conv2d(1, 6, 5)), ("tanh1", nn.Tanh()), ("pool1", nn.AvgPool2d(2)),

@@ -13,7 +13,7 @@ import numpy as np
 
 from engine.errors import SpecError
 from engine.rnn import RnnSpec, check_sizes
-from engine.train_config import TrainConfig
+from engine.train.config import TrainConfig
 
 CUSTOM = "custom"
 MAX_SEED = 9999

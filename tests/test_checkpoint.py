@@ -12,10 +12,10 @@ import pytest
 import torch
 from torch import nn
 
-from engine import checkpoint as checkpoint_module
-from engine.checkpoint import CHECKPOINT_FORMAT, load_checkpoint, save_checkpoint
+from engine.train import checkpoint as checkpoint_module
+from engine.train.checkpoint import CHECKPOINT_FORMAT, load_checkpoint, save_checkpoint
 from engine.errors import SpecError
-from engine.train_config import TrainConfig
+from engine.train.config import TrainConfig
 from tui.i18n import catalogue, error_text, set_language
 
 

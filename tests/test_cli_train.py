@@ -11,7 +11,7 @@ import sys
 import pytest
 import torch
 
-from engine.checkpoint import load_checkpoint
+from engine.train.checkpoint import load_checkpoint
 from test_cli import ROOT, clean_env, tensortour
 
 TINY = ["--dataset", "xor", "--hidden", "8", "--batch-size", "64", "--threads", "1", "--device", "cpu"]

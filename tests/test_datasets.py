@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 import torch
 
-from engine.data_files import CIFAR_FOLDER, CIFAR_RECORD
-from engine.datasets import load_dataset
+from engine.train.data_files import CIFAR_FOLDER, CIFAR_RECORD
+from engine.train.datasets import load_dataset
 from engine.errors import SpecError
 from engine.presets import digits
-from engine.shapes_data import CLASS_NAMES as SHAPE_NAMES
-from engine.shapes_data import shape_images
-from engine.toy_data import EXTENT, toy_points
-from engine.train_config import TOY_DATASETS, TrainConfig
+from engine.train.shapes_data import CLASS_NAMES as SHAPE_NAMES
+from engine.train.shapes_data import shape_images
+from engine.train.toy_data import EXTENT, toy_points
+from engine.train.config import TOY_DATASETS, TrainConfig
 from tui.i18n import catalogue, error_text
 
 IDX_NAMES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")

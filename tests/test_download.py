@@ -17,11 +17,11 @@ import pytest
 import torch
 from test_datasets import CIFAR_NAMES, IDX_NAMES, cifar_arrays, cifar_bytes, idx_arrays, idx_bytes, normalised
 
-from engine.data_files import CIFAR_FOLDER
-from engine.datasets import load_dataset
-from engine.download import CIFAR_ARCHIVE, MIRROR_VARIABLE, SOURCES, download, source_url
+from engine.train.data_files import CIFAR_FOLDER
+from engine.train.datasets import load_dataset
+from engine.train.download import CIFAR_ARCHIVE, MIRROR_VARIABLE, SOURCES, download, source_url
 from engine.errors import SpecError
-from engine.train_config import TrainConfig
+from engine.train.config import TrainConfig
 from tui.i18n import catalogue
 
 

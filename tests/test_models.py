@@ -8,8 +8,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from engine.errors import SpecError
-from engine.models import LayerRow, build_model, model_summary, parameter_count
-from engine.train_config import TrainConfig
+from engine.train.models import LayerRow, build_model, model_summary, parameter_count
+from engine.train.config import TrainConfig
 from tui.i18n import error_text, set_language
 
 INPUTS = [(2,), (1, 8, 8), (1, 28, 28), (3, 32, 32)]

@@ -18,14 +18,14 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from engine import verify
-from engine.char_rnn import CharRNN
-from engine.char_text import SEQUENCE, TEXT_FILE, decode, encode, load_text_dataset, vocabulary
+from engine.train.char_rnn import CharRNN
+from engine.train.char_text import SEQUENCE, TEXT_FILE, decode, encode, load_text_dataset, vocabulary
 from engine.errors import SpecError
 from engine.numbers import fmt
 from engine.rnn import MAX_HIDDEN, MAX_INPUT, MAX_STEPS, RnnSpec, rnn_trace
 from engine.rnn_check import spec_from_json, spec_to_json, torch_max_delta
 from engine.rnn_setup import MAX_SEED, SEQUENCES, RnnSetup, language_model_config, parse_count, seeded_weights
-from engine.train_config import TrainConfig
+from engine.train.config import TrainConfig
 
 FLOATS = st.floats(-3, 3, allow_nan=False, width=64)
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from engine.train_config import TrainConfig
+from engine.train.config import TrainConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = TrainConfig(dataset="xor", hidden=(8,), epochs=200, batch_size=64, threads=1, device="cpu")
@@ -15,7 +15,7 @@ TINY = TrainConfig(dataset="xor", hidden=(8,), epochs=200, batch_size=64, thread
 
 def start(request: dict) -> subprocess.Popen:
     child = subprocess.Popen(
-        [sys.executable, "-m", "engine.train_child"],
+        [sys.executable, "-m", "engine.train.child"],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -82,7 +82,7 @@ def test_a_bad_setup_is_one_failed_event():
 
 
 def test_an_unreadable_request_is_said_plainly():
-    child = subprocess.run([sys.executable, "-m", "engine.train_child"], cwd=ROOT, input="not json\n", capture_output=True, text=True, timeout=60)
+    child = subprocess.run([sys.executable, "-m", "engine.train.child"], cwd=ROOT, input="not json\n", capture_output=True, text=True, timeout=60)
     event = json.loads(child.stdout)
     assert event["event"] == "failed" and event["code"] == "train_bad_request"
     assert child.returncode == 1

@@ -8,11 +8,11 @@ import os
 import pytest
 import torch
 
-from engine.checkpoint import load_checkpoint
+from engine.train.checkpoint import load_checkpoint
 from engine.errors import SpecError
-from engine.train_config import TrainConfig
-from engine import train_loop
-from engine.train_loop import CHECKPOINT_NAME, Inbox, Trainer, run
+from engine.train.config import TrainConfig
+from engine.train import loop as train_loop
+from engine.train.loop import CHECKPOINT_NAME, Inbox, Trainer, run
 
 TINY = TrainConfig(dataset="xor", hidden=(8,), epochs=3, batch_size=64, threads=1, device="cpu")
 TIMING = {"samples_per_s", "elapsed_s"}
@@ -186,7 +186,7 @@ def test_auto_picks_the_cpu_here_and_keeps_the_data_on_the_training_device():
 
 
 def test_auto_prefers_cuda_then_mps_when_present(monkeypatch):
-    from engine import device as devices
+    from engine.train import device as devices
 
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     assert devices.resolve_device("auto") == torch.device("cuda")
@@ -201,7 +201,7 @@ def test_auto_prefers_cuda_then_mps_when_present(monkeypatch):
 
 
 def test_the_gpu_name_and_memory_are_read_from_torch_cuda(monkeypatch):
-    from engine import device as devices
+    from engine.train import device as devices
 
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda device: "NVIDIA H100 80GB HBM3")
     monkeypatch.setattr(torch.cuda, "memory_allocated", lambda device: 3 * 2**20)
@@ -231,7 +231,7 @@ def test_running_out_of_gpu_memory_is_a_failed_event_suggesting_a_smaller_batch(
 
 def test_automatic_threads_are_the_usable_cores_whatever_the_load(monkeypatch):
     """The same count every time on one machine: another count changes a conv net's numbers in the last bits."""
-    from engine import device as devices
+    from engine.train import device as devices
 
     cores = len(os.sched_getaffinity(0))
     previous = torch.get_num_threads()

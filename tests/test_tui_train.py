@@ -3,7 +3,7 @@
 Refusals are compared with engine's own SpecError for the same input. One test
 trains for real in the child process (xor, a few seconds, most of it torch's
 import); the views are tested by feeding events through `apply_event`, shaped as
-engine/train_loop.py emits them.
+engine/train/loop.py emits them.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 from textual.widgets import Input, Select, Static
 
 from engine.errors import SpecError
-from engine.train_config import TrainConfig, parse_hidden, parse_number
+from engine.train.config import TrainConfig, parse_hidden, parse_number
 from pilot_support import CJK, drive
 from tui.flags.train import TrainSetup
 from tui.i18n import error_text, t
@@ -73,7 +73,7 @@ def gone(pid: int) -> bool:
     return False
 
 
-# Events as engine/train_loop.py emits them --------------------------------------
+# Events as engine/train/loop.py emits them --------------------------------------
 
 
 def started(config: TrainConfig, kind: str, classes: list[str], points: list | None = None) -> dict:

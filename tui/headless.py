@@ -18,14 +18,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from engine.errors import SpecError
-from engine.train_config import TrainConfig
+from engine.train.config import TrainConfig
 from tui.i18n import error_text, t
 
 EXIT_DONE, EXIT_FAILED, EXIT_BAD_SETUP, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def run_headless(config: TrainConfig, out: str | None = None, resume: str | None = None) -> int:
-    from engine.train_loop import Trainer, run
+    from engine.train.loop import Trainer, run
 
     console = Console(highlight=False, soft_wrap=True)
     errors = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -1,6 +1,6 @@
 """The training child process seen from the app: start it, read its events, send it commands, stop it.
 
-Training runs in its own interpreter (`python -m engine.train_child`, see
+Training runs in its own interpreter (`python -m engine.train.child`, see
 DESIGN.md) so that torch never loads in the UI process, a CUDA error or OOM
 cannot take the app down and Stop can always fall back to killing it. Events
 come as JSON lines on its stdout; its stderr is drained and the last lines kept,
@@ -53,7 +53,7 @@ class TrainingProcess:
         self._process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "engine.train_child",
+            "engine.train.child",
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
@@ -94,7 +94,7 @@ class TrainingProcess:
             try:
                 event = json.loads(line)
             except ValueError:
-                continue  # train_child sends only events on stdout; anything else is not ours to show
+                continue  # the child sends only events on stdout; anything else is not ours to show
             if isinstance(event, dict) and "event" in event:
                 if event["event"] in FINAL_EVENTS:
                     final = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, field, fields
 
-from engine.train_config import ACTIVATIONS, DATASETS, DEVICES, LOSSES, MODELS, OPTIMIZERS, TrainConfig, parse_hidden
+from engine.train.config import ACTIVATIONS, DATASETS, DEVICES, LOSSES, MODELS, OPTIMIZERS, TrainConfig, parse_hidden
 from tui.i18n import lesson_title, t
 
 SCREEN = "tui.screens.train:TrainScreen"
@@ -72,7 +72,7 @@ def headless(args: argparse.Namespace, setup: TrainSetup) -> int:
 
 def plain(setup: TrainSetup) -> str:
     """The run's settings, the data and the model's layers (the summary shown before training), without training."""
-    from engine.train_loop import Trainer
+    from engine.train.loop import Trainer
     from tui.headless import device_words
 
     started = Trainer(setup.config, emit=lambda event: None, views=False).started_event()

@@ -1,6 +1,6 @@
 """The training lesson: a form, then a real run in a child process, watched live.
 
-The run is engine's training loop in `python -m engine.train_child` (see
+The run is engine's training loop in `python -m engine.train.child` (see
 tui/training_process.py): this screen only writes commands and draws events, so
 torch never loads here and every key is answered at once (a key handler only
 writes a line to the child). What the events draw is in train_live.py.

@@ -16,7 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from engine.errors import SpecError
-from engine.train_config import ACTIVATIONS, DATASETS, DEVICES, LOSSES, MODELS, OPTIMIZERS, TrainConfig, parse_hidden, parse_number
+from engine.train.config import ACTIVATIONS, DATASETS, DEVICES, LOSSES, MODELS, OPTIMIZERS, TrainConfig, parse_hidden, parse_number
 from tui.i18n import error_text, t
 
 

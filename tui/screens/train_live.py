@@ -14,7 +14,7 @@ import time
 
 from textual.widgets import Static
 
-from engine.train_config import TrainConfig
+from engine.train.config import TrainConfig
 from tui.i18n import t
 from tui.screens.train_views import boundary_legend, epoch_text, failure_text, filter_tiles, progress_text, sample_tiles, stopped_text, summary_text
 from tui.widgets.confusion import Confusion

@@ -14,11 +14,11 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import torch
 
-from engine.dataset import Dataset
+from engine.train.dataset import Dataset
 from engine.errors import SpecError
 from engine.presets import ASSETS
-from engine.toy_data import split
-from engine.train_config import TrainConfig
+from engine.train.toy_data import split
+from engine.train.config import TrainConfig
 
 SEQUENCE = 32
 TEXT_FILE = ASSETS / "data" / "sonnets.txt"

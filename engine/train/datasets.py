@@ -12,14 +12,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from engine.data_files import CLASS_NAMES, dataset_folder, digits_source, read_cifar, read_digits, read_idx_set
-from engine.dataset import Dataset
-from engine.download import Report, download
-from engine.shapes_data import CLASS_NAMES as SHAPE_NAMES
-from engine.shapes_data import shape_images
-from engine.toy_data import CLASS_NAMES as TOY_NAMES
-from engine.toy_data import EXTENT, split, toy_points
-from engine.train_config import TOY_DATASETS, TrainConfig
+from engine.train.data_files import CLASS_NAMES, dataset_folder, digits_source, read_cifar, read_digits, read_idx_set
+from engine.train.dataset import Dataset
+from engine.train.download import Report, download
+from engine.train.shapes_data import CLASS_NAMES as SHAPE_NAMES
+from engine.train.shapes_data import shape_images
+from engine.train.toy_data import CLASS_NAMES as TOY_NAMES
+from engine.train.toy_data import EXTENT, split, toy_points
+from engine.train.config import TOY_DATASETS, TrainConfig
 
 
 def load_dataset(config: TrainConfig, report: Report | None = None) -> Dataset:
@@ -36,7 +36,7 @@ def load_dataset(config: TrainConfig, report: Report | None = None) -> Dataset:
         arrays = (images[:cut], labels[:cut], images[cut:], labels[cut:])
         return _images(name, arrays, 1.0, SHAPE_NAMES, f"generated (seed {config.seed})")
     if name == "text":
-        from engine.char_text import load_text_dataset
+        from engine.train.char_text import load_text_dataset
 
         return load_text_dataset(config)
     if name == "digits":

@@ -1,10 +1,10 @@
-"""`python -m engine.train_child`: the app's training process.
+"""`python -m engine.train.child`: the app's training process.
 
 Protocol (JSON, one object a line):
 - stdin, first line: {"config": TrainConfig.to_json(), "out": dir or null, "resume": dir or null}
 - stdin, then: {"cmd": "pause" | "resume" | "step" | "stop" | "save"} or {"cmd": "lr", "factor": 0.5}
 - stdout: events only — started, batch, boundary, epoch, images, paused, resumed, lr, saved,
-  stopped, done, failed (see engine/train_loop.py). Anything else printed goes to stderr,
+  stopped, done, failed (see engine/train/loop.py). Anything else printed goes to stderr,
   so a stray print cannot break the stream. The process ends after stopped, done or failed.
 """
 
@@ -35,8 +35,8 @@ def main() -> int:
         return 1
 
     from engine.errors import SpecError
-    from engine.train_config import TrainConfig
-    from engine.train_loop import Inbox, Trainer, failure, run
+    from engine.train.config import TrainConfig
+    from engine.train.loop import Inbox, Trainer, failure, run
 
     inbox = Inbox()
     threading.Thread(target=_read_commands, args=(inbox,), daemon=True).start()

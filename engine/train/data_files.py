@@ -16,7 +16,7 @@ import numpy as np
 
 from engine.errors import SpecError
 from engine.presets import DIGITS_FILE, digits
-from engine.toy_data import split
+from engine.train.toy_data import split
 
 CLASSES = 10
 IDX_IMAGES = 0x00000803

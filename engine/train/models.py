@@ -18,7 +18,7 @@ import torch
 from torch import nn
 
 from engine.errors import SpecError
-from engine.train_config import MODELS, TrainConfig
+from engine.train.config import MODELS, TrainConfig
 
 ACTIVATION_LAYERS: dict[str, Callable[[], nn.Module]] = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
 _PREFIXES = {
@@ -54,7 +54,7 @@ def build_model(config: TrainConfig, input_shape: tuple[int, ...], classes: int)
     if config.model == "mlp":
         return _mlp(config, input_shape, classes)
     if config.model == "charrnn":
-        from engine.char_rnn import CharRNN
+        from engine.train.char_rnn import CharRNN
 
         return CharRNN(classes, config.hidden[0])
     if len(input_shape) != 3:

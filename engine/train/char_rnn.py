@@ -15,7 +15,7 @@ from torch import nn
 class CharRNN(nn.Module):
     """forward(x (N, T) int64) → logits (N, T, V): at each position, scores for the character that follows."""
 
-    input_dtype = torch.int64  # what engine.models.model_summary feeds it
+    input_dtype = torch.int64  # what engine.train.models.model_summary feeds it
 
     def __init__(self, vocab: int, hidden: int) -> None:
         super().__init__()

@@ -1,7 +1,7 @@
 """The training loop: one batch at a time, so whoever drives it can pause, step, save and stop between batches.
 
 It reports through `emit(event: dict)` — JSON-ready dicts with an "event" key (see
-docs in engine/train_child.py) — and knows nothing about who listens: the app's
+docs in engine/train/child.py) — and knows nothing about who listens: the app's
 child process prints them, the headless CLI draws a progress bar.
 """
 
@@ -18,13 +18,13 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from engine.checkpoint import CHECKPOINT_FORMAT, load_checkpoint, save_checkpoint
-from engine.datasets import load_dataset
-from engine.device import device_name, memory_mb, resolve_device, set_threads
+from engine.train.checkpoint import CHECKPOINT_FORMAT, load_checkpoint, save_checkpoint
+from engine.train.datasets import load_dataset
+from engine.train.device import device_name, memory_mb, resolve_device, set_threads
 from engine.errors import SpecError
-from engine.models import build_model, model_summary
-from engine.train_config import TrainConfig
-from engine.train_views import boundary_view, image_views, point_list, sample_view
+from engine.train.models import build_model, model_summary
+from engine.train.config import TrainConfig
+from engine.train.views import boundary_view, image_views, point_list, sample_view
 
 REPORT_INTERVAL_S = 0.1
 SAMPLE_INTERVAL_S = 1.0

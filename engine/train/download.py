@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
-from engine.data_files import CIFAR_FOLDER, CIFAR_TEST, CIFAR_TRAIN, IDX_FILES, dataset_folder
+from engine.train.data_files import CIFAR_FOLDER, CIFAR_TEST, CIFAR_TRAIN, IDX_FILES, dataset_folder
 from engine.errors import SpecError
 
 MIRROR_VARIABLE = "TENSORTOUR_MIRROR"
