@@ -14,7 +14,13 @@ from pathlib import Path
 
 from rich import box
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from engine.errors import SpecError
@@ -24,14 +30,18 @@ from tui.i18n import error_text, t
 EXIT_DONE, EXIT_FAILED, EXIT_BAD_SETUP, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-def run_headless(config: TrainConfig, out: str | None = None, resume: str | None = None) -> int:
+def run_headless(
+    config: TrainConfig, out: str | None = None, resume: str | None = None
+) -> int:
     from engine.train.loop import Trainer, run
 
     console = Console(highlight=False, soft_wrap=True)
     errors = Console(stderr=True, highlight=False, soft_wrap=True)
     run_dir = Path(out or resume or Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
     if resume and not Path(resume).exists():
-        errors.print(f"tensortour: {error_text(SpecError('train_resume_missing', path=resume))}")
+        errors.print(
+            f"tensortour: {error_text(SpecError('train_resume_missing', path=resume))}"
+        )
         return EXIT_BAD_SETUP
     progress = Progress(
         TextColumn("{task.description}"),
@@ -44,13 +54,18 @@ def run_headless(config: TrainConfig, out: str | None = None, resume: str | None
     )
     listener = _Listener(console, errors, progress)
     try:
-        trainer = Trainer(config, listener.emit, out=run_dir, resume=Path(resume) if resume else None)
+        trainer = Trainer(
+            config, listener.emit, out=run_dir, resume=Path(resume) if resume else None
+        )
     except SpecError as error:
         errors.print(f"tensortour: {error_text(error)}")
         return EXIT_BAD_SETUP
     listener.emit(trainer.started_event())
     interrupted = []
-    previous = signal.signal(signal.SIGINT, lambda *_: (interrupted.append(True), signal.signal(signal.SIGINT, previous)))
+    previous = signal.signal(
+        signal.SIGINT,
+        lambda *_: (interrupted.append(True), signal.signal(signal.SIGINT, previous)),
+    )
     try:
         with progress:
             listener.track(trainer)
@@ -60,7 +75,14 @@ def run_headless(config: TrainConfig, out: str | None = None, resume: str | None
     if outcome == "failed":
         return EXIT_FAILED
     if outcome == "stopped":
-        console.print(t("train.headless_interrupted", epoch=trainer.epoch, step=trainer.step, out=run_dir))
+        console.print(
+            t(
+                "train.headless_interrupted",
+                epoch=trainer.epoch,
+                step=trainer.step,
+                out=run_dir,
+            )
+        )
         return EXIT_INTERRUPTED
     console.print(t("train.headless_done", out=run_dir))
     return EXIT_DONE
@@ -69,7 +91,10 @@ def run_headless(config: TrainConfig, out: str | None = None, resume: str | None
 def device_words(started: dict) -> str:
     """The GPU's own name, or "CPU · 2 threads" in the student's language."""
     if started.get("device") == "cpu" and "threads" in started:
-        return t("train.cpu_thread" if started["threads"] == 1 else "train.cpu_threads", threads=started["threads"])
+        return t(
+            "train.cpu_thread" if started["threads"] == 1 else "train.cpu_threads",
+            threads=started["threads"],
+        )
     return started.get("device_name") or started.get("device", "")
 
 
@@ -97,15 +122,27 @@ class _Listener:
 
     def track(self, trainer) -> None:
         total = trainer.config.epochs * trainer.steps_per_epoch
-        self.task = self.progress.add_task(t("train.headless_training"), total=total, completed=trainer.global_step, detail="")
+        self.task = self.progress.add_task(
+            t("train.headless_training"),
+            total=total,
+            completed=trainer.global_step,
+            detail="",
+        )
 
     def emit(self, event: dict) -> None:
         kind = event["event"]
         if kind == "started":
             self._started(event)
         elif kind == "batch" and self.task is not None:
-            detail = t("train.headless_batch", epoch=event["epoch"], loss=f"{event['loss']:.4f}", rate=f"{event['samples_per_s']:,.0f}")
-            self.progress.update(self.task, completed=event["global_step"], detail=detail)
+            detail = t(
+                "train.headless_batch",
+                epoch=event["epoch"],
+                loss=f"{event['loss']:.4f}",
+                rate=f"{event['samples_per_s']:,.0f}",
+            )
+            self.progress.update(
+                self.task, completed=event["global_step"], detail=detail
+            )
         elif kind == "epoch":
             self.console.print(t("train.headless_epoch", **epoch_numbers(event)))
         elif kind == "failed":
@@ -129,10 +166,26 @@ class _Listener:
         )
         table = Table(box=box.SIMPLE, pad_edge=False)
         for header in ("layer", "kind", "output", "parameters"):
-            table.add_column(t(f"model.{header}"), justify="right" if header == "parameters" else "left")
+            table.add_column(
+                t(f"model.{header}"),
+                justify="right" if header == "parameters" else "left",
+            )
         for row in event["summary"]:
-            table.add_row(row["layer"], row["kind"], "×".join(map(str, row["output"])), f"{row['parameters']:,}")
-        table.add_row(t("model.total"), "", "", f"{event['parameters']:,}", style="bold")
+            table.add_row(
+                row["layer"],
+                row["kind"],
+                "×".join(map(str, row["output"])),
+                f"{row['parameters']:,}",
+            )
+        table.add_row(
+            t("model.total"), "", "", f"{event['parameters']:,}", style="bold"
+        )
         self.console.print(table)
         if event["epoch"]:
-            self.console.print(t("train.headless_resumed", epoch=event["epoch"], step=event["global_step"]))
+            self.console.print(
+                t(
+                    "train.headless_resumed",
+                    epoch=event["epoch"],
+                    step=event["global_step"],
+                )
+            )

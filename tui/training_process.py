@@ -18,7 +18,9 @@ from collections import deque
 from collections.abc import AsyncIterator
 
 FINAL_EVENTS = frozenset({"done", "stopped", "failed"})
-STREAM_LIMIT = 64 * 1024 * 1024  # one images event (8 test images and the filters) is a few hundred kB of JSON
+STREAM_LIMIT = (
+    64 * 1024 * 1024
+)  # one images event (8 test images and the filters) is a few hundred kB of JSON
 STOP_GRACE_S = 0.5
 TERMINATE_GRACE_S = 0.25
 
@@ -26,14 +28,20 @@ TERMINATE_GRACE_S = 0.25
 class TrainingProcess:
     """One run: `await start()`, then `async for event in process`, `send(...)` between, `await stop()` to end it."""
 
-    def __init__(self, config: dict, out: str | None, resume: str | None = None) -> None:
+    def __init__(
+        self, config: dict, out: str | None, resume: str | None = None
+    ) -> None:
         self._request = {"config": config, "out": out, "resume": resume}
         self._process: asyncio.subprocess.Process | None = None
         self._stderr: deque[str] = deque(maxlen=20)
         self._stderr_task: asyncio.Task | None = None
         self._stopping = False
-        self._early: list[dict] = []  # commands sent while the process was still being started
-        self._said_last = asyncio.Event()  # done, stopped or failed has been read: the run's files are written
+        self._early: list[
+            dict
+        ] = []  # commands sent while the process was still being started
+        self._said_last = (
+            asyncio.Event()
+        )  # done, stopped or failed has been read: the run's files are written
         self.finished = False
 
     @property
@@ -74,7 +82,12 @@ class TrainingProcess:
 
     def _write(self, message: dict) -> None:
         process = self._process
-        if process is None or process.stdin is None or process.stdin.is_closing() or process.returncode is not None:
+        if (
+            process is None
+            or process.stdin is None
+            or process.stdin.is_closing()
+            or process.returncode is not None
+        ):
             return
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             process.stdin.write((json.dumps(message) + "\n").encode())
@@ -107,7 +120,12 @@ class TrainingProcess:
         self.finished = True
         if not final and not self._stopping:
             last = self._stderr[-1] if self._stderr else ""
-            yield {"event": "failed", "code": "train_child_died", "params": {"status": status, "stderr": last}, "torch_message": None}
+            yield {
+                "event": "failed",
+                "code": "train_child_died",
+                "params": {"status": status, "stderr": last},
+                "torch_message": None,
+            }
 
     async def stop(self) -> None:
         """Ask politely, then terminate, then kill: returns within a second and leaves no process behind.
@@ -121,10 +139,20 @@ class TrainingProcess:
         self._stopping = True
         if process.returncode is None:
             self._write({"cmd": "stop"})
-            exited, said = asyncio.ensure_future(process.wait()), asyncio.ensure_future(self._said_last.wait())
-            await asyncio.wait({exited, said}, timeout=STOP_GRACE_S, return_when=asyncio.FIRST_COMPLETED)
+            exited, said = (
+                asyncio.ensure_future(process.wait()),
+                asyncio.ensure_future(self._said_last.wait()),
+            )
+            await asyncio.wait(
+                {exited, said},
+                timeout=STOP_GRACE_S,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
             said.cancel()
-            for signal_child, grace in ((process.terminate, TERMINATE_GRACE_S), (process.kill, None)):
+            for signal_child, grace in (
+                (process.terminate, TERMINATE_GRACE_S),
+                (process.kill, None),
+            ):
                 if process.returncode is not None:
                     break
                 with contextlib.suppress(ProcessLookupError):

@@ -31,7 +31,14 @@ def main() -> int:
     try:
         request = json.loads(sys.stdin.readline() or "{}")
     except json.JSONDecodeError as error:
-        emit({"event": "failed", "code": "train_bad_request", "params": {"reason": str(error)}, "torch_message": None})
+        emit(
+            {
+                "event": "failed",
+                "code": "train_bad_request",
+                "params": {"reason": str(error)},
+                "torch_message": None,
+            }
+        )
         return 1
 
     from engine.errors import SpecError
@@ -76,4 +83,6 @@ def _read_commands(inbox) -> None:
 if __name__ == "__main__":
     code = main()
     sys.stderr.flush()
-    os._exit(code)  # the events are flushed (line-buffered); skip the ~0.7 s of unloading torch so Stop is quick
+    os._exit(
+        code
+    )  # the events are flushed (line-buffered); skip the ~0.7 s of unloading torch so Stop is quick

@@ -18,12 +18,12 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from engine.errors import SpecError
 from engine.train.checkpoint import CHECKPOINT_FORMAT, load_checkpoint, save_checkpoint
+from engine.train.config import TrainConfig
 from engine.train.datasets import load_dataset
 from engine.train.device import device_name, memory_mb, resolve_device, set_threads
-from engine.errors import SpecError
 from engine.train.models import build_model, model_summary
-from engine.train.config import TrainConfig
 from engine.train.views import boundary_view, image_views, point_list, sample_view
 
 REPORT_INTERVAL_S = 0.1
@@ -38,7 +38,14 @@ Emit = Callable[[dict], None]
 class Trainer:
     """A run's data (on the device, whole), model, optimizer and position (epoch, step within it)."""
 
-    def __init__(self, config: TrainConfig, emit: Emit, out: Path | None = None, resume: Path | None = None, views: bool = True) -> None:
+    def __init__(
+        self,
+        config: TrainConfig,
+        emit: Emit,
+        out: Path | None = None,
+        resume: Path | None = None,
+        views: bool = True,
+    ) -> None:
         saved = load_checkpoint(_checkpoint_path(resume)) if resume else None
         if saved:
             config = TrainConfig.from_json(saved["config"])
@@ -50,10 +57,18 @@ class Trainer:
         self.device = resolve_device(config.device)
         torch.manual_seed(config.seed)
         self.data = load_dataset(config)
-        self.model = build_model(config, self.data.input_shape, len(self.data.class_names)).to(self.device)
+        self.model = build_model(
+            config, self.data.input_shape, len(self.data.class_names)
+        ).to(self.device)
         self.optimizer = _optimizer(config, self.model)
-        self.x_train, self.y_train = self.data.x_train.to(self.device), self.data.y_train.to(self.device)
-        self.x_test, self.y_test = self.data.x_test.to(self.device), self.data.y_test.to(self.device)
+        self.x_train, self.y_train = (
+            self.data.x_train.to(self.device),
+            self.data.y_train.to(self.device),
+        )
+        self.x_test, self.y_test = (
+            self.data.x_test.to(self.device),
+            self.data.y_test.to(self.device),
+        )
         self.train_size = len(self.y_train)
         self.steps_per_epoch = math.ceil(self.train_size / config.batch_size)
         self.generator = torch.Generator().manual_seed(config.seed)
@@ -105,7 +120,12 @@ class Trainer:
             },
             "points": point_list(data) if data.kind == "points" else [],
             "summary": [
-                {"layer": row.name, "kind": row.kind, "output": list(row.output_shape), "parameters": row.parameters}
+                {
+                    "layer": row.name,
+                    "kind": row.kind,
+                    "output": list(row.output_shape),
+                    "parameters": row.parameters,
+                }
                 for row in model_summary(self.model, data.input_shape)
             ],
             "parameters": sum(p.numel() for p in self.model.parameters()),
@@ -121,7 +141,9 @@ class Trainer:
         """One optimizer step on the next batch; a non-finite loss stops before the step, so the weights stay good."""
         if self._order is None:
             self._epoch_rng = self.generator.get_state()
-            self._order = torch.randperm(self.train_size, generator=self.generator).to(self.device)
+            self._order = torch.randperm(self.train_size, generator=self.generator).to(
+                self.device
+            )
         started = time.perf_counter()
         size = self.config.batch_size
         index = self._order[self.step * size : (self.step + 1) * size]
@@ -130,7 +152,13 @@ class Trainer:
         loss = self._loss(logits, y)
         value = loss.item()
         if not math.isfinite(value):
-            raise SpecError("loss_not_finite", value=_word(value), epoch=self.epoch + 1, step=self.step + 1, lr=f"{self.lr:g}")
+            raise SpecError(
+                "loss_not_finite",
+                value=_word(value),
+                epoch=self.epoch + 1,
+                step=self.step + 1,
+                lr=f"{self.lr:g}",
+            )
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer.step()
@@ -165,18 +193,31 @@ class Trainer:
                 "global_step": done,
                 "loss": self._last_loss,
                 "lr": self.lr,
-                "samples_per_s": self._seen / self._train_time if self._train_time else self._last_rate,
+                "samples_per_s": self._seen / self._train_time
+                if self._train_time
+                else self._last_rate,
                 "elapsed_s": self.elapsed_s,
                 "eta_s": remaining * per_batch,
                 "memory_mb": memory_mb(self.device),
             }
         )
         if self.views and self.data.kind == "points":
-            self.emit({"event": "boundary", **boundary_view(self.model, self.data.extent, self.device)})
-        if self.views and self.data.kind == "text" and (force or now - self._last_sample >= SAMPLE_INTERVAL_S):
+            self.emit(
+                {
+                    "event": "boundary",
+                    **boundary_view(self.model, self.data.extent, self.device),
+                }
+            )
+        if (
+            self.views
+            and self.data.kind == "text"
+            and (force or now - self._last_sample >= SAMPLE_INTERVAL_S)
+        ):
             self._last_sample = now
             sample = sample_view(self.model, self.data, self.config.seed, self.device)
-            self.emit({"event": "sample", "epoch": self.epoch, "global_step": done, **sample})
+            self.emit(
+                {"event": "sample", "epoch": self.epoch, "global_step": done, **sample}
+            )
 
     def save(self) -> Path | None:
         """Write the checkpoint under `out` (atomically); None when the run has nowhere to save.
@@ -200,7 +241,11 @@ class Trainer:
             with open(path, "a", encoding="utf-8") as handle:
                 handle.write(json.dumps(metrics) + "\n")
         except OSError as error:
-            raise SpecError("train_write_failed", path=str(path), reason=error.strerror or str(error)) from None
+            raise SpecError(
+                "train_write_failed",
+                path=str(path),
+                reason=error.strerror or str(error),
+            ) from None
 
     def change_lr(self, factor: float) -> None:
         for group in self.optimizer.param_groups:
@@ -210,7 +255,9 @@ class Trainer:
         """Cross-entropy (or MSE on softmax vs one-hot); a sequence model's (N, T, V) scores count every position."""
         logits, y = logits.reshape(-1, logits.shape[-1]), y.reshape(-1)
         if self.config.loss == "mse":
-            return F.mse_loss(logits.softmax(1), F.one_hot(y, logits.shape[1]).to(logits.dtype))
+            return F.mse_loss(
+                logits.softmax(1), F.one_hot(y, logits.shape[1]).to(logits.dtype)
+            )
         return F.cross_entropy(logits, y)
 
     def _end_epoch(self) -> None:
@@ -235,7 +282,9 @@ class Trainer:
         self._append_metrics(metrics)
         self.emit({"event": "epoch", **metrics})
         if self.views and self.data.kind == "images":
-            self.emit({"event": "images", **image_views(self.model, self.data, predicted)})
+            self.emit(
+                {"event": "images", **image_views(self.model, self.data, predicted)}
+            )
         if self.finished or time.perf_counter() - self._last_save >= CHECKPOINT_EVERY_S:
             self.save()
 
@@ -246,12 +295,19 @@ class Trainer:
         self.model.eval()
         total, predictions = 0.0, []
         for start in range(0, len(self.y_test), EVAL_BATCH):
-            x, y = self.x_test[start : start + EVAL_BATCH], self.y_test[start : start + EVAL_BATCH]
+            x, y = (
+                self.x_test[start : start + EVAL_BATCH],
+                self.y_test[start : start + EVAL_BATCH],
+            )
             logits = self.model(x)
             total += self._loss(logits, y).item() * len(y)
             predictions.append(logits.argmax(-1))
         self.model.train()
-        predicted = torch.cat(predictions) if predictions else torch.empty(0, dtype=torch.long, device=self.device)
+        predicted = (
+            torch.cat(predictions)
+            if predictions
+            else torch.empty(0, dtype=torch.long, device=self.device)
+        )
         self.elapsed_s += time.perf_counter() - started
         accuracy = (predicted == self.y_test).sum().item() / max(1, self.y_test.numel())
         return total / max(1, len(self.y_test)), accuracy, predicted
@@ -293,7 +349,9 @@ class Trainer:
         self.generator.set_state(saved["rng"]["generator"])
         if self.step:
             self._epoch_rng = self.generator.get_state()
-            self._order = torch.randperm(self.train_size, generator=self.generator).to(self.device)
+            self._order = torch.randperm(self.train_size, generator=self.generator).to(
+                self.device
+            )
         partial = saved.get("partial", {})
         self._loss_sum = float(partial.get("loss_sum", 0.0))
         self._correct = torch.tensor(int(partial.get("correct", 0)), device=self.device)
@@ -324,7 +382,11 @@ class Inbox:
             self._arrived.clear()
 
 
-def run(trainer: Trainer, inbox: Inbox | None = None, stop_requested: Callable[[], bool] = lambda: False) -> str:
+def run(
+    trainer: Trainer,
+    inbox: Inbox | None = None,
+    stop_requested: Callable[[], bool] = lambda: False,
+) -> str:
     """Train to the end or until told to stop; returns "done", "stopped" or "failed" (after emitting the event)."""
     paused = False
     try:
@@ -336,13 +398,20 @@ def run(trainer: Trainer, inbox: Inbox | None = None, stop_requested: Callable[[
                     break
                 if kind in ("pause", "resume"):
                     paused = kind == "pause"
-                    trainer.emit({"event": "paused" if paused else "resumed", "global_step": trainer.global_step})
+                    trainer.emit(
+                        {
+                            "event": "paused" if paused else "resumed",
+                            "global_step": trainer.global_step,
+                        }
+                    )
                 elif kind == "lr":
                     trainer.change_lr(float(command.get("factor", 1.0)))
                     trainer.emit({"event": "lr", "lr": trainer.lr})
                 elif kind == "save":
                     path = trainer.save()
-                    trainer.emit({"event": "saved", "path": str(path) if path else None})
+                    trainer.emit(
+                        {"event": "saved", "path": str(path) if path else None}
+                    )
                 if kind != "step":
                     continue
             elif paused or stop_requested():
@@ -355,14 +424,32 @@ def run(trainer: Trainer, inbox: Inbox | None = None, stop_requested: Callable[[
         trainer.emit(failure(error))
         return "failed"
     except torch.OutOfMemoryError as error:
-        trainer.emit(failure(SpecError("cuda_out_of_memory", torch_message=_first_line(error), batch=trainer.config.batch_size)))
+        trainer.emit(
+            failure(
+                SpecError(
+                    "cuda_out_of_memory",
+                    torch_message=_first_line(error),
+                    batch=trainer.config.batch_size,
+                )
+            )
+        )
         return "failed"
     except RuntimeError as error:
-        trainer.emit(failure(SpecError("train_runtime_error", torch_message=_first_line(error))))
+        trainer.emit(
+            failure(SpecError("train_runtime_error", torch_message=_first_line(error)))
+        )
         return "failed"
     if trainer.finished:
         trainer.report(force=True)
-        trainer.emit({"event": "done", "epoch": trainer.epoch, "test_acc": trainer.history[-1]["test_acc"] if trainer.history else None})
+        trainer.emit(
+            {
+                "event": "done",
+                "epoch": trainer.epoch,
+                "test_acc": trainer.history[-1]["test_acc"]
+                if trainer.history
+                else None,
+            }
+        )
         return "done"
     trainer.save()
     trainer.report(force=True)
@@ -371,13 +458,25 @@ def run(trainer: Trainer, inbox: Inbox | None = None, stop_requested: Callable[[
 
 
 def failure(error: SpecError) -> dict:
-    return {"event": "failed", "code": error.code, "params": {k: _plain(v) for k, v in error.params.items()}, "torch_message": error.torch_message}
+    return {
+        "event": "failed",
+        "code": error.code,
+        "params": {k: _plain(v) for k, v in error.params.items()},
+        "torch_message": error.torch_message,
+    }
 
 
 def _optimizer(config: TrainConfig, model: torch.nn.Module) -> torch.optim.Optimizer:
     if config.optimizer == "sgd":
-        return torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay)
-    return torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+        return torch.optim.SGD(
+            model.parameters(),
+            lr=config.lr,
+            momentum=config.momentum,
+            weight_decay=config.weight_decay,
+        )
+    return torch.optim.Adam(
+        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+    )
 
 
 def _checkpoint_path(run_dir: Path) -> Path:
@@ -390,7 +489,9 @@ def _make_run_dir(run_dir: Path) -> None:
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise SpecError("train_write_failed", path=str(run_dir), reason=error.strerror or str(error)) from None
+        raise SpecError(
+            "train_write_failed", path=str(run_dir), reason=error.strerror or str(error)
+        ) from None
 
 
 def _word(value: float) -> str:
@@ -403,4 +504,8 @@ def _first_line(error: BaseException) -> str:
 
 
 def _plain(value: object) -> object:
-    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)
+    return (
+        value
+        if isinstance(value, (str, int, float, bool)) or value is None
+        else str(value)
+    )

@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, field, fields
 
-from engine.train.config import ACTIVATIONS, DATASETS, DEVICES, LOSSES, MODELS, OPTIMIZERS, TrainConfig, parse_hidden
+from engine.train.config import (
+    ACTIVATIONS,
+    DATASETS,
+    DEVICES,
+    LOSSES,
+    MODELS,
+    OPTIMIZERS,
+    TrainConfig,
+    parse_hidden,
+)
 from tui.i18n import lesson_title, t
 
 SCREEN = "tui.screens.train:TrainScreen"
@@ -26,36 +35,109 @@ def _default(name: str) -> object:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     data = parser.add_argument_group("data")
-    data.add_argument("--dataset", choices=DATASETS, default=_default("dataset"), help="2-D toy set, bundled digits, generated shapes, or files in --data-dir")
-    data.add_argument("--noise", type=float, default=_default("noise"), help="toy sets: jitter, 0 to 1")
-    data.add_argument("--train-split", type=float, default=_default("train_split"), help="fraction used for training (toy, digits, shapes)")
-    data.add_argument("--data-dir", default=_default("data_dir"), help="where mnist / fashion-mnist / cifar10 files are")
-    data.add_argument("--download", action="store_true", help="fetch the official archives into --data-dir and check their checksums")
+    data.add_argument(
+        "--dataset",
+        choices=DATASETS,
+        default=_default("dataset"),
+        help="2-D toy set, bundled digits, generated shapes, or files in --data-dir",
+    )
+    data.add_argument(
+        "--noise",
+        type=float,
+        default=_default("noise"),
+        help="toy sets: jitter, 0 to 1",
+    )
+    data.add_argument(
+        "--train-split",
+        type=float,
+        default=_default("train_split"),
+        help="fraction used for training (toy, digits, shapes)",
+    )
+    data.add_argument(
+        "--data-dir",
+        default=_default("data_dir"),
+        help="where mnist / fashion-mnist / cifar10 files are",
+    )
+    data.add_argument(
+        "--download",
+        action="store_true",
+        help="fetch the official archives into --data-dir and check their checksums",
+    )
     model = parser.add_argument_group("model")
     model.add_argument("--model", choices=MODELS, default=_default("model"))
-    model.add_argument("--hidden", default=",".join(map(str, _default("hidden"))), help="mlp hidden sizes, comma-separated")
-    model.add_argument("--activation", choices=ACTIVATIONS, default=_default("activation"), help="mlp activation")
+    model.add_argument(
+        "--hidden",
+        default=",".join(map(str, _default("hidden"))),
+        help="mlp hidden sizes, comma-separated",
+    )
+    model.add_argument(
+        "--activation",
+        choices=ACTIVATIONS,
+        default=_default("activation"),
+        help="mlp activation",
+    )
     run = parser.add_argument_group("training")
     run.add_argument("--optimizer", choices=OPTIMIZERS, default=_default("optimizer"))
-    run.add_argument("--lr", type=float, default=_default("lr"), help="learning rate, > 0")
-    run.add_argument("--momentum", type=float, default=_default("momentum"), help="SGD momentum, 0 to <1")
+    run.add_argument(
+        "--lr", type=float, default=_default("lr"), help="learning rate, > 0"
+    )
+    run.add_argument(
+        "--momentum",
+        type=float,
+        default=_default("momentum"),
+        help="SGD momentum, 0 to <1",
+    )
     run.add_argument("--batch-size", type=int, default=_default("batch_size"))
     run.add_argument("--epochs", type=int, default=_default("epochs"))
-    run.add_argument("--loss", choices=LOSSES, default=_default("loss"), help="cross-entropy or mean squared error on one-hot targets")
+    run.add_argument(
+        "--loss",
+        choices=LOSSES,
+        default=_default("loss"),
+        help="cross-entropy or mean squared error on one-hot targets",
+    )
     run.add_argument("--weight-decay", type=float, default=_default("weight_decay"))
     run.add_argument("--seed", type=int, default=_default("seed"))
-    run.add_argument("--device", choices=DEVICES, default=_default("device"), help="auto: cuda, then mps, then cpu")
-    run.add_argument("--threads", type=int, default=_default("threads"), help="CPU threads for torch (0: one per core, at most 8; 1 on a busy shared machine)")
+    run.add_argument(
+        "--device",
+        choices=DEVICES,
+        default=_default("device"),
+        help="auto: cuda, then mps, then cpu",
+    )
+    run.add_argument(
+        "--threads",
+        type=int,
+        default=_default("threads"),
+        help="CPU threads for torch (0: one per core, at most 8; 1 on a busy shared machine)",
+    )
     where = parser.add_argument_group("running")
-    where.add_argument("--start", action="store_true", help="start training at once instead of showing the form")
-    where.add_argument("--headless", action="store_true", help="no app: a progress bar and one line per epoch")
-    where.add_argument("--out", default=None, help="run directory for metrics.jsonl and checkpoint.pt (default runs/<timestamp>)")
-    where.add_argument("--resume", default=None, metavar="DIR", help="continue the run saved in DIR (headless)")
+    where.add_argument(
+        "--start",
+        action="store_true",
+        help="start training at once instead of showing the form",
+    )
+    where.add_argument(
+        "--headless",
+        action="store_true",
+        help="no app: a progress bar and one line per epoch",
+    )
+    where.add_argument(
+        "--out",
+        default=None,
+        help="run directory for metrics.jsonl and checkpoint.pt (default runs/<timestamp>)",
+    )
+    where.add_argument(
+        "--resume",
+        default=None,
+        metavar="DIR",
+        help="continue the run saved in DIR (headless)",
+    )
 
 
 def config_from(args: argparse.Namespace) -> TrainConfig:
     """The TrainConfig the flags describe (each flag is named after its field); raises SpecError for anything invalid."""
-    values = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name != "hidden"}
+    values = {
+        f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name != "hidden"
+    }
     return TrainConfig(**values, hidden=parse_hidden(args.hidden))
 
 
@@ -75,19 +157,46 @@ def plain(setup: TrainSetup) -> str:
     from engine.train.loop import Trainer
     from tui.headless import device_words
 
-    started = Trainer(setup.config, emit=lambda event: None, views=False).started_event()
+    started = Trainer(
+        setup.config, emit=lambda event: None, views=False
+    ).started_event()
     config, data = setup.config, started["dataset"]
-    rows = [(t("model.layer"), t("model.kind"), t("model.output"), t("model.parameters"))]
-    rows += [(row["layer"], row["kind"], "×".join(map(str, row["output"])), f"{row['parameters']:,}") for row in started["summary"]]
+    rows = [
+        (t("model.layer"), t("model.kind"), t("model.output"), t("model.parameters"))
+    ]
+    rows += [
+        (
+            row["layer"],
+            row["kind"],
+            "×".join(map(str, row["output"])),
+            f"{row['parameters']:,}",
+        )
+        for row in started["summary"]
+    ]
     rows.append((t("model.total"), "", "", f"{started['parameters']:,}"))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    table = [f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d:>{widths[3]}}" for a, b, c, d in rows]
+    table = [
+        f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d:>{widths[3]}}"
+        for a, b, c, d in rows
+    ]
     settings = ", ".join(f"{key}={value}" for key, value in config.to_json().items())
     return "\n".join(
         [
             lesson_title("train"),
-            t("train.plain_data", dataset=data["name"], train=data["train"], test=data["test"], shape="×".join(map(str, data["input_shape"])), classes=", ".join(data["classes"]), source=data["source"]),
-            t("train.plain_device", device=device_words(started), steps=started["steps_per_epoch"]),
+            t(
+                "train.plain_data",
+                dataset=data["name"],
+                train=data["train"],
+                test=data["test"],
+                shape="×".join(map(str, data["input_shape"])),
+                classes=", ".join(data["classes"]),
+                source=data["source"],
+            ),
+            t(
+                "train.plain_device",
+                device=device_words(started),
+                steps=started["steps_per_epoch"],
+            ),
             t("train.plain_settings", settings=settings),
             "",
             *table,

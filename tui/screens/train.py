@@ -9,10 +9,11 @@ writes a line to the child). What the events draw is in train_live.py.
 from __future__ import annotations
 
 import asyncio
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
@@ -32,9 +33,17 @@ from tui.widgets.keybar import KeyBar
 from tui.widgets.loss_chart import TEST_MARKER, TRAIN_MARKER, LossChart
 from tui.widgets.text import Line
 
-
-
-RUN_ACTIONS = {"pause", "step", "stop", "reset", "save", "lr", "form", "next_view", "summary"}
+RUN_ACTIONS = {
+    "pause",
+    "step",
+    "stop",
+    "reset",
+    "save",
+    "lr",
+    "form",
+    "next_view",
+    "summary",
+}
 
 
 class TrainScreen(LiveView, LessonText, Screen[None]):
@@ -42,7 +51,7 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
     LESSON = "train"
     AUTO_FOCUS = ""  # the form focuses Start itself; with --start a hidden Select must not take Space
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "pause", "keys.train_pause", key_display="Space"),
         Binding("n", "step", "keys.train_step"),
         Binding("x", "stop", "keys.train_stop"),
@@ -75,7 +84,9 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
         self._boundary_drawn = 0.0
         self._last_flush = 0.0
         self._run = 0  # each start (and the form) begins a new run; events of an older one are not drawn
-        self._control = asyncio.Lock()  # start, stop and leave one at a time, so no child is ever orphaned
+        self._control = (
+            asyncio.Lock()
+        )  # start, stop and leave one at a time, so no child is ever orphaned
 
     # Layout ------------------------------------------------------------------------
 
@@ -103,7 +114,9 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
         self.title = t("app.title")
         self.sub_title = lesson_title(self.LESSON)
         self.query_one("#lesson").display = False
-        self.query_one("#chart-pane").border_title = t("train_ui.chart_title", train=TRAIN_MARKER, test=TEST_MARKER)
+        self.query_one("#chart-pane").border_title = t(
+            "train_ui.chart_title", train=TRAIN_MARKER, test=TEST_MARKER
+        )
         self.call_after_refresh(self._load_text)
         if self.setup.start:
             self.start(self.config)
@@ -158,7 +171,9 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
         self.clear_run(config)
         self.set_class(not config.is_toy, "-images")
         self.query_one(LossChart).reset(config.epochs)
-        self.query_one("#summary", Static).update(t("train_ui.starting", dataset=config.dataset, model=config.model))
+        self.query_one("#summary", Static).update(
+            t("train_ui.starting", dataset=config.dataset, model=config.model)
+        )
         self.query_one("#epoch-line", Line).show("")
         self.say("")
         self._show_view()
@@ -177,7 +192,13 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
             try:
                 await process.start()
             except OSError as error:
-                self.apply_event({"event": "failed", "code": "train_child_died", "params": {"status": "-", "stderr": str(error)}})
+                self.apply_event(
+                    {
+                        "event": "failed",
+                        "code": "train_child_died",
+                        "params": {"status": "-", "stderr": str(error)},
+                    }
+                )
                 return
             self._read(process, run)
 
@@ -267,7 +288,9 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
             self.say(t("train_ui.toy_views"))
             return
         if self.view in IMAGE_VIEWS:
-            self.image_view = IMAGE_VIEWS[(IMAGE_VIEWS.index(self.view) + 1) % len(IMAGE_VIEWS)]
+            self.image_view = IMAGE_VIEWS[
+                (IMAGE_VIEWS.index(self.view) + 1) % len(IMAGE_VIEWS)
+            ]
         self.view = self.image_view
         self._summary_pinned = False
         if not self.images:
@@ -279,7 +302,13 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
             return
         if self.view == "summary":
             self._summary_pinned = False
-            self.view = "boundary" if self.config.is_toy and self.boundary else self.image_view if self.images else "summary"
+            self.view = (
+                "boundary"
+                if self.config.is_toy and self.boundary
+                else self.image_view
+                if self.images
+                else "summary"
+            )
         else:
             self._summary_pinned = True
             self.view = "summary"
@@ -299,4 +328,3 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
             self.app.exit()
         else:
             self.app.action_back()
-

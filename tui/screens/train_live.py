@@ -16,7 +16,16 @@ from textual.widgets import Static
 
 from engine.train.config import TrainConfig
 from tui.i18n import t
-from tui.screens.train_views import boundary_legend, epoch_text, failure_text, filter_tiles, progress_text, sample_tiles, stopped_text, summary_text
+from tui.screens.train_views import (
+    boundary_legend,
+    epoch_text,
+    failure_text,
+    filter_tiles,
+    progress_text,
+    sample_tiles,
+    stopped_text,
+    summary_text,
+)
 from tui.widgets.confusion import Confusion
 from tui.widgets.heatmap import HalfBlocks, boundary_picture, gallery
 from tui.widgets.loss_chart import LossChart
@@ -92,11 +101,15 @@ class LiveView:
 
     def _chart_batch(self, event: dict) -> None:
         steps = event.get("steps_per_epoch") or 1
-        self.query_one(LossChart).add_batch(event["epoch"] - 1 + event["step"] / steps, event["loss"])
+        self.query_one(LossChart).add_batch(
+            event["epoch"] - 1 + event["step"] / steps, event["loss"]
+        )
 
     def _on_epoch(self, event: dict) -> None:
         self.epoch = event
-        self.query_one(LossChart).add_epoch(event["epoch"], event["train_loss"], event["test_loss"])
+        self.query_one(LossChart).add_epoch(
+            event["epoch"], event["train_loss"], event["test_loss"]
+        )
         self.query_one("#epoch-line", Line).show(epoch_text(event))
         self._show_progress()
 
@@ -137,7 +150,11 @@ class LiveView:
         self.say(t("train_ui.lr_now", lr=f"{self.lr:g}"))
 
     def _on_saved(self, event: dict) -> None:
-        self.say(t("train_ui.saved", path=event["path"]) if event.get("path") else t("train_ui.not_saved"))
+        self.say(
+            t("train_ui.saved", path=event["path"])
+            if event.get("path")
+            else t("train_ui.not_saved")
+        )
 
     def _on_stopped(self, event: dict) -> None:
         self.state = "stopped"
@@ -148,27 +165,44 @@ class LiveView:
         self.state = "done"
         self._show_progress()
         acc = event.get("test_acc")
-        self.say(t("train_ui.done", epoch=event.get("epoch", 0), acc=f"{acc:.1%}" if acc is not None else "–"))
+        self.say(
+            t(
+                "train_ui.done",
+                epoch=event.get("epoch", 0),
+                acc=f"{acc:.1%}" if acc is not None else "–",
+            )
+        )
 
     def _on_failed(self, event: dict) -> None:
         self.state = "failed"
         self._show_progress()
-        self.say(f"{t('train_ui.failed')}: {failure_text(event)} {t('train_ui.failed_hint')}", error=True)
+        self.say(
+            f"{t('train_ui.failed')}: {failure_text(event)} {t('train_ui.failed_hint')}",
+            error=True,
+        )
 
     # Drawing -----------------------------------------------------------------------
 
     def _show_progress(self) -> None:
         started = self.started or {"epochs": self.config.epochs}
-        text = progress_text(self.state, started, self.batch, self.epoch, self.lr, self.config.device)
+        text = progress_text(
+            self.state, started, self.batch, self.epoch, self.lr, self.config.device
+        )
         self.query_one("#progress", Line).show(text)
 
     def _show_view(self) -> None:
         """The right pane: the model summary, the decision boundary, or one of the image views."""
         self._boundary_due = False
         view = self.view
-        if (view == "boundary" and not self.boundary) or (view in IMAGE_VIEWS and not self.images):
+        if (view == "boundary" and not self.boundary) or (
+            view in IMAGE_VIEWS and not self.images
+        ):
             view = "summary"  # until the first picture of that kind arrives
-        shown = {"summary": "summary", "boundary": "boundary", "confusion": "confusion"}.get(view, "pictures")
+        shown = {
+            "summary": "summary",
+            "boundary": "boundary",
+            "confusion": "confusion",
+        }.get(view, "pictures")
         for name in ("summary", "boundary", "confusion", "pictures"):
             self.query_one(f"#{name}").display = name == shown
         pane = self.query_one("#view")
@@ -176,26 +210,44 @@ class LiveView:
         if view == "summary":
             pane.border_title = t("train_ui.view_summary")
         elif view == "boundary" and self.boundary:
-            pane.border_title = t("train_ui.view_boundary", legend=boundary_legend(classes))
+            pane.border_title = t(
+                "train_ui.view_boundary", legend=boundary_legend(classes)
+            )
             self._draw_boundary(self.boundary)
             self._boundary_drawn = time.monotonic()
         elif self.images:
-            pane.border_title = t(f"train_ui.view_{view}", layer=self.images.get("filter_title", ""))
+            pane.border_title = t(
+                f"train_ui.view_{view}", layer=self.images.get("filter_title", "")
+            )
             self._draw_images(view, self.images, classes)
 
     def _draw_boundary(self, event: dict) -> None:
         classes = max(2, len(self.started.get("dataset", {}).get("classes", [])))
         points = self.started.get("points", [])
         self.query_one("#boundary", HalfBlocks).show(
-            lambda rows, cols: boundary_picture(rows, cols, event["label"], event["confidence"], classes, points, event["extent"])
+            lambda rows, cols: boundary_picture(
+                rows,
+                cols,
+                event["label"],
+                event["confidence"],
+                classes,
+                points,
+                event["extent"],
+            )
         )
 
     def _draw_images(self, view: str, images: dict, classes: list[str]) -> None:
         if view == "confusion":
-            self.query_one(Confusion).show(images["confusion"], classes, images["per_class_acc"])
+            self.query_one(Confusion).show(
+                images["confusion"], classes, images["per_class_acc"]
+            )
             return
-        tiles, captions = sample_tiles(images, classes) if view == "samples" else filter_tiles(images)
-        self.query_one("#pictures", HalfBlocks).show(lambda rows, cols: gallery(rows, cols, tiles, captions))
+        tiles, captions = (
+            sample_tiles(images, classes) if view == "samples" else filter_tiles(images)
+        )
+        self.query_one("#pictures", HalfBlocks).show(
+            lambda rows, cols: gallery(rows, cols, tiles, captions)
+        )
 
     def say(self, text: str, error: bool = False) -> None:
         message = self.query_one("#message", Line)
