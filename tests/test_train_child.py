@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from engine.train.config import TrainConfig
+from engine.train.events import event_from_json
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = TrainConfig(
@@ -37,6 +38,8 @@ def read_until(child: subprocess.Popen, kind: str) -> list[dict]:
     events = []
     for line in child.stdout:
         events.append(json.loads(line))  # every stdout line is one JSON event
+        typed = event_from_json(events[-1]).to_json()
+        assert json.dumps(typed) == json.dumps(events[-1])  # key order included
         if events[-1]["event"] in (kind, "failed"):
             return events
     raise AssertionError(

@@ -2,8 +2,8 @@
 
 Refusals are compared with engine's own SpecError for the same input. One test
 trains for real in the child process (xor, a few seconds, most of it torch's
-import); the views are tested by feeding events through `apply_event`, shaped as
-engine/train/loop.py emits them.
+import); the helpers below shape events as the child writes them, and
+test_tui_train_views.py draws the live view from them.
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ from textual.widgets import Input, Select, Static
 
 from engine.errors import SpecError
 from engine.train.config import TrainConfig, parse_hidden, parse_number
+from engine.train.events import FailedEvent, TrainEvent, event_from_json
 from tui.flags.train import TrainSetup
 from tui.i18n import error_text, t
 from tui.screens.train import TrainScreen
 from tui.screens.train_form import TrainForm
+from tui.screens.train_views import failure_text
 from tui.training_process import TrainingProcess
-from tui.widgets.confusion import Confusion
 from tui.widgets.heatmap import HalfBlocks
 from tui.widgets.keybar import KeyBar
 from tui.widgets.loss_chart import LossChart
@@ -73,14 +74,14 @@ def gone(pid: int) -> bool:
     return False
 
 
-# Events as engine/train/loop.py emits them --------------------------------------
+# Events as the child writes them (engine/train/events.py) ---------------------
 
 
 def started(
     config: TrainConfig, kind: str, classes: list[str], points: list | None = None
 ) -> dict:
     return {
-        "event": "started", "device": "cpu", "device_name": "CPU · 1 thread",
+        "event": "started", "device": "cpu", "device_name": "CPU · 1 thread", "threads": None,
         "dataset": {"name": config.dataset, "kind": kind, "train": 800, "test": 200, "input_shape": [2] if kind == "points" else [1, 8, 8],
                     "classes": classes, "source": "generated (seed 0)", "extent": [-1, 1, -1, 1] if kind == "points" else None},
         "points": points or [],
@@ -144,6 +145,10 @@ IMAGE_EVENTS = [
 ]
 
 
+def global_step(train: TrainScreen) -> int:
+    return train.batch.global_step if train.batch else 0
+
+
 def feed(app, config: TrainConfig, events: list[dict]) -> None:
     """Show the live view as a start would, without a child, and apply recorded events."""
     train = screen(app)
@@ -153,7 +158,7 @@ def feed(app, config: TrainConfig, events: list[dict]) -> None:
     train.state = "starting"
     train._show_live()
     for event in events:
-        train.apply_event(event)
+        train.apply_event(event_from_json(event))
 
 
 # The form ------------------------------------------------------------------------
@@ -250,9 +255,7 @@ def test_a_real_run_pauses_steps_one_batch_at_a_time_and_stops(tmp_path):
         assert text(app, "#summary").startswith("xor: 800 train, 200 test")
         for step in range(1, 14):  # one epoch, batch by batch
             await pilot.press("n")
-            await until(
-                pilot, lambda step=step: train.batch.get("global_step") == step, 10
-            )
+            await until(pilot, lambda step=step: global_step(train) == step, 10)
             assert f"batch {step}/13" in text(app, "#progress")
         await until(
             pilot, lambda: text(app, "#epoch-line").startswith("epoch 1: loss ")
@@ -297,7 +300,7 @@ def test_quit_while_training_stops_the_child_within_a_second(tmp_path):
 
     async def body(app, pilot):
         train = screen(app)
-        await until(pilot, lambda: train.batch.get("global_step", 0) > 0)
+        await until(pilot, lambda: global_step(train) > 0)
         pid = train.process.pid
         pressed = time.monotonic()
         await pilot.press("q")
@@ -314,7 +317,7 @@ def test_started_from_the_command_line_space_pauses_and_the_key_bar_shows_it(tmp
 
     async def body(app, pilot):
         train = screen(app)
-        await until(pilot, lambda: train.batch.get("global_step", 0) > 0)
+        await until(pilot, lambda: global_step(train) > 0)
         assert "Space Pause" in str(train.query_one(KeyBar).render())
         await pilot.press("space")
         await until(pilot, lambda: train.state == "paused", 5)
@@ -325,172 +328,50 @@ def test_started_from_the_command_line_space_pauses_and_the_key_bar_shows_it(tmp
 
 
 def test_a_child_that_dies_is_reported_with_its_status():
-    async def main() -> list[dict]:
+    async def main() -> list[TrainEvent]:
         process = TrainingProcess(XOR.to_json(), None)
         await process.start()
         os.kill(process.pid, signal.SIGKILL)
         return [event async for event in process]
 
     events = asyncio.run(main())
-    assert events[-1] == {
-        "event": "failed",
-        "code": "train_child_died",
-        "params": {"status": -signal.SIGKILL, "stderr": ""},
-        "torch_message": None,
-    }
+    died = {"status": -signal.SIGKILL, "stderr": ""}
+    assert events[-1] == FailedEvent("train_child_died", died, None)
 
 
-# Views from recorded events --------------------------------------------------------
+class LinesChild:
+    """A child process that has written `lines` and exited (what TrainingProcess reads)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.stdout = asyncio.StreamReader()
+        self.stdout.feed_data("".join(line + "\n" for line in lines).encode())
+        self.stdout.feed_eof()
+        self.returncode = None
+        self.killed = False
+
+    def kill(self) -> None:
+        self.killed, self.returncode = True, -signal.SIGKILL
+
+    async def wait(self) -> int:
+        return self.returncode
 
 
-def test_toy_events_draw_progress_chart_and_boundary_with_the_test_points():
-    async def body(app, pilot):
-        feed(app, XOR, TOY_EVENTS)
-        await pilot.pause(0.3)
-        train = screen(app)
-        assert text(app, "#progress").splitlines() == [
-            "training · epoch 2/3 · batch 5/13 · ETA 1:15 · 12,345 samples/s",
-            "CPU · 1 thread · lr 0.01 · test accuracy 50.5%",
-        ]
-        assert (
-            text(app, "#epoch-line")
-            == "epoch 1: loss 0.69 train / 0.68 test · accuracy 50.0% train / 50.5% test"
-        )
-        chart = train.query_one(LossChart)
-        assert (
-            chart.batches == ([1.0, 1 + 5 / 13], [0.70, 0.6])
-            and chart.test == ([1], [0.68])
-            and chart.draws >= 1
-        )
-        picture = train.query_one("#boundary", HalfBlocks).picture
-        rows, side = picture.rows, min(picture.cols, 2 * picture.rows)
-        assert (
-            picture.marks[(side // 4 // 2, side // 4)].text == "●"
-            and picture.marks[(3 * side // 4 // 2, 3 * side // 4)].text == "○"
-        )
-        left, right = picture.pixels[0, 0], picture.pixels[0, side - 1]
-        assert (
-            left[2] > left[0] and right[0] > right[2]
-        )  # blue on the left (class 0), orange on the right
-        assert (
-            "● blue" in train.query_one("#view").border_title
-            and rows == train.query_one("#boundary").size.height
-        )
-        await pilot.press("s")
-        assert (
-            train.query_one("#summary").display
-            and "fc1 Linear" in text(app, "#summary")
-            and "42 parameters" in text(app, "#summary")
-        )
-        await pilot.press("v")
-        assert text(app, "#message") == t("train_ui.toy_views")
+def test_a_line_that_is_no_event_ends_the_run_as_failed_in_plain_words():
+    lines = [
+        json.dumps(batch(1, 1, 0.7)),
+        '{"event": "telemetry"}',
+        json.dumps(batch(1, 2, 0.6)),
+    ]
+    process = TrainingProcess(XOR.to_json(), None)
 
-    run(body)
+    async def main() -> list[TrainEvent]:
+        process._process = LinesChild(lines)  # needs the running loop
+        return [event async for event in process]
 
-
-def test_image_events_draw_the_confusion_matrix_then_test_images_then_filters():
-    async def body(app, pilot):
-        feed(app, DIGITS, IMAGE_EVENTS)
-        await pilot.pause(0.1)
-        train = screen(app)
-        confusion = train.query_one(Confusion)
-        assert (
-            confusion.display
-            and confusion.cell_text(8, 3) == "6"
-            and confusion.cell_text(8, 8) == "30"
-        )
-        row = "".join(segment.text for segment in confusion.render_line(9))
-        assert row.split() == [
-            "8",
-            "·",
-            "·",
-            "·",
-            "6",
-            "·",
-            "·",
-            "·",
-            "·",
-            "30",
-            "·",
-            "83",
-        ]  # 30 of 36 right
-        await pilot.press("v")
-        pictures = train.query_one("#pictures", HalfBlocks).picture
-        captions = "".join(mark.text for _, mark in sorted(pictures.marks.items()))
-        assert "✓ 3" in captions and "✗ 3/8" in captions
-        await pilot.press("v")
-        assert "linear 8×8" in train.query_one("#view").border_title
-        await pilot.press("v")
-        assert train.query_one(Confusion).display
-
-    run(body, DIGITS)
-
-
-def test_a_failed_event_is_said_plainly_and_the_form_reopens():
-    failed = {
-        "event": "failed",
-        "code": "loss_not_finite",
-        "params": {"value": "NaN", "epoch": 3, "step": 41, "lr": "10"},
-        "torch_message": None,
-    }
-
-    async def body(app, pilot):
-        feed(app, XOR, [TOY_EVENTS[0], failed])
-        train = screen(app)
-        message = text(app, "#message")
-        expected = error_text(
-            SpecError("loss_not_finite", value="NaN", epoch=3, step=41, lr="10")
-        )
-        assert (
-            "NaN at epoch 3, step 41" in expected
-            and expected in message
-            and train.query_one("#message").has_class("error")
-        )
-        assert text(app, "#progress").startswith("failed") and app.is_running
-        await pilot.press("e")
-        assert train.query_one(TrainForm).display and train.state == "form"
-
-    run(body)
-
-
-def test_unknown_failure_codes_fall_back_to_the_code():
-    async def body(app, pilot):
-        feed(
-            app,
-            XOR,
-            [
-                {
-                    "event": "failed",
-                    "code": "something_new",
-                    "params": {"x": 1},
-                    "torch_message": "boom",
-                }
-            ],
-        )
-        assert "something_new x=1 boom" in text(app, "#message")
-
-    run(body)
-
-
-def test_between_repaints_only_the_newest_batch_is_drawn_but_every_loss_is_charted():
-    async def body(app, pilot):
-        feed(app, XOR, TOY_EVENTS[:1])
-        train = screen(app)
-        drawn = []
-        original = train._on_batch
-        train._on_batch = lambda event: (drawn.append(event["step"]), original(event))
-        for step in range(1, 11):
-            train._queue(batch(1, step, 1.0 / step))
-        train._queue(epoch(1, 0.5, 0.4, 0.6))
-        train._queue(batch(2, 1, 0.3))
-        await pilot.pause(0.3)
-        assert drawn == [1]  # only the newest batch (epoch 2, step 1) was drawn
-        assert (
-            len(train.query_one(LossChart).batches[0]) == 11
-            and train.epoch["epoch"] == 1
-        )
-
-    run(body)
+    first, failed = asyncio.run(main())
+    assert first == event_from_json(batch(1, 1, 0.7)) and process._process.killed
+    assert failed.code == "train_bad_event" and "'telemetry'" in failure_text(failed)
+    assert failure_text(failed).startswith("The training process sent an event")
 
 
 def test_the_ui_process_never_imports_torch_for_the_training_lesson():

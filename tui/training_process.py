@@ -3,8 +3,9 @@
 Training runs in its own interpreter (`python -m engine.train.child`, see
 DESIGN.md) so that torch never loads in the UI process, a CUDA error or OOM
 cannot take the app down and Stop can always fall back to killing it. Events
-come as JSON lines on its stdout; its stderr is drained and the last lines kept,
-so a child that dies says why.
+come as JSON lines on its stdout and are read into engine/train/events.py's
+dataclasses; its stderr is drained and the last lines kept, so a child that dies
+says why.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import sys
 from collections import deque
 from collections.abc import AsyncIterator
 
-FINAL_EVENTS = frozenset({"done", "stopped", "failed"})
+from engine.train.events import EventError, FailedEvent, TrainEvent, event_from_json
+
 STREAM_LIMIT = (
     64 * 1024 * 1024
 )  # one images event (8 test images and the filters) is a few hundred kB of JSON
@@ -99,33 +101,31 @@ class TrainingProcess:
             if text:
                 self._stderr.append(text)
 
-    async def __aiter__(self) -> AsyncIterator[dict]:
-        """Events until the child ends; a child that ends without saying done/stopped/failed is reported as failed."""
+    async def __aiter__(self) -> AsyncIterator[TrainEvent]:
+        """Events until the child's last word; a child that ends without one is reported as failed."""
         assert self._process and self._process.stdout
         final = False
-        while line := await self._process.stdout.readline():
+        while not final and (line := await self._process.stdout.readline()):
             try:
-                event = json.loads(line)
-            except ValueError:
+                event = event_from_json(json.loads(line))
+            except json.JSONDecodeError:
                 continue  # the child sends only events on stdout; anything else is not ours to show
-            if isinstance(event, dict) and "event" in event:
-                if event["event"] in FINAL_EVENTS:
-                    final = True
-                    self._said_last.set()
-                yield event
+            except (
+                EventError
+            ) as error:  # another protocol: nothing after it can be trusted
+                self.kill_now()
+                event = FailedEvent("train_bad_event", {"reason": str(error)}, None)
+            final = event.FINAL
+            if final:
+                self._said_last.set()
+            yield event
         status = await self._process.wait()
         if self._stderr_task:
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(asyncio.shield(self._stderr_task), 0.5)
         self.finished = True
         if not final and not self._stopping:
-            last = self._stderr[-1] if self._stderr else ""
-            yield {
-                "event": "failed",
-                "code": "train_child_died",
-                "params": {"status": status, "stderr": last},
-                "torch_message": None,
-            }
+            yield child_died(status, self._stderr[-1] if self._stderr else "")
 
     async def stop(self) -> None:
         """Ask politely, then terminate, then kill: returns within a second and leaves no process behind.
@@ -170,3 +170,8 @@ class TrainingProcess:
             self._stopping = True
             with contextlib.suppress(ProcessLookupError):
                 self._process.kill()
+
+
+def child_died(status: int | str, stderr: str) -> FailedEvent:
+    """A run's last word when its process could not start or ended without saying done, stopped or failed."""
+    return FailedEvent("train_child_died", {"status": status, "stderr": stderr}, None)

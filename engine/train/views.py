@@ -1,11 +1,14 @@
 """What the training lesson draws besides the loss: decision boundary, confusion matrix, sample predictions, filters.
 
-All plain lists (JSON-ready); computed in the training process, so the app never touches torch.
+Plain lists inside the events that carry them; computed in the training process,
+so the app never touches torch.
 """
 
 from __future__ import annotations
 
 import torch
+
+from engine.train.events import BoundaryEvent, ImageSample, ImagesEvent
 
 BOUNDARY_WIDTH = 40
 BOUNDARY_HEIGHT = 32
@@ -21,7 +24,7 @@ def boundary_view(
     model: torch.nn.Module,
     extent: tuple[float, float, float, float],
     device: torch.device,
-) -> dict:
+) -> BoundaryEvent:
     """The predicted class and its probability on a grid over the plane; row 0 is the top (largest y)."""
     x0, x1, y0, y1 = extent
     xs = torch.linspace(x0, x1, BOUNDARY_WIDTH)
@@ -37,13 +40,13 @@ def boundary_view(
     model.train(was_training)
     confidence, label = probabilities.max(1)
     shape = (BOUNDARY_HEIGHT, BOUNDARY_WIDTH)
-    return {
-        "width": BOUNDARY_WIDTH,
-        "height": BOUNDARY_HEIGHT,
-        "extent": list(extent),
-        "label": label.reshape(shape).tolist(),
-        "confidence": confidence.reshape(shape).cpu().round(decimals=3).tolist(),
-    }
+    return BoundaryEvent(
+        width=BOUNDARY_WIDTH,
+        height=BOUNDARY_HEIGHT,
+        extent=list(extent),
+        label=label.reshape(shape).tolist(),
+        confidence=confidence.reshape(shape).cpu().round(decimals=3).tolist(),
+    )
 
 
 def point_list(data) -> list[list[float]]:
@@ -54,7 +57,7 @@ def point_list(data) -> list[list[float]]:
     ]
 
 
-def image_views(model: torch.nn.Module, data, predicted: torch.Tensor) -> dict:
+def image_views(model: torch.nn.Module, data, predicted: torch.Tensor) -> ImagesEvent:
     """The course's test step: confusion matrix, per-class accuracy, a few test images, the first layer's filters."""
     classes = len(data.class_names)
     truth = data.y_test.to(predicted.device)
@@ -64,21 +67,15 @@ def image_views(model: torch.nn.Module, data, predicted: torch.Tensor) -> dict:
     totals = confusion.sum(1).clamp(min=1)
     per_class = (confusion.diagonal() / totals).tolist()
     samples = [
-        {
-            "image": _unit(data.x_test[i]).round(decimals=3).tolist(),
-            "true": int(data.y_test[i]),
-            "pred": int(predicted[i]),
-        }
+        ImageSample(
+            image=_unit(data.x_test[i]).round(decimals=3).tolist(),
+            true=int(data.y_test[i]),
+            pred=int(predicted[i]),
+        )
         for i in range(min(SAMPLE_IMAGES, len(data.y_test)))
     ]
     filters, title = first_layer_filters(model, data.input_shape)
-    return {
-        "confusion": confusion.tolist(),
-        "per_class_acc": per_class,
-        "samples": samples,
-        "filters": filters,
-        "filter_title": title,
-    }
+    return ImagesEvent(confusion.tolist(), per_class, samples, filters, title)
 
 
 @torch.no_grad()
@@ -104,16 +101,17 @@ def first_layer_filters(
 
 
 @torch.no_grad()
-def sample_view(model: torch.nn.Module, data, seed: int, device: torch.device) -> dict:
-    """Text the language model writes after a fixed prompt, with a fixed seed: it changes only as the model learns."""
+def sample_view(
+    model: torch.nn.Module, data, seed: int, device: torch.device
+) -> tuple[str, str]:
+    """The prompt and the text the model writes after it, with a fixed seed: it changes only as the model learns."""
     prompt = data.x_test[0][:SAMPLE_PROMPT].tolist()
     generator = torch.Generator(device=device).manual_seed(seed)
     written = model.sample(prompt, SAMPLE_LENGTH, 0.8, generator)
     vocabulary = data.class_names
-    return {
-        "prompt": "".join(vocabulary[i] for i in prompt),
-        "text": "".join(vocabulary[i] for i in written),
-    }
+    return "".join(vocabulary[i] for i in prompt), "".join(
+        vocabulary[i] for i in written
+    )
 
 
 def _scaled(weights: torch.Tensor) -> list:

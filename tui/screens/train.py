@@ -26,7 +26,7 @@ from tui.screens.lesson import LessonText
 from tui.screens.train_form import TrainForm, config_from_texts
 from tui.screens.train_live import IMAGE_VIEWS, LiveView
 from tui.screens.train_views import run_dir
-from tui.training_process import TrainingProcess
+from tui.training_process import TrainingProcess, child_died
 from tui.widgets.confusion import Confusion
 from tui.widgets.heatmap import HalfBlocks
 from tui.widgets.keybar import KeyBar
@@ -192,13 +192,7 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
             try:
                 await process.start()
             except OSError as error:
-                self.apply_event(
-                    {
-                        "event": "failed",
-                        "code": "train_child_died",
-                        "params": {"status": "-", "stderr": str(error)},
-                    }
-                )
+                self.apply_event(child_died("-", str(error)))
                 return
             self._read(process, run)
 

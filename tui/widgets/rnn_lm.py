@@ -19,8 +19,16 @@ from textual.containers import Vertical
 from textual.widgets import Sparkline, Static
 
 from engine.numbers import fmt
+from engine.train.events import (
+    BatchEvent,
+    EpochEvent,
+    FailedEvent,
+    SampleEvent,
+    StartedEvent,
+    TrainEvent,
+)
 from tui.i18n import t
-from tui.training_process import TrainingProcess
+from tui.training_process import TrainingProcess, child_died
 from tui.widgets.text import Line
 
 ProcessFactory = Callable[..., TrainingProcess]
@@ -30,7 +38,9 @@ RUNNING = frozenset({"starting", "training"})
 class LanguageModelPane(Vertical):
     """One training run at a time; `start(config, limit_s)`, `stop()`, and events drawn as they come."""
 
-    process_factory: ProcessFactory = TrainingProcess  # tests put a scripted process here
+    process_factory: ProcessFactory = (
+        TrainingProcess  # tests put a scripted process here
+    )
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -38,14 +48,16 @@ class LanguageModelPane(Vertical):
         self.state = "idle"
         self.limit_s = 0.0
         self.hidden = 0
-        self.started: dict = {}
-        self.batch: dict = {}
-        self.epoch: dict = {}
+        self.started: StartedEvent | None = None
+        self.batch: BatchEvent | None = None
+        self.epoch: EpochEvent | None = None
         self.losses: list[float] = []
         self.first_loss: float | None = None
         self._stop_reason = "stopped"
         self._run = 0
-        self._control = asyncio.Lock()  # start and stop one at a time, so no child is ever orphaned
+        self._control = (
+            asyncio.Lock()
+        )  # start and stop one at a time, so no child is ever orphaned
 
     def compose(self) -> ComposeResult:
         yield Line(id="lm-status", markup=False)
@@ -74,7 +86,8 @@ class LanguageModelPane(Vertical):
         self.hidden = config.hidden[0]
         self.state = "starting"
         self._run += 1
-        self.started, self.batch, self.epoch, self.losses, self.first_loss = {}, {}, {}, [], None
+        self.started = self.batch = self.epoch = None
+        self.losses, self.first_loss = [], None
         self._reset_view()
         self._run_child(config.to_json(), self._run)
 
@@ -98,7 +111,7 @@ class LanguageModelPane(Vertical):
             try:
                 await process.start()
             except OSError as error:
-                self._on_failed({"code": "train_child_died", "params": {"status": "-", "stderr": str(error)}})
+                self._on_failed(child_died("-", str(error)))
                 return
         async for event in process:
             if run == self._run:
@@ -125,65 +138,69 @@ class LanguageModelPane(Vertical):
 
     # Events ------------------------------------------------------------------------
 
-    def _on_started(self, event: dict) -> None:
+    def _on_started(self, event: StartedEvent) -> None:
         self.started = event
         if self.state == "starting":
             self.state = "training"
-        dataset = event.get("dataset", {})
-        vocab = len(dataset.get("classes", []))
-        self.query_one("#lm-model", Line).show(t("rnn_lm.model", v=vocab, h=self.hidden, parameters=f"{event.get('parameters', 0):,}"))
+        dataset = event.dataset
+        parameters = f"{event.parameters:,}"
+        model = t(
+            "rnn_lm.model", v=len(dataset.classes), h=self.hidden, parameters=parameters
+        )
+        self.query_one("#lm-model", Line).show(model)
         self.query_one("#lm-data", Line).show(
             t(
                 "rnn_lm.data",
-                source=dataset.get("source", ""),
-                train=dataset.get("train", 0),
-                test=dataset.get("test", 0),
-                t=(dataset.get("input_shape") or ["?"])[0],
+                source=dataset.source,
+                train=dataset.train,
+                test=dataset.test,
+                t=(dataset.input_shape or ["?"])[0],
             )
         )
         self._show_status()
 
-    def _on_batch(self, event: dict) -> None:
+    def _on_batch(self, event: BatchEvent) -> None:
         self.batch = event
-        self.losses.append(event["loss"])
+        self.losses.append(event.loss)
         if self.first_loss is None:
-            self.first_loss = event["loss"]
+            self.first_loss = event.loss
         self.query_one("#lm-spark", Sparkline).data = list(self.losses)
         self._show_loss()
         self._show_status()
-        if self.state == "training" and event.get("elapsed_s", 0.0) >= self.limit_s:
+        if self.state == "training" and event.elapsed_s >= self.limit_s:
             self.stop("timed_out")
 
-    def _on_epoch(self, event: dict) -> None:
+    def _on_epoch(self, event: EpochEvent) -> None:
         self.epoch = event
         self._show_loss()
 
-    def _on_sample(self, event: dict) -> None:
+    def _on_sample(self, event: SampleEvent) -> None:
         sample = self.query_one("#lm-sample", Static)
-        sample.update(Text.assemble((event.get("prompt", ""), "bold underline"), event["text"]))
-        sample.border_title = t("rnn_lm.sample_title", step=event.get("global_step", "?"))
+        sample.update(Text.assemble((event.prompt, "bold underline"), event.text))
+        sample.border_title = t("rnn_lm.sample_title", step=event.global_step)
         sample.border_subtitle = t("rnn_lm.sample_prompt")
 
-    def _on_stopped(self, _event: dict) -> None:
+    def _on_stopped(self, _event: TrainEvent) -> None:
         if self.state in ("stopping", "training"):
             self.state = self._stop_reason if self.state == "stopping" else "stopped"
         self._show_status()
 
-    def _on_done(self, _event: dict) -> None:
+    def _on_done(self, _event: TrainEvent) -> None:
         self.state = "done"
         self._show_status()
 
-    def _on_failed(self, event: dict) -> None:
-        from tui.screens.train_views import failure_text  # the train lesson's wording of a failed run; loaded only when one fails
+    def _on_failed(self, event: FailedEvent) -> None:
+        # the train lesson's wording of a failed run; loaded only when one fails
+        from tui.screens.train_views import failure_text
 
         self.state = "failed"
         self._show_status()
         self.query_one("#lm-keys", Line).show(failure_text(event))
         self.query_one("#lm-keys").add_class("error")
 
-    def apply_event(self, event: dict) -> None:
+    def apply_event(self, event: TrainEvent) -> None:
         """Draw one event from the child (tests feed scripted ones through a fake process)."""
-        handler = getattr(self, f"_on_{event.get('event')}", None)
+        handler = getattr(self, f"_on_{event.KIND}", None)
         if handler is not None:
             handler(event)
 
@@ -203,25 +220,32 @@ class LanguageModelPane(Vertical):
 
     def _show_loss(self) -> None:
         line = self.query_one("#lm-loss", Line)
-        if not self.batch:
+        if self.batch is None:
             line.show(t("rnn_lm.loss_none"))
             return
-        loss, first = fmt(self.batch["loss"]), fmt(self.first_loss)
-        if self.epoch:
-            line.show(t("rnn_lm.loss_test", loss=loss, first=first, test=fmt(self.epoch["test_loss"])))
+        loss, first = fmt(self.batch.loss), fmt(self.first_loss)
+        if self.epoch is not None:
+            test = fmt(self.epoch.test_loss)
+            line.show(t("rnn_lm.loss_test", loss=loss, first=first, test=test))
         else:
             line.show(t("rnn_lm.loss", loss=loss, first=first))
 
     def _show_status(self) -> None:
         batch = self.batch
-        step, elapsed = batch.get("global_step", 0), f"{batch.get('elapsed_s', 0.0):.1f}"
-        limit = f"{self.limit_s:g}"
+        step = batch.global_step if batch else 0
+        numbers = {
+            "step": step,
+            "elapsed": f"{batch.elapsed_s if batch else 0.0:.1f}",
+            "limit": f"{self.limit_s:g}",
+        }
         if self.state == "training" and batch:
-            text = t("rnn_lm.training", epoch=batch["epoch"], epochs=self.started.get("epochs", "?"), step=step, elapsed=elapsed, limit=limit)
+            epochs = self.started.epochs if self.started else "?"
+            text = t("rnn_lm.training", epoch=batch.epoch, epochs=epochs, **numbers)
         elif self.state == "training":
             text = t("rnn_lm.starting")
         elif self.state in ("stopped", "timed_out", "done"):
-            text = t(f"rnn_lm.{self.state}", step=step, elapsed=elapsed, limit=limit, epochs=self.epoch.get("epoch", 0))
+            epochs = self.epoch.epoch if self.epoch else 0
+            text = t(f"rnn_lm.{self.state}", epochs=epochs, **numbers)
         else:
             text = t(f"rnn_lm.{self.state}")
         self.query_one("#lm-status", Line).show(text)
