@@ -165,13 +165,13 @@ def test_between_repaints_only_the_newest_batch_is_drawn_but_every_loss_is_chart
         original = train._on_batch
         train._on_batch = lambda event: (drawn.append(event.step), original(event))
         for step in range(1, 11):
-            train._queue(event_from_json(batch(1, step, 1.0 / step)))
-        train._queue(event_from_json(epoch(1, 0.5, 0.4, 0.6)))
-        train._queue(event_from_json(batch(2, 1, 0.3)))
+            train.runs.post(event_from_json(batch(1, step, 1.0 / step)))
+        train.runs.post(event_from_json(epoch(1, 0.5, 0.4, 0.6)))
+        train.runs.post(event_from_json(batch(2, 1, 0.3)))
         await pilot.pause(0.3)
         assert drawn == [1]  # only the newest batch (epoch 2, step 1) was drawn
-        assert (
-            len(train.query_one(LossChart).batches[0]) == 11 and train.epoch.epoch == 1
-        )
+        positions, losses = train.query_one(LossChart).batches
+        assert positions == [step / 13 for step in range(1, 11)] + [1 + 1 / 13]
+        assert losses[-1] == 0.3 and train.epoch.epoch == 1
 
     run(body)

@@ -1,17 +1,16 @@
 """The training lesson: a form, then a real run in a child process, watched live.
 
-The run is engine's training loop in `python -m engine.train.child` (see
-tui/training_process.py): this screen only writes commands and draws events, so
-torch never loads here and every key is answered at once (a key handler only
-writes a line to the child). What the events draw is in train_live.py.
+The run is engine's training loop in `python -m engine.train.child`, started,
+read and stopped by a RunController (tui/run_controller.py): this screen only
+writes commands and draws events, so torch never loads here and every key is
+answered at once (a key handler only writes a line to the child). What the
+events draw is in train_live.py.
 """
 
 from __future__ import annotations
 
-import asyncio
 from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -22,11 +21,12 @@ from engine.errors import SpecError
 from tui.flags.train import TrainSetup
 from tui.i18n import lesson_title, t
 from tui.keys import translate_bindings
+from tui.run_controller import RunController
 from tui.screens.lesson import LessonText
 from tui.screens.train_form import TrainForm, config_from_texts
-from tui.screens.train_live import IMAGE_VIEWS, LiveView
+from tui.screens.train_live import APPLY_INTERVAL_S, IMAGE_VIEWS, LiveView
 from tui.screens.train_views import run_dir
-from tui.training_process import TrainingProcess, child_died
+from tui.training_process import TrainingProcess
 from tui.widgets.confusion import Confusion
 from tui.widgets.heatmap import HalfBlocks
 from tui.widgets.keybar import KeyBar
@@ -75,18 +75,21 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
         translate_bindings(self)
         self.setup = setup or TrainSetup()
         self.config = self.setup.config
-        self.process: TrainingProcess | None = None
+        self.runs = RunController(
+            self,
+            self.apply_event,
+            replaced=self.chart_replaced,
+            interval_s=APPLY_INTERVAL_S,
+        )
         self.state = "form"
         self.image_view = IMAGE_VIEWS[0]
         self.clear_run(self.config)
-        self._flush_due = False
         self._boundary_due = False
         self._boundary_drawn = 0.0
-        self._last_flush = 0.0
-        self._run = 0  # each start (and the form) begins a new run; events of an older one are not drawn
-        self._control = (
-            asyncio.Lock()
-        )  # start, stop and leave one at a time, so no child is ever orphaned
+
+    @property
+    def process(self) -> TrainingProcess | None:
+        return self.runs.process
 
     # Layout ------------------------------------------------------------------------
 
@@ -167,7 +170,6 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
         """A fresh run of `config`: the views are cleared now, the child starts in a worker."""
         self.config = config
         self.state = "starting"
-        self._run += 1
         self.clear_run(config)
         self.set_class(not config.is_toy, "-images")
         self.query_one(LossChart).reset(config.epochs)
@@ -179,37 +181,11 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
         self._show_view()
         self._show_live()
         self._show_progress()
-        self._launch(config, self._run)
-
-    @work(group="control")
-    async def _launch(self, config, run: int) -> None:
-        async with self._control:
-            await self._stop_child()
-            if run != self._run:
-                return  # a newer start or the form came first
-            process = TrainingProcess(config.to_json(), self.setup.out or run_dir())
-            self.process = process
-            try:
-                await process.start()
-            except OSError as error:
-                self.apply_event(child_died("-", str(error)))
-                return
-            self._read(process, run)
-
-    @work(group="reader")
-    async def _read(self, process: TrainingProcess, run: int) -> None:
-        async for event in process:
-            if run == self._run:
-                self._queue(event)
-
-    async def _stop_child(self) -> None:
-        if self.process is not None:
-            await self.process.stop()
+        self.runs.start(config.to_json(), self.setup.out or run_dir())
 
     def on_unmount(self) -> None:
         """However the screen goes (the app exits, a test ends), no child may outlive it."""
-        if self.process is not None:
-            self.process.kill_now()
+        self.runs.kill_now()
 
     # Keys --------------------------------------------------------------------------
 
@@ -223,7 +199,7 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
     def action_pause(self) -> None:
         if self._can_command():
             pausing = self.state != "paused"
-            self.process.send({"cmd": "pause" if pausing else "resume"})
+            self.runs.send({"cmd": "pause" if pausing else "resume"})
             self.say(t("train_ui.pausing" if pausing else "train_ui.resuming"))
 
     def action_step(self) -> None:
@@ -232,18 +208,15 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
         if self.state != "paused":
             self.say(t("train_ui.step_needs_pause"))
             return
-        self.process.send({"cmd": "step"})
+        self.runs.send({"cmd": "step"})
 
     def action_stop(self) -> None:
         if self._can_command():
             self.state = "stopping"
             self._show_progress()
-            self._halt()
+            self.runs.stop(then=self._stopped)
 
-    @work(group="control")
-    async def _halt(self) -> None:
-        async with self._control:
-            await self._stop_child()
+    def _stopped(self) -> None:
         if self.state == "stopping":
             self.state = "stopped"
             self._show_progress()
@@ -257,20 +230,20 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
 
     def action_save(self) -> None:
         if self._can_command():
-            self.process.send({"cmd": "save"})
+            self.runs.send({"cmd": "save"})
             self.say(t("train_ui.saving"))
 
     def action_lr(self, factor: float) -> None:
         if self._can_command():
-            self.process.send({"cmd": "lr", "factor": factor})
+            self.runs.send({"cmd": "lr", "factor": factor})
             self.say(t("train_ui.lr_asked", factor="½" if factor < 1 else "2"))
 
     def action_form(self) -> None:
         if self.state == "form":
             return
         self.state = "form"
-        self._run += 1
-        self._halt()
+        self.runs.forget()
+        self.runs.stop(then=self._stopped)
         self.query_one(TrainForm).fill(self.config)
         self.say("")
         self._show_form()
@@ -311,14 +284,5 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
     def action_leave(self, how: str) -> None:
         """Esc and q: the child is stopped first (under a second), then the screen or the app goes."""
         self.say(t("train_ui.leaving"))
-        self._leave(how)
-
-    @work(group="control")
-    async def _leave(self, how: str) -> None:
-        self._run += 1
-        async with self._control:
-            await self._stop_child()
-        if how == "quit":
-            self.app.exit()
-        else:
-            self.app.action_back()
+        self.runs.forget()
+        self.runs.stop(then=self.app.exit if how == "quit" else self.app.action_back)

@@ -1,11 +1,11 @@
 """How a run's events become the live view: progress lines, the loss chart and the right pane.
 
-TrainScreen mixes this in; it owns the child process and the keys, this owns
-what the events draw. Events arrive through `_queue` (from the reader worker)
-and are applied at most four times a second: between two repaints an event a
-newer one `can_replace` is not drawn (every batch loss still reaches the chart);
-epoch, saved, failed and done are never dropped. `apply_event` draws one event
-at once (tests feed recorded ones there).
+TrainScreen mixes this in; it owns the run (a RunController) and the keys, this
+owns what the events draw. The controller applies them at most four times a
+second (APPLY_INTERVAL_S): between two repaints an event a newer one
+`can_replace` is not drawn, but every batch loss still reaches the chart
+(`chart_replaced`); epoch, saved, failed and done are never dropped.
+`apply_event` draws one event at once (tests feed recorded ones there).
 """
 
 from __future__ import annotations
@@ -66,28 +66,11 @@ class LiveView:
         self.lr: float | None = config.lr
         self.view = "summary"
         self._summary_pinned = False
-        self._pending: list[TrainEvent] = []
 
-    def _queue(self, event: TrainEvent) -> None:
-        self._pending.append(event)
-        if not self._flush_due:
-            self._flush_due = True
-            wait = self._last_flush + APPLY_INTERVAL_S - time.monotonic()
-            if wait > 0:
-                self.set_timer(wait, self._flush)
-            else:
-                self.call_later(self._flush)
-
-    def _flush(self) -> None:
-        """Apply what arrived since the last repaint, less what a newer event replaces."""
-        self._flush_due, self._last_flush = False, time.monotonic()
-        pending, self._pending = self._pending, []
-        for index, event in enumerate(pending):
-            if any(newer.can_replace(event) for newer in pending[index + 1 :]):
-                if isinstance(event, BatchEvent):
-                    self._chart_batch(event)
-                continue
-            self.apply_event(event)
+    def chart_replaced(self, event: TrainEvent) -> None:
+        """A batch that a newer one replaced before it was drawn still goes on the loss chart."""
+        if isinstance(event, BatchEvent):
+            self._chart_batch(event)
 
     def apply_event(self, event: TrainEvent) -> None:
         """Draw one event from the child (tests feed recorded ones here)."""

@@ -1,7 +1,8 @@
 """The RNN lesson's second page: a character-level RNN trained live in the training child process.
 
-The pane starts and stops one TrainingProcess at a time and draws its events:
-the loss as a number and a sparkline, and the newest text the network samples.
+The pane runs one TrainingProcess at a time through a RunController
+(tui/run_controller.py) and draws its events: the loss as a number and a
+sparkline of every batch, and the newest text the network samples.
 Numbers come from the child; the pane only formats them. A run is stopped after
 its time limit (the child's own training time, from the batch events), when the
 student presses x, when the page is left, and killed if the pane goes away.
@@ -9,11 +10,7 @@ student presses x, when the page is left, and killed if the pane goes away.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Sparkline, Static
@@ -28,23 +25,26 @@ from engine.train.events import (
     TrainEvent,
 )
 from tui.i18n import t
-from tui.training_process import TrainingProcess, child_died
+from tui.run_controller import ProcessFactory, RunController
+from tui.training_process import TrainingProcess
 from tui.widgets.text import Line
 
-ProcessFactory = Callable[..., TrainingProcess]
 RUNNING = frozenset({"starting", "training"})
 
 
 class LanguageModelPane(Vertical):
     """One training run at a time; `start(config, limit_s)`, `stop()`, and events drawn as they come."""
 
-    process_factory: ProcessFactory = (
-        TrainingProcess  # tests put a scripted process here
-    )
+    process_factory: ProcessFactory = TrainingProcess  # tests put a scripted one here
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.process: TrainingProcess | None = None
+        self.runs = RunController(
+            self,
+            self.apply_event,
+            replaced=self._record_loss,
+            factory=self.process_factory,
+        )
         self.state = "idle"
         self.limit_s = 0.0
         self.hidden = 0
@@ -54,10 +54,6 @@ class LanguageModelPane(Vertical):
         self.losses: list[float] = []
         self.first_loss: float | None = None
         self._stop_reason = "stopped"
-        self._run = 0
-        self._control = (
-            asyncio.Lock()
-        )  # start and stop one at a time, so no child is ever orphaned
 
     def compose(self) -> ComposeResult:
         yield Line(id="lm-status", markup=False)
@@ -78,6 +74,10 @@ class LanguageModelPane(Vertical):
     def running(self) -> bool:
         return self.state in RUNNING
 
+    @property
+    def process(self) -> TrainingProcess | None:
+        return self.runs.process
+
     # Starting and stopping ---------------------------------------------------------
 
     def start(self, config, limit_s: float) -> None:
@@ -85,11 +85,10 @@ class LanguageModelPane(Vertical):
         self.limit_s = limit_s
         self.hidden = config.hidden[0]
         self.state = "starting"
-        self._run += 1
         self.started = self.batch = self.epoch = None
         self.losses, self.first_loss = [], None
         self._reset_view()
-        self._run_child(config.to_json(), self._run)
+        self.runs.start(config.to_json(), None)
 
     def stop(self, reason: str = "stopped") -> None:
         """Ask the child to stop (it says `stopped`); the reason picks the words shown then."""
@@ -98,43 +97,17 @@ class LanguageModelPane(Vertical):
         self._stop_reason = reason
         self.state = "stopping"
         self._show_status()
-        self._halt()
+        run = self.runs.run
+        self.runs.stop(then=lambda: self._stopped(run))
 
-    @work(group="lm-run")
-    async def _run_child(self, config: dict, run: int) -> None:
-        """Stop the last child, start this run's, then draw its events until it ends; a newer run's are the only ones drawn."""
-        async with self._control:
-            await self._stop_child()
-            if run != self._run:
-                return
-            process = self.process = self.process_factory(config, None)
-            try:
-                await process.start()
-            except OSError as error:
-                self._on_failed(child_died("-", str(error)))
-                return
-        async for event in process:
-            if run == self._run:
-                self.apply_event(event)
-
-    @work(group="lm-control")
-    async def _halt(self) -> None:
-        run = self._run
-        async with self._control:
-            await self._stop_child()
-        if run == self._run and self.state == "stopping":
+    def _stopped(self, run: int) -> None:
+        if run == self.runs.run and self.state == "stopping":
             self.state = self._stop_reason
             self._show_status()
 
-    async def _stop_child(self) -> None:
-        if self.process is not None:
-            await self.process.stop()
-            self.process = None
-
     def on_unmount(self) -> None:
         """However the pane goes (the screen is left, the app quits), no child may outlive it."""
-        if self.process is not None:
-            self.process.kill_now()
+        self.runs.kill_now()
 
     # Events ------------------------------------------------------------------------
 
@@ -159,11 +132,16 @@ class LanguageModelPane(Vertical):
         )
         self._show_status()
 
+    def _record_loss(self, event: TrainEvent) -> None:
+        """Every batch's loss goes on the sparkline, also one a newer batch replaced before it was drawn."""
+        if isinstance(event, BatchEvent):
+            self.losses.append(event.loss)
+            if self.first_loss is None:
+                self.first_loss = event.loss
+
     def _on_batch(self, event: BatchEvent) -> None:
         self.batch = event
-        self.losses.append(event.loss)
-        if self.first_loss is None:
-            self.first_loss = event.loss
+        self._record_loss(event)
         self.query_one("#lm-spark", Sparkline).data = list(self.losses)
         self._show_loss()
         self._show_status()
@@ -199,7 +177,7 @@ class LanguageModelPane(Vertical):
         self.query_one("#lm-keys").add_class("error")
 
     def apply_event(self, event: TrainEvent) -> None:
-        """Draw one event from the child (tests feed scripted ones through a fake process)."""
+        """Draw one event from the child, as the RunController hands them over."""
         handler = getattr(self, f"_on_{event.KIND}", None)
         if handler is not None:
             handler(event)
