@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
@@ -94,30 +94,28 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
     # Layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        """Few containers, since every frame lays them all out: #live is one grid."""
         yield Header()
-        with Horizontal(id="body"):
-            with Vertical(id="work"):
-                yield TrainForm(self.config, id="form")
-                with Vertical(id="live"):
-                    yield Line(id="progress", markup=False)
-                    with Horizontal(id="panes"):
-                        with Vertical(id="chart-pane"):
-                            yield LossChart(id="chart")
-                        with Vertical(id="view"):
-                            yield Static(id="summary", markup=False)
-                            yield HalfBlocks(id="boundary")
-                            yield Confusion(id="confusion")
-                            yield HalfBlocks(id="pictures")
-                    yield Line(id="epoch-line", markup=False)
-                yield Line(id="message", markup=False)
-            yield from self.compose_text()
+        with Vertical(id="work"):
+            yield TrainForm(self.config, id="form")
+            with Container(id="live"):
+                yield Line(id="progress", markup=False)
+                yield LossChart(id="chart")
+                with Vertical(id="view"):
+                    yield Static(id="summary", markup=False)
+                    yield HalfBlocks(id="boundary")
+                    yield Confusion(id="confusion")
+                    yield HalfBlocks(id="pictures")
+                yield Line(id="epoch-line", markup=False)
+            yield Line(id="message", markup=False)
+        yield from self.compose_text()
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = t("app.title")
         self.sub_title = lesson_title(self.LESSON)
         self.query_one("#lesson").display = False
-        self.query_one("#chart-pane").border_title = t(
+        self.query_one("#chart").border_title = t(
             "train_ui.chart_title", train=TRAIN_MARKER, test=TEST_MARKER
         )
         self.call_after_refresh(self._load_text)
