@@ -26,21 +26,32 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from textual import events  # noqa: E402
+from step_speed import FrameClock, median_p95
+from textual import events
 
-from engine.train_config import TrainConfig  # noqa: E402
-from step_speed import FrameClock, median_p95  # noqa: E402
-from tui.app import TensorTourApp  # noqa: E402
-from tui.flags.train import TrainSetup  # noqa: E402
+from engine.train.config import TrainConfig
+from tui.app import TensorTourApp
+from tui.flags.train import TrainSetup
 
 RUNS = {
     "spiral · mlp": TrainConfig(dataset="spiral", epochs=100_000),
-    "shapes · net": TrainConfig(dataset="shapes", model="net", optimizer="sgd", lr=0.001, batch_size=64, epochs=1000),
+    "shapes · net": TrainConfig(
+        dataset="shapes",
+        model="net",
+        optimizer="sgd",
+        lr=0.001,
+        batch_size=64,
+        epochs=1000,
+    ),
 }
 
 
-async def measure(config: TrainConfig, keys: int) -> tuple[list[float], list[float], int]:
-    app = TensorTourApp(lang="en", lesson="train", setup=TrainSetup(config=config, start=True, out=None))
+async def measure(
+    config: TrainConfig, keys: int
+) -> tuple[list[float], list[float], int]:
+    app = TensorTourApp(
+        lang="en", lesson="train", setup=TrainSetup(config=config, start=True, out=None)
+    )
     handled: list[float] = []
     to_handler, to_frame, missed = [], [], 0
     async with app.run_test(size=(80, 24)) as pilot:
@@ -70,26 +81,34 @@ async def measure(config: TrainConfig, keys: int) -> tuple[list[float], list[flo
             clock.event.clear()
             try:
                 await asyncio.wait_for(clock.event.wait(), 1.0)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 missed += 1
                 continue
             to_handler.append(handled[-1] - started)
             to_frame.append(clock.last - started)
         await pilot.press("q")
-        await pilot.pause(1.0)  # the screen stops its child; let the pipes close inside the loop
+        await pilot.pause(
+            1.0
+        )  # the screen stops its child; let the pipes close inside the loop
     return to_handler, to_frame, missed
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--keys", type=int, default=100)
     args = parser.parse_args()
     random.seed(0)
-    print(f"{'run':<14} {'key→handler ms':>15} {'p95':>6} {'key→frame ms':>13} {'p95':>6} {'max':>6} {'missed':>6}")
+    print(
+        f"{'run':<14} {'key→handler ms':>15} {'p95':>6} {'key→frame ms':>13} {'p95':>6} {'max':>6} {'missed':>6}"
+    )
     for name, config in RUNS.items():
         handler, frame, missed = asyncio.run(measure(config, args.keys))
         (h50, h95), (f50, f95) = median_p95(handler), median_p95(frame)
-        print(f"{name:<14} {h50 * 1e3:>15.1f} {h95 * 1e3:>6.1f} {f50 * 1e3:>13.1f} {f95 * 1e3:>6.1f} {max(frame) * 1e3:>6.1f} {missed:>6}")
+        print(
+            f"{name:<14} {h50 * 1e3:>15.1f} {h95 * 1e3:>6.1f} {f50 * 1e3:>13.1f} {f95 * 1e3:>6.1f} {max(frame) * 1e3:>6.1f} {missed:>6}"
+        )
     print("goal: p95 ≤ 30 ms")
     return 0
 

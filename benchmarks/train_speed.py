@@ -40,33 +40,43 @@ import torch.nn.functional as F
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.datasets import load_dataset  # noqa: E402
-from engine.device import set_threads  # noqa: E402
-from engine.models import build_model  # noqa: E402
-from engine.train_config import TrainConfig  # noqa: E402
+from engine.train.config import TrainConfig
+from engine.train.datasets import load_dataset
+from engine.train.device import set_threads
+from engine.train.models import build_model
 
 EPOCHS = 3
 
 
-def course_loop(images: torch.Tensor, labels: torch.Tensor, config: TrainConfig, limit: int) -> float:
+def course_loop(
+    images: torch.Tensor, labels: torch.Tensor, config: TrainConfig, limit: int
+) -> float:
     """The course's CIFAR-10 loop on uint8 HWC images, one transformed sample at a time."""
 
     class CourseDataset(torch.utils.data.Dataset):
         def __init__(self) -> None:
-            self.images = images.permute(0, 2, 3, 1).mul(255).round().to(torch.uint8).numpy()  # as PIL would hold them
+            self.images = (
+                images.permute(0, 2, 3, 1).mul(255).round().to(torch.uint8).numpy()
+            )  # as PIL would hold them
             self.labels = labels.tolist()
 
         def __len__(self) -> int:
             return limit
 
         def __getitem__(self, index: int):
-            tensor = torch.from_numpy(self.images[index]).permute(2, 0, 1).float().div(255)  # ToTensor
-            return (tensor - 0.5) / 0.5, self.labels[index]  # Normalize((0.5,)*3, (0.5,)*3)
+            tensor = (
+                torch.from_numpy(self.images[index]).permute(2, 0, 1).float().div(255)
+            )  # ToTensor
+            return (tensor - 0.5) / 0.5, self.labels[
+                index
+            ]  # Normalize((0.5,)*3, (0.5,)*3)
 
     torch.manual_seed(0)
     model = build_model(config, (3, 32, 32), 10)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9)
-    loader = torch.utils.data.DataLoader(CourseDataset(), batch_size=4, shuffle=True, num_workers=2)
+    loader = torch.utils.data.DataLoader(
+        CourseDataset(), batch_size=4, shuffle=True, num_workers=2
+    )
     seen, started = 0, None
     for index, (x, y) in enumerate(loader):
         if index == 50:
@@ -79,12 +89,20 @@ def course_loop(images: torch.Tensor, labels: torch.Tensor, config: TrainConfig,
     return seen / (time.perf_counter() - started)
 
 
-def bare_loop(x_train: torch.Tensor, y_train: torch.Tensor, config: TrainConfig, device: torch.device) -> float:
+def bare_loop(
+    x_train: torch.Tensor,
+    y_train: torch.Tensor,
+    config: TrainConfig,
+    device: torch.device,
+) -> float:
     """Plain PyTorch: the batches already cut and on the device; only forward, backward, step timed."""
     torch.manual_seed(0)
     model = build_model(config, tuple(x_train.shape[1:]), 10).to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9)
-    batches = [(x.to(device), y.to(device)) for x, y in zip(x_train.split(64), y_train.split(64))]
+    batches = [
+        (x.to(device), y.to(device))
+        for x, y in zip(x_train.split(64), y_train.split(64))
+    ]
     rates = []
     for _ in range(EPOCHS):
         started = time.perf_counter()
@@ -99,9 +117,9 @@ def bare_loop(x_train: torch.Tensor, y_train: torch.Tensor, config: TrainConfig,
 
 
 def headless(flags: list[str]) -> float:
-    from tui.headless import run_headless
-    from tui.flags.train import config_from
     from tui.cli import parse_args
+    from tui.flags.train import config_from
+    from tui.headless import run_headless
 
     with tempfile.TemporaryDirectory() as out:
         config = config_from(parse_args(["train", *flags]))
@@ -128,7 +146,12 @@ def in_the_app(flags: list[str]) -> float:
         env = {**os.environ, "TERM": "xterm-256color"}
         process = subprocess.Popen(
             [sys.executable, "-m", "tui", "train", "--start", *flags, "--out", out],
-            stdin=slave, stdout=slave, stderr=slave, cwd=ROOT, env=env, start_new_session=True,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
         )
         os.close(slave)
         metrics = Path(out) / "metrics.jsonl"
@@ -137,7 +160,9 @@ def in_the_app(flags: list[str]) -> float:
             while time.monotonic() < deadline and process.poll() is None:
                 if select.select([master], [], [], 0.1)[0]:
                     try:
-                        os.read(master, 65536)  # keep the terminal drained, as a real one would
+                        os.read(
+                            master, 65536
+                        )  # keep the terminal drained, as a real one would
                     except OSError:
                         break
                 if metrics.exists() and len(metrics.read_text().splitlines()) >= EPOCHS:
@@ -151,13 +176,19 @@ def in_the_app(flags: list[str]) -> float:
 
 
 def _epoch_rate(run_dir: Path) -> float:
-    lines = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    lines = [
+        json.loads(line)
+        for line in (run_dir / "metrics.jsonl").read_text().splitlines()
+    ]
     assert len(lines) >= EPOCHS, f"only {len(lines)} epochs in {run_dir}"
     return statistics.median(line["samples_per_s"] for line in lines[1:EPOCHS])
 
 
 def matmul_flops(device: torch.device, size: int = 1024, repeats: int = 20) -> float:
-    a, b = torch.randn(size, size, device=device), torch.randn(size, size, device=device)
+    a, b = (
+        torch.randn(size, size, device=device),
+        torch.randn(size, size, device=device),
+    )
     a @ b
     started = time.perf_counter()
     for _ in range(repeats):
@@ -173,7 +204,13 @@ def training_flops_per_image(config: TrainConfig) -> float:
 
     def count(module, inputs, output):
         if isinstance(module, torch.nn.Conv2d):
-            macs.append(output.numel() * module.in_channels * module.kernel_size[0] * module.kernel_size[1] // module.groups)
+            macs.append(
+                output.numel()
+                * module.in_channels
+                * module.kernel_size[0]
+                * module.kernel_size[1]
+                // module.groups
+            )
         elif isinstance(module, torch.nn.Linear):
             macs.append(module.in_features * module.out_features)
 
@@ -184,43 +221,111 @@ def training_flops_per_image(config: TrainConfig) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
-    parser.add_argument("--threads", type=int, default=0, help="torch threads for every row (default: the idle cores at start, as the app's 0)")
-    parser.add_argument("--rounds", type=int, default=1, help="(2) and (3) run 2×rounds times, interleaved; (4) rounds times; best kept")
-    parser.add_argument("--course-images", type=int, default=4000, help="images through the course loop (after 50 warm-up batches)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="torch threads for every row (default: the idle cores at start, as the app's 0)",
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="(2) and (3) run 2×rounds times, interleaved; (4) rounds times; best kept",
+    )
+    parser.add_argument(
+        "--course-images",
+        type=int,
+        default=4000,
+        help="images through the course loop (after 50 warm-up batches)",
+    )
     args = parser.parse_args()
     device = torch.device(args.device)
     threads = set_threads(args.threads)
-    config = TrainConfig(dataset="shapes", model="net", optimizer="sgd", lr=0.001, batch_size=64, epochs=EPOCHS, device=args.device)
+    config = TrainConfig(
+        dataset="shapes",
+        model="net",
+        optimizer="sgd",
+        lr=0.001,
+        batch_size=64,
+        epochs=EPOCHS,
+        device=args.device,
+    )
     data = load_dataset(config)
-    flags = ["--dataset", "shapes", "--model", "net", "--optimizer", "sgd", "--lr", "0.001", "--batch-size", "64",
-             "--epochs", str(EPOCHS), "--device", args.device, "--threads", str(threads)]
-    print(f"device {args.device} · {threads} torch threads · shapes: {len(data.y_train)} training images of 3×32×32 · {EPOCHS} epochs, first dropped")
+    flags = [
+        "--dataset",
+        "shapes",
+        "--model",
+        "net",
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "0.001",
+        "--batch-size",
+        "64",
+        "--epochs",
+        str(EPOCHS),
+        "--device",
+        args.device,
+        "--threads",
+        str(threads),
+    ]
+    print(
+        f"device {args.device} · {threads} torch threads · shapes: {len(data.y_train)} training images of 3×32×32 · {EPOCHS} epochs, first dropped"
+    )
     rows = []
     if args.device == "cpu":
-        rows.append(("(1) course loop, batch 4", course_loop(data.x_train, data.y_train, config, args.course_images + 200)))
-    bare = [bare_loop(data.x_train, data.y_train, config, device) for _ in range(args.rounds)]
+        rows.append(
+            (
+                "(1) course loop, batch 4",
+                course_loop(
+                    data.x_train, data.y_train, config, args.course_images + 200
+                ),
+            )
+        )
+    bare = [
+        bare_loop(data.x_train, data.y_train, config, device)
+        for _ in range(args.rounds)
+    ]
     head = [headless(flags) for _ in range(args.rounds)]
-    bare += [bare_loop(data.x_train, data.y_train, config, device) for _ in range(args.rounds)]
+    bare += [
+        bare_loop(data.x_train, data.y_train, config, device)
+        for _ in range(args.rounds)
+    ]
     head += [headless(flags) for _ in range(args.rounds)]
     rows.append(("(2) bare loop, batch 64", max(bare)))
     rows.append(("(3) headless, batch 64", max(head)))
-    rows.append(("(4) in the app, batch 64", max(in_the_app(flags) for _ in range(args.rounds))))
+    rows.append(
+        ("(4) in the app, batch 64", max(in_the_app(flags) for _ in range(args.rounds)))
+    )
     rate = dict(rows)
     flops = matmul_flops(device)
     per_image = training_flops_per_image(config)
     print(f"\n{'configuration':<28} {'images/s':>10}")
     for name, value in rows:
         print(f"{name:<28} {value:>10,.0f}")
-    bare, head, app = rate["(2) bare loop, batch 64"], rate["(3) headless, batch 64"], rate["(4) in the app, batch 64"]
+    bare, head, app = (
+        rate["(2) bare loop, batch 64"],
+        rate["(3) headless, batch 64"],
+        rate["(4) in the app, batch 64"],
+    )
     print(f"\n{'ratio':<28} {'value':>10}  goal")
     print(f"{'(3) / (2)':<28} {head / bare:>10.2f}  ≥ 0.95")
     print(f"{'(4) / (3)':<28} {app / head:>10.2f}  ≥ 0.90")
     if "(1) course loop, batch 4" in rate:
-        print(f"{'(3) / (1)':<28} {head / rate['(1) course loop, batch 4']:>10.2f}  ≥ 4.5")
-    print(f"\nmatmul 1024² float32: {flops / 1e9:,.1f} GFLOP/s · a training step costs {per_image / 1e6:.2f} MFLOP per image")
-    print(f"(3) reaches {head * per_image / 1e9:,.2f} GFLOP/s = {head * per_image / flops:.1%} of matmul FLOP/s")
+        print(
+            f"{'(3) / (1)':<28} {head / rate['(1) course loop, batch 4']:>10.2f}  ≥ 4.5"
+        )
+    print(
+        f"\nmatmul 1024² float32: {flops / 1e9:,.1f} GFLOP/s · a training step costs {per_image / 1e6:.2f} MFLOP per image"
+    )
+    print(
+        f"(3) reaches {head * per_image / 1e9:,.2f} GFLOP/s = {head * per_image / flops:.1%} of matmul FLOP/s"
+    )
     return 0
 
 

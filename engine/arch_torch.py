@@ -36,22 +36,42 @@ class BasicConv2d(nn.Module):
 class Inception(nn.Module):
     """torchvision.models.googlenet.Inception, its third branch's 3×3 (for the paper's 5×5) included."""
 
-    def __init__(self, in_channels: int, ch1x1: int, ch3x3red: int, ch3x3: int, ch5x5red: int, ch5x5: int, pool_proj: int) -> None:
+    def __init__(
+        self,
+        in_channels: int,
+        ch1x1: int,
+        ch3x3red: int,
+        ch3x3: int,
+        ch5x5red: int,
+        ch5x5: int,
+        pool_proj: int,
+    ) -> None:
         super().__init__()
         self.branch1 = BasicConv2d(in_channels, ch1x1, kernel_size=1)
-        self.branch2 = nn.Sequential(BasicConv2d(in_channels, ch3x3red, kernel_size=1), BasicConv2d(ch3x3red, ch3x3, kernel_size=3, padding=1))
-        self.branch3 = nn.Sequential(BasicConv2d(in_channels, ch5x5red, kernel_size=1), BasicConv2d(ch5x5red, ch5x5, kernel_size=3, padding=1))
-        self.branch4 = nn.Sequential(nn.MaxPool2d(kernel_size=3, stride=1, padding=1, ceil_mode=True), BasicConv2d(in_channels, pool_proj, kernel_size=1))
+        self.branch2 = nn.Sequential(
+            BasicConv2d(in_channels, ch3x3red, kernel_size=1),
+            BasicConv2d(ch3x3red, ch3x3, kernel_size=3, padding=1),
+        )
+        self.branch3 = nn.Sequential(
+            BasicConv2d(in_channels, ch5x5red, kernel_size=1),
+            BasicConv2d(ch5x5red, ch5x5, kernel_size=3, padding=1),
+        )
+        self.branch4 = nn.Sequential(
+            nn.MaxPool2d(kernel_size=3, stride=1, padding=1, ceil_mode=True),
+            BasicConv2d(in_channels, pool_proj, kernel_size=1),
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.cat([self.branch1(x), self.branch2(x), self.branch3(x), self.branch4(x)], 1)
+        return torch.cat(
+            [self.branch1(x), self.branch2(x), self.branch3(x), self.branch4(x)], 1
+        )
 
 
 class GoogLeNet(nn.Sequential):
     """torchvision's GoogLeNet(aux_logits=False, transform_input=False): its modules in forward() order."""
 
     def __init__(self) -> None:
-        pool = dict(stride=2, ceil_mode=True)
+        pool = {"stride": 2, "ceil_mode": True}
         super().__init__()
         self.conv1 = BasicConv2d(3, 64, kernel_size=7, stride=2, padding=3)
         self.maxpool1 = nn.MaxPool2d(3, **pool)
@@ -98,7 +118,10 @@ def _vgg16() -> nn.Module:
         if value == "M":
             layers.append(nn.MaxPool2d(kernel_size=2, stride=2))
         else:
-            layers += [nn.Conv2d(in_channels, value, kernel_size=3, padding=1), nn.ReLU(inplace=True)]
+            layers += [
+                nn.Conv2d(in_channels, value, kernel_size=3, padding=1),
+                nn.ReLU(inplace=True),
+            ]
             in_channels = value
     classifier = nn.Sequential(
         nn.Linear(512 * 7 * 7, 4096), nn.ReLU(True), nn.Dropout(p=0.5),
@@ -108,7 +131,9 @@ def _vgg16() -> nn.Module:
     return _torchvision_layout(nn.Sequential(*layers), 7, classifier)
 
 
-def _torchvision_layout(features: nn.Module, pooled: int, classifier: nn.Module) -> nn.Module:
+def _torchvision_layout(
+    features: nn.Module, pooled: int, classifier: nn.Module
+) -> nn.Module:
     """features → avgpool → flatten → classifier, named as torchvision names them."""
     model = nn.Sequential()
     model.features = features
@@ -119,7 +144,7 @@ def _torchvision_layout(features: nn.Module, pooled: int, classifier: nn.Module)
 
 
 def _lenet5() -> nn.Module:
-    """The course's LeNet-5 (as engine/models.py builds it for a 32×32 input), with the lesson's layer names."""
+    """The course's LeNet-5 (as engine/train/models.py builds it for a 32×32 input), with the lesson's layer names."""
     model = nn.Sequential()
     for name, module in (
         ("conv1", nn.Conv2d(1, 6, 5)), ("tanh1", nn.Tanh()), ("pool1", nn.AvgPool2d(2)),
@@ -131,7 +156,12 @@ def _lenet5() -> nn.Module:
     return model
 
 
-BUILDERS = {"lenet5": _lenet5, "alexnet": _alexnet, "vgg16": _vgg16, "googlenet": GoogLeNet}
+BUILDERS = {
+    "lenet5": _lenet5,
+    "alexnet": _alexnet,
+    "vgg16": _vgg16,
+    "googlenet": GoogLeNet,
+}
 
 
 def torch_model(network: str) -> nn.Module:
@@ -147,13 +177,21 @@ def torch_layers(spec: ArchSpec) -> dict[str, Measured]:
     model = torch_model(spec.network)
     shapes: dict[str, tuple[int, ...]] = {}
     for name, module in model.named_modules():
-        module.register_forward_hook(lambda _m, _i, out, name=name: shapes.__setitem__(name, tuple(out.shape[1:])))
+        module.register_forward_hook(
+            lambda _m, _i, out, name=name: shapes.__setitem__(
+                name, tuple(out.shape[1:])
+            )
+        )
     with torch.no_grad(), FlopCounterMode(display=False) as counter:
         model(torch.empty(1, *spec.input_shape, device="meta"))
     flops = counter.get_flop_counts()
     root = type(model).__name__
     return {
-        name: (shapes[name], sum(p.numel() for p in module.parameters()), sum(flops.get(f"{root}.{name}" if name else "Global", {}).values()) // 2)
+        name: (
+            shapes[name],
+            sum(p.numel() for p in module.parameters()),
+            sum(flops.get(f"{root}.{name}" if name else "Global", {}).values()) // 2,
+        )
         for name, module in model.named_modules()
         if name in shapes
     }
@@ -169,7 +207,9 @@ def torch_error(spec: ArchSpec) -> str | None:
     model = torch_model(spec.network)
     last: list[tuple[nn.Module, tuple[int, ...]]] = []
     for module in model.modules():
-        module.register_forward_pre_hook(lambda m, args: last.append((m, tuple(args[0].shape))))
+        module.register_forward_pre_hook(
+            lambda m, args: last.append((m, tuple(args[0].shape)))
+        )
     try:
         with torch.no_grad():
             model(torch.empty(1, *spec.input_shape, device="meta"))

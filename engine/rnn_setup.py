@@ -13,7 +13,7 @@ import numpy as np
 
 from engine.errors import SpecError
 from engine.rnn import RnnSpec, check_sizes
-from engine.train_config import TrainConfig
+from engine.train.config import TrainConfig
 
 CUSTOM = "custom"
 MAX_SEED = 9999
@@ -30,16 +30,30 @@ SEQUENCES: dict[str, tuple[tuple[float, ...], ...]] = {
 
 def sequence_preset(name: str) -> np.ndarray:
     if name not in SEQUENCES:
-        raise SpecError("unknown_preset", what="rnn_sequence", name=name, choices=", ".join(SEQUENCES))
+        raise SpecError(
+            "unknown_preset",
+            what="rnn_sequence",
+            name=name,
+            choices=", ".join(SEQUENCES),
+        )
     return np.array(SEQUENCES[name], dtype=np.float64)
 
 
-def seeded_weights(seed: int, input_size: int, hidden_size: int) -> tuple[np.ndarray, ...]:
+def seeded_weights(
+    seed: int, input_size: int, hidden_size: int
+) -> tuple[np.ndarray, ...]:
     """W_ih (H×I), W_hh (H×H), b_ih, b_hh (H), in the order and range torch.nn.RNN initialises them, to 1 decimal."""
     rng = np.random.default_rng(seed)
     bound = 1 / np.sqrt(hidden_size)
-    shapes = ((hidden_size, input_size), (hidden_size, hidden_size), (hidden_size,), (hidden_size,))
-    return tuple(np.round(rng.uniform(-bound, bound, shape), 1) + 0.0 for shape in shapes)
+    shapes = (
+        (hidden_size, input_size),
+        (hidden_size, hidden_size),
+        (hidden_size,),
+        (hidden_size,),
+    )
+    return tuple(
+        np.round(rng.uniform(-bound, bound, shape), 1) + 0.0 for shape in shapes
+    )
 
 
 def parse_count(text: str, what: str) -> int:
@@ -62,12 +76,22 @@ class RnnSetup:
     def __post_init__(self) -> None:
         if self.sequence is None:
             object.__setattr__(self, "sequence", sequence_preset(self.sequence_name))
-        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or not 0 <= self.seed <= MAX_SEED:
+        if (
+            isinstance(self.seed, bool)
+            or not isinstance(self.seed, (int, np.integer))
+            or not 0 <= self.seed <= MAX_SEED
+        ):
             raise SpecError("rnn_seed_range", value=self.seed, high=MAX_SEED)
-        check_sizes(self.sequence.shape[0], self.sequence.shape[1] if self.sequence.ndim == 2 else 0, self.hidden_size)
+        check_sizes(
+            self.sequence.shape[0],
+            self.sequence.shape[1] if self.sequence.ndim == 2 else 0,
+            self.hidden_size,
+        )
 
     def spec(self) -> RnnSpec:
-        w_ih, w_hh, b_ih, b_hh = seeded_weights(self.seed, self.sequence.shape[1], self.hidden_size)
+        w_ih, w_hh, b_ih, b_hh = seeded_weights(
+            self.seed, self.sequence.shape[1], self.hidden_size
+        )
         return RnnSpec(self.sequence, w_ih, w_hh, b_ih, b_hh)
 
     def with_hidden_step(self, delta: int) -> RnnSetup:
@@ -78,13 +102,23 @@ class RnnSetup:
 
     def with_next_sequence(self) -> RnnSetup:
         names = list(SEQUENCES)
-        following = names[0] if self.sequence_name not in names else names[(names.index(self.sequence_name) + 1) % len(names)]
-        return replace(self, sequence_name=following, sequence=sequence_preset(following))
+        following = (
+            names[0]
+            if self.sequence_name not in names
+            else names[(names.index(self.sequence_name) + 1) % len(names)]
+        )
+        return replace(
+            self, sequence_name=following, sequence=sequence_preset(following)
+        )
 
     def with_sequence(self, matrix: np.ndarray) -> RnnSetup:
         """A typed sequence; the same numbers as before keep the preset's name."""
-        same = matrix.shape == self.sequence.shape and np.array_equal(matrix, self.sequence)
-        return replace(self, sequence_name=self.sequence_name if same else CUSTOM, sequence=matrix)
+        same = matrix.shape == self.sequence.shape and np.array_equal(
+            matrix, self.sequence
+        )
+        return replace(
+            self, sequence_name=self.sequence_name if same else CUSTOM, sequence=matrix
+        )
 
 
 def language_model_config() -> TrainConfig:
@@ -93,4 +127,13 @@ def language_model_config() -> TrainConfig:
     Made on demand, not at import: the text set and the charrnn model are the
     training engine's, validated by TrainConfig like any other run.
     """
-    return TrainConfig(dataset="text", model="charrnn", hidden=(LM_HIDDEN,), optimizer="adam", lr=LM_LR, batch_size=32, epochs=LM_EPOCHS, device="cpu")
+    return TrainConfig(
+        dataset="text",
+        model="charrnn",
+        hidden=(LM_HIDDEN,),
+        optimizer="adam",
+        lr=LM_LR,
+        batch_size=32,
+        epochs=LM_EPOCHS,
+        device="cpu",
+    )

@@ -12,10 +12,10 @@ import pytest
 import torch
 from torch import nn
 
-from engine import checkpoint as checkpoint_module
-from engine.checkpoint import CHECKPOINT_FORMAT, load_checkpoint, save_checkpoint
 from engine.errors import SpecError
-from engine.train_config import TrainConfig
+from engine.train import checkpoint as checkpoint_module
+from engine.train.checkpoint import CHECKPOINT_FORMAT, load_checkpoint, save_checkpoint
+from engine.train.config import TrainConfig
 from tui.i18n import catalogue, error_text, set_language
 
 
@@ -33,8 +33,14 @@ def make_payload(epoch: int = 3) -> dict:
         "optimizer": optimizer.state_dict(),
         "epoch": epoch,
         "step": 41,
-        "rng": {"torch": torch.get_rng_state(), "generator": torch.Generator().manual_seed(epoch).get_state()},
-        "history": [{"epoch": e, "train_loss": 1.0 / e, "test_acc": 0.5} for e in range(1, epoch + 1)],
+        "rng": {
+            "torch": torch.get_rng_state(),
+            "generator": torch.Generator().manual_seed(epoch).get_state(),
+        },
+        "history": [
+            {"epoch": e, "train_loss": 1.0 / e, "test_acc": 0.5}
+            for e in range(1, epoch + 1)
+        ],
     }
 
 
@@ -100,7 +106,9 @@ def test_saving_again_replaces_the_checkpoint(tmp_path):
     path = tmp_path / "checkpoint.pt"
     save_checkpoint(path, make_payload(epoch=1))
     save_checkpoint(path, make_payload(epoch=2))
-    assert load_checkpoint(path)["epoch"] == 2 and os.listdir(tmp_path) == ["checkpoint.pt"]
+    assert load_checkpoint(path)["epoch"] == 2 and os.listdir(tmp_path) == [
+        "checkpoint.pt"
+    ]
 
 
 def test_loading_calls_torch_load_once_with_weights_only(tmp_path, monkeypatch):
@@ -119,7 +127,10 @@ def test_loading_calls_torch_load_once_with_weights_only(tmp_path, monkeypatch):
     load_checkpoint(tmp_path / "good.pt")
     with pytest.raises(SpecError):
         load_checkpoint(evil)
-    assert [(call["weights_only"], call["map_location"]) for call in calls] == [(True, "cpu"), (True, "cpu")]
+    assert [(call["weights_only"], call["map_location"]) for call in calls] == [
+        (True, "cpu"),
+        (True, "cpu"),
+    ]
 
 
 class Evil:
@@ -136,14 +147,27 @@ class Evil:
 def test_a_pickle_with_code_is_refused_and_its_code_never_runs(tmp_path, writer):
     marker = tmp_path / "marker"
     path = tmp_path / "evil.pt"
-    if writer == "pickle":  # plain pickle stores tensors through a torch global of its own: leave them out
-        path.write_bytes(pickle.dumps({"format": CHECKPOINT_FORMAT, "history": [Evil(marker)]}, protocol=2))
+    if (
+        writer == "pickle"
+    ):  # plain pickle stores tensors through a torch global of its own: leave them out
+        path.write_bytes(
+            pickle.dumps(
+                {"format": CHECKPOINT_FORMAT, "history": [Evil(marker)]}, protocol=2
+            )
+        )
     else:
-        torch.save({**make_payload(), "history": [Evil(marker)]}, path, _use_new_zipfile_serialization=writer == "torch.save")
+        torch.save(
+            {**make_payload(), "history": [Evil(marker)]},
+            path,
+            _use_new_zipfile_serialization=writer == "torch.save",
+        )
     error = refusal(path)
     assert not marker.exists()
     assert error.code == "checkpoint_unsafe" and error.params == {"path": str(path)}
-    assert error.torch_message and "weights_only` set to `False`" not in error.torch_message
+    assert (
+        error.torch_message
+        and "weights_only` set to `False`" not in error.torch_message
+    )
     assert_said_in_both_languages(error)
     assert "mkdir" in error.torch_message
     # The file is truly hostile: unsafe loading runs its code.
@@ -156,14 +180,23 @@ def test_a_pickle_with_code_is_refused_and_its_code_never_runs(tmp_path, writer)
 
 def test_a_missing_file_and_a_folder_are_refused(tmp_path):
     missing = refusal(tmp_path / "nothing.pt")
-    assert (missing.code, missing.params) == ("checkpoint_missing", {"path": str(tmp_path / "nothing.pt")})
+    assert (missing.code, missing.params) == (
+        "checkpoint_missing",
+        {"path": str(tmp_path / "nothing.pt")},
+    )
     folder = refusal(tmp_path)
-    assert (folder.code, folder.params) == ("checkpoint_is_directory", {"path": str(tmp_path)})
+    assert (folder.code, folder.params) == (
+        "checkpoint_is_directory",
+        {"path": str(tmp_path)},
+    )
     for error in (missing, folder):
         assert_said_in_both_languages(error)
 
 
-@pytest.mark.parametrize("text", ["epoch,loss\n1,0.5\n", "检查点\n", "x" * 4095 + "é, past the first 4096 bytes"])
+@pytest.mark.parametrize(
+    "text",
+    ["epoch,loss\n1,0.5\n", "检查点\n", "x" * 4095 + "é, past the first 4096 bytes"],
+)
 def test_a_text_file_is_refused(tmp_path, text):
     path = tmp_path / "checkpoint.pt"
     path.write_text(text, encoding="utf-8")
@@ -181,7 +214,10 @@ def test_a_truncated_file_is_refused(tmp_path, keep):
     path = tmp_path / "cut.pt"
     path.write_bytes(data[:size])
     error = refusal(path)
-    assert (error.code, error.params) == ("checkpoint_truncated", {"path": str(path), "size": size})
+    assert (error.code, error.params) == (
+        "checkpoint_truncated",
+        {"path": str(path), "size": size},
+    )
     assert_said_in_both_languages(error)
 
 
@@ -201,14 +237,21 @@ def test_a_zip_archive_that_is_not_a_torch_file_is_refused_with_torchs_words(tmp
     error = refusal(path)
     with pytest.raises(Exception) as torch_says:
         torch.load(path, weights_only=True)
-    assert (error.code, error.torch_message) == ("checkpoint_unreadable", str(torch_says.value))
+    assert (error.code, error.torch_message) == (
+        "checkpoint_unreadable",
+        str(torch_says.value),
+    )
 
 
 @pytest.mark.parametrize(
     "content, code, params",
     [
         (lambda: torch.zeros(3), "checkpoint_not_tensortour", {"found": "Tensor"}),
-        (lambda: nn.Linear(2, 2).state_dict(), "checkpoint_not_tensortour", {"found": "OrderedDict {weight, bias}"}),
+        (
+            lambda: nn.Linear(2, 2).state_dict(),
+            "checkpoint_not_tensortour",
+            {"found": "OrderedDict {weight, bias}"},
+        ),
         (
             lambda: {"format": "tensortour-checkpoint-9"},
             "checkpoint_version",
@@ -219,13 +262,35 @@ def test_a_zip_archive_that_is_not_a_torch_file_is_refused_with_torchs_words(tmp
             "checkpoint_missing_keys",
             {"keys": "optimizer, epoch, step, rng, history"},
         ),
-        (lambda: {**make_payload(), "epoch": 2.5}, "checkpoint_bad_field", {"field": "epoch", "expected": "int", "found": "float"}),
-        (lambda: {**make_payload(), "step": True}, "checkpoint_bad_field", {"field": "step", "expected": "int", "found": "bool"}),
-        (lambda: {**make_payload(), "history": (1, 2)}, "checkpoint_bad_field", {"field": "history", "expected": "list", "found": "tuple"}),
+        (
+            lambda: {**make_payload(), "epoch": 2.5},
+            "checkpoint_bad_field",
+            {"field": "epoch", "expected": "int", "found": "float"},
+        ),
+        (
+            lambda: {**make_payload(), "step": True},
+            "checkpoint_bad_field",
+            {"field": "step", "expected": "int", "found": "bool"},
+        ),
+        (
+            lambda: {**make_payload(), "history": (1, 2)},
+            "checkpoint_bad_field",
+            {"field": "history", "expected": "list", "found": "tuple"},
+        ),
     ],
-    ids=["tensor", "state_dict", "version", "missing", "float_epoch", "bool_step", "tuple_history"],
+    ids=[
+        "tensor",
+        "state_dict",
+        "version",
+        "missing",
+        "float_epoch",
+        "bool_step",
+        "tuple_history",
+    ],
 )
-def test_a_torch_file_that_is_not_a_tensortour_checkpoint_is_refused(tmp_path, content, code, params):
+def test_a_torch_file_that_is_not_a_tensortour_checkpoint_is_refused(
+    tmp_path, content, code, params
+):
     path = tmp_path / "other.pt"
     torch.save(content(), path)
     error = refusal(path)
@@ -250,7 +315,10 @@ def test_a_payload_torch_cannot_pickle_leaves_the_old_checkpoint(old_checkpoint)
     path, old = old_checkpoint
     with pytest.raises(SpecError) as caught:
         save_checkpoint(path, {**make_payload(), "history": [lambda: 1]})
-    assert caught.value.code == "checkpoint_not_saveable" and "pickle" in caught.value.torch_message.lower()
+    assert (
+        caught.value.code == "checkpoint_not_saveable"
+        and "pickle" in caught.value.torch_message.lower()
+    )
     assert_said_in_both_languages(caught.value)
     assert_untouched(path, old)
 
@@ -259,11 +327,16 @@ def test_a_payload_weights_only_loading_would_refuse_is_not_written(old_checkpoi
     path, old = old_checkpoint
     with pytest.raises(SpecError) as caught:
         save_checkpoint(path, {**make_payload(), "history": [np.zeros(3)]})
-    assert caught.value.code == "checkpoint_not_saveable" and "numpy" in caught.value.torch_message
+    assert (
+        caught.value.code == "checkpoint_not_saveable"
+        and "numpy" in caught.value.torch_message
+    )
     assert_untouched(path, old)
 
 
-def test_an_interrupt_while_writing_leaves_the_old_checkpoint(old_checkpoint, monkeypatch):
+def test_an_interrupt_while_writing_leaves_the_old_checkpoint(
+    old_checkpoint, monkeypatch
+):
     path, old = old_checkpoint
 
     def write_half_then_interrupt(payload, handle):
@@ -282,13 +355,18 @@ def test_an_unwritable_place_is_refused_in_words(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(SpecError) as caught:
         save_checkpoint(blocker / "checkpoint.pt", make_payload())
-    assert caught.value.code == "checkpoint_write_failed" and caught.value.params["reason"]
+    assert (
+        caught.value.code == "checkpoint_write_failed" and caught.value.params["reason"]
+    )
     assert_said_in_both_languages(caught.value)
     (tmp_path / "folder.pt").mkdir()
     with pytest.raises(SpecError) as caught:
         save_checkpoint(tmp_path / "folder.pt", make_payload())
     assert caught.value.code == "checkpoint_write_failed"
-    assert sorted(os.listdir(tmp_path)) == ["file", "folder.pt"] and os.listdir(tmp_path / "folder.pt") == []
+    assert (
+        sorted(os.listdir(tmp_path)) == ["file", "folder.pt"]
+        and os.listdir(tmp_path / "folder.pt") == []
+    )
 
 
 def test_saving_something_that_is_not_a_checkpoint_is_a_bug_in_the_caller(tmp_path):
@@ -303,5 +381,8 @@ def test_unpickler_words_keep_the_object_and_drop_the_unsafe_advice():
         "Trying to load unsupported GLOBAL posix.system whose module posix is blocked.\n\n"
         "Check the documentation of torch.load to learn more."
     )
-    assert checkpoint_module.unpickler_words(message) == "Trying to load unsupported GLOBAL posix.system whose module posix is blocked."
+    assert (
+        checkpoint_module.unpickler_words(message)
+        == "Trying to load unsupported GLOBAL posix.system whose module posix is blocked."
+    )
     assert checkpoint_module.unpickler_words("something new") == "something new"

@@ -10,25 +10,50 @@ import sys
 
 import pytest
 import torch
-
-from engine.checkpoint import load_checkpoint
 from test_cli import ROOT, clean_env, tensortour
 
-TINY = ["--dataset", "xor", "--hidden", "8", "--batch-size", "64", "--threads", "1", "--device", "cpu"]
-METRIC_KEYS = {"epoch", "train_loss", "test_loss", "test_acc", "samples_per_s", "elapsed_s"}
+from engine.train.checkpoint import load_checkpoint
+
+TINY = [
+    "--dataset",
+    "xor",
+    "--hidden",
+    "8",
+    "--batch-size",
+    "64",
+    "--threads",
+    "1",
+    "--device",
+    "cpu",
+]
+METRIC_KEYS = {
+    "epoch",
+    "train_loss",
+    "test_loss",
+    "test_acc",
+    "samples_per_s",
+    "elapsed_s",
+}
 
 
 def metrics(run_dir) -> list[dict]:
-    return [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
+    return [
+        json.loads(line)
+        for line in (run_dir / "metrics.jsonl").read_text().splitlines()
+    ]
 
 
 def test_headless_writes_one_metrics_line_per_epoch_and_a_checkpoint(tmp_path):
-    run = tensortour("train", "--headless", *TINY, "--epochs", "3", "--out", str(tmp_path / "run"))
+    run = tensortour(
+        "train", "--headless", *TINY, "--epochs", "3", "--out", str(tmp_path / "run")
+    )
     assert run.returncode == 0, run.stderr
     lines = metrics(tmp_path / "run")
     assert [line["epoch"] for line in lines] == [1, 2, 3]
     assert all(METRIC_KEYS <= set(line) for line in lines)
-    assert all(0 <= line["test_acc"] <= 1 and line["samples_per_s"] > 0 for line in lines)
+    assert all(
+        0 <= line["test_acc"] <= 1 and line["samples_per_s"] > 0 for line in lines
+    )
     saved = load_checkpoint(tmp_path / "run" / "checkpoint.pt")
     assert saved["epoch"] == 3 and saved["config"]["dataset"] == "xor"
     assert "epoch   3" in run.stdout and "test acc" in run.stdout
@@ -38,7 +63,12 @@ def test_headless_writes_one_metrics_line_per_epoch_and_a_checkpoint(tmp_path):
 def test_headless_defaults_to_a_timestamped_run_directory(tmp_path):
     run = subprocess.run(
         [sys.executable, "-m", "tui", "train", "--headless", *TINY, "--epochs", "1"],
-        cwd=tmp_path, env=clean_env(PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=60,
+        cwd=tmp_path,
+        env=clean_env(PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert run.returncode == 0, run.stderr
     (run_dir,) = (tmp_path / "runs").iterdir()
@@ -70,20 +100,43 @@ def test_an_unknown_choice_is_argparse_usage_error():
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
 def test_cuda_without_a_gpu_exits_2_quoting_torch(tmp_path):
-    run = tensortour("train", "--headless", *TINY, "--device", "cuda", "--out", str(tmp_path / "run"))
+    run = tensortour(
+        "train", "--headless", *TINY, "--device", "cuda", "--out", str(tmp_path / "run")
+    )
     assert run.returncode == 2
     assert "Torch not compiled with CUDA enabled" in run.stderr
     assert not (tmp_path / "run").exists()
 
 
 def test_missing_dataset_files_exit_2_naming_the_file(tmp_path):
-    run = tensortour("train", "--headless", "--dataset", "mnist", "--data-dir", str(tmp_path), "--out", str(tmp_path / "run"))
+    run = tensortour(
+        "train",
+        "--headless",
+        "--dataset",
+        "mnist",
+        "--data-dir",
+        str(tmp_path),
+        "--out",
+        str(tmp_path / "run"),
+    )
     assert run.returncode == 2
     assert "train-images-idx3-ubyte" in run.stderr and "--download" in run.stderr
 
 
 def test_a_diverging_run_exits_1_and_says_why(tmp_path):
-    run = tensortour("train", "--headless", *TINY, "--optimizer", "sgd", "--lr", "1e30", "--epochs", "5", "--out", str(tmp_path))
+    run = tensortour(
+        "train",
+        "--headless",
+        *TINY,
+        "--optimizer",
+        "sgd",
+        "--lr",
+        "1e30",
+        "--epochs",
+        "5",
+        "--out",
+        str(tmp_path),
+    )
     assert run.returncode == 1
     assert "the learning rate 1e+30 is probably too high" in run.stderr
 
@@ -91,8 +144,23 @@ def test_a_diverging_run_exits_1_and_says_why(tmp_path):
 def test_ctrl_c_stops_cleanly_and_resume_finishes_the_run(tmp_path):
     run_dir = tmp_path / "run"
     child = subprocess.Popen(
-        [sys.executable, "-m", "tui", "train", "--headless", *TINY, "--epochs", "40", "--out", str(run_dir)],
-        cwd=ROOT, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "tui",
+            "train",
+            "--headless",
+            *TINY,
+            "--epochs",
+            "40",
+            "--out",
+            str(run_dir),
+        ],
+        cwd=ROOT,
+        env=clean_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     for line in child.stdout:
         if "epoch   2" in line:
@@ -103,8 +171,16 @@ def test_ctrl_c_stops_cleanly_and_resume_finishes_the_run(tmp_path):
     assert "--resume" in out and "Traceback" not in err
     saved = load_checkpoint(run_dir / "checkpoint.pt")
     done = len(metrics(run_dir))
-    assert saved["epoch"] == done and [p.name for p in run_dir.iterdir() if not p.name.endswith((".pt", ".jsonl"))] == []
-    resumed = tensortour("train", "--headless", "--resume", str(run_dir), "--epochs", "1")
+    assert (
+        saved["epoch"] == done
+        and [
+            p.name for p in run_dir.iterdir() if not p.name.endswith((".pt", ".jsonl"))
+        ]
+        == []
+    )
+    resumed = tensortour(
+        "train", "--headless", "--resume", str(run_dir), "--epochs", "1"
+    )
     assert resumed.returncode == 0, resumed.stderr
     assert f"resuming after epoch {done}" in resumed.stdout
     assert [line["epoch"] for line in metrics(run_dir)] == list(range(1, 41))
@@ -129,7 +205,16 @@ def test_plain_in_chinese():
 
 def test_headless_leaves_no_stray_files_when_setup_fails(tmp_path):
     os.makedirs(tmp_path / "data")
-    run = tensortour("train", "--headless", "--dataset", "cifar10", "--data-dir", str(tmp_path / "data"), "--out", str(tmp_path / "run"))
+    run = tensortour(
+        "train",
+        "--headless",
+        "--dataset",
+        "cifar10",
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--out",
+        str(tmp_path / "run"),
+    )
     assert run.returncode == 2
     assert not (tmp_path / "run").exists() and list((tmp_path / "data").iterdir()) == []
 
@@ -150,5 +235,10 @@ def test_resume_from_a_file_that_is_no_checkpoint_exits_2_and_leaves_it(tmp_path
     text.write_text("hello")
     run = tensortour("train", "--headless", "--resume", str(tmp_path))
     assert run.returncode == 2
-    assert "is a text file, not a PyTorch checkpoint" in run.stderr and "Traceback" not in run.stderr
-    assert text.read_text() == "hello" and sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint.pt"]
+    assert (
+        "is a text file, not a PyTorch checkpoint" in run.stderr
+        and "Traceback" not in run.stderr
+    )
+    assert text.read_text() == "hello" and sorted(
+        p.name for p in tmp_path.iterdir()
+    ) == ["checkpoint.pt"]

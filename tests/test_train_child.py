@@ -7,15 +7,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-from engine.train_config import TrainConfig
+from engine.train.config import TrainConfig
+from engine.train.events import event_from_json
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY = TrainConfig(dataset="xor", hidden=(8,), epochs=200, batch_size=64, threads=1, device="cpu")
+TINY = TrainConfig(
+    dataset="xor", hidden=(8,), epochs=200, batch_size=64, threads=1, device="cpu"
+)
 
 
 def start(request: dict) -> subprocess.Popen:
     child = subprocess.Popen(
-        [sys.executable, "-m", "engine.train_child"],
+        [sys.executable, "-m", "engine.train.child"],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -35,9 +38,13 @@ def read_until(child: subprocess.Popen, kind: str) -> list[dict]:
     events = []
     for line in child.stdout:
         events.append(json.loads(line))  # every stdout line is one JSON event
+        typed = event_from_json(events[-1]).to_json()
+        assert json.dumps(typed) == json.dumps(events[-1])  # key order included
         if events[-1]["event"] in (kind, "failed"):
             return events
-    raise AssertionError(f"the child ended before {kind!r}: {events[-3:]} {child.stderr.read()}")
+    raise AssertionError(
+        f"the child ended before {kind!r}: {events[-3:]} {child.stderr.read()}"
+    )
 
 
 def test_the_child_trains_pauses_steps_and_stops_on_request(tmp_path):
@@ -82,7 +89,15 @@ def test_a_bad_setup_is_one_failed_event():
 
 
 def test_an_unreadable_request_is_said_plainly():
-    child = subprocess.run([sys.executable, "-m", "engine.train_child"], cwd=ROOT, input="not json\n", capture_output=True, text=True, timeout=60)
+    child = subprocess.run(
+        [sys.executable, "-m", "engine.train.child"],
+        cwd=ROOT,
+        input="not json\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     event = json.loads(child.stdout)
     assert event["event"] == "failed" and event["code"] == "train_bad_request"
     assert child.returncode == 1

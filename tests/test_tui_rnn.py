@@ -1,31 +1,31 @@
 """The RNN lesson driven through the real app with Pilot; assertions on what is on screen.
 
 Expected numbers come from engine (itself checked against torch.nn.RNN in
-test_rnn_engine.py). The language-model page is driven by a scripted training
-process, except for one short real run that must show a sample.
+test_rnn_engine.py). The language-model page's tests (test_tui_rnn_lm.py and the
+snapshots) use the scripted training process defined here.
 """
 
 from __future__ import annotations
 
 import asyncio
+from typing import ClassVar
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from textual.widgets import Input, Sparkline, Static
+from pilot_support import CJK, AppHost, drive, grid, lesson, status, text
+from textual.widgets import Input, Static
 
 from engine.errors import SpecError
 from engine.matrix import parse_matrix
 from engine.numbers import fmt
 from engine.rnn import FORMULA, rnn_trace
-from engine.rnn_setup import LM_SECONDS, RnnSetup, parse_count, seeded_weights
-from pilot_support import CJK, AppHost, drive, grid, lesson, status, text
+from engine.rnn_setup import RnnSetup, parse_count, seeded_weights
+from engine.train.events import event_from_json
 from tui.i18n import error_text
 from tui.screens.rnn import RnnScreen
 from tui.screens.text_dialog import TextDialog
 from tui.widgets.keybar import KeyBar
-from tui.widgets.rnn_lm import LanguageModelPane
 
 DEFAULT = RnnSetup()
 
@@ -48,24 +48,53 @@ def test_grids_and_step_keys_walk_unit_by_unit_marking_what_each_uses():
     spec = trace.spec
 
     async def body(app, pilot):
-        assert cells(grid(app, "#x")) == shown(spec.sequence) and grid(app, "#x").border_title == "x 4×2"
-        assert cells(grid(app, "#h")) == shown(trace.hidden) and grid(app, "#h").border_title == "h 5×3"
-        assert cells(grid(app, "#w-ih")) == shown(spec.w_ih) and cells(grid(app, "#w-hh")) == shown(spec.w_hh)
-        assert cells(grid(app, "#bias")) == [[fmt(a), fmt(b)] for a, b in zip(spec.b_ih, spec.b_hh)]
-        assert "step 1/12 · h1[0]" in status(app) and text(app, "#equation") == "\n".join(trace.step(0).lines)
+        assert (
+            cells(grid(app, "#x")) == shown(spec.sequence)
+            and grid(app, "#x").border_title == "x 4×2"
+        )
+        assert (
+            cells(grid(app, "#h")) == shown(trace.hidden)
+            and grid(app, "#h").border_title == "h 5×3"
+        )
+        assert cells(grid(app, "#w-ih")) == shown(spec.w_ih) and cells(
+            grid(app, "#w-hh")
+        ) == shown(spec.w_hh)
+        assert cells(grid(app, "#bias")) == [
+            [fmt(a), fmt(b)] for a, b in zip(spec.b_ih, spec.b_hh)
+        ]
+        assert "step 1/12 · h1[0]" in status(app) and text(
+            app, "#equation"
+        ) == "\n".join(trace.step(0).lines)
         assert text(app, "#notes") == FORMULA
         await pilot.press("right", "right", "right", "l")
         step = trace.step(4)
-        assert "step 5/12 · h2[1] · 21 parameters" in status(app) and text(app, "#equation") == "\n".join(step.lines)
+        assert "step 5/12 · h2[1] · 21 parameters" in status(app) and text(
+            app, "#equation"
+        ) == "\n".join(step.lines)
         assert grid(app, "#x").marks == {(0, 1, 0): "tap", (0, 1, 1): "tap"}
-        assert grid(app, "#h").marks == {(0, 1, 0): "tap", (0, 1, 1): "tap", (0, 1, 2): "tap", (0, 2, 1): "current"}
+        assert grid(app, "#h").marks == {
+            (0, 1, 0): "tap",
+            (0, 1, 1): "tap",
+            (0, 1, 2): "tap",
+            (0, 2, 1): "current",
+        }
         for selector, width in (("#w-ih", 2), ("#w-hh", 3), ("#bias", 2)):
-            assert grid(app, selector).marks == {(0, 1, col): "tap" for col in range(width)}
+            assert grid(app, selector).marks == {
+                (0, 1, col): "tap" for col in range(width)
+            }
         h = grid(app, "#h")
-        assert h.cell_text(0, 2, 1) == fmt(trace.output[1, 1]) and h.cell_text(0, 2, 2) == "·" and h.cell_text(0, 0, 2) == "0"
+        assert (
+            h.cell_text(0, 2, 1) == fmt(trace.output[1, 1])
+            and h.cell_text(0, 2, 2) == "·"
+            and h.cell_text(0, 0, 2) == "0"
+        )
         await pilot.press("h", "end")
-        assert "step 12/12 · h4[2]" in status(app) and "output = h1…h4 (4×3) and h_n = h4" in text(app, "#notes")
-        assert [h.cell_text(0, 4, col) for col in range(3)] == [fmt(v) for v in trace.h_n]
+        assert "step 12/12 · h4[2]" in status(
+            app
+        ) and "output = h1…h4 (4×3) and h_n = h4" in text(app, "#notes")
+        assert [h.cell_text(0, 4, col) for col in range(3)] == [
+            fmt(v) for v in trace.h_n
+        ]
         await pilot.press("home")
         assert "step 1/12" in status(app)
 
@@ -82,7 +111,10 @@ def test_u_and_U_change_the_hidden_size_within_torchs_rules():
         assert "/4 " in status(app) and "h1[0]" in status(app)
         before = status(app)
         await pilot.press("u")
-        assert "hidden_size must be greater than zero" in text(app, "#message") and status(app) == before
+        assert (
+            "hidden_size must be greater than zero" in text(app, "#message")
+            and status(app) == before
+        )
         assert lesson(app).query_one("#message").has_class("error")
 
     run(body)
@@ -91,11 +123,18 @@ def test_u_and_U_change_the_hidden_size_within_torchs_rules():
 def test_r_draws_new_weights_and_i_cycles_the_sequences():
     async def body(app, pilot):
         await pilot.press("r")
-        assert "seed 1" in status(app) and cells(grid(app, "#w-ih")) == shown(seeded_weights(1, 2, 3)[0])
+        assert "seed 1" in status(app) and cells(grid(app, "#w-ih")) == shown(
+            seeded_weights(1, 2, 3)[0]
+        )
         await pilot.press("i")
-        assert text(app, "#message") == "sequence → pulse (5 steps of 2)" and "/15" in status(app)
+        assert text(
+            app, "#message"
+        ) == "sequence → pulse (5 steps of 2)" and "/15" in status(app)
         await pilot.press("i")
-        assert text(app, "#message") == "sequence → wave (6 steps of 1)" and grid(app, "#x").border_title == "x 6×1"
+        assert (
+            text(app, "#message") == "sequence → wave (6 steps of 1)"
+            and grid(app, "#x").border_title == "x 6×1"
+        )
         assert cells(grid(app, "#w-ih")) == shown(seeded_weights(1, 1, 3)[0])
 
     run(body)
@@ -110,12 +149,22 @@ async def open_edit(pilot) -> TextDialog:
 def test_edit_applies_three_fields_and_keeps_bad_ones_in_the_dialog():
     async def body(app, pilot):
         dialog = await open_edit(pilot)
-        assert dialog.texts() == {"sequence": "1 0; 0 1; 1 1; -1 0.5", "hidden": "3", "seed": "0"}
+        assert dialog.texts() == {
+            "sequence": "1 0; 0 1; 1 1; -1 0.5",
+            "hidden": "3",
+            "seed": "0",
+        }
         dialog.query_one("#edit-sequence", Input).value = "1 2 3; 0 0 1"
         dialog.query_one("#edit-hidden", Input).value = "2"
         await pilot.press("enter")
-        assert isinstance(app.screen, RnnScreen) and "/4 " in status(app) and text(app, "#message") == "sequence → custom (2 steps of 3)"
-        expected = rnn_trace(RnnSetup("custom", parse_matrix("1 2 3; 0 0 1", "x"), 2, 0).spec())
+        assert (
+            isinstance(app.screen, RnnScreen)
+            and "/4 " in status(app)
+            and text(app, "#message") == "sequence → custom (2 steps of 3)"
+        )
+        expected = rnn_trace(
+            RnnSetup("custom", parse_matrix("1 2 3; 0 0 1", "x"), 2, 0).spec()
+        )
         assert text(app, "#equation") == "\n".join(expected.step(0).lines)
         for field, typed, cause in (
             ("sequence", "1 2; 3", "is ragged"),
@@ -128,7 +177,9 @@ def test_edit_applies_three_fields_and_keeps_bad_ones_in_the_dialog():
             dialog = await open_edit(pilot)
             dialog.query_one(f"#edit-{field}", Input).value = typed
             await pilot.press("enter")
-            assert app.screen is dialog and cause in str(dialog.query_one("#edit-error", Static).render())
+            assert app.screen is dialog and cause in str(
+                dialog.query_one("#edit-error", Static).render()
+            )
             assert dialog.query_one(f"#edit-{field}", Input).value == typed
             await pilot.press("escape")
             assert (status(app), text(app, "#equation")) == before
@@ -143,7 +194,9 @@ def test_chinese_status_keys_and_errors():
         assert "语言模型" in bar and "Language model" not in bar
         await pilot.press("u", "u", "u")
         message = text(app, "#message")
-        assert CJK.search(message) and "hidden_size must be greater than zero" in message
+        assert (
+            CJK.search(message) and "hidden_size must be greater than zero" in message
+        )
 
     run(body, lang="zh")
 
@@ -154,9 +207,11 @@ def test_chinese_status_keys_and_errors():
 class ScriptedProcess:
     """Stands in for TrainingProcess: the test feeds its events; stop() answers `stopped` at once."""
 
-    made: list[ScriptedProcess] = []
+    made: ClassVar[list[ScriptedProcess]] = []
 
-    def __init__(self, config: dict, out: str | None, resume: str | None = None) -> None:
+    def __init__(
+        self, config: dict, out: str | None, resume: str | None = None
+    ) -> None:
         self.config, self.out = config, out
         self.stopped = self.killed = False
         self.events: asyncio.Queue = asyncio.Queue()
@@ -165,9 +220,11 @@ class ScriptedProcess:
     async def start(self) -> None:
         pass
 
-    def feed(self, *events: dict) -> None:
+    def feed(self, *events: dict | None) -> None:
+        """Events as the child writes them (None ends the run), read as the app reads them."""
         for event in events:
-            self.events.put_nowait(event)
+            scripted = None if event is None else UNREAD.get(event["event"], {}) | event
+            self.events.put_nowait(scripted and event_from_json(scripted))
 
     async def __aiter__(self):
         while (event := await self.events.get()) is not None:
@@ -181,9 +238,24 @@ class ScriptedProcess:
         self.killed = True
 
 
+# What the page does not show, so the scripted events below may leave it out
+UNREAD = {
+    "started": {"device": "cpu", "device_name": "CPU", "threads": 1, "points": [], "summary": [], "epoch": 0, "global_step": 0, "lr": 0.005, "out": None},
+    "batch": {"lr": 0.005, "samples_per_s": 0.0, "eta_s": 0.0, "memory_mb": None},
+    "epoch": {"samples_per_s": 0.0, "elapsed_s": 0.0, "lr": 0.005},
+}  # fmt: skip
 STARTED = {
     "event": "started",
-    "dataset": {"name": "text", "kind": "text", "train": 107, "test": 27, "input_shape": [32], "classes": list("abc"), "source": "assets/data/sonnets.txt"},
+    "dataset": {
+        "name": "text",
+        "kind": "text",
+        "train": 107,
+        "test": 27,
+        "input_shape": [32],
+        "classes": list("abc"),
+        "source": "assets/data/sonnets.txt",
+        "extent": None,
+    },
     "parameters": 30261,
     "epochs": 200,
     "steps_per_epoch": 4,
@@ -191,116 +263,24 @@ STARTED = {
 
 
 def batch(step: int, loss: float, elapsed: float) -> dict:
-    return {"event": "batch", "epoch": 1, "step": step, "steps_per_epoch": 4, "global_step": step, "loss": loss, "elapsed_s": elapsed}
+    return {
+        "event": "batch",
+        "epoch": 1,
+        "step": step,
+        "steps_per_epoch": 4,
+        "global_step": step,
+        "loss": loss,
+        "elapsed_s": elapsed,
+    }
 
 
-SAMPLE = {"event": "sample", "epoch": 0, "global_step": 2, "prompt": "Shall I ", "text": "thee to a summer's day"}
-
-
-@pytest.fixture
-def scripted(monkeypatch):
-    ScriptedProcess.made.clear()
-    monkeypatch.setattr(LanguageModelPane, "process_factory", ScriptedProcess)
-    return ScriptedProcess.made
-
-
-async def settle(pilot, times: int = 5) -> None:
-    for _ in range(times):
-        await pilot.pause(0.02)
-
-
-def test_g_trains_the_language_model_and_shows_loss_and_samples(scripted):
-    async def body(app, pilot):
-        await pilot.press("g")
-        await settle(pilot)
-        screen = lesson(app)
-        assert screen.query_one("#lm").display and not screen.query_one("#unroll").display
-        assert len(scripted) == 1 and scripted[0].config["dataset"] == "text" and scripted[0].config["model"] == "charrnn"
-        assert scripted[0].config["hidden"] == [128] and scripted[0].out is None
-        assert "Starting the training process" in text(app, "#lm-status")
-        scripted[0].feed(STARTED, batch(1, 3.97, 0.2), batch(2, 3.5, 0.4), SAMPLE)
-        await settle(pilot)
-        assert text(app, "#lm-model") == "RNN(3, 128) → Linear(128, 3): 30,261 parameters"
-        assert text(app, "#lm-data") == "assets/data/sonnets.txt · 107+27 windows × 32"
-        assert text(app, "#lm-loss") == "loss 3.5 (first batch 3.97)"
-        assert text(app, "#lm-status") == f"▶ epoch 1/200 · step 2 · 0.4 s of {LM_SECONDS:g} s"
-        assert screen.query_one("#lm-spark", Sparkline).data == [3.97, 3.5]
-        sample = screen.query_one("#lm-sample", Static)
-        assert text(app, "#lm-sample") == "Shall I thee to a summer's day" and sample.border_title == "sample at step 2"
-        scripted[0].feed({"event": "epoch", "epoch": 1, "train_loss": 3.7, "test_loss": 3.25, "train_acc": 0.1, "test_acc": 0.1})
-        await settle(pilot)
-        assert text(app, "#lm-loss") == "loss 3.5 (first 3.97) · test loss 3.25"
-        before = status(app)
-        await pilot.press("right", "space", "u")
-        assert status(app) == before and not screen.playing  # the unrolled lesson's keys rest on this page
-        await pilot.press("x")
-        await settle(pilot)
-        assert scripted[0].stopped and "stopped at step 2 after 0.4 s" in text(app, "#lm-status")
-        await pilot.press("r")
-        await settle(pilot)
-        assert len(scripted) == 2 and text(app, "#lm-loss") == "loss: waiting for the first batch"
-        assert text(app, "#lm-sample") == "The network's own text appears here as it learns."
-        await pilot.press("g")
-        await settle(pilot)
-        assert scripted[1].stopped and screen.query_one("#unroll").display and not screen.query_one("#lm").display
-        await pilot.press("r")
-        assert "seed 1" in status(app) and len(scripted) == 2  # r is new weights again
-
-    run(body)
-
-
-def test_the_run_stops_at_the_time_limit_and_failures_are_shown(scripted):
-    async def body(app, pilot):
-        await pilot.press("g")
-        await settle(pilot)
-        scripted[0].feed(STARTED, batch(1, 3.9, 1.0), batch(400, 0.4, LM_SECONDS + 0.05))
-        await settle(pilot)
-        assert scripted[0].stopped and f"stopped at the {LM_SECONDS:g} s limit, step 400" in text(app, "#lm-status")
-        await pilot.press("r")
-        await settle(pilot)
-        scripted[1].feed({"event": "failed", "code": "loss_not_finite", "params": {"value": "NaN", "epoch": 1, "step": 3, "lr": "0.005"}, "torch_message": None})
-        await settle(pilot)
-        assert "training failed" in text(app, "#lm-status") and "NaN" in text(app, "#lm-keys")
-        await pilot.press("x")
-        assert "Not training" in text(app, "#message")
-
-    run(body)
-
-
-def test_leaving_the_screen_kills_the_run(scripted):
-    async def body(app, pilot):
-        await pilot.press("g")
-        await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
-        assert not isinstance(app.screen, RnnScreen) and scripted[0].killed
-
-    run(body)
-
-
-def test_a_real_short_run_writes_a_sample():
-    """The real training child: within seconds the page shows the loss and the network's first sample."""
-
-    async def body(app, pilot):
-        await pilot.press("g")
-        pane = lesson(app).query_one(LanguageModelPane)
-        for _ in range(600):
-            if lesson(app).query_one("#lm-sample", Static).border_title:
-                break
-            await pilot.pause(0.1)
-        sample = text(app, "#lm-sample")
-        assert lesson(app).query_one("#lm-sample", Static).border_title.startswith("sample at step ")
-        assert len(sample) == 8 + 80 and text(app, "#lm-loss").startswith("loss ")
-        assert text(app, "#lm-model").startswith("RNN(53, 128) → Linear(128, 53): ")
-        process = pane.process
-        await pilot.press("x")
-        for _ in range(50):
-            if process.returncode is not None:
-                break
-            await pilot.pause(0.1)
-        assert pane.state == "stopped" and process.returncode is not None and "stopped at step" in text(app, "#lm-status")
-
-    run(body)
+SAMPLE = {
+    "event": "sample",
+    "epoch": 0,
+    "global_step": 2,
+    "prompt": "Shall I ",
+    "text": "thee to a summer's day",
+}
 
 
 TYPED = st.text(st.sampled_from(list("0123456789 ;,.-+eEnaif[]x")), max_size=16)
@@ -317,20 +297,47 @@ def test_random_text_in_the_edit_dialog_never_breaks_the_lesson():
                 app.screen.query_one(f"#edit-{key}", Input).value = value
             await pilot.press("enter")
             dialog = app.screen if isinstance(app.screen, TextDialog) else None
-            error = str(dialog.query_one("#edit-error", Static).render()) if dialog else None
+            error = (
+                str(dialog.query_one("#edit-error", Static).render())
+                if dialog
+                else None
+            )
             return app.is_running, error, status(app)
 
-        @settings(max_examples=25, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
-        @given(TYPED, st.one_of(st.integers(-2, 9).map(str), TYPED), st.one_of(st.integers(-2, 12000).map(str), TYPED))
+        @settings(
+            max_examples=25,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(
+            TYPED,
+            st.one_of(st.integers(-2, 9).map(str), TYPED),
+            st.one_of(st.integers(-2, 12000).map(str), TYPED),
+        )
         def check(sequence, hidden, seed):
-            running, error, shown_status = host.call(lambda app, pilot: submit(app, pilot, {"sequence": sequence, "hidden": hidden, "seed": seed}))
+            running, error, shown_status = host.call(
+                lambda app, pilot: submit(
+                    app, pilot, {"sequence": sequence, "hidden": hidden, "seed": seed}
+                )
+            )
             assert running
             try:
-                setup = RnnSetup("custom", parse_matrix(sequence, "rnn_sequence"), parse_count(hidden, "rnn_hidden"), parse_count(seed, "rnn_seed"))
+                setup = RnnSetup(
+                    "custom",
+                    parse_matrix(sequence, "rnn_sequence"),
+                    parse_count(hidden, "rnn_hidden"),
+                    parse_count(seed, "rnn_seed"),
+                )
                 trace = rnn_trace(setup.spec())
             except SpecError as problem:
                 assert error == error_text(problem)
                 return
-            assert error is None and f"/{trace.step_count} " in shown_status and f"seed {setup.seed} " in shown_status
+            assert (
+                error is None
+                and f"/{trace.step_count} " in shown_status
+                and f"seed {setup.seed} " in shown_status
+            )
 
         check()

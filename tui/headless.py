@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from engine.errors import SpecError
-from engine.train_config import TrainConfig
+from engine.train.config import TrainConfig
+from engine.train.events import (
+    BatchEvent,
+    EpochEvent,
+    FailedEvent,
+    StartedEvent,
+    TrainEvent,
+)
 from tui.i18n import error_text, t
 
 if TYPE_CHECKING:  # rich.progress costs ~5 ms, and the training lesson imports this module for its words
@@ -36,7 +43,8 @@ def run_headless(
         TimeRemainingColumn,
     )
 
-    from engine.train_loop import Trainer, run
+    from engine.train.commands import run
+    from engine.train.loop import Trainer
 
     console = Console(highlight=False, soft_wrap=True)
     errors = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -91,26 +99,25 @@ def run_headless(
     return EXIT_DONE
 
 
-def device_words(started: dict) -> str:
+def device_words(started: StartedEvent) -> str:
     """The GPU's own name, or "CPU · 2 threads" in the student's language."""
-    if started.get("device") == "cpu" and "threads" in started:
-        return t(
-            "train.cpu_thread" if started["threads"] == 1 else "train.cpu_threads",
-            threads=started["threads"],
-        )
-    return started.get("device_name") or started.get("device", "")
+    threads = started.threads
+    if started.device == "cpu" and threads is not None:
+        key = "train.cpu_thread" if threads == 1 else "train.cpu_threads"
+        return t(key, threads=threads)
+    return started.device_name or started.device
 
 
-def epoch_numbers(event: dict) -> dict[str, object]:
+def epoch_numbers(event: EpochEvent) -> dict[str, object]:
     """An epoch event's numbers as the app and the headless lines write them."""
     return {
-        "epoch": event["epoch"],
-        "train_loss": f"{event['train_loss']:.4g}",
-        "test_loss": f"{event['test_loss']:.4g}",
-        "train_acc": f"{event['train_acc']:.1%}",
-        "test_acc": f"{event['test_acc']:.1%}",
-        "rate": f"{event['samples_per_s']:,.0f}",
-        "elapsed": f"{event['elapsed_s']:.1f}",
+        "epoch": event.epoch,
+        "train_loss": f"{event.train_loss:.4g}",
+        "test_loss": f"{event.test_loss:.4g}",
+        "train_acc": f"{event.train_acc:.1%}",
+        "test_acc": f"{event.test_acc:.1%}",
+        "rate": f"{event.samples_per_s:,.0f}",
+        "elapsed": f"{event.elapsed_s:.1f}",
     }
 
 
@@ -132,39 +139,35 @@ class _Listener:
             detail="",
         )
 
-    def emit(self, event: dict) -> None:
-        kind = event["event"]
-        if kind == "started":
+    def emit(self, event: TrainEvent) -> None:
+        if isinstance(event, StartedEvent):
             self._started(event)
-        elif kind == "batch" and self.task is not None:
+        elif isinstance(event, BatchEvent) and self.task is not None:
             detail = t(
                 "train.headless_batch",
-                epoch=event["epoch"],
-                loss=f"{event['loss']:.4f}",
-                rate=f"{event['samples_per_s']:,.0f}",
+                epoch=event.epoch,
+                loss=f"{event.loss:.4f}",
+                rate=f"{event.samples_per_s:,.0f}",
             )
-            self.progress.update(
-                self.task, completed=event["global_step"], detail=detail
-            )
-        elif kind == "epoch":
+            self.progress.update(self.task, completed=event.global_step, detail=detail)
+        elif isinstance(event, EpochEvent):
             self.console.print(t("train.headless_epoch", **epoch_numbers(event)))
-        elif kind == "failed":
-            error = SpecError(event["code"], event["torch_message"], **event["params"])
-            self.errors.print(f"tensortour: {error_text(error)}", style="bold")
+        elif isinstance(event, FailedEvent):
+            self.errors.print(f"tensortour: {error_text(event.error())}", style="bold")
         sys.stdout.flush()
 
-    def _started(self, event: dict) -> None:
-        data = event["dataset"]
+    def _started(self, event: StartedEvent) -> None:
+        data = event.dataset
         self.console.print(
             t(
                 "train.headless_started",
-                dataset=data["name"],
-                train=data["train"],
-                test=data["test"],
-                shape="×".join(map(str, data["input_shape"])),
-                parameters=f"{event['parameters']:,}",
+                dataset=data.name,
+                train=data.train,
+                test=data.test,
+                shape="×".join(map(str, data.input_shape)),
+                parameters=f"{event.parameters:,}",
                 device=device_words(event),
-                out=event["out"],
+                out=event.out,
             )
         )
         from rich import box
@@ -176,22 +179,12 @@ class _Listener:
                 t(f"model.{header}"),
                 justify="right" if header == "parameters" else "left",
             )
-        for row in event["summary"]:
-            table.add_row(
-                row["layer"],
-                row["kind"],
-                "×".join(map(str, row["output"])),
-                f"{row['parameters']:,}",
-            )
-        table.add_row(
-            t("model.total"), "", "", f"{event['parameters']:,}", style="bold"
-        )
+        for row in event.summary:
+            output = "×".join(map(str, row.output))
+            table.add_row(row.layer, row.kind, output, f"{row.parameters:,}")
+        table.add_row(t("model.total"), "", "", f"{event.parameters:,}", style="bold")
         self.console.print(table)
-        if event["epoch"]:
+        if event.epoch:
             self.console.print(
-                t(
-                    "train.headless_resumed",
-                    epoch=event["epoch"],
-                    step=event["global_step"],
-                )
+                t("train.headless_resumed", epoch=event.epoch, step=event.global_step)
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, field, fields
 
-from engine.train_config import (
+from engine.train.config import (
     ACTIVATIONS,
     DATASETS,
     DEVICES,

@@ -1,19 +1,19 @@
 """The training lesson: a form, then a real run in a child process, watched live.
 
-The run is engine's training loop in `python -m engine.train_child` (see
-tui/training_process.py): this screen only writes commands and draws events, so
-torch never loads here and every key is answered at once (a key handler only
-writes a line to the child). What the events draw is in train_live.py.
+The run is engine's training loop in `python -m engine.train.child`, started,
+read and stopped by a RunController (tui/run_controller.py): this screen only
+writes commands and draws events, so torch never loads here and every key is
+answered at once (a key handler only writes a line to the child). What the
+events draw is in train_live.py.
 """
 
 from __future__ import annotations
 
-import asyncio
+from typing import ClassVar
 
-from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
@@ -21,9 +21,10 @@ from engine.errors import SpecError
 from tui.flags.train import TrainSetup
 from tui.i18n import lesson_title, t
 from tui.keys import translate_bindings
+from tui.run_controller import RunController
 from tui.screens.lesson import LessonText
 from tui.screens.train_form import TrainForm, config_from_texts
-from tui.screens.train_live import IMAGE_VIEWS, LiveView
+from tui.screens.train_live import APPLY_INTERVAL_S, IMAGE_VIEWS, LiveView
 from tui.screens.train_views import run_dir
 from tui.training_process import TrainingProcess
 from tui.widgets.confusion import Confusion
@@ -32,9 +33,17 @@ from tui.widgets.keybar import KeyBar
 from tui.widgets.loss_chart import TEST_MARKER, TRAIN_MARKER, LossChart
 from tui.widgets.text import Line
 
-
-
-RUN_ACTIONS = {"pause", "step", "stop", "reset", "save", "lr", "form", "next_view", "summary"}
+RUN_ACTIONS = {
+    "pause",
+    "step",
+    "stop",
+    "reset",
+    "save",
+    "lr",
+    "form",
+    "next_view",
+    "summary",
+}
 
 
 class TrainScreen(LiveView, LessonText, Screen[None]):
@@ -42,7 +51,7 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
     LESSON = "train"
     AUTO_FOCUS = ""  # the form focuses Start itself; with --start a hidden Select must not take Space
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "pause", "keys.train_pause", key_display="Space"),
         Binding("n", "step", "keys.train_step"),
         Binding("x", "stop", "keys.train_stop"),
@@ -66,44 +75,49 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
         translate_bindings(self)
         self.setup = setup or TrainSetup()
         self.config = self.setup.config
-        self.process: TrainingProcess | None = None
+        self.runs = RunController(
+            self,
+            self.apply_event,
+            replaced=self.chart_replaced,
+            interval_s=APPLY_INTERVAL_S,
+        )
         self.state = "form"
         self.image_view = IMAGE_VIEWS[0]
         self.clear_run(self.config)
-        self._flush_due = False
         self._boundary_due = False
         self._boundary_drawn = 0.0
-        self._last_flush = 0.0
-        self._run = 0  # each start (and the form) begins a new run; events of an older one are not drawn
-        self._control = asyncio.Lock()  # start, stop and leave one at a time, so no child is ever orphaned
+
+    @property
+    def process(self) -> TrainingProcess | None:
+        return self.runs.process
 
     # Layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        """Few containers, since every frame lays them all out: #live is one grid."""
         yield Header()
-        with Horizontal(id="body"):
-            with Vertical(id="work"):
-                yield TrainForm(self.config, id="form")
-                with Vertical(id="live"):
-                    yield Line(id="progress", markup=False)
-                    with Horizontal(id="panes"):
-                        with Vertical(id="chart-pane"):
-                            yield LossChart(id="chart")
-                        with Vertical(id="view"):
-                            yield Static(id="summary", markup=False)
-                            yield HalfBlocks(id="boundary")
-                            yield Confusion(id="confusion")
-                            yield HalfBlocks(id="pictures")
-                    yield Line(id="epoch-line", markup=False)
-                yield Line(id="message", markup=False)
-            yield from self.compose_text()
+        with Vertical(id="work"):
+            yield TrainForm(self.config, id="form")
+            with Container(id="live"):
+                yield Line(id="progress", markup=False)
+                yield LossChart(id="chart")
+                with Vertical(id="view"):
+                    yield Static(id="summary", markup=False)
+                    yield HalfBlocks(id="boundary")
+                    yield Confusion(id="confusion")
+                    yield HalfBlocks(id="pictures")
+                yield Line(id="epoch-line", markup=False)
+            yield Line(id="message", markup=False)
+        yield from self.compose_text()
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = t("app.title")
         self.sub_title = lesson_title(self.LESSON)
         self.query_one("#lesson").display = False
-        self.query_one("#chart-pane").border_title = t("train_ui.chart_title", train=TRAIN_MARKER, test=TEST_MARKER)
+        self.query_one("#chart").border_title = t(
+            "train_ui.chart_title", train=TRAIN_MARKER, test=TEST_MARKER
+        )
         self.call_after_refresh(self._load_text)
         if self.setup.start:
             self.start(self.config)
@@ -154,47 +168,22 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
         """A fresh run of `config`: the views are cleared now, the child starts in a worker."""
         self.config = config
         self.state = "starting"
-        self._run += 1
         self.clear_run(config)
         self.set_class(not config.is_toy, "-images")
         self.query_one(LossChart).reset(config.epochs)
-        self.query_one("#summary", Static).update(t("train_ui.starting", dataset=config.dataset, model=config.model))
+        self.query_one("#summary", Static).update(
+            t("train_ui.starting", dataset=config.dataset, model=config.model)
+        )
         self.query_one("#epoch-line", Line).show("")
         self.say("")
         self._show_view()
         self._show_live()
         self._show_progress()
-        self._launch(config, self._run)
-
-    @work(group="control")
-    async def _launch(self, config, run: int) -> None:
-        async with self._control:
-            await self._stop_child()
-            if run != self._run:
-                return  # a newer start or the form came first
-            process = TrainingProcess(config.to_json(), self.setup.out or run_dir())
-            self.process = process
-            try:
-                await process.start()
-            except OSError as error:
-                self.apply_event({"event": "failed", "code": "train_child_died", "params": {"status": "-", "stderr": str(error)}})
-                return
-            self._read(process, run)
-
-    @work(group="reader")
-    async def _read(self, process: TrainingProcess, run: int) -> None:
-        async for event in process:
-            if run == self._run:
-                self._queue(event)
-
-    async def _stop_child(self) -> None:
-        if self.process is not None:
-            await self.process.stop()
+        self.runs.start(config.to_json(), self.setup.out or run_dir())
 
     def on_unmount(self) -> None:
         """However the screen goes (the app exits, a test ends), no child may outlive it."""
-        if self.process is not None:
-            self.process.kill_now()
+        self.runs.kill_now()
 
     # Keys --------------------------------------------------------------------------
 
@@ -208,7 +197,7 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
     def action_pause(self) -> None:
         if self._can_command():
             pausing = self.state != "paused"
-            self.process.send({"cmd": "pause" if pausing else "resume"})
+            self.runs.send({"cmd": "pause" if pausing else "resume"})
             self.say(t("train_ui.pausing" if pausing else "train_ui.resuming"))
 
     def action_step(self) -> None:
@@ -217,18 +206,15 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
         if self.state != "paused":
             self.say(t("train_ui.step_needs_pause"))
             return
-        self.process.send({"cmd": "step"})
+        self.runs.send({"cmd": "step"})
 
     def action_stop(self) -> None:
         if self._can_command():
             self.state = "stopping"
             self._show_progress()
-            self._halt()
+            self.runs.stop(then=self._stopped)
 
-    @work(group="control")
-    async def _halt(self) -> None:
-        async with self._control:
-            await self._stop_child()
+    def _stopped(self) -> None:
         if self.state == "stopping":
             self.state = "stopped"
             self._show_progress()
@@ -242,20 +228,20 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
 
     def action_save(self) -> None:
         if self._can_command():
-            self.process.send({"cmd": "save"})
+            self.runs.send({"cmd": "save"})
             self.say(t("train_ui.saving"))
 
     def action_lr(self, factor: float) -> None:
         if self._can_command():
-            self.process.send({"cmd": "lr", "factor": factor})
+            self.runs.send({"cmd": "lr", "factor": factor})
             self.say(t("train_ui.lr_asked", factor="½" if factor < 1 else "2"))
 
     def action_form(self) -> None:
         if self.state == "form":
             return
         self.state = "form"
-        self._run += 1
-        self._halt()
+        self.runs.forget()
+        self.runs.stop(then=self._stopped)
         self.query_one(TrainForm).fill(self.config)
         self.say("")
         self._show_form()
@@ -267,7 +253,9 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
             self.say(t("train_ui.toy_views"))
             return
         if self.view in IMAGE_VIEWS:
-            self.image_view = IMAGE_VIEWS[(IMAGE_VIEWS.index(self.view) + 1) % len(IMAGE_VIEWS)]
+            self.image_view = IMAGE_VIEWS[
+                (IMAGE_VIEWS.index(self.view) + 1) % len(IMAGE_VIEWS)
+            ]
         self.view = self.image_view
         self._summary_pinned = False
         if not self.images:
@@ -279,7 +267,13 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
             return
         if self.view == "summary":
             self._summary_pinned = False
-            self.view = "boundary" if self.config.is_toy and self.boundary else self.image_view if self.images else "summary"
+            self.view = (
+                "boundary"
+                if self.config.is_toy and self.boundary
+                else self.image_view
+                if self.images
+                else "summary"
+            )
         else:
             self._summary_pinned = True
             self.view = "summary"
@@ -288,15 +282,5 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
     def action_leave(self, how: str) -> None:
         """Esc and q: the child is stopped first (under a second), then the screen or the app goes."""
         self.say(t("train_ui.leaving"))
-        self._leave(how)
-
-    @work(group="control")
-    async def _leave(self, how: str) -> None:
-        self._run += 1
-        async with self._control:
-            await self._stop_child()
-        if how == "quit":
-            self.app.exit()
-        else:
-            self.app.action_back()
-
+        self.runs.forget()
+        self.runs.stop(then=self.app.exit if how == "quit" else self.app.action_back)

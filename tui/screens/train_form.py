@@ -16,7 +16,17 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from engine.errors import SpecError
-from engine.train_config import ACTIVATIONS, DATASETS, DEVICES, LOSSES, MODELS, OPTIMIZERS, TrainConfig, parse_hidden, parse_number
+from engine.train.config import (
+    ACTIVATIONS,
+    DATASETS,
+    DEVICES,
+    LOSSES,
+    MODELS,
+    OPTIMIZERS,
+    TrainConfig,
+    parse_hidden,
+    parse_number,
+)
 from tui.i18n import error_text, t
 
 
@@ -61,7 +71,15 @@ def form_texts(config: TrainConfig) -> dict[str, str]:
     texts = {}
     for field in FIELDS:
         value = getattr(config, field.key)
-        texts[field.key] = ",".join(map(str, value)) if field.key == "hidden" else value if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else str(value)
+        texts[field.key] = (
+            ",".join(map(str, value))
+            if field.key == "hidden"
+            else value
+            if isinstance(value, str)
+            else f"{value:g}"
+            if isinstance(value, float)
+            else str(value)
+        )
     return texts
 
 
@@ -85,7 +103,9 @@ def config_from_texts(texts: Mapping[str, str], base: TrainConfig) -> TrainConfi
 def error_field(error: SpecError) -> str | None:
     """The form field a refusal is about, to focus it."""
     what = error.params.get("what")
-    return FIELD_OF_ERROR.get(error.code) or (what if isinstance(what, str) and what in {f.key for f in FIELDS} else None)
+    return FIELD_OF_ERROR.get(error.code) or (
+        what if isinstance(what, str) and what in {f.key for f in FIELDS} else None
+    )
 
 
 class TrainForm(Widget):
@@ -120,12 +140,24 @@ class TrainForm(Widget):
                         with Horizontal(classes="form-row"):
                             yield Label(t(f"train_ui.field_{field.key}"), markup=False)
                             if field.choices:
-                                yield Select([(c, c) for c in field.choices], value=texts[field.key], allow_blank=False, compact=True, id=f"field-{field.key}")
+                                yield Select(
+                                    [(c, c) for c in field.choices],
+                                    value=texts[field.key],
+                                    allow_blank=False,
+                                    compact=True,
+                                    id=f"field-{field.key}",
+                                )
                             else:
-                                yield Input(texts[field.key], compact=True, id=f"field-{field.key}")
+                                yield Input(
+                                    texts[field.key],
+                                    compact=True,
+                                    id=f"field-{field.key}",
+                                )
         yield Static(id="form-error", markup=False)
         with Horizontal(id="form-buttons"):
-            yield Button(t("train_ui.start"), variant="primary", compact=True, id="start")
+            yield Button(
+                t("train_ui.start"), variant="primary", compact=True, id="start"
+            )
 
     def texts(self) -> dict[str, str]:
         values = {}
@@ -142,7 +174,9 @@ class TrainForm(Widget):
 
     def show_error(self, error: SpecError | None) -> None:
         """Say why the form was refused (or clear it) and put the cursor in the field to fix."""
-        self.query_one("#form-error", Static).update(f"{t('train_ui.form_refused')}: {error_text(error)}" if error else "")
+        self.query_one("#form-error", Static).update(
+            f"{t('train_ui.form_refused')}: {error_text(error)}" if error else ""
+        )
         for widget in self.query(".-invalid-field"):
             widget.remove_class("-invalid-field")
         key = error_field(error) if error else None

@@ -1,11 +1,11 @@
 """How a run's events become the live view: progress lines, the loss chart and the right pane.
 
-TrainScreen mixes this in; it owns the child process and the keys, this owns
-what the events draw. Events arrive through `_queue` (from the reader worker)
-and are applied at most ten times a second: between two repaints only the
-newest batch and boundary events are drawn (every batch loss still reaches the
-chart); epoch, saved, failed and done are never dropped. `apply_event` draws
-one event at once (tests feed recorded ones there).
+TrainScreen mixes this in; it owns the run (a RunController) and the keys, this
+owns what the events draw. The controller applies them at most four times a
+second (APPLY_INTERVAL_S): between two repaints an event a newer one
+`can_replace` is not drawn, but every batch loss still reaches the chart
+(`chart_replaced`); epoch, saved, failed and done are never dropped.
+`apply_event` draws one event at once (tests feed recorded ones there).
 """
 
 from __future__ import annotations
@@ -14,9 +14,31 @@ import time
 
 from textual.widgets import Static
 
-from engine.train_config import TrainConfig
+from engine.train.config import TrainConfig
+from engine.train.events import (
+    BatchEvent,
+    BoundaryEvent,
+    DoneEvent,
+    EpochEvent,
+    FailedEvent,
+    ImagesEvent,
+    LrEvent,
+    SavedEvent,
+    StartedEvent,
+    StoppedEvent,
+    TrainEvent,
+)
 from tui.i18n import t
-from tui.screens.train_views import boundary_legend, epoch_text, failure_text, filter_tiles, progress_text, sample_tiles, stopped_text, summary_text
+from tui.screens.train_views import (
+    boundary_legend,
+    epoch_text,
+    failure_text,
+    filter_tiles,
+    progress_text,
+    sample_tiles,
+    stopped_text,
+    summary_text,
+)
 from tui.widgets.confusion import Confusion
 from tui.widgets.heatmap import HalfBlocks, boundary_picture, gallery
 from tui.widgets.loss_chart import LossChart
@@ -24,7 +46,6 @@ from tui.widgets.text import Line
 
 APPLY_INTERVAL_S = 0.25
 BOUNDARY_INTERVAL_S = 0.25  # the boundary is the costliest repaint (~1/3 of the UI's time while training a 2-D set)
-COALESCED = ("batch", "boundary")
 IMAGE_VIEWS = ("confusion", "samples", "filters")
 
 
@@ -37,70 +58,55 @@ class LiveView:
 
     def clear_run(self, config: TrainConfig) -> None:
         """Forget the last run's events: a new run starts with the model summary in the right pane."""
-        self.started: dict = {}
-        self.batch: dict = {}
-        self.epoch: dict = {}
-        self.boundary: dict | None = None
-        self.images: dict | None = None
+        self.started: StartedEvent | None = None
+        self.batch: BatchEvent | None = None
+        self.epoch: EpochEvent | None = None
+        self.boundary: BoundaryEvent | None = None
+        self.images: ImagesEvent | None = None
         self.lr: float | None = config.lr
         self.view = "summary"
         self._summary_pinned = False
-        self._pending: list[dict] = []
 
-    def _queue(self, event: dict) -> None:
-        self._pending.append(event)
-        if not self._flush_due:
-            self._flush_due = True
-            wait = self._last_flush + APPLY_INTERVAL_S - time.monotonic()
-            if wait > 0:
-                self.set_timer(wait, self._flush)
-            else:
-                self.call_later(self._flush)
+    def chart_replaced(self, event: TrainEvent) -> None:
+        """A batch that a newer one replaced before it was drawn still goes on the loss chart."""
+        if isinstance(event, BatchEvent):
+            self._chart_batch(event)
 
-    def _flush(self) -> None:
-        """Apply what arrived since the last repaint: only the newest batch and boundary are drawn."""
-        self._flush_due, self._last_flush = False, time.monotonic()
-        pending, self._pending = self._pending, []
-        newest = {event["event"]: index for index, event in enumerate(pending)}
-        for index, event in enumerate(pending):
-            kind = event["event"]
-            if kind in COALESCED and newest[kind] != index:
-                if kind == "batch":
-                    self._chart_batch(event)
-                continue
-            self.apply_event(event)
-
-    def apply_event(self, event: dict) -> None:
+    def apply_event(self, event: TrainEvent) -> None:
         """Draw one event from the child (tests feed recorded ones here)."""
-        handler = getattr(self, f"_on_{event.get('event')}", None)
+        handler = getattr(self, f"_on_{event.KIND}", None)
         if handler is not None:
             handler(event)
 
-    def _on_started(self, event: dict) -> None:
+    def _on_started(self, event: StartedEvent) -> None:
         self.started = event
         self.state = "running"
-        self.lr = event.get("lr", self.lr)
-        self.query_one(LossChart).reset(event.get("epochs", self.config.epochs))
+        self.lr = event.lr
+        self.query_one(LossChart).reset(event.epochs)
         self.query_one("#summary", Static).update(summary_text(event))
         self._show_progress()
 
-    def _on_batch(self, event: dict) -> None:
+    def _on_batch(self, event: BatchEvent) -> None:
         self.batch = event
-        self.lr = event.get("lr", self.lr)
+        self.lr = event.lr
         self._chart_batch(event)
         self._show_progress()
 
-    def _chart_batch(self, event: dict) -> None:
-        steps = event.get("steps_per_epoch") or 1
-        self.query_one(LossChart).add_batch(event["epoch"] - 1 + event["step"] / steps, event["loss"])
+    def _chart_batch(self, event: BatchEvent) -> None:
+        steps = event.steps_per_epoch or 1
+        self.query_one(LossChart).add_batch(
+            event.epoch - 1 + event.step / steps, event.loss
+        )
 
-    def _on_epoch(self, event: dict) -> None:
+    def _on_epoch(self, event: EpochEvent) -> None:
         self.epoch = event
-        self.query_one(LossChart).add_epoch(event["epoch"], event["train_loss"], event["test_loss"])
+        self.query_one(LossChart).add_epoch(
+            event.epoch, event.train_loss, event.test_loss
+        )
         self.query_one("#epoch-line", Line).show(epoch_text(event))
         self._show_progress()
 
-    def _on_boundary(self, event: dict) -> None:
+    def _on_boundary(self, event: BoundaryEvent) -> None:
         """Keep the newest; draw it now, or when a quarter second has passed since the last drawing."""
         first = self.boundary is None
         self.boundary = event
@@ -115,87 +121,118 @@ class LiveView:
             self._boundary_due = True
             self.set_timer(wait, self._show_view)
 
-    def _on_images(self, event: dict) -> None:
+    def _on_images(self, event: ImagesEvent) -> None:
         self.images = event
         if self.view == "summary" and not self._summary_pinned:
             self.view = self.image_view
         self._show_view()
 
-    def _on_paused(self, event: dict) -> None:
+    def _on_paused(self, _event: TrainEvent) -> None:
         self.state = "paused"
         self._show_progress()
         self.say(t("train_ui.paused_hint"))
 
-    def _on_resumed(self, event: dict) -> None:
+    def _on_resumed(self, _event: TrainEvent) -> None:
         self.state = "running"
         self._show_progress()
         self.say("")
 
-    def _on_lr(self, event: dict) -> None:
-        self.lr = event["lr"]
+    def _on_lr(self, event: LrEvent) -> None:
+        self.lr = event.lr
         self._show_progress()
         self.say(t("train_ui.lr_now", lr=f"{self.lr:g}"))
 
-    def _on_saved(self, event: dict) -> None:
-        self.say(t("train_ui.saved", path=event["path"]) if event.get("path") else t("train_ui.not_saved"))
+    def _on_saved(self, event: SavedEvent) -> None:
+        saved = event.path
+        self.say(t("train_ui.saved", path=saved) if saved else t("train_ui.not_saved"))
 
-    def _on_stopped(self, event: dict) -> None:
+    def _on_stopped(self, event: StoppedEvent) -> None:
         self.state = "stopped"
         self._show_progress()
         self.say(stopped_text(event))
 
-    def _on_done(self, event: dict) -> None:
+    def _on_done(self, event: DoneEvent) -> None:
         self.state = "done"
         self._show_progress()
-        acc = event.get("test_acc")
-        self.say(t("train_ui.done", epoch=event.get("epoch", 0), acc=f"{acc:.1%}" if acc is not None else "–"))
+        acc = event.test_acc
+        shown = f"{acc:.1%}" if acc is not None else "–"
+        self.say(t("train_ui.done", epoch=event.epoch, acc=shown))
 
-    def _on_failed(self, event: dict) -> None:
+    def _on_failed(self, event: FailedEvent) -> None:
         self.state = "failed"
         self._show_progress()
-        self.say(f"{t('train_ui.failed')}: {failure_text(event)} {t('train_ui.failed_hint')}", error=True)
+        self.say(
+            f"{t('train_ui.failed')}: {failure_text(event)} {t('train_ui.failed_hint')}",
+            error=True,
+        )
 
     # Drawing -----------------------------------------------------------------------
 
     def _show_progress(self) -> None:
-        started = self.started or {"epochs": self.config.epochs}
-        text = progress_text(self.state, started, self.batch, self.epoch, self.lr, self.config.device)
+        text = progress_text(
+            self.state, self.started, self.batch, self.epoch, self.lr, self.config
+        )
         self.query_one("#progress", Line).show(text)
 
     def _show_view(self) -> None:
         """The right pane: the model summary, the decision boundary, or one of the image views."""
         self._boundary_due = False
         view = self.view
-        if (view == "boundary" and not self.boundary) or (view in IMAGE_VIEWS and not self.images):
+        if (view == "boundary" and not self.boundary) or (
+            view in IMAGE_VIEWS and not self.images
+        ):
             view = "summary"  # until the first picture of that kind arrives
-        shown = {"summary": "summary", "boundary": "boundary", "confusion": "confusion"}.get(view, "pictures")
+        shown = {
+            "summary": "summary",
+            "boundary": "boundary",
+            "confusion": "confusion",
+        }.get(view, "pictures")
         for name in ("summary", "boundary", "confusion", "pictures"):
             self.query_one(f"#{name}").display = name == shown
         pane = self.query_one("#view")
-        classes = self.started.get("dataset", {}).get("classes", [])
+        classes = self.started.dataset.classes if self.started else []
         if view == "summary":
             pane.border_title = t("train_ui.view_summary")
         elif view == "boundary" and self.boundary:
-            pane.border_title = t("train_ui.view_boundary", legend=boundary_legend(classes))
+            pane.border_title = t(
+                "train_ui.view_boundary", legend=boundary_legend(classes)
+            )
             self._draw_boundary(self.boundary)
             self._boundary_drawn = time.monotonic()
         elif self.images:
-            pane.border_title = t(f"train_ui.view_{view}", layer=self.images.get("filter_title", ""))
+            pane.border_title = t(
+                f"train_ui.view_{view}", layer=self.images.filter_title
+            )
             self._draw_images(view, self.images, classes)
 
-    def _draw_boundary(self, event: dict) -> None:
-        classes = max(2, len(self.started.get("dataset", {}).get("classes", [])))
-        points = self.started.get("points", [])
+    def _draw_boundary(self, event: BoundaryEvent) -> None:
+        started = self.started
+        classes = max(2, len(started.dataset.classes)) if started else 2
+        points = started.points if started else []
         self.query_one("#boundary", HalfBlocks).show(
-            lambda rows, cols: boundary_picture(rows, cols, event["label"], event["confidence"], classes, points, event["extent"])
+            lambda rows, cols: boundary_picture(
+                rows,
+                cols,
+                event.label,
+                event.confidence,
+                classes,
+                points,
+                event.extent,
+            )
         )
 
-    def _draw_images(self, view: str, images: dict, classes: list[str]) -> None:
+    def _draw_images(self, view: str, images: ImagesEvent, classes: list[str]) -> None:
         if view == "confusion":
-            self.query_one(Confusion).show(images["confusion"], classes, images["per_class_acc"])
+            self.query_one(Confusion).show(
+                images.confusion, classes, images.per_class_acc
+            )
             return
-        tiles, captions = sample_tiles(images, classes) if view == "samples" else filter_tiles(images)
-        self.query_one("#pictures", HalfBlocks).show(lambda rows, cols: gallery(rows, cols, tiles, captions))
+        tiles, captions = (
+            sample_tiles(images, classes) if view == "samples" else filter_tiles(images)
+        )
+        self.query_one("#pictures", HalfBlocks).show(
+            lambda rows, cols: gallery(rows, cols, tiles, captions)
+        )
 
     def say(self, text: str, error: bool = False) -> None:
         message = self.query_one("#message", Line)

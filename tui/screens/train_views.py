@@ -7,12 +7,21 @@ be read (and tested) apart from the event plumbing.
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
 import numpy as np
 
-from engine.errors import SpecError
+from engine.train.config import TrainConfig
+from engine.train.events import (
+    BatchEvent,
+    EpochEvent,
+    FailedEvent,
+    ImagesEvent,
+    StartedEvent,
+    StoppedEvent,
+)
 from tui.headless import device_words, epoch_numbers
 from tui.i18n import catalogue, error_text, t
 from tui.widgets.heatmap import POINT_GLYPHS, RGB, diverging, grey
@@ -33,86 +42,130 @@ def run_dir() -> str:
 
 
 def clock(seconds: float | None) -> str:
-    if seconds is None or seconds != seconds:
+    if seconds is None or math.isnan(seconds):
         return "–"
-    minutes, secs = divmod(int(round(seconds)), 60)
+    minutes, secs = divmod(round(seconds), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def failure_text(event: dict) -> str:
+def failure_text(event: FailedEvent) -> str:
     """A failed event in the student's words: the catalogue's sentence for its code, or the code itself."""
-    code, params = str(event.get("code", "")), dict(event.get("params") or {})
-    error = SpecError(code, event.get("torch_message"), **params)
-    if f"error.{code}" in catalogue("en"):
+    if f"error.{event.code}" in catalogue("en"):
         try:
-            return error_text(error)
+            return error_text(event.error())
         except (KeyError, IndexError, ValueError):
             pass
-    return " ".join([code, *(f"{k}={v}" for k, v in params.items()), event.get("torch_message") or ""]).strip()
+    params = (f"{key}={value}" for key, value in event.params.items())
+    return " ".join([event.code, *params, event.torch_message or ""]).strip()
 
 
-def progress_text(state: str, started: dict, batch: dict, epoch: dict, lr: float | None, device: str) -> str:
+def progress_text(
+    state: str,
+    started: StartedEvent | None,
+    batch: BatchEvent | None,
+    epoch: EpochEvent | None,
+    lr: float | None,
+    config: TrainConfig,
+) -> str:
     """Two lines: where the run is (epoch, batch, ETA, speed), then device, memory, lr and test accuracy."""
+    if batch is not None:
+        where = {
+            "epoch": batch.epoch,
+            "step": batch.step,
+            "steps": batch.steps_per_epoch,
+        }
+    else:
+        steps = started.steps_per_epoch if started else "?"
+        where = {"epoch": started.epoch if started else 0, "step": 0, "steps": steps}
     first = t(
         "train_ui.progress",
         state=t(f"train_ui.state_{state}"),
-        epoch=batch.get("epoch", started.get("epoch", 0)),
-        epochs=started.get("epochs", "?"),
-        step=batch.get("step", 0),
-        steps=batch.get("steps_per_epoch", started.get("steps_per_epoch", "?")),
-        eta=clock(batch.get("eta_s")),
-        rate=f"{batch.get('samples_per_s', 0):,.0f}",
+        epochs=started.epochs if started else config.epochs,
+        eta=clock(batch.eta_s if batch else None),
+        rate=f"{batch.samples_per_s if batch else 0:,.0f}",
+        **where,
     )
-    details = [device_words(started) or device]
-    if batch.get("memory_mb") is not None:
-        details.append(t("train_ui.memory", mb=f"{batch['memory_mb']:,.0f}"))
+    details = [(device_words(started) if started else "") or config.device]
+    if batch is not None and batch.memory_mb is not None:
+        details.append(t("train_ui.memory", mb=f"{batch.memory_mb:,.0f}"))
     details.append(t("train_ui.lr", lr=f"{lr:g}" if lr is not None else "–"))
-    if epoch:
-        details.append(t("train_ui.test_acc", acc=f"{epoch['test_acc']:.1%}"))
+    if epoch is not None:
+        details.append(t("train_ui.test_acc", acc=f"{epoch.test_acc:.1%}"))
     return f"{first}\n{' · '.join(details)}"
 
 
-def epoch_text(event: dict) -> str:
+def epoch_text(event: EpochEvent) -> str:
     return t("train_ui.epoch_line", **epoch_numbers(event))
 
 
-def stopped_text(event: dict) -> str:
+def stopped_text(event: StoppedEvent) -> str:
     """The stopped event counts finished epochs and the batches done in the next one."""
-    epoch, step = event.get("epoch", 0), event.get("step", 0)
-    where = t("train_ui.stopped_in", epoch=epoch + 1, step=step) if step else t("train_ui.stopped_after", epoch=epoch)
+    if event.step:
+        where = t("train_ui.stopped_in", epoch=event.epoch + 1, step=event.step)
+    else:
+        where = t("train_ui.stopped_after", epoch=event.epoch)
     return f"{where} {t('train_ui.stopped')}"
 
 
-def summary_text(started: dict) -> str:
+def summary_text(started: StartedEvent) -> str:
     """The data, then the model's layers with output shapes and parameter counts, as the course prints them."""
-    data = started.get("dataset", {})
-    rows = [(f"{row['layer']} {row['kind']}", "×".join(map(str, row["output"])), f"{row['parameters']:,}") for row in started.get("summary", [])]
-    header = (t("train_ui.col_layer"), t("train_ui.col_output"), t("train_ui.col_params"))
+    data = started.dataset
+    rows = [
+        (
+            f"{row.layer} {row.kind}",
+            "×".join(map(str, row.output)),
+            f"{row.parameters:,}",
+        )
+        for row in started.summary
+    ]
+    header = (
+        t("train_ui.col_layer"),
+        t("train_ui.col_output"),
+        t("train_ui.col_params"),
+    )
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(3)]
-    lines = [t("train_ui.data_line", name=data.get("name", ""), train=data.get("train", 0), test=data.get("test", 0), source=data.get("source", ""))]
-    lines += [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}" for a, b, c in [header, *rows]]
-    lines.append(t("train_ui.total_params", count=f"{started.get('parameters', 0):,}"))
+    data_line = t(
+        "train_ui.data_line",
+        name=data.name,
+        train=data.train,
+        test=data.test,
+        source=data.source,
+    )
+    lines = [data_line]
+    lines += [
+        f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}"
+        for a, b, c in [header, *rows]
+    ]
+    lines.append(t("train_ui.total_params", count=f"{started.parameters:,}"))
     return "\n".join(lines)
 
 
 def boundary_legend(classes: list[str]) -> str:
-    return "  ".join(f"{POINT_GLYPHS[i % len(POINT_GLYPHS)]} {name}" for i, name in enumerate(classes))
+    return "  ".join(
+        f"{POINT_GLYPHS[i % len(POINT_GLYPHS)]} {name}"
+        for i, name in enumerate(classes)
+    )
 
 
-def sample_tiles(images: dict, classes: list[str]) -> Tiles:
+def sample_tiles(images: ImagesEvent, classes: list[str]) -> Tiles:
     """The test images with "✓ prediction" or "✗ prediction/true class" under each."""
-    name = lambda index: classes[index] if index < len(classes) else str(index)  # noqa: E731
-    samples = images.get("samples", [])
-    tiles = [_rgb(np.asarray(sample["image"], np.float32)) for sample in samples]
+
+    def name(index: int) -> str:
+        return classes[index] if index < len(classes) else str(index)
+
+    tiles = [_rgb(np.asarray(sample.image, np.float32)) for sample in images.samples]
     captions = [
-        (f"✓ {name(s['pred'])}", RIGHT) if s["pred"] == s["true"] else (f"✗ {name(s['pred'])}/{name(s['true'])}", WRONG) for s in samples
+        (f"✓ {name(s.pred)}", RIGHT)
+        if s.pred == s.true
+        else (f"✗ {name(s.pred)}/{name(s.true)}", WRONG)
+        for s in images.samples
     ]
     return tiles, captions
 
 
-def filter_tiles(images: dict) -> Tiles:
-    tiles = [diverging(np.asarray(kernel, np.float32)) for kernel in images.get("filters", [])]
+def filter_tiles(images: ImagesEvent) -> Tiles:
+    tiles = [diverging(np.asarray(kernel, np.float32)) for kernel in images.filters]
     return tiles, [(str(index + 1), None) for index in range(len(tiles))]
 
 

@@ -12,26 +12,21 @@ if TYPE_CHECKING:
 
 def plain(setup: TrainSetup) -> str:
     """The run's settings, the data and the model's layers (the summary shown before training), without training."""
-    from engine.train_loop import Trainer
+    from engine.train.loop import Trainer
     from tui.headless import device_words
 
     started = Trainer(
         setup.config, emit=lambda event: None, views=False
     ).started_event()
-    config, data = setup.config, started["dataset"]
+    config, data = setup.config, started.dataset
     rows = [
         (t("model.layer"), t("model.kind"), t("model.output"), t("model.parameters"))
     ]
     rows += [
-        (
-            row["layer"],
-            row["kind"],
-            "×".join(map(str, row["output"])),
-            f"{row['parameters']:,}",
-        )
-        for row in started["summary"]
+        (row.layer, row.kind, "×".join(map(str, row.output)), f"{row.parameters:,}")
+        for row in started.summary
     ]
-    rows.append((t("model.total"), "", "", f"{started['parameters']:,}"))
+    rows.append((t("model.total"), "", "", f"{started.parameters:,}"))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     table = [
         f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d:>{widths[3]}}"
@@ -43,17 +38,17 @@ def plain(setup: TrainSetup) -> str:
             lesson_title("train"),
             t(
                 "train.plain_data",
-                dataset=data["name"],
-                train=data["train"],
-                test=data["test"],
-                shape="×".join(map(str, data["input_shape"])),
-                classes=", ".join(data["classes"]),
-                source=data["source"],
+                dataset=data.name,
+                train=data.train,
+                test=data.test,
+                shape="×".join(map(str, data.input_shape)),
+                classes=", ".join(data.classes),
+                source=data.source,
             ),
             t(
                 "train.plain_device",
                 device=device_words(started),
-                steps=started["steps_per_epoch"],
+                steps=started.steps_per_epoch,
             ),
             t("train.plain_settings", settings=settings),
             "",

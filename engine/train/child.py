@@ -1,11 +1,12 @@
-"""`python -m engine.train_child`: the app's training process.
+"""`python -m engine.train.child`: the app's training process.
 
 Protocol (JSON, one object a line):
 - stdin, first line: {"config": TrainConfig.to_json(), "out": dir or null, "resume": dir or null}
 - stdin, then: {"cmd": "pause" | "resume" | "step" | "stop" | "save"} or {"cmd": "lr", "factor": 0.5}
-- stdout: events only — started, batch, boundary, epoch, images, paused, resumed, lr, saved,
-  stopped, done, failed (see engine/train_loop.py). Anything else printed goes to stderr,
-  so a stray print cannot break the stream. The process ends after stopped, done or failed.
+- stdout: events only — started, batch, boundary, epoch, images, sample, paused, resumed,
+  lr, saved, stopped, done, failed, each `TrainEvent.to_json()` (engine/train/events.py
+  has their fields). Anything else printed goes to stderr, so a stray print cannot
+  break the stream. The process ends after stopped, done or failed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import sys
 import threading
 from pathlib import Path
 
+from engine.train.events import FailedEvent, TrainEvent
+
 
 def main() -> int:
     _yield_to_the_app()
@@ -23,20 +26,21 @@ def main() -> int:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     emit_lock = threading.Lock()
 
-    def emit(event: dict) -> None:
-        line = json.dumps(event, separators=(",", ":"), allow_nan=True)
+    def emit(event: TrainEvent) -> None:
+        line = json.dumps(event.to_json(), separators=(",", ":"), allow_nan=True)
         with emit_lock:
             events.write(line + "\n")
 
     try:
         request = json.loads(sys.stdin.readline() or "{}")
     except json.JSONDecodeError as error:
-        emit({"event": "failed", "code": "train_bad_request", "params": {"reason": str(error)}, "torch_message": None})
+        emit(FailedEvent("train_bad_request", {"reason": str(error)}, None))
         return 1
 
     from engine.errors import SpecError
-    from engine.train_config import TrainConfig
-    from engine.train_loop import Inbox, Trainer, failure, run
+    from engine.train.commands import Inbox, run
+    from engine.train.config import TrainConfig
+    from engine.train.loop import Trainer
 
     inbox = Inbox()
     threading.Thread(target=_read_commands, args=(inbox,), daemon=True).start()
@@ -47,7 +51,7 @@ def main() -> int:
         trainer = Trainer(config, emit, out=out, resume=resume)
         emit(trainer.started_event())
     except SpecError as error:
-        emit(failure(error))
+        emit(FailedEvent.of(error))
         return 1
     return 0 if run(trainer, inbox) != "failed" else 1
 
@@ -76,4 +80,6 @@ def _read_commands(inbox) -> None:
 if __name__ == "__main__":
     code = main()
     sys.stderr.flush()
-    os._exit(code)  # the events are flushed (line-buffered); skip the ~0.7 s of unloading torch so Stop is quick
+    os._exit(
+        code
+    )  # the events are flushed (line-buffered); skip the ~0.7 s of unloading torch so Stop is quick

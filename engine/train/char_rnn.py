@@ -15,7 +15,7 @@ from torch import nn
 class CharRNN(nn.Module):
     """forward(x (N, T) int64) → logits (N, T, V): at each position, scores for the character that follows."""
 
-    input_dtype = torch.int64  # what engine.models.model_summary feeds it
+    input_dtype = torch.int64  # what engine.train.models.model_summary feeds it
 
     def __init__(self, vocab: int, hidden: int) -> None:
         super().__init__()
@@ -26,13 +26,21 @@ class CharRNN(nn.Module):
     def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> torch.Tensor:
         return self.step(x, h0)[0]
 
-    def step(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    def step(
+        self, x: torch.Tensor, h0: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Logits and the last hidden state, so sampling can go on one character at a time."""
         outputs, h_n = self.rnn(F.one_hot(x, self.vocab).to(self.fc.weight.dtype), h0)
         return self.fc(outputs), h_n
 
     @torch.no_grad()
-    def sample(self, prefix: list[int], length: int, temperature: float, generator: torch.Generator) -> list[int]:
+    def sample(
+        self,
+        prefix: list[int],
+        length: int,
+        temperature: float,
+        generator: torch.Generator,
+    ) -> list[int]:
         """`length` characters after `prefix`, each drawn from softmax(logits / temperature) with `generator`.
 
         Temperature 0 takes the most likely character every time. The same
@@ -40,7 +48,9 @@ class CharRNN(nn.Module):
         device (a CUDA generator draws on the GPU); the model's train/eval mode is restored.
         """
         if not prefix or length < 0 or temperature < 0:
-            raise ValueError(f"sample needs a prefix, length ≥ 0 and temperature ≥ 0, got {len(prefix)}, {length}, {temperature}")
+            raise ValueError(
+                f"sample needs a prefix, length ≥ 0 and temperature ≥ 0, got {len(prefix)}, {length}, {temperature}"
+            )
         was_training = self.training
         self.eval()
         device = self.fc.weight.device
@@ -52,10 +62,16 @@ class CharRNN(nn.Module):
                 if temperature == 0:
                     choice = int(last.argmax())
                 else:
-                    probabilities = torch.softmax(last / temperature, dim=0).to(generator.device)
-                    choice = int(torch.multinomial(probabilities, 1, generator=generator))
+                    probabilities = torch.softmax(last / temperature, dim=0).to(
+                        generator.device
+                    )
+                    choice = int(
+                        torch.multinomial(probabilities, 1, generator=generator)
+                    )
                 drawn.append(choice)
-                logits, hidden = self.step(torch.tensor([[choice]], device=device), hidden)
+                logits, hidden = self.step(
+                    torch.tensor([[choice]], device=device), hidden
+                )
         finally:
             self.train(was_training)
         return drawn

@@ -1,30 +1,38 @@
 """The training loop: one batch at a time, so whoever drives it can pause, step, save and stop between batches.
 
-It reports through `emit(event: dict)` — JSON-ready dicts with an "event" key (see
-docs in engine/train_child.py) — and knows nothing about who listens: the app's
-child process prints them, the headless CLI draws a progress bar.
+It reports through `emit(event)` with the typed events of engine/train/events.py
+and knows nothing about who listens: the app's child process writes them as JSON
+lines, the headless CLI draws a progress bar. How a driver feeds it commands
+between batches is in engine/train/commands.py.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
-from engine.checkpoint import CHECKPOINT_FORMAT, load_checkpoint, save_checkpoint
-from engine.datasets import load_dataset
-from engine.device import device_name, memory_mb, resolve_device, set_threads
 from engine.errors import SpecError
-from engine.models import build_model, model_summary
-from engine.train_config import TrainConfig
-from engine.train_views import boundary_view, image_views, point_list, sample_view
+from engine.train.checkpoint import CHECKPOINT_FORMAT, load_checkpoint, save_checkpoint
+from engine.train.config import TrainConfig
+from engine.train.datasets import load_dataset
+from engine.train.device import device_name, memory_mb, resolve_device, set_threads
+from engine.train.events import (
+    BatchEvent,
+    DatasetInfo,
+    EpochEvent,
+    LayerInfo,
+    SampleEvent,
+    StartedEvent,
+    TrainEvent,
+)
+from engine.train.models import build_model, model_summary
+from engine.train.views import boundary_view, image_views, point_list, sample_view
 
 REPORT_INTERVAL_S = 0.1
 SAMPLE_INTERVAL_S = 1.0
@@ -32,13 +40,20 @@ EVAL_BATCH = 1024
 CHECKPOINT_NAME = "checkpoint.pt"
 METRICS_NAME = "metrics.jsonl"
 CHECKPOINT_EVERY_S = 10.0
-Emit = Callable[[dict], None]
+Emit = Callable[[TrainEvent], None]
 
 
 class Trainer:
     """A run's data (on the device, whole), model, optimizer and position (epoch, step within it)."""
 
-    def __init__(self, config: TrainConfig, emit: Emit, out: Path | None = None, resume: Path | None = None, views: bool = True) -> None:
+    def __init__(
+        self,
+        config: TrainConfig,
+        emit: Emit,
+        out: Path | None = None,
+        resume: Path | None = None,
+        views: bool = True,
+    ) -> None:
         saved = load_checkpoint(_checkpoint_path(resume)) if resume else None
         if saved:
             config = TrainConfig.from_json(saved["config"])
@@ -50,10 +65,18 @@ class Trainer:
         self.device = resolve_device(config.device)
         torch.manual_seed(config.seed)
         self.data = load_dataset(config)
-        self.model = build_model(config, self.data.input_shape, len(self.data.class_names)).to(self.device)
+        self.model = build_model(
+            config, self.data.input_shape, len(self.data.class_names)
+        ).to(self.device)
         self.optimizer = _optimizer(config, self.model)
-        self.x_train, self.y_train = self.data.x_train.to(self.device), self.data.y_train.to(self.device)
-        self.x_test, self.y_test = self.data.x_test.to(self.device), self.data.y_test.to(self.device)
+        self.x_train, self.y_train = (
+            self.data.x_train.to(self.device),
+            self.data.y_train.to(self.device),
+        )
+        self.x_test, self.y_test = (
+            self.data.x_test.to(self.device),
+            self.data.y_test.to(self.device),
+        )
         self.train_size = len(self.y_train)
         self.steps_per_epoch = math.ceil(self.train_size / config.batch_size)
         self.generator = torch.Generator().manual_seed(config.seed)
@@ -86,42 +109,45 @@ class Trainer:
     def lr(self) -> float:
         return self.optimizer.param_groups[0]["lr"]
 
-    def started_event(self) -> dict:
+    def started_event(self) -> StartedEvent:
         data = self.data
-        return {
-            "event": "started",
-            "device": str(self.device),
-            "device_name": device_name(self.device, self.threads),
-            "threads": self.threads,
-            "dataset": {
-                "name": data.name,
-                "kind": data.kind,
-                "train": self.train_size,
-                "test": len(self.y_test),
-                "input_shape": list(data.input_shape),
-                "classes": list(data.class_names),
-                "source": data.source,
-                "extent": list(data.extent) if data.extent else None,
-            },
-            "points": point_list(data) if data.kind == "points" else [],
-            "summary": [
-                {"layer": row.name, "kind": row.kind, "output": list(row.output_shape), "parameters": row.parameters}
-                for row in model_summary(self.model, data.input_shape)
-            ],
-            "parameters": sum(p.numel() for p in self.model.parameters()),
-            "steps_per_epoch": self.steps_per_epoch,
-            "epochs": self.config.epochs,
-            "epoch": self.epoch,
-            "global_step": self.global_step,
-            "lr": self.lr,
-            "out": str(self.out) if self.out else None,
-        }
+        dataset = DatasetInfo(
+            name=data.name,
+            kind=data.kind,
+            train=self.train_size,
+            test=len(self.y_test),
+            input_shape=list(data.input_shape),
+            classes=list(data.class_names),
+            source=data.source,
+            extent=list(data.extent) if data.extent else None,
+        )
+        summary = [
+            LayerInfo(row.name, row.kind, list(row.output_shape), row.parameters)
+            for row in model_summary(self.model, data.input_shape)
+        ]
+        return StartedEvent(
+            device=str(self.device),
+            device_name=device_name(self.device, self.threads),
+            threads=self.threads,
+            dataset=dataset,
+            points=point_list(data) if data.kind == "points" else [],
+            summary=summary,
+            parameters=sum(p.numel() for p in self.model.parameters()),
+            steps_per_epoch=self.steps_per_epoch,
+            epochs=self.config.epochs,
+            epoch=self.epoch,
+            global_step=self.global_step,
+            lr=self.lr,
+            out=str(self.out) if self.out else None,
+        )
 
     def train_batch(self) -> None:
         """One optimizer step on the next batch; a non-finite loss stops before the step, so the weights stay good."""
         if self._order is None:
             self._epoch_rng = self.generator.get_state()
-            self._order = torch.randperm(self.train_size, generator=self.generator).to(self.device)
+            self._order = torch.randperm(self.train_size, generator=self.generator).to(
+                self.device
+            )
         started = time.perf_counter()
         size = self.config.batch_size
         index = self._order[self.step * size : (self.step + 1) * size]
@@ -130,7 +156,13 @@ class Trainer:
         loss = self._loss(logits, y)
         value = loss.item()
         if not math.isfinite(value):
-            raise SpecError("loss_not_finite", value=_word(value), epoch=self.epoch + 1, step=self.step + 1, lr=f"{self.lr:g}")
+            raise SpecError(
+                "loss_not_finite",
+                value=_word(value),
+                epoch=self.epoch + 1,
+                step=self.step + 1,
+                lr=f"{self.lr:g}",
+            )
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         self.optimizer.step()
@@ -156,27 +188,30 @@ class Trainer:
         remaining = self.config.epochs * self.steps_per_epoch - done
         per_batch = self.elapsed_s / done if done else 0.0
         at_epoch_end = self.step == 0 and done > 0
+        rate = self._seen / self._train_time if self._train_time else self._last_rate
         self.emit(
-            {
-                "event": "batch",
-                "epoch": self.epoch if at_epoch_end else self.epoch + 1,
-                "step": self.steps_per_epoch if at_epoch_end else self.step,
-                "steps_per_epoch": self.steps_per_epoch,
-                "global_step": done,
-                "loss": self._last_loss,
-                "lr": self.lr,
-                "samples_per_s": self._seen / self._train_time if self._train_time else self._last_rate,
-                "elapsed_s": self.elapsed_s,
-                "eta_s": remaining * per_batch,
-                "memory_mb": memory_mb(self.device),
-            }
+            BatchEvent(
+                epoch=self.epoch if at_epoch_end else self.epoch + 1,
+                step=self.steps_per_epoch if at_epoch_end else self.step,
+                steps_per_epoch=self.steps_per_epoch,
+                global_step=done,
+                loss=self._last_loss,
+                lr=self.lr,
+                samples_per_s=rate,
+                elapsed_s=self.elapsed_s,
+                eta_s=remaining * per_batch,
+                memory_mb=memory_mb(self.device),
+            )
         )
         if self.views and self.data.kind == "points":
-            self.emit({"event": "boundary", **boundary_view(self.model, self.data.extent, self.device)})
-        if self.views and self.data.kind == "text" and (force or now - self._last_sample >= SAMPLE_INTERVAL_S):
+            self.emit(boundary_view(self.model, self.data.extent, self.device))
+        sample_due = force or now - self._last_sample >= SAMPLE_INTERVAL_S
+        if self.views and self.data.kind == "text" and sample_due:
             self._last_sample = now
-            sample = sample_view(self.model, self.data, self.config.seed, self.device)
-            self.emit({"event": "sample", "epoch": self.epoch, "global_step": done, **sample})
+            prompt, text = sample_view(
+                self.model, self.data, self.config.seed, self.device
+            )
+            self.emit(SampleEvent(self.epoch, done, prompt, text))
 
     def save(self) -> Path | None:
         """Write the checkpoint under `out` (atomically); None when the run has nowhere to save.
@@ -200,7 +235,11 @@ class Trainer:
             with open(path, "a", encoding="utf-8") as handle:
                 handle.write(json.dumps(metrics) + "\n")
         except OSError as error:
-            raise SpecError("train_write_failed", path=str(path), reason=error.strerror or str(error)) from None
+            raise SpecError(
+                "train_write_failed",
+                path=str(path),
+                reason=error.strerror or str(error),
+            ) from None
 
     def change_lr(self, factor: float) -> None:
         for group in self.optimizer.param_groups:
@@ -210,7 +249,9 @@ class Trainer:
         """Cross-entropy (or MSE on softmax vs one-hot); a sequence model's (N, T, V) scores count every position."""
         logits, y = logits.reshape(-1, logits.shape[-1]), y.reshape(-1)
         if self.config.loss == "mse":
-            return F.mse_loss(logits.softmax(1), F.one_hot(y, logits.shape[1]).to(logits.dtype))
+            return F.mse_loss(
+                logits.softmax(1), F.one_hot(y, logits.shape[1]).to(logits.dtype)
+            )
         return F.cross_entropy(logits, y)
 
     def _end_epoch(self) -> None:
@@ -233,9 +274,9 @@ class Trainer:
         self._reset_epoch_totals()
         self.history.append(metrics)
         self._append_metrics(metrics)
-        self.emit({"event": "epoch", **metrics})
+        self.emit(EpochEvent(**metrics))
         if self.views and self.data.kind == "images":
-            self.emit({"event": "images", **image_views(self.model, self.data, predicted)})
+            self.emit(image_views(self.model, self.data, predicted))
         if self.finished or time.perf_counter() - self._last_save >= CHECKPOINT_EVERY_S:
             self.save()
 
@@ -246,12 +287,19 @@ class Trainer:
         self.model.eval()
         total, predictions = 0.0, []
         for start in range(0, len(self.y_test), EVAL_BATCH):
-            x, y = self.x_test[start : start + EVAL_BATCH], self.y_test[start : start + EVAL_BATCH]
+            x, y = (
+                self.x_test[start : start + EVAL_BATCH],
+                self.y_test[start : start + EVAL_BATCH],
+            )
             logits = self.model(x)
             total += self._loss(logits, y).item() * len(y)
             predictions.append(logits.argmax(-1))
         self.model.train()
-        predicted = torch.cat(predictions) if predictions else torch.empty(0, dtype=torch.long, device=self.device)
+        predicted = (
+            torch.cat(predictions)
+            if predictions
+            else torch.empty(0, dtype=torch.long, device=self.device)
+        )
         self.elapsed_s += time.perf_counter() - started
         accuracy = (predicted == self.y_test).sum().item() / max(1, self.y_test.numel())
         return total / max(1, len(self.y_test)), accuracy, predicted
@@ -293,7 +341,9 @@ class Trainer:
         self.generator.set_state(saved["rng"]["generator"])
         if self.step:
             self._epoch_rng = self.generator.get_state()
-            self._order = torch.randperm(self.train_size, generator=self.generator).to(self.device)
+            self._order = torch.randperm(self.train_size, generator=self.generator).to(
+                self.device
+            )
         partial = saved.get("partial", {})
         self._loss_sum = float(partial.get("loss_sum", 0.0))
         self._correct = torch.tensor(int(partial.get("correct", 0)), device=self.device)
@@ -303,81 +353,17 @@ class Trainer:
         self.elapsed_s = float(partial.get("elapsed_s", 0.0))
 
 
-class Inbox:
-    """Commands from a reader thread; the loop looks between batches and blocks only while paused."""
-
-    def __init__(self) -> None:
-        self._items: deque[dict] = deque()
-        self._arrived = threading.Event()
-
-    def put(self, command: dict) -> None:
-        self._items.append(command)
-        self._arrived.set()
-
-    def take(self, block: bool) -> dict | None:
-        while True:
-            if self._items:
-                return self._items.popleft()
-            if not block:
-                return None
-            self._arrived.wait()
-            self._arrived.clear()
-
-
-def run(trainer: Trainer, inbox: Inbox | None = None, stop_requested: Callable[[], bool] = lambda: False) -> str:
-    """Train to the end or until told to stop; returns "done", "stopped" or "failed" (after emitting the event)."""
-    paused = False
-    try:
-        while not trainer.finished:
-            command = inbox.take(block=paused) if inbox else None
-            if command:
-                kind = command.get("cmd")
-                if kind == "stop":
-                    break
-                if kind in ("pause", "resume"):
-                    paused = kind == "pause"
-                    trainer.emit({"event": "paused" if paused else "resumed", "global_step": trainer.global_step})
-                elif kind == "lr":
-                    trainer.change_lr(float(command.get("factor", 1.0)))
-                    trainer.emit({"event": "lr", "lr": trainer.lr})
-                elif kind == "save":
-                    path = trainer.save()
-                    trainer.emit({"event": "saved", "path": str(path) if path else None})
-                if kind != "step":
-                    continue
-            elif paused or stop_requested():
-                if stop_requested():
-                    break
-                continue
-            trainer.train_batch()
-            trainer.report(force=paused)
-    except SpecError as error:
-        trainer.emit(failure(error))
-        return "failed"
-    except torch.OutOfMemoryError as error:
-        trainer.emit(failure(SpecError("cuda_out_of_memory", torch_message=_first_line(error), batch=trainer.config.batch_size)))
-        return "failed"
-    except RuntimeError as error:
-        trainer.emit(failure(SpecError("train_runtime_error", torch_message=_first_line(error))))
-        return "failed"
-    if trainer.finished:
-        trainer.report(force=True)
-        trainer.emit({"event": "done", "epoch": trainer.epoch, "test_acc": trainer.history[-1]["test_acc"] if trainer.history else None})
-        return "done"
-    trainer.save()
-    trainer.report(force=True)
-    trainer.emit({"event": "stopped", "epoch": trainer.epoch, "step": trainer.step})
-    return "stopped"
-
-
-def failure(error: SpecError) -> dict:
-    return {"event": "failed", "code": error.code, "params": {k: _plain(v) for k, v in error.params.items()}, "torch_message": error.torch_message}
-
-
 def _optimizer(config: TrainConfig, model: torch.nn.Module) -> torch.optim.Optimizer:
     if config.optimizer == "sgd":
-        return torch.optim.SGD(model.parameters(), lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay)
-    return torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+        return torch.optim.SGD(
+            model.parameters(),
+            lr=config.lr,
+            momentum=config.momentum,
+            weight_decay=config.weight_decay,
+        )
+    return torch.optim.Adam(
+        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
+    )
 
 
 def _checkpoint_path(run_dir: Path) -> Path:
@@ -390,17 +376,10 @@ def _make_run_dir(run_dir: Path) -> None:
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise SpecError("train_write_failed", path=str(run_dir), reason=error.strerror or str(error)) from None
+        raise SpecError(
+            "train_write_failed", path=str(run_dir), reason=error.strerror or str(error)
+        ) from None
 
 
 def _word(value: float) -> str:
     return "NaN" if math.isnan(value) else "inf" if value > 0 else "-inf"
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
-
-
-def _plain(value: object) -> object:
-    return value if isinstance(value, (str, int, float, bool)) or value is None else str(value)

@@ -18,9 +18,13 @@ import torch
 from torch import nn
 
 from engine.errors import SpecError
-from engine.train_config import MODELS, TrainConfig
+from engine.train.config import MODELS, TrainConfig
 
-ACTIVATION_LAYERS: dict[str, Callable[[], nn.Module]] = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}
+ACTIVATION_LAYERS: dict[str, Callable[[], nn.Module]] = {
+    "relu": nn.ReLU,
+    "tanh": nn.Tanh,
+    "sigmoid": nn.Sigmoid,
+}
 _PREFIXES = {
     nn.Conv2d: "conv",
     nn.Linear: "fc",
@@ -43,7 +47,9 @@ class LayerRow:
     parameters: int
 
 
-def build_model(config: TrainConfig, input_shape: tuple[int, ...], classes: int) -> nn.Module:
+def build_model(
+    config: TrainConfig, input_shape: tuple[int, ...], classes: int
+) -> nn.Module:
     """The network `config.model` for samples of `input_shape` (no batch dim) and `classes` outputs.
 
     Weights use torch's default initialisation under whatever seed the caller set.
@@ -54,21 +60,41 @@ def build_model(config: TrainConfig, input_shape: tuple[int, ...], classes: int)
     if config.model == "mlp":
         return _mlp(config, input_shape, classes)
     if config.model == "charrnn":
-        from engine.char_rnn import CharRNN
+        from engine.train.char_rnn import CharRNN
 
         return CharRNN(classes, config.hidden[0])
     if len(input_shape) != 3:
-        raise SpecError("model_needs_images", model=config.model, shape=_shape_text(input_shape))
+        raise SpecError(
+            "model_needs_images", model=config.model, shape=_shape_text(input_shape)
+        )
     channels, height, width = input_shape
     if config.model == "net":
-        features = [nn.Conv2d(channels, 6, 5), nn.ReLU(), nn.MaxPool2d(2, 2), nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2, 2)]
+        features = [
+            nn.Conv2d(channels, 6, 5),
+            nn.ReLU(),
+            nn.MaxPool2d(2, 2),
+            nn.Conv2d(6, 16, 5),
+            nn.ReLU(),
+            nn.MaxPool2d(2, 2),
+        ]
         head = _head((120, 84), classes, nn.ReLU)
     elif config.model == "lenet5":
         padding = 2 if (height, width) == (28, 28) else 0
-        features = [nn.Conv2d(channels, 6, 5, padding=padding), nn.Tanh(), nn.AvgPool2d(2), nn.Conv2d(6, 16, 5), nn.Tanh(), nn.AvgPool2d(2)]
+        features = [
+            nn.Conv2d(channels, 6, 5, padding=padding),
+            nn.Tanh(),
+            nn.AvgPool2d(2),
+            nn.Conv2d(6, 16, 5),
+            nn.Tanh(),
+            nn.AvgPool2d(2),
+        ]
         head = _head((120, 84), classes, nn.Tanh)
     else:
-        features = [nn.Conv2d(channels, 30, 5, stride=1, padding=0), nn.ReLU(), nn.MaxPool2d(2)]
+        features = [
+            nn.Conv2d(channels, 30, 5, stride=1, padding=0),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+        ]
         head = _head((100,), classes, nn.ReLU)
     flat = _flat_size(features, config.model, input_shape)
     return _sequential(features + [nn.Flatten()] + head(flat))
@@ -86,9 +112,18 @@ def model_summary(model: nn.Module, input_shape: tuple[int, ...]) -> list[LayerR
         if isinstance(output, tuple):  # nn.RNN returns (outputs, last hidden state)
             output = output[0]
         parameters = sum(p.numel() for p in module.parameters(recurse=False))
-        rows.append(LayerRow(names[module], type(module).__name__, tuple(output.shape[1:]), parameters))
+        rows.append(
+            LayerRow(
+                names[module],
+                type(module).__name__,
+                tuple(output.shape[1:]),
+                parameters,
+            )
+        )
 
-    leaves = [module for module in model.modules() if not any(True for _ in module.children())]
+    leaves = [
+        module for module in model.modules() if not any(True for _ in module.children())
+    ]
     handles = [module.register_forward_hook(record) for module in leaves]
     first = next(model.parameters(), None)
     device = first.device if first is not None else torch.device("cpu")
@@ -96,7 +131,13 @@ def model_summary(model: nn.Module, input_shape: tuple[int, ...]) -> list[LayerR
     try:
         model.eval()
         with torch.no_grad():
-            model(torch.zeros((1, *input_shape), device=device, dtype=getattr(model, "input_dtype", torch.float32)))
+            model(
+                torch.zeros(
+                    (1, *input_shape),
+                    device=device,
+                    dtype=getattr(model, "input_dtype", torch.float32),
+                )
+            )
     finally:
         model.train(was_training)
         for handle in handles:
@@ -109,13 +150,17 @@ def parameter_count(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-def _mlp(config: TrainConfig, input_shape: tuple[int, ...], classes: int) -> nn.Sequential:
+def _mlp(
+    config: TrainConfig, input_shape: tuple[int, ...], classes: int
+) -> nn.Sequential:
     """Flatten → Linear → activation → … → Linear(classes), with the config's hidden sizes."""
     head = _head(config.hidden, classes, ACTIVATION_LAYERS[config.activation])
     return _sequential([nn.Flatten()] + head(math.prod(input_shape)))
 
 
-def _head(hidden: tuple[int, ...], classes: int, activation: Callable[[], nn.Module]) -> Callable[[int], list[nn.Module]]:
+def _head(
+    hidden: tuple[int, ...], classes: int, activation: Callable[[], nn.Module]
+) -> Callable[[int], list[nn.Module]]:
     """The fully connected part; built once the flattened size is known, after the convolutions."""
 
     def build(inputs: int) -> list[nn.Module]:
@@ -128,13 +173,20 @@ def _head(hidden: tuple[int, ...], classes: int, activation: Callable[[], nn.Mod
     return build
 
 
-def _flat_size(features: list[nn.Module], model: str, input_shape: tuple[int, ...]) -> int:
+def _flat_size(
+    features: list[nn.Module], model: str, input_shape: tuple[int, ...]
+) -> int:
     """Run zeros through the convolutions; torch's own error says why an input is too small."""
     try:
         with torch.no_grad():
             output = nn.Sequential(*features)(torch.zeros((1, *input_shape)))
     except RuntimeError as error:
-        raise SpecError("model_input_too_small", torch_message=str(error), model=model, shape=_shape_text(input_shape)) from None
+        raise SpecError(
+            "model_input_too_small",
+            torch_message=str(error),
+            model=model,
+            shape=_shape_text(input_shape),
+        ) from None
     return math.prod(output.shape[1:])
 
 

@@ -43,12 +43,18 @@ def save_checkpoint(path: Path | str, payload: dict) -> None:
     try:
         check_payload(payload, path)
     except SpecError as error:
-        raise ValueError(f"not a checkpoint payload (a bug in the caller, not in the user's input): {error}") from None
+        raise ValueError(
+            f"not a checkpoint payload (a bug in the caller, not in the user's input): {error}"
+        ) from None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115  closed by `with handle` below
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        )
     except OSError as error:
-        raise SpecError("checkpoint_write_failed", path=str(path), reason=_reason(error)) from None
+        raise SpecError(
+            "checkpoint_write_failed", path=str(path), reason=_reason(error)
+        ) from None
     temporary = Path(handle.name)
     try:
         with handle:
@@ -68,10 +74,18 @@ def load_checkpoint(path: Path | str) -> dict:
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
-        code = "checkpoint_unsafe" if "GLOBAL" in str(error) else "checkpoint_unreadable"
-        raise SpecError(code, torch_message=unpickler_words(str(error)), path=str(path)) from None
-    except Exception as error:  # a damaged file makes torch raise KeyError, OSError, EOFError, RuntimeError …
-        raise SpecError("checkpoint_unreadable", torch_message=str(error) or type(error).__name__, path=str(path)) from None
+        code = (
+            "checkpoint_unsafe" if "GLOBAL" in str(error) else "checkpoint_unreadable"
+        )
+        raise SpecError(
+            code, torch_message=unpickler_words(str(error)), path=str(path)
+        ) from None
+    except Exception as error:  # noqa: BLE001  a damaged file makes torch raise KeyError, OSError, EOFError, RuntimeError …
+        raise SpecError(
+            "checkpoint_unreadable",
+            torch_message=str(error) or type(error).__name__,
+            path=str(path),
+        ) from None
     check_payload(payload, path)
     return payload
 
@@ -79,16 +93,31 @@ def load_checkpoint(path: Path | str) -> dict:
 def check_payload(payload: object, path: Path) -> None:
     """A TensorTour checkpoint: a dict with the right format tag and every field of the right type."""
     if not isinstance(payload, dict) or "format" not in payload:
-        raise SpecError("checkpoint_not_tensortour", path=str(path), found=_describe(payload))
+        raise SpecError(
+            "checkpoint_not_tensortour", path=str(path), found=_describe(payload)
+        )
     if payload["format"] != CHECKPOINT_FORMAT:
-        raise SpecError("checkpoint_version", path=str(path), found=str(payload["format"]), expected=CHECKPOINT_FORMAT)
+        raise SpecError(
+            "checkpoint_version",
+            path=str(path),
+            found=str(payload["format"]),
+            expected=CHECKPOINT_FORMAT,
+        )
     missing = [key for key in FIELDS if key not in payload]
     if missing:
-        raise SpecError("checkpoint_missing_keys", path=str(path), keys=", ".join(missing))
+        raise SpecError(
+            "checkpoint_missing_keys", path=str(path), keys=", ".join(missing)
+        )
     for key, kind in FIELDS.items():
         value = payload[key]
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise SpecError("checkpoint_bad_field", path=str(path), field=key, expected=kind.__name__, found=type(value).__name__)
+            raise SpecError(
+                "checkpoint_bad_field",
+                path=str(path),
+                field=key,
+                expected=kind.__name__,
+                found=type(value).__name__,
+            )
 
 
 def unpickler_words(message: str) -> str:
@@ -97,8 +126,14 @@ def unpickler_words(message: str) -> str:
     if "WeightsUnpickler error:" in text:
         text = text.split("WeightsUnpickler error:", 1)[1]
     else:
-        text = "\n\n".join(part for part in text.split("\n\n") if not part.lstrip().startswith("Weights only load failed"))
-    text = text.split("Check the documentation", 1)[0].split("Please use `torch.serialization", 1)[0]
+        text = "\n\n".join(
+            part
+            for part in text.split("\n\n")
+            if not part.lstrip().startswith("Weights only load failed")
+        )
+    text = text.split("Check the documentation", 1)[0].split(
+        "Please use `torch.serialization", 1
+    )[0]
     return " ".join(text.split()) or message
 
 
@@ -109,9 +144,13 @@ def _write(handle: IO[bytes], payload: dict, path: Path) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     except OSError as error:
-        raise SpecError("checkpoint_write_failed", path=str(path), reason=_reason(error)) from None
+        raise SpecError(
+            "checkpoint_write_failed", path=str(path), reason=_reason(error)
+        ) from None
     except (pickle.PicklingError, TypeError, AttributeError, RuntimeError) as error:
-        raise SpecError("checkpoint_not_saveable", torch_message=str(error), path=str(path)) from None
+        raise SpecError(
+            "checkpoint_not_saveable", torch_message=str(error), path=str(path)
+        ) from None
 
 
 def _check_loadable(temporary: Path, path: Path) -> None:
@@ -119,7 +158,11 @@ def _check_loadable(temporary: Path, path: Path) -> None:
     try:
         torch.load(temporary, map_location="cpu", weights_only=True, mmap=True)
     except pickle.UnpicklingError as error:
-        raise SpecError("checkpoint_not_saveable", torch_message=unpickler_words(str(error)), path=str(path)) from None
+        raise SpecError(
+            "checkpoint_not_saveable",
+            torch_message=unpickler_words(str(error)),
+            path=str(path),
+        ) from None
 
 
 def _replace(temporary: Path, path: Path) -> None:
@@ -127,7 +170,9 @@ def _replace(temporary: Path, path: Path) -> None:
     try:
         os.replace(temporary, path)
     except OSError as error:
-        raise SpecError("checkpoint_write_failed", path=str(path), reason=_reason(error)) from None
+        raise SpecError(
+            "checkpoint_write_failed", path=str(path), reason=_reason(error)
+        ) from None
 
 
 def _check_file(path: Path) -> None:
@@ -141,7 +186,9 @@ def _check_file(path: Path) -> None:
         with open(path, "rb") as handle:
             head = handle.read(4096)
     except OSError as error:
-        raise SpecError("checkpoint_os_error", path=str(path), reason=_reason(error)) from None
+        raise SpecError(
+            "checkpoint_os_error", path=str(path), reason=_reason(error)
+        ) from None
     if size == 0 or (head.startswith(_ZIP_MAGIC) and not zipfile.is_zipfile(path)):
         raise SpecError("checkpoint_truncated", path=str(path), size=size)
     if _looks_like_text(head):
@@ -153,7 +200,9 @@ def _looks_like_text(head: bytes) -> bool:
     if b"\x00" in head or head.startswith(_ZIP_MAGIC):
         return False
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a character cut by the window is fine
+        codecs.getincrementaldecoder("utf-8")().decode(
+            head, final=False
+        )  # a character cut by the window is fine
     except UnicodeDecodeError:
         return False
     return True

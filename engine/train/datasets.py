@@ -12,14 +12,21 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from engine.data_files import CLASS_NAMES, dataset_folder, digits_source, read_cifar, read_digits, read_idx_set
-from engine.dataset import Dataset
-from engine.download import Report, download
-from engine.shapes_data import CLASS_NAMES as SHAPE_NAMES
-from engine.shapes_data import shape_images
-from engine.toy_data import CLASS_NAMES as TOY_NAMES
-from engine.toy_data import EXTENT, split, toy_points
-from engine.train_config import TOY_DATASETS, TrainConfig
+from engine.train.config import TOY_DATASETS, TrainConfig
+from engine.train.data_files import (
+    CLASS_NAMES,
+    dataset_folder,
+    digits_source,
+    read_cifar,
+    read_digits,
+    read_idx_set,
+)
+from engine.train.dataset import Dataset
+from engine.train.download import Report, download
+from engine.train.shapes_data import CLASS_NAMES as SHAPE_NAMES
+from engine.train.shapes_data import shape_images
+from engine.train.toy_data import CLASS_NAMES as TOY_NAMES
+from engine.train.toy_data import EXTENT, split, toy_points
 
 
 def load_dataset(config: TrainConfig, report: Report | None = None) -> Dataset:
@@ -28,34 +35,65 @@ def load_dataset(config: TrainConfig, report: Report | None = None) -> Dataset:
     if name in TOY_DATASETS:
         points, labels = toy_points(name, config.noise, config.seed)
         cut = split(len(points), config.train_split)
-        tensors = [torch.from_numpy(array) for array in (points[:cut], labels[:cut], points[cut:], labels[cut:])]
-        return Dataset(name, "points", *tensors, class_names=TOY_NAMES, source=f"generated (seed {config.seed})", extent=EXTENT)
+        tensors = [
+            torch.from_numpy(array)
+            for array in (points[:cut], labels[:cut], points[cut:], labels[cut:])
+        ]
+        return Dataset(
+            name,
+            "points",
+            *tensors,
+            class_names=TOY_NAMES,
+            source=f"generated (seed {config.seed})",
+            extent=EXTENT,
+        )
     if name == "shapes":
         images, labels = shape_images(config.seed)
         cut = split(len(images), config.train_split)
         arrays = (images[:cut], labels[:cut], images[cut:], labels[cut:])
-        return _images(name, arrays, 1.0, SHAPE_NAMES, f"generated (seed {config.seed})")
+        return _images(
+            name, arrays, 1.0, SHAPE_NAMES, f"generated (seed {config.seed})"
+        )
     if name == "text":
-        from engine.char_text import load_text_dataset
+        from engine.train.char_text import load_text_dataset
 
         return load_text_dataset(config)
     if name == "digits":
-        return _images(name, read_digits(config.seed, config.train_split), 16.0, CLASS_NAMES[name], digits_source())
+        return _images(
+            name,
+            read_digits(config.seed, config.train_split),
+            16.0,
+            CLASS_NAMES[name],
+            digits_source(),
+        )
     data_dir = Path(config.data_dir).expanduser()
     if config.download:
         download(name, data_dir, report=report)
     arrays = read_cifar(data_dir) if name == "cifar10" else read_idx_set(name, data_dir)
     if name != "cifar10":
         arrays = (arrays[0][:, None], arrays[1], arrays[2][:, None], arrays[3])
-    return _images(name, arrays, 255.0, CLASS_NAMES[name], str(dataset_folder(name, data_dir)))
+    return _images(
+        name, arrays, 255.0, CLASS_NAMES[name], str(dataset_folder(name, data_dir))
+    )
 
 
 def normalise(images: np.ndarray, maximum: float) -> torch.Tensor:
     """(x / max - 0.5) / 0.5 in float32, step by step as ToTensor + Normalize compute it."""
-    return torch.from_numpy(np.array(images, dtype=np.float32)).div_(maximum).sub_(0.5).div_(0.5)
+    return (
+        torch.from_numpy(np.array(images, dtype=np.float32))
+        .div_(maximum)
+        .sub_(0.5)
+        .div_(0.5)
+    )
 
 
-def _images(name: str, arrays: tuple[np.ndarray, ...], maximum: float, class_names: tuple[str, ...], source: str) -> Dataset:
+def _images(
+    name: str,
+    arrays: tuple[np.ndarray, ...],
+    maximum: float,
+    class_names: tuple[str, ...],
+    source: str,
+) -> Dataset:
     x_train, y_train, x_test, y_test = arrays
     return Dataset(
         name,

@@ -23,8 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
-from engine.data_files import CIFAR_FOLDER, CIFAR_TEST, CIFAR_TRAIN, IDX_FILES, dataset_folder
 from engine.errors import SpecError
+from engine.train.data_files import (
+    CIFAR_FOLDER,
+    CIFAR_TEST,
+    CIFAR_TRAIN,
+    IDX_FILES,
+    dataset_folder,
+)
 
 MIRROR_VARIABLE = "TENSORTOUR_MIRROR"
 CHUNK = 1 << 20
@@ -61,7 +67,10 @@ SOURCES = {
             "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310",
         },
     ),
-    "cifar10": Source("https://www.cs.toronto.edu/~kriz/", {CIFAR_ARCHIVE: "c32a1d4ab5d03f1284b67883e8d87530"}),
+    "cifar10": Source(
+        "https://www.cs.toronto.edu/~kriz/",
+        {CIFAR_ARCHIVE: "c32a1d4ab5d03f1284b67883e8d87530"},
+    ),
 }
 
 
@@ -97,11 +106,24 @@ def download(
     folder = dataset_folder(dataset, data_dir)
     for name in IDX_FILES:
         if not (folder / name).is_file():
-            _ensure(dataset, folder / f"{name}.gz", expected[f"{name}.gz"], mirror, report, timeout)
+            _ensure(
+                dataset,
+                folder / f"{name}.gz",
+                expected[f"{name}.gz"],
+                mirror,
+                report,
+                timeout,
+            )
     return folder
 
 
-def _cifar(data_dir: Path, expected: dict[str, str], mirror: str | None, report: Report | None, timeout: float) -> Path:
+def _cifar(
+    data_dir: Path,
+    expected: dict[str, str],
+    mirror: str | None,
+    report: Report | None,
+    timeout: float,
+) -> Path:
     """Unpack the archive into a temp folder (tarfile's "data" filter refuses links and paths outside it), then move the batches in."""
     wanted = (*CIFAR_TRAIN, CIFAR_TEST)
     if all((dataset_folder("cifar10", data_dir) / name).is_file() for name in wanted):
@@ -109,17 +131,27 @@ def _cifar(data_dir: Path, expected: dict[str, str], mirror: str | None, report:
     folder = data_dir / CIFAR_FOLDER
     archive = data_dir / CIFAR_ARCHIVE
     _ensure("cifar10", archive, expected[CIFAR_ARCHIVE], mirror, report, timeout)
-    unpacked = Path(_writable(data_dir, lambda: tempfile.mkdtemp(prefix=".cifar10-", dir=data_dir)))
+    unpacked = Path(
+        _writable(data_dir, lambda: tempfile.mkdtemp(prefix=".cifar10-", dir=data_dir))
+    )
     try:
         try:
             with tarfile.open(archive, "r:gz") as tar:
                 tar.extractall(unpacked, filter="data")
         except (tarfile.TarError, EOFError, OSError) as error:
-            raise SpecError("data_archive_bad", path=str(archive), reason=str(error) or type(error).__name__) from None
+            raise SpecError(
+                "data_archive_bad",
+                path=str(archive),
+                reason=str(error) or type(error).__name__,
+            ) from None
         inside = unpacked / CIFAR_FOLDER
         for name in wanted:
             if not (inside / name).is_file():
-                raise SpecError("data_archive_bad", path=str(archive), reason=f"{CIFAR_FOLDER}/{name} is not in it")
+                raise SpecError(
+                    "data_archive_bad",
+                    path=str(archive),
+                    reason=f"{CIFAR_FOLDER}/{name} is not in it",
+                )
         _writable(folder, lambda: _move_files(inside, folder))
     finally:
         shutil.rmtree(unpacked, ignore_errors=True)
@@ -127,7 +159,14 @@ def _cifar(data_dir: Path, expected: dict[str, str], mirror: str | None, report:
     return folder
 
 
-def _ensure(dataset: str, target: Path, md5: str, mirror: str | None, report: Report | None, timeout: float) -> None:
+def _ensure(
+    dataset: str,
+    target: Path,
+    md5: str,
+    mirror: str | None,
+    report: Report | None,
+    timeout: float,
+) -> None:
     """Download `target` unless it is already there with the right checksum."""
     if target.is_file() and _md5(target) == md5:
         return
@@ -135,7 +174,12 @@ def _ensure(dataset: str, target: Path, md5: str, mirror: str | None, report: Re
         raise SpecError("data_not_a_file", path=str(target))
     _writable(target.parent, lambda: target.parent.mkdir(parents=True, exist_ok=True))
     url = source_url(dataset, target.name, mirror)
-    handle, temp = _writable(target.parent, lambda: tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    handle, temp = _writable(
+        target.parent,
+        lambda: tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".part", dir=target.parent
+        ),
+    )
     try:
         with os.fdopen(handle, "wb") as out:
             got = _transfer(url, out, target.name, report, timeout)
@@ -146,7 +190,9 @@ def _ensure(dataset: str, target: Path, md5: str, mirror: str | None, report: Re
         Path(temp).unlink(missing_ok=True)
 
 
-def _transfer(url: str, out: BinaryIO, name: str, report: Report | None, timeout: float) -> str:
+def _transfer(
+    url: str, out: BinaryIO, name: str, report: Report | None, timeout: float
+) -> str:
     """Stream `url` into `out`; the MD5 of what arrived. A short body is an error even when the server closed politely."""
     digest = hashlib.md5(usedforsecurity=False)
     try:
@@ -160,13 +206,23 @@ def _transfer(url: str, out: BinaryIO, name: str, report: Report | None, timeout
                 if report is not None:
                     report(done, total, name)
     except urllib.error.HTTPError as error:
-        raise SpecError("data_download_failed", url=url, reason=f"HTTP {error.code} {error.reason}") from None
+        raise SpecError(
+            "data_download_failed", url=url, reason=f"HTTP {error.code} {error.reason}"
+        ) from None
     except urllib.error.URLError as error:
-        raise SpecError("data_download_failed", url=url, reason=str(error.reason)) from None
+        raise SpecError(
+            "data_download_failed", url=url, reason=str(error.reason)
+        ) from None
     except (http.client.HTTPException, OSError) as error:
-        raise SpecError("data_download_failed", url=url, reason=str(error) or type(error).__name__) from None
+        raise SpecError(
+            "data_download_failed", url=url, reason=str(error) or type(error).__name__
+        ) from None
     if total is not None and done != total:
-        raise SpecError("data_download_failed", url=url, reason=f"the connection closed after {done} of {total} bytes")
+        raise SpecError(
+            "data_download_failed",
+            url=url,
+            reason=f"the connection closed after {done} of {total} bytes",
+        )
     return digest.hexdigest()
 
 
@@ -191,4 +247,6 @@ def _writable(path: Path, action: Callable[[], T]) -> T:
     try:
         return action()
     except OSError as error:
-        raise SpecError("data_write_failed", path=str(path), reason=error.strerror or str(error)) from None
+        raise SpecError(
+            "data_write_failed", path=str(path), reason=error.strerror or str(error)
+        ) from None

@@ -61,22 +61,47 @@ class TrainConfig:
         ):
             value = getattr(self, name)
             if value not in choices:
-                raise SpecError("train_choice", what=name, value=value, choices=", ".join(choices))
+                raise SpecError(
+                    "train_choice", what=name, value=value, choices=", ".join(choices)
+                )
         _finite(self.lr, "lr", low=0.0, low_open=True)
         _finite(self.noise, "noise", low=0.0, high=1.0)
-        _finite(self.train_split, "train_split", low=0.0, high=1.0, low_open=True, high_open=True)
+        _finite(
+            self.train_split,
+            "train_split",
+            low=0.0,
+            high=1.0,
+            low_open=True,
+            high_open=True,
+        )
         _finite(self.momentum, "momentum", low=0.0, high=1.0, high_open=True)
         _finite(self.weight_decay, "weight_decay", low=0.0)
-        for name, low in (("batch_size", 1), ("epochs", 1), ("threads", 0), ("seed", 0)):
+        for name, low in (
+            ("batch_size", 1),
+            ("epochs", 1),
+            ("threads", 0),
+            ("seed", 0),
+        ):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise SpecError("train_at_least", what=name, low=low, value=value)
-        if not 1 <= len(self.hidden) <= MAX_LAYERS or any(not 1 <= size <= MAX_HIDDEN for size in self.hidden):
-            raise SpecError("train_hidden", value=",".join(map(str, self.hidden)), layers=MAX_LAYERS, high=MAX_HIDDEN)
+        if not 1 <= len(self.hidden) <= MAX_LAYERS or any(
+            not 1 <= size <= MAX_HIDDEN for size in self.hidden
+        ):
+            raise SpecError(
+                "train_hidden",
+                value=",".join(map(str, self.hidden)),
+                layers=MAX_LAYERS,
+                high=MAX_HIDDEN,
+            )
         if self.model in CONV_MODELS and self.dataset in TOY_DATASETS:
-            raise SpecError("train_needs_images", model=self.model, dataset=self.dataset)
+            raise SpecError(
+                "train_needs_images", model=self.model, dataset=self.dataset
+            )
         if (self.model == "charrnn") != (self.dataset in TEXT_DATASETS):
-            raise SpecError("train_text_needs_charrnn", model=self.model, dataset=self.dataset)
+            raise SpecError(
+                "train_text_needs_charrnn", model=self.model, dataset=self.dataset
+            )
 
     @property
     def is_toy(self) -> bool:
@@ -104,7 +129,9 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(word) for word in words)
     except ValueError:
-        raise SpecError("train_hidden", value=text, layers=MAX_LAYERS, high=MAX_HIDDEN) from None
+        raise SpecError(
+            "train_hidden", value=text, layers=MAX_LAYERS, high=MAX_HIDDEN
+        ) from None
     TrainConfig(hidden=sizes or (0,))
     return sizes
 
@@ -117,10 +144,23 @@ def parse_number(text: str, what: str) -> float:
         raise SpecError("train_not_number", what=what, value=text) from None
 
 
-def _finite(value: float, what: str, low: float, high: float = math.inf, low_open: bool = False, high_open: bool = False) -> None:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+def _finite(
+    value: float,
+    what: str,
+    low: float,
+    high: float = math.inf,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> None:
+    ok = (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+    )
     if ok:
-        ok = (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
+        ok = (value > low if low_open else value >= low) and (
+            value < high if high_open else value <= high
+        )
     if not ok:
         interval = f"{'(' if low_open else '['}{low:g}, {'∞' if high == math.inf else f'{high:g}'}{')' if high_open or high == math.inf else ']'}"
         raise SpecError("train_range", what=what, value=value, interval=interval)
