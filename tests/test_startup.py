@@ -67,3 +67,28 @@ def test_importing_the_cli_does_not_import_textual():
         "import sys, tui.cli; print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'torch'}))"
     )
     assert loaded.strip() == "[]"
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/task").is_dir(), reason="counts threads in /proc"
+)
+def test_numpy_starts_no_blas_threads_in_the_ui_and_children_keep_the_environment():
+    """Idle OpenBLAS threads spin on a 2-core machine while the first frame is drawn."""
+    code = (
+        "import os; from tui.blas import single_threaded_blas\n"
+        "with single_threaded_blas(): import numpy\n"
+        "numpy.ones((64, 64)) @ numpy.ones((64, 64))\n"
+        "print(len(os.listdir('/proc/self/task')), 'OPENBLAS_NUM_THREADS' in os.environ)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["1", "False"]

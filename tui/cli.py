@@ -10,11 +10,10 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from engine.errors import SpecError
 from tui import __version__
+from tui.blas import single_threaded_blas
 from tui.i18n import (
     LANGUAGES,
     detect_language,
@@ -117,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
-    with _single_threaded_blas():
+    with single_threaded_blas():
         args = parse_args(argv)  # imports the named lesson's engine, and numpy with it
     lang = args.lang or detect_language()
     set_language(lang)
@@ -143,24 +142,6 @@ def _main(argv: list[str]) -> int:
 
     TensorTourApp(lang=lang, lesson=args.lesson, **options).run(mouse=not args.no_mouse)
     return 0
-
-
-@contextmanager
-def _single_threaded_blas() -> Iterator[None]:
-    """numpy's OpenBLAS reads its thread count once, when numpy is imported, and starts a
-    thread per core that spins for a while after import and after each call: on a
-    2-core machine they take a core from the app while it draws its first frame
-    (~60 ms later on a busy machine). A lesson's arithmetic is tiny; one thread is
-    plenty. The environment is restored at once, so the torch checker and training
-    children get the one they would have had, and a value the user set is kept."""
-    if "OPENBLAS_NUM_THREADS" in os.environ:
-        yield
-        return
-    os.environ["OPENBLAS_NUM_THREADS"] = "1"
-    try:
-        yield
-    finally:
-        del os.environ["OPENBLAS_NUM_THREADS"]
 
 
 def _print(text: str) -> int:
