@@ -29,7 +29,6 @@ from engine.errors import SpecError
 from engine.matrix import fmt_exact, parse_vector
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
-from tui.screens.text_dialog import Field, TextDialog
 from tui.text.activations import (
     DOTTED,
     SOLID,
@@ -213,6 +212,9 @@ class ActivationsScreen(StepLesson[ActivationSetup, ActivationsTrace]):
         )
 
     def action_edit(self) -> None:
+        # imported when first opened, not at start-up
+        from tui.screens.text_dialog import Field, TextDialog
+
         field = Field(
             "vector",
             t("activations_edit.vector"),

@@ -20,7 +20,6 @@ from engine.arch_nets import NETWORKS, ArchSpec, ArchTrace, arch_trace, parse_si
 from engine.errors import SpecError
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
-from tui.screens.text_dialog import Field, TextDialog
 from tui.text.arch import detail_lines, history
 from tui.widgets.arch_table import ArchTable
 from tui.widgets.text import Line
@@ -156,6 +155,9 @@ class ArchScreen(StepLesson[ArchSpec, ArchTrace]):
         )
 
     def action_edit(self) -> None:
+        # imported when first opened, not at start-up
+        from tui.screens.text_dialog import Field, TextDialog
+
         field = Field(
             "size",
             t("arch_edit.size", network=self.setup.net.title),

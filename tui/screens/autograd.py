@@ -22,7 +22,6 @@ from engine.errors import SpecError
 from engine.matrix import fmt_exact, format_matrix
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
-from tui.screens.text_dialog import Field, TextDialog
 from tui.text.autograd import (
     CURRENT,
     PENDING,
@@ -108,6 +107,9 @@ class AutogradScreen(StepLesson[AutogradSpec, AutogradTrace]):
         self.say(t("autograd.to_backward" if to_backward else "autograd.to_forward"))
 
     def action_edit(self) -> None:
+        # imported when first opened, not at start-up
+        from tui.screens.text_dialog import Field, TextDialog
+
         spec = self.setup
         if spec.preset == "apples":
             fields = [

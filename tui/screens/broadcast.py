@@ -31,7 +31,6 @@ from engine.broadcast_values import (
 from engine.errors import SpecError
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
-from tui.screens.text_dialog import Field, TextDialog
 from tui.text.broadcast import (
     element_counts,
     example_name,
@@ -252,6 +251,9 @@ class BroadcastScreen(StepLesson[BroadcastSetup, BroadcastTrace]):
 
     def action_edit(self) -> None:
         """`e`: one field per operand, c left empty for two shapes; a mistake keeps the dialog and the text."""
+        # imported when first opened, not at start-up
+        from tui.screens.text_dialog import Field, TextDialog
+
         typed = [python_shape(shape) for shape in self.setup.shapes] + [""] * (
             len(NAMES) - len(self.setup.shapes)
         )

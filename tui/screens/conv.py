@@ -17,7 +17,6 @@ from engine.matrix import fmt_exact, format_matrix, parse_matrix, parse_vector
 from engine.numbers import fmt
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
-from tui.screens.text_dialog import Field, TextDialog
 from tui.widgets.grid import Grid
 from tui.widgets.text import Line
 
@@ -285,6 +284,9 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
         self.apply(lambda: self.setup.with_random_input(self._random_seed))
 
     def action_edit(self) -> None:
+        # imported when first opened, not at start-up
+        from tui.screens.text_dialog import Field, TextDialog
+
         fields = [
             Field("input", t("edit.input"), format_matrix(self.setup.base_input)),
             Field("kernel", t("edit.kernel"), format_matrix(self.setup.base_kernel)),

@@ -15,7 +15,6 @@ from engine.index_setup import IndexSetup
 from engine.numbers import fmt
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
-from tui.screens.text_dialog import Field, TextDialog
 from tui.text.index import checked_text, kind_text, memory_text, step_text
 from tui.widgets.grid import Grid
 from tui.widgets.text import Line
@@ -141,6 +140,9 @@ class IndexScreen(StepLesson[IndexSetup, IndexTrace]):
         self.apply(self.setup.with_next_example, self._expression_changed, index=0)
 
     def action_edit_expression(self) -> None:
+        # imported when first opened, not at start-up
+        from tui.screens.text_dialog import Field, TextDialog
+
         def submit(texts: Mapping[str, str]) -> SpecError | None:
             return self.adopt(
                 lambda: self.setup.with_expression(texts["expression"]),
@@ -161,6 +163,9 @@ class IndexScreen(StepLesson[IndexSetup, IndexTrace]):
         )
 
     def action_edit_array(self) -> None:
+        # imported when first opened, not at start-up
+        from tui.screens.text_dialog import Field, TextDialog
+
         def submit(texts: Mapping[str, str]) -> SpecError | None:
             return self.adopt(
                 lambda: self.setup.with_array_text(texts["array"]),

@@ -30,7 +30,6 @@ from engine.matrix import fmt_exact
 from engine.numbers import fmt
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
-from tui.screens.text_dialog import Field, TextDialog
 from tui.text.loss import (
     cursor_lines,
     model_line,
@@ -164,6 +163,9 @@ class LossScreen(StepLesson[LossSpec, LossTrace]):
         self.say(t("loss.to_curve" if to_curve else "loss.to_terms"))
 
     def action_edit(self) -> None:
+        # imported when first opened, not at start-up
+        from tui.screens.text_dialog import Field, TextDialog
+
         spec = self.setup
         fields = [
             Field("y", t("loss_edit.y"), " ".join(fmt_exact(v) for v in spec.y)),

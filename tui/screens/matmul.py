@@ -31,7 +31,6 @@ from engine.matmul_shapes import parse_shape, shape_text
 from engine.numbers import fmt
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
-from tui.screens.text_dialog import Field, TextDialog
 from tui.text.matmul import explain_text, header_lines, library_lines, rule_text
 from tui.widgets.grid import Grid
 from tui.widgets.text import Line
@@ -258,6 +257,9 @@ class MatmulScreen(StepLesson[MatmulSpec, MatmulTrace]):
         )
 
     def action_edit(self) -> None:
+        # imported when first opened, not at start-up
+        from tui.screens.text_dialog import Field, TextDialog
+
         spec = self.setup
         fields = [
             Field("x_shape", t("matmul.edit_x_shape"), shape_text(spec.x_shape)),

@@ -26,7 +26,6 @@ from engine.perceptron import (
 from engine.perceptron_plot import plot_rows
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
-from tui.screens.text_dialog import Field, TextDialog
 from tui.text import aligned
 from tui.text.perceptron import (
     input_text,
@@ -135,6 +134,9 @@ class PerceptronScreen(StepLesson[PerceptronSpec, PerceptronTrace]):
         )
 
     def action_edit(self) -> None:
+        # imported when first opened, not at start-up
+        from tui.screens.text_dialog import Field, TextDialog
+
         try:
             self.setup.with_weights()
         except SpecError as error:

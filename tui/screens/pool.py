@@ -30,7 +30,6 @@ from engine.pool import (
 from engine.pool_setup import CUSTOM, PoolSetup
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
-from tui.screens.text_dialog import Field, TextDialog
 from tui.text.pool import notes
 from tui.widgets.grid import Grid
 from tui.widgets.text import Line
@@ -266,6 +265,9 @@ class PoolScreen(StepLesson[PoolSetup, PoolTrace]):
         self.apply(lambda: self.setup.with_random_input(self._random_seed))
 
     def action_edit(self) -> None:
+        # imported when first opened, not at start-up
+        from tui.screens.text_dialog import Field, TextDialog
+
         field = Field(
             "input", t("pool_edit.input"), format_matrix(self.setup.base_input)
         )

@@ -28,7 +28,6 @@ from engine.rnn_setup import (
 )
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
-from tui.screens.text_dialog import Field, TextDialog
 from tui.text.rnn import output_line
 from tui.widgets.grid import Grid
 from tui.widgets.rnn_lm import LanguageModelPane
@@ -188,6 +187,9 @@ class RnnScreen(StepLesson[RnnSetup, RnnTrace]):
         )
 
     def action_edit(self) -> None:
+        # imported when first opened, not at start-up
+        from tui.screens.text_dialog import Field, TextDialog
+
         fields = [
             Field(
                 "sequence", t("rnn_edit.sequence"), format_matrix(self.setup.sequence)
