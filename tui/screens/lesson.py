@@ -28,7 +28,6 @@ from engine.numbers import fmt
 from engine.trace import Trace, kept_index
 from tui.i18n import error_text, lesson_text, lesson_title, t
 from tui.keys import help_bindings, translate_bindings
-from tui.screens.help import HelpScreen
 from tui.widgets.keybar import KeyBar
 from tui.widgets.text import Line
 
@@ -89,6 +88,9 @@ class LessonText:
         )
 
     def action_help(self) -> None:
+        # imported when first opened, not at start-up
+        from tui.screens.help import HelpScreen
+
         bindings = help_bindings(self, self.app)
         self.app.push_screen(
             HelpScreen(
