@@ -18,6 +18,7 @@ from tui.widgets.loss_chart import REDRAW_INTERVAL_S
 
 def fed(config, events):
     async def run_before(pilot) -> None:
+        await pilot.pause()  # the lesson screen opens once the app has started
         feed(pilot.app, config, events)
         await pilot.pause(max(REDRAW_INTERVAL_S, APPLY_INTERVAL_S) + 0.3)  # every throttled redraw has happened
 
