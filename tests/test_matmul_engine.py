@@ -16,15 +16,9 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from engine.errors import SpecError
-from engine.matmul import (
-    EXAMPLES,
-    DotStep,
-    MatmulSpec,
-    matmul_trace,
-    pattern_values,
-    typed_values,
-)
+from engine.matmul import DotStep, matmul_trace
 from engine.matmul_shapes import MAX_AXIS, MAX_DIMS, ShapeCheck, parse_shape, shape_text
+from engine.matmul_spec import EXAMPLES, MatmulSpec, pattern_values, typed_values
 from engine.trace import kept_index
 
 SETTINGS = settings(derandomize=True, deadline=None, max_examples=1000)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.matmul import MatmulSpec
+from engine.matmul_spec import MatmulSpec
 from tui.app import TensorTourApp
 from tui.i18n import set_language
 

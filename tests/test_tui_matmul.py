@@ -21,8 +21,9 @@ from pilot_support import CJK, AppHost, drive
 from textual.widgets import Input, Static
 
 from engine.errors import SpecError
-from engine.matmul import MatmulSpec, matmul_trace
+from engine.matmul import matmul_trace
 from engine.matmul_shapes import parse_shape
+from engine.matmul_spec import MatmulSpec
 from tui.i18n import error_text, t
 from tui.screens.matmul import MatmulScreen
 from tui.screens.text_dialog import TextDialog

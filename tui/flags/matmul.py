@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 
 from engine.errors import SpecError
-from engine.matmul import EXAMPLES, MatmulSpec, matmul_trace
+from engine.matmul import matmul_trace
 from engine.matmul_shapes import parse_shape
+from engine.matmul_spec import EXAMPLES, MatmulSpec
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -17,17 +17,9 @@ from textual.containers import Container
 from textual.widgets import Static
 
 from engine.errors import SpecError
-from engine.matmul import (
-    RANDOM,
-    TYPED,
-    DotStep,
-    MatmulSpec,
-    MatmulTrace,
-    ShapeStep,
-    Slice,
-    matmul_trace,
-)
+from engine.matmul import DotStep, MatmulTrace, ShapeStep, Slice, matmul_trace
 from engine.matmul_shapes import parse_shape, shape_text
+from engine.matmul_spec import RANDOM, TYPED, MatmulSpec
 from engine.numbers import fmt
 from tui.i18n import t
 from tui.screens.lesson import StepLesson

@@ -6,8 +6,9 @@ The rule and explanation sentences live here, not in the screen, because
 
 from __future__ import annotations
 
-from engine.matmul import MAX_VALUES, MatmulSpec, MatmulTrace, ShapeStep, matmul_trace
+from engine.matmul import MatmulTrace, ShapeStep, matmul_trace
 from engine.matmul_shapes import shape_text
+from engine.matmul_spec import MAX_VALUES, MatmulSpec
 from tui.i18n import lesson_title, t
 from tui.text import matrix_lines
 
