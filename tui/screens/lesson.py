@@ -51,6 +51,16 @@ class LessonText:
         None  # the student's t, once pressed; None follows the terminal's width
     )
 
+    _resumed_before = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Textual restyles every widget of a screen it resumes. On the first resume the
+        screen was styled as it mounted, moments ago: that pass waits for the first frame."""
+        if not self._resumed_before:
+            self._resumed_before = True
+            event.refresh_styles = False
+            self.call_after_refresh(self.update_node_styles, animate=False)
+
     def compose_text(self) -> ComposeResult:
         """The scrolling lesson text; not focusable, so arrow keys stay with the lesson."""
         with VerticalScroll(id="lesson", can_focus=False):
