@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from textual.app import ComposeResult
@@ -30,8 +30,10 @@ from tui.i18n import t
 from tui.screens.lesson import StepLesson
 from tui.text.rnn import output_line
 from tui.widgets.grid import Grid
-from tui.widgets.rnn_lm import LanguageModelPane
 from tui.widgets.text import Line
+
+if TYPE_CHECKING:  # imported on the second page's first visit
+    from tui.widgets.rnn_lm import LanguageModelPane
 
 UNROLL_ACTIONS = frozenset(
     {
@@ -88,11 +90,6 @@ class RnnScreen(StepLesson[RnnSetup, RnnTrace]):
                 yield Grid(id="bias")
             yield Line(id="equation", markup=False)
             yield Line(id="notes", markup=False)
-        yield LanguageModelPane(id="lm")
-
-    def on_mount(self) -> None:
-        """The first page only; StepLesson's on_mount then draws it (Textual calls every class's on_mount)."""
-        self.query_one("#lm").display = False
 
     def check_target(self) -> tuple[object, str]:
         return self.trace.spec, "torch.nn.RNN"
@@ -216,9 +213,20 @@ class RnnScreen(StepLesson[RnnSetup, RnnTrace]):
 
     # The language model page ---------------------------------------------------------
 
-    def action_toggle_page(self) -> None:
+    async def _language_model(self) -> LanguageModelPane:
+        """The second page, made on its first visit: its training machinery costs the first frame ~10 ms."""
+        from tui.widgets.rnn_lm import LanguageModelPane
+
+        panes = self.query(LanguageModelPane)
+        if panes:
+            return panes.first()
+        pane = LanguageModelPane(id="lm")
+        await self.query_one("#work").mount(pane, before="#step-lines")
+        return pane
+
+    async def action_toggle_page(self) -> None:
         """Each visit of the second page starts a fresh run; coming back stops it."""
-        pane = self.query_one(LanguageModelPane)
+        pane = await self._language_model()
         if self.page == "unroll":
             self._stop_playing()
             self.page = "lm"
@@ -236,12 +244,12 @@ class RnnScreen(StepLesson[RnnSetup, RnnTrace]):
         self.refresh_bindings()  # the key bar shows this page's keys
         self.say("")
 
-    def action_train_again(self) -> None:
-        self.query_one(LanguageModelPane).start(language_model_config(), LM_SECONDS)
+    async def action_train_again(self) -> None:
+        (await self._language_model()).start(language_model_config(), LM_SECONDS)
         self.say(t("rnn_lm.again"))
 
-    def action_stop_training(self) -> None:
-        pane = self.query_one(LanguageModelPane)
+    async def action_stop_training(self) -> None:
+        pane = await self._language_model()
         if pane.running:
             pane.stop()
             self.say(t("rnn_lm.asked_stop"))
