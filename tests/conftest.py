@@ -1,0 +1,23 @@
+"""Fixtures shared by test modules."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def cuda_refusal() -> str:
+    """Torch's own first line when a tensor is asked for on CUDA here.
+
+    It differs by build: the CPU wheel says "Torch not compiled with CUDA
+    enabled", PyPI's CUDA build without a driver "Found no NVIDIA driver on
+    your system…". The app quotes whichever this torch says.
+    """
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA: there is no refusal to quote")
+    try:
+        torch.zeros(1, device="cuda")
+    except (AssertionError, RuntimeError) as error:
+        return str(error).strip().splitlines()[0]
+    pytest.fail("torch made a CUDA tensor without CUDA")
