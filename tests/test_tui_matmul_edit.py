@@ -7,13 +7,11 @@ are compared with what those libraries raise.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pilot_support import AppHost, drive
+from pilot_support import AppHost
+from test_tui_matmul import run, screen, text
 from textual.widgets import Input, Static
 
 from engine.errors import SpecError
@@ -23,41 +21,6 @@ from engine.matmul_spec import MatmulSpec
 from tui.i18n import error_text
 from tui.screens.matmul import MatmulScreen
 from tui.screens.text_dialog import TextDialog
-from tui.widgets.grid import Grid
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT = matmul_trace(MatmulSpec())
-
-
-def screen(app) -> MatmulScreen:
-    return next(s for s in app.screen_stack if isinstance(s, MatmulScreen))
-
-
-def text(app, selector: str) -> str:
-    return str(screen(app).query_one(selector, Static).render())
-
-
-def grid(app, name: str) -> Grid:
-    return screen(app).query_one(f"#{name}", Grid)
-
-
-def shown(app, name: str) -> bool:
-    """The grid and its container are displayed (X sits in a cell that right-aligns it)."""
-    g = grid(app, name)
-    return g.display and g.parent.display
-
-
-def cells(g: Grid) -> list[list[str]]:
-    rows, cols = len(g._cells[0]), len(g._cells[0][0])
-    return [[g.cell_text(0, r, c).strip() for c in range(cols)] for r in range(rows)]
-
-
-def step_number(app) -> int:
-    return int(re.search(r"(\d+)/\d+", text(app, "#status")).group(1))
-
-
-def run(body, spec: MatmulSpec | None = None, lang: str = "en") -> None:
-    drive(body, lesson="matmul", setup=spec or MatmulSpec(), lang=lang)
 
 
 async def edit(pilot, typing: bool = False, **typed: str) -> None:

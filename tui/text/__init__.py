@@ -10,6 +10,7 @@ from here. The helpers below are layouts several lessons share.
 """
 
 from engine.numbers import fmt
+from tui.i18n import t
 
 
 def matrix_lines(array, indent: str = "  ") -> list[str]:
@@ -26,3 +27,25 @@ def aligned(cells: list[list[str]]) -> list[str]:
     return [
         " ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in cells
     ]
+
+
+def window_steps(trace) -> list[str]:
+    """Each step of a sliding window (convolution, pooling): where the window sits, then its arithmetic."""
+    lines = []
+    for index in range(trace.step_count):
+        step = trace.step(index)
+        top, left, bottom, right = step.window
+        lines.append(
+            t(
+                "cli.plain_step",
+                step=index + 1,
+                total=trace.step_count,
+                label=step.label,
+                top=top,
+                bottom=bottom,
+                left=left,
+                right=right,
+            )
+        )
+        lines.append(f"  {step.equation}")
+    return lines

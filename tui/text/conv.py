@@ -5,7 +5,7 @@ from __future__ import annotations
 from engine.conv import conv_trace
 from engine.conv_setup import ConvSetup
 from tui.i18n import lesson_title, t
-from tui.text import matrix_lines
+from tui.text import matrix_lines, window_steps
 
 
 def plain(setup: ConvSetup) -> str:
@@ -43,22 +43,7 @@ def plain(setup: ConvSetup) -> str:
     for formula in trace.formulas:
         lines.append(f"  {formula.symbolic} = {formula.filled}")
     lines.append("")
-    for index in range(trace.step_count):
-        step = trace.step(index)
-        top, left, bottom, right = step.window
-        lines.append(
-            t(
-                "cli.plain_step",
-                step=index + 1,
-                total=trace.step_count,
-                label=step.label,
-                top=top,
-                bottom=bottom,
-                left=left,
-                right=right,
-            )
-        )
-        lines.append(f"  {step.equation}")
+    lines += window_steps(trace)
     lines += [
         "",
         t(

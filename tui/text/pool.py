@@ -5,7 +5,7 @@ from __future__ import annotations
 from engine.pool import PoolSpec, conv_parameters, pool_trace
 from engine.pool_setup import PoolSetup
 from tui.i18n import lesson_title, t
-from tui.text import matrix_lines
+from tui.text import matrix_lines, window_steps
 
 
 def notes(setup: PoolSetup, spec: PoolSpec) -> list[str]:
@@ -68,22 +68,7 @@ def plain(setup: PoolSetup) -> str:
     ]
     lines += [f"  {formula.symbolic} = {formula.filled}" for formula in trace.formulas]
     lines.append("")
-    for index in range(trace.step_count):
-        step = trace.step(index)
-        top, left, bottom, right = step.window
-        lines.append(
-            t(
-                "cli.plain_step",
-                step=index + 1,
-                total=trace.step_count,
-                label=step.label,
-                top=top,
-                bottom=bottom,
-                left=left,
-                right=right,
-            )
-        )
-        lines.append(f"  {step.equation}")
+    lines += window_steps(trace)
     lines += [
         "",
         t("cli.plain_output", c=1, h=trace.out_height, w=trace.out_width),
