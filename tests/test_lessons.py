@@ -100,6 +100,20 @@ def test_help_lists_every_key_and_the_key_bar_keeps_q_and_help(lesson):
     drive(body, lesson=lesson)
 
 
+def test_help_names_every_lesson_in_both_languages():
+    run = subprocess.run(
+        [sys.executable, "-m", "tui", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0 and all(
+        lesson_title(entry.id) in run.stdout for entry in REGISTRY
+    )
+
+
 def test_home_key_bar_keeps_q_and_help():
     async def body(app, pilot):
         shown = str(app.screen.query_one(KeyBar).render())

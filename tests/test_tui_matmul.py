@@ -8,8 +8,6 @@ are compared with what those libraries raise.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -280,25 +278,3 @@ def test_chinese_screen():
 # Random text in the edit dialog ------------------------------------------------------
 
 FIELDS = ("x_shape", "w_shape", "x", "w", "b")
-
-
-def test_the_lesson_never_imports_torch():
-    code = "import sys, tui.screens.matmul, tui.flags.matmul, tui.text.matmul, engine.matmul; print('torch' in sys.modules, 'textual' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.stdout.split() == ["False", "True"]
-    flags = subprocess.run(
-        [sys.executable, "-c", code.replace("tui.screens.matmul, ", "")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert flags.stdout.split() == ["False", "False"]

@@ -12,8 +12,6 @@ import asyncio
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -372,27 +370,3 @@ def test_a_line_that_is_no_event_ends_the_run_as_failed_in_plain_words():
     assert first == event_from_json(batch(1, 1, 0.7)) and process._process.killed
     assert failed.code == "train_bad_event" and "'telemetry'" in failure_text(failed)
     assert failure_text(failed).startswith("The training process sent an event")
-
-
-def test_the_ui_process_never_imports_torch_for_the_training_lesson():
-    code = (
-        "import asyncio, sys\n"
-        "from tui.app import TensorTourApp\n"
-        "from tui.flags.train import TrainSetup\n"
-        "async def main():\n"
-        "    app = TensorTourApp(lang='en', lesson='train', setup=TrainSetup())\n"
-        "    async with app.run_test(size=(80, 24)) as pilot:\n"
-        "        await pilot.pause(0.5)\n"
-        "        print(type(app.screen).__name__, 'torch' in sys.modules)\n"
-        "asyncio.run(main())\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["TrainScreen", "False"]
