@@ -18,6 +18,7 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.css.scalar import Unit
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -138,6 +139,9 @@ class Grid(ScrollView, can_focus=False):
             max((cell_len(c) for c in captions), default=0),
         )
         self.virtual_size = Size(width, y)
+        height = self.styles.height
+        if height is not None and height.unit == Unit.FRACTION:
+            self.styles.max_height = y + self.styles.gutter.height  # fill what is left, no more than it needs
         self.refresh(layout=True)
         self.call_after_refresh(self._show_overflow)
 
