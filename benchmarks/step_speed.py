@@ -4,9 +4,8 @@ For each scenario the real app runs under App.run_test(size=(80, 24)) and, once 
 torch check that the lesson starts on mount has answered (so it does not compete
 for the CPU), a step is timed four ways:
 
-  show_step    the screen's show_step() alone (wall; `_show_step` before the
-               StepLesson refactor): the pane's own work for a step (marks,
-               equation, status); no layout, no painting.
+  show_step    the screen's show_step() alone (wall): the pane's own work for a
+               step (marks, equation, status); no layout, no painting.
   CPU/step     a Key event sent through the driver as a terminal would send it;
                the process's CPU time until the last frame it caused is painted:
                binding lookup, handler, Update messages, layout, compositor and the
@@ -44,7 +43,6 @@ import pstats
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,14 +132,6 @@ async def _settle(app: TensorTourApp, pilot) -> None:
     await pilot.pause()
 
 
-def _step_handler(screen) -> Callable[[], None]:
-    """The pane's draw-this-step method: `show_step` (StepLesson) or the older `_show_step`."""
-    for name in ("show_step", "_show_step"):
-        if callable(getattr(screen, name, None)):
-            return getattr(screen, name)
-    raise RuntimeError(f"{type(screen).__name__} has neither show_step() nor _show_step()")
-
-
 def _direction(screen) -> int:
     """+1 until the last step, then -1 back to the first: every step really moves."""
     last = screen.trace.step_count - 1
@@ -177,11 +167,12 @@ async def measure(
         result.steps = screen.trace.step_count
         warmup = 10
 
-        # 1. show_step() alone: the index is set directly, the call timed, and the frames
-        #    it causes painted (untimed) every few steps.
-        show_step = _step_handler(screen)
+        # 1. show_step() alone: the index is set without its watcher, the call timed, and
+        #    the frames it causes painted (untimed) every few steps.
+        show_step = screen.show_step
         for i in range(warmup + steps):
-            screen.index = (screen.index + _direction(screen)) % result.steps
+            following = (screen.index + _direction(screen)) % result.steps
+            screen.set_reactive(type(screen).index, following)
             clock.event.clear()
             started = time.perf_counter()
             show_step()
