@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import HorizontalScroll
+from textual.containers import Horizontal
 
 from engine.broadcast import (
     COMPARE,
@@ -73,7 +73,7 @@ class BroadcastScreen(StepLesson[BroadcastSetup, BroadcastTrace]):
         yield Grid(id="shapes")
         for name in ("explain", "failure", "counts"):
             yield Line(id=name, markup=False)
-        with HorizontalScroll(id="values", can_focus=False):
+        with Horizontal(id="values"):
             for name in NAMES:
                 yield Grid(id=f"value-{name}")
             yield Grid(id=RESULT_GRID)
@@ -186,21 +186,6 @@ class BroadcastScreen(StepLesson[BroadcastSetup, BroadcastTrace]):
                     shape=python_shape(self.trace.result_shape),
                 )
             )
-        focus = (
-            RESULT_GRID
-            if step.kind == COMPUTE
-            else f"value-{NAMES[step.stretched[0]]}"
-            if step.kind == STRETCH
-            else None
-        )
-        if focus:
-            self.call_after_refresh(self._scroll_values_to, focus)
-
-    def _scroll_values_to(self, grid_id: str) -> None:
-        """Bring the grid this step is about into view once the layout knows where it is."""
-        self.query_one("#values", HorizontalScroll).scroll_to_widget(
-            self.query_one(f"#{grid_id}"), animate=False
-        )
 
     def _show_status(self) -> None:
         if self.values is None:

@@ -139,17 +139,25 @@ class Grid(ScrollView, can_focus=False):
             max((cell_len(c) for c in captions), default=0),
         )
         self.virtual_size = Size(width, y)
-        height = self.styles.height
-        if height is not None and height.unit == Unit.FRACTION:
-            self.styles.max_height = y + self.styles.gutter.height  # fill what is left, no more than it needs
+        self._fit_fraction()
         self.refresh(layout=True)
         self.call_after_refresh(self._show_overflow)
+
+    def _fit_fraction(self) -> None:
+        """A grid sized as a share (fr) of what is left takes no more than its numbers and title need."""
+        gutter, (width, height) = self.styles.gutter, self.virtual_size
+        if self.styles.height is not None and self.styles.height.unit == Unit.FRACTION:
+            self.styles.max_height = height + gutter.height
+        if self.styles.width is not None and self.styles.width.unit == Unit.FRACTION:
+            title = cell_len(self._title) + 6 if self._title else 0
+            self.styles.max_width = max(width + gutter.width, title)
 
     def set_titles(self, title: str, subtitle: str = "") -> None:
         """Border titles, with the widget kept wide enough to show them whole."""
         self._title, self._subtitle = title, subtitle
         self.border_title = title
         self.styles.min_width = min(max(cell_len(title), cell_len(subtitle)) + 6, MIN_BOX)
+        self._fit_fraction()
         self._show_overflow()
 
     def mark(self, marks: Mapping[Cell, str], follow: Sequence[Cell] = ()) -> None:
