@@ -103,7 +103,7 @@ class TensorTourApp(App[None]):
         self._fit(event.size)
 
     def _fit(self, size) -> None:
-        """Below the minimum size, say so instead of drawing a screen that cannot fit; it closes itself when enlarged."""
+        """Below the minimum size, say so instead of drawing a screen that cannot fit; take it away once the terminal is large enough."""
         covered = isinstance(self.screen, TooSmallScreen)
         if too_small(*size) and not covered:
             self.push_screen(TooSmallScreen())
