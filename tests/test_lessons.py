@@ -100,6 +100,27 @@ def test_help_lists_every_key_and_the_key_bar_keeps_q_and_help(lesson):
     drive(body, lesson=lesson)
 
 
+STEP_LESSONS = [entry.id for entry in REGISTRY if entry.id != "train"]
+
+
+@pytest.mark.parametrize("lesson", STEP_LESSONS)
+def test_the_shells_lines_show_whatever_is_written_to_them(lesson):
+    """The check and message lines take no room while empty; once a lesson writes one, it is on screen."""
+
+    async def body(app, pilot):
+        await pilot.pause(0.2)
+        for selector in ("#status", "#verify", "#message"):
+            line = app.screen.query_one(selector)
+            written = str(line.render()).strip()
+            assert bool(written) == (line.display and line.region.height > 0), (
+                selector,
+                written,
+            )
+        assert str(app.screen.query_one("#status").render()).strip()
+
+    drive(body, lesson=lesson)
+
+
 def test_help_names_every_lesson_in_both_languages():
     run = subprocess.run(
         [sys.executable, "-m", "tui", "--help"],

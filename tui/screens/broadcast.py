@@ -115,9 +115,7 @@ class BroadcastScreen(StepLesson[BroadcastSetup, BroadcastTrace]):
             )
         else:
             text = t("broadcast.verify_shape", shape=check.numpy_says)
-        line = self.query_one("#verify", Line)
-        line.show(text)
-        line.set_class(not check.agrees, "error")
+        self.show_check(text, error=not check.agrees)
 
     def show_step(self) -> None:
         """Redraw the small table and value grids for the step; nothing here computes."""

@@ -332,19 +332,26 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
     @work(exclusive=True, group="verify")
     async def check_against_torch(self, spec: object, function: str) -> None:
         """Fill Line#verify with engine's agreement with `function`, computed in the child process."""
-        label = self.query_one("#verify", Line)
-        label.display = True
-        label.show(t("step.verify_pending", function=function))
+        self.show_check(t("step.verify_pending", function=function))
         verdict = await self.app.verifier.check(self.LESSON, spec)
         if verdict.delta is None:
-            label.show(t("step.verify_unavailable", reason=verdict.reason))
+            self.show_check(t("step.verify_unavailable", reason=verdict.reason))
         elif verdict.delta <= 1e-9:
-            label.show(t("step.verify_ok", function=function, delta=fmt(verdict.delta)))
-        else:
-            label.show(
-                t("step.verify_bad", function=function, delta=fmt(verdict.delta))
+            self.show_check(
+                t("step.verify_ok", function=function, delta=fmt(verdict.delta))
             )
-        label.set_class(verdict.delta is not None and verdict.delta > 1e-9, "error")
+        else:
+            self.show_check(
+                t("step.verify_bad", function=function, delta=fmt(verdict.delta)),
+                error=True,
+            )
+
+    def show_check(self, text: str, error: bool = False) -> None:
+        """The check line: hidden until a lesson has something checked to say."""
+        label = self.query_one("#verify", Line)
+        label.display = True
+        label.show(text)
+        label.set_class(error, "error")
 
     # Messages ------------------------------------------------------------------
 
