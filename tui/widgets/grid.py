@@ -26,7 +26,7 @@ from textual.strip import Strip
 from tui.i18n import t
 
 Cell = tuple[int, int, int]
-MIN_BOX = 24  # cells: a box keeps room for its title up to here; beyond, the title yields before the numbers do
+MIN_BOX = 60  # cells: a box keeps room for its title up to here; beyond, the title yields before the numbers do
 
 
 class Grid(ScrollView, can_focus=False):
