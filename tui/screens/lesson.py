@@ -47,9 +47,8 @@ class LessonText:
     """
 
     LESSON: ClassVar[str] = ""
-    _text_choice: bool | None = (
-        None  # the student's t, once pressed; None follows the terminal's width
-    )
+    # the student's t, once pressed; None follows the terminal's width
+    _text_choice: bool | None = None
 
     _resumed_before = False
 
@@ -153,9 +152,8 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
         self.speed = 2
         self._player: Timer | None = None
         self._checked: object = None
-        self._drawn = (
-            False  # the first index a subclass sets in __init__ is drawn on mount
-        )
+        # an index a subclass sets in __init__ is drawn on mount, not before
+        self._drawn = False
 
     # What a lesson writes ------------------------------------------------------
 
@@ -274,9 +272,6 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
 
     def action_jump(self, where: int) -> None:
         self.index = where if where >= 0 else self.step_count - 1
-
-    def go_to(self, index: int) -> None:
-        self.index = index
 
     @property
     def playing(self) -> bool:
