@@ -51,11 +51,7 @@ def catalogue(lang: str) -> dict[str, str]:
     """
     folder = ASSETS / "i18n" / lang
     with os.scandir(folder) as entries:
-        files = sorted(
-            (entry.name, entry.stat())
-            for entry in entries
-            if entry.name.endswith(".toml")
-        )
+        files = sorted((entry.name, entry.stat()) for entry in entries if entry.name.endswith(".toml"))
     stamp = [(name, stat.st_mtime_ns, stat.st_size) for name, stat in files]
     cache_file = _cache_file(folder)
     try:
@@ -73,9 +69,7 @@ def catalogue(lang: str) -> dict[str, str]:
             entries = _flatten(tomllib.load(handle))
         clash = merged.keys() & entries.keys()
         if clash:
-            raise ValueError(
-                f"{path}: keys already defined in another file: {sorted(clash)}"
-            )
+            raise ValueError(f"{path}: keys already defined in another file: {sorted(clash)}")
         merged.update(entries)
     _write_cache(cache_file, (stamp, merged))
     return merged
@@ -125,18 +119,28 @@ def lesson_title(lesson: str) -> str:
 
 
 def error_text(error: SpecError) -> str:
-    """A SpecError in the student's language, followed by PyTorch's own words where it has them."""
-    params = dict(error.params)
+    """A SpecError in the student's language, followed by PyTorch's own words where it has them.
+
+    Text the student typed or a file held is quoted with its control characters
+    escaped (`\\x08`, `\\x1b`): shown raw they would move the cursor or recolour
+    the terminal instead of saying what was wrong.
+    """
+    params = {key: visible(value) if isinstance(value, str) else value for key, value in error.params.items()}
     if "what" in params:
         params["what"] = (
-            t(f"words.{params['what']}")
-            if f"words.{params['what']}" in catalogue("en")
-            else params["what"]
+            t(f"words.{params['what']}") if f"words.{params['what']}" in catalogue("en") else params["what"]
         )
     message = t(f"error.{error.code}", **params)
     if error.torch_message:
-        message += " " + t("error.torch_says", message=error.torch_message)
+        message += " " + t("error.torch_says", message=visible(error.torch_message))
     return message
+
+
+def visible(text: str) -> str:
+    """`text` with each control character written as its escape, so it shows as what it is."""
+    return "".join(
+        char if char.isprintable() or char in " \n" else char.encode("unicode_escape").decode() for char in text
+    )
 
 
 def lesson_text(lesson: str, lang: str | None = None) -> str:
