@@ -60,9 +60,7 @@ LESSON_MARKERS = {
 }
 
 # CSI (ESC [ … final), OSC (ESC ] … BEL/ST), and two-byte escapes: what is left is the text painted.
-ANSI = re.compile(
-    rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]"
-)
+ANSI = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 
 BARE_APP = textwrap.dedent(
     """
@@ -85,9 +83,7 @@ class Case:
     argv: list[str]
     marker: bytes | None  # None: time until the process exits
     runs: int
-    key: bytes = (
-        b""  # typed once `marker` is on screen; the clock then stops at `answer`
-    )
+    key: bytes = b""  # typed once `marker` is on screen; the clock then stops at `answer`
     answer: bytes = b""
 
 
@@ -95,20 +91,14 @@ def _child_env(pycache: Path) -> dict[str, str]:
     """A clean terminal environment. Byte-code is cached under `pycache` (as it would be in a
     student's install) even where the shell sets PYTHONDONTWRITEBYTECODE, and never in the repo."""
     drop = ("NO_COLOR", "COLUMNS", "LINES", "PYTHONDONTWRITEBYTECODE")
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("TEXTUAL") and k not in drop
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL") and k not in drop}
     env.update(
         TERM="xterm-256color",
         LANG="C.UTF-8",
         LC_ALL="C.UTF-8",
         PYTHONPYCACHEPREFIX=str(pycache),
     )
-    env["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(ROOT), env.get("PYTHONPATH", "")])
-    )
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     return env
 
 
@@ -177,20 +167,14 @@ def run_once(case: Case, pycache: Path) -> tuple[float, float, float]:
                     chunk = b""
                 if chunk:
                     screen += chunk
-                    if (
-                        first is None
-                        and case.marker is not None
-                        and case.marker in ANSI.sub(b"", screen)
-                    ):
+                    if first is None and case.marker is not None and case.marker in ANSI.sub(b"", screen):
                         first = time.perf_counter() - start
                         if not case.key:
                             elapsed = first
                             break
                         typed_at = len(screen)
                         os.write(master, case.key)
-                    elif first is not None and case.answer in ANSI.sub(
-                        b"", screen[typed_at:]
-                    ):
+                    elif first is not None and case.answer in ANSI.sub(b"", screen[typed_at:]):
                         elapsed = time.perf_counter() - start
                         break
                     continue
@@ -207,16 +191,12 @@ def run_once(case: Case, pycache: Path) -> tuple[float, float, float]:
         reaped = reaped or _reap(process.pid, block=True)
         process.returncode = os.waitstatus_to_exitcode(reaped[0])
         os.close(master)
-        for _ in range(
-            50
-        ):  # SIGKILL is asynchronous for the grandchildren; give them a moment
+        for _ in range(50):  # SIGKILL is asynchronous for the grandchildren; give them a moment
             if not _group_members(process.pid):
                 break
             time.sleep(0.02)
         else:
-            raise RuntimeError(
-                f"{case.name}: processes left behind: {_group_members(process.pid)}"
-            )
+            raise RuntimeError(f"{case.name}: processes left behind: {_group_members(process.pid)}")
     if elapsed is None:
         tail = ANSI.sub(b"", screen)[-400:].decode(errors="replace")
         why = (
@@ -224,9 +204,7 @@ def run_once(case: Case, pycache: Path) -> tuple[float, float, float]:
             if process.returncode != -signal.SIGKILL
             else f"not within {TIMEOUT_S:.0f} s"
         )
-        raise RuntimeError(
-            f"{case.name}: no {case.answer or case.marker!r} on screen ({why}); output tail:\n{tail}"
-        )
+        raise RuntimeError(f"{case.name}: no {case.answer or case.marker!r} on screen ({why}); output tail:\n{tail}")
     return elapsed, reaped[1], first
 
 
@@ -237,9 +215,7 @@ def p95(values: list[float]) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--runs", type=int, default=10, help="runs per row (torch row: min(3, runs))"
-    )
+    parser.add_argument("--runs", type=int, default=10, help="runs per row (torch row: min(3, runs))")
     parser.add_argument(
         "--budget",
         type=float,
@@ -299,9 +275,7 @@ def main() -> int:
         first: dict[str, list[float]] = {case.name: [] for case in cases}
         for round_ in range(args.runs):
             if round_ >= 3 and time.perf_counter() - began > args.budget:
-                print(
-                    f"(time budget of {args.budget:.0f} s spent: stopped after {round_} rounds)"
-                )
+                print(f"(time budget of {args.budget:.0f} s spent: stopped after {round_} rounds)")
                 break
             for case in cases:
                 if round_ < case.runs and case.name not in failed:
@@ -318,12 +292,8 @@ def main() -> int:
         f"Startup to first painted frame — pty {COLUMNS}×{LINES}, TERM=xterm-256color, {os.cpu_count()} CPUs, "
         f"load avg {load_before:.1f} → {os.getloadavg()[0]:.1f}, {python}"
     )
-    print(
-        f"{'case':<38} {'runs':>4} {'median s':>9} {'p95 s':>7} {'min s':>7} {'× bare':>7} {'CPU med s':>10}"
-    )
-    bare_median = (
-        statistics.median(wall[cases[0].name]) if wall[cases[0].name] else float("nan")
-    )
+    print(f"{'case':<38} {'runs':>4} {'median s':>9} {'p95 s':>7} {'min s':>7} {'× bare':>7} {'CPU med s':>10}")
+    bare_median = statistics.median(wall[cases[0].name]) if wall[cases[0].name] else float("nan")
     for case in cases:
         values = wall[case.name]
         if not values:
@@ -339,16 +309,8 @@ def main() -> int:
         for case in cases
         if case.name[:3] in ("(b)", "(c)") and wall[case.name]
     }
-    meets = [
-        name[4:].removeprefix("python -m tui ")
-        for name, ratio in ratios.items()
-        if ratio <= GOAL_RATIO
-    ]
-    misses = [
-        name[4:].removeprefix("python -m tui ")
-        for name, ratio in ratios.items()
-        if ratio > GOAL_RATIO
-    ]
+    meets = [name[4:].removeprefix("python -m tui ") for name, ratio in ratios.items() if ratio <= GOAL_RATIO]
+    misses = [name[4:].removeprefix("python -m tui ") for name, ratio in ratios.items() if ratio > GOAL_RATIO]
     print(
         f"\nGoal: (b) and every (c) median ≤ {GOAL_RATIO:.1f}× (a) → {len(meets)} of {len(ratios)} meet it"
         + (f"; misses: {', '.join(misses)}" if misses else " (all)")

@@ -74,7 +74,12 @@ class FrameClock:
         self.last_cpu = 0.0
         self.event = asyncio.Event()
         self.console = Console(
-            file=io.StringIO(), width=SIZE[0], height=SIZE[1], color_system="256", force_terminal=True, legacy_windows=False
+            file=io.StringIO(),
+            width=SIZE[0],
+            height=SIZE[1],
+            color_system="256",
+            force_terminal=True,
+            legacy_windows=False,
         )
         original = app._display
 
@@ -128,7 +133,10 @@ async def _settle(app: TensorTourApp, pilot) -> None:
     try:
         await asyncio.wait_for(app.workers.wait_for_complete(), SETTLE_TIMEOUT_S)
     except asyncio.TimeoutError:
-        print(f"  (warning: torch check still running after {SETTLE_TIMEOUT_S:.0f} s; measuring anyway)", file=sys.stderr)
+        print(
+            f"  (warning: torch check still running after {SETTLE_TIMEOUT_S:.0f} s; measuring anyway)",
+            file=sys.stderr,
+        )
     await pilot.pause()
 
 
@@ -260,7 +268,11 @@ async def _play(pilot, screen, clock: FrameClock, notes: list[str]) -> tuple[flo
     await pilot.press("space")
     first, frames, started = screen.index, clock.frames, time.perf_counter()
     await asyncio.sleep(PLAY_SECONDS)
-    last, frames, elapsed = screen.index, clock.frames - frames, time.perf_counter() - started
+    last, frames, elapsed = (
+        screen.index,
+        clock.frames - frames,
+        time.perf_counter() - started,
+    )
     await pilot.press("space")
     return (last - first) / elapsed, elapsed, frames
 
@@ -278,32 +290,45 @@ def _ms(values: list[float]) -> str:
 
 
 def print_table(results: list[Result], began: float) -> None:
-    print(f"Step speed, convolution lesson — headless run_test {SIZE[0]}×{SIZE[1]}, {os.cpu_count()} CPUs, "
-          f"load avg {os.getloadavg()[0]:.1f}; times in ms (median p95)")
-    print(f"{'scenario':<33} {'steps':>5} {'n':>4}  {'show_step()':>15}  {'CPU/step':>15}  {'key→frame':>15}  {'press RT':>15} {'n':>4}")
+    print(
+        f"Step speed, convolution lesson — headless run_test {SIZE[0]}×{SIZE[1]}, {os.cpu_count()} CPUs, "
+        f"load avg {os.getloadavg()[0]:.1f}; times in ms (median p95)"
+    )
+    print(
+        f"{'scenario':<33} {'steps':>5} {'n':>4}  {'show_step()':>15}  {'CPU/step':>15}  {'key→frame':>15}  {'press RT':>15} {'n':>4}"
+    )
     print(f"{'':<33} {'':>5} {'':>4}" + f"  {'med     p95':>15}" * 4)
     for r in results:
         missed = f"  ({r.key_frame_missed} keys painted no frame within 1 s)" if r.key_frame_missed else ""
         n_step = len(r.step_cpu) or ""
-        print(f"{r.name:<33} {r.steps:>5} {n_step:>4}  {_ms(r.show_step):>15}  {_ms(r.step_cpu):>15}  {_ms(r.key_frame):>15}"
-              f"  {_ms(r.press):>15} {len(r.press):>4}{missed}")
-    print("Columns: show_step() = the pane's handler alone (wall); CPU/step = CPU time from a Key event to its last frame"
-          " (handler + layout + compositor + ANSI encoding);\n"
-          "         key→frame = wall time from the Key event to the next painted frame (includes up to 16.7 ms waiting"
-          " for the 60 fps refresh timer);\n"
-          "         press RT = pilot.press + pilot.pause (Textual's idle wait in 20 ms slices dominates: compare with the floor row).")
+        print(
+            f"{r.name:<33} {r.steps:>5} {n_step:>4}  {_ms(r.show_step):>15}  {_ms(r.step_cpu):>15}  {_ms(r.key_frame):>15}"
+            f"  {_ms(r.press):>15} {len(r.press):>4}{missed}"
+        )
+    print(
+        "Columns: show_step() = the pane's handler alone (wall); CPU/step = CPU time from a Key event to its last frame"
+        " (handler + layout + compositor + ANSI encoding);\n"
+        "         key→frame = wall time from the Key event to the next painted frame (includes up to 16.7 ms waiting"
+        " for the 60 fps refresh timer);\n"
+        "         press RT = pilot.press + pilot.pause (Textual's idle wait in 20 ms slices dominates: compare with the floor row)."
+    )
     main = results[0]
     med = statistics.median(main.step_cpu) * 1e3
     verdict = "MEETS" if med <= GOAL_MS else "MISSES"
-    print(f"\nGoal: {main.name}: CPU/step median ≤ {GOAL_MS:.0f} ms → {med:.2f} ms: {verdict}"
-          f" (show_step() alone {statistics.median(main.show_step) * 1e3:.2f} ms;"
-          f" key→frame latency {statistics.median(main.key_frame) * 1e3:.2f} ms, {'≤' if statistics.median(main.key_frame) * 1e3 <= GOAL_MS else '>'} {GOAL_MS:.0f} ms).")
+    print(
+        f"\nGoal: {main.name}: CPU/step median ≤ {GOAL_MS:.0f} ms → {med:.2f} ms: {verdict}"
+        f" (show_step() alone {statistics.median(main.show_step) * 1e3:.2f} ms;"
+        f" key→frame latency {statistics.median(main.key_frame) * 1e3:.2f} ms,"
+        f" {'≤' if statistics.median(main.key_frame) * 1e3 <= GOAL_MS else '>'} {GOAL_MS:.0f} ms)."
+    )
     for r in results:
         if r.play is not None:
             rate, seconds, frames = r.play
             verdict = "keeps up" if rate >= PLAY_GOAL else "FALLS BEHIND"
-            print(f"Play: {r.name} at {PLAY_SPEED}/s for {seconds:.1f} s → {rate:.1f} steps/s"
-                  f" ({rate / PLAY_SPEED:.0%} of {PLAY_SPEED}; {frames / seconds:.1f} frames/s): {verdict} (goal ≥ {PLAY_GOAL:.0f}/s)")
+            print(
+                f"Play: {r.name} at {PLAY_SPEED}/s for {seconds:.1f} s → {rate:.1f} steps/s"
+                f" ({rate / PLAY_SPEED:.0%} of {PLAY_SPEED}; {frames / seconds:.1f} frames/s): {verdict} (goal ≥ {PLAY_GOAL:.0f}/s)"
+            )
     for r in results:
         for note in r.notes:
             print(f"Note: {r.name}: {note}")
@@ -311,8 +336,20 @@ def print_table(results: list[Result], began: float) -> None:
 
 
 # Event-loop plumbing and idle waiting (epoll): true but uninformative at the top of the list.
-SKIP = ("base_events.py", "events.py", "runners.py", "step_speed.py", "{method 'run'", "tasks.py", "_asyncio",
-        "selectors.py", "epoll", "_callback.py", "timer.py", "message_pump.py")
+SKIP = (
+    "base_events.py",
+    "events.py",
+    "runners.py",
+    "step_speed.py",
+    "{method 'run'",
+    "tasks.py",
+    "_asyncio",
+    "selectors.py",
+    "epoll",
+    "_callback.py",
+    "timer.py",
+    "message_pump.py",
+)
 
 
 def _stats_lines(profile: cProfile.Profile, order: str, count: int) -> list[str]:
@@ -325,7 +362,9 @@ def _stats_lines(profile: cProfile.Profile, order: str, count: int) -> list[str]
 
 
 def print_profile(profile: cProfile.Profile, steps: int) -> None:
-    print(f"\ncProfile of {steps} keyed steps (Key event → frames), 28×28 input; event-loop plumbing and idle waits left out.")
+    print(
+        f"\ncProfile of {steps} keyed steps (Key event → frames), 28×28 input; event-loop plumbing and idle waits left out."
+    )
     print("Top 15 by cumulative time:")
     print("\n".join(_stats_lines(profile, "cumulative", 15)))
     print("Top 10 by own time:")
@@ -349,22 +388,68 @@ async def run(args: argparse.Namespace) -> None:
     digit = ConvSetup(input_name="digit-28")
     results: list[Result] = []
     few = min(args.presses, 40)
-    results += await _guarded(measure("28×28 input, 3×3 kernel", digit, im2col=False, steps=args.steps, presses=args.presses, play=True, floor=True))
-    results += await _guarded(measure("5×5 input (default), 3×3 kernel", ConvSetup(), im2col=False, steps=args.steps, presses=few, play=False))
-    results += await _guarded(measure("28×28 input, im2col view (m)", digit, im2col=True, steps=args.steps, presses=few, play=True))
+    results += await _guarded(
+        measure(
+            "28×28 input, 3×3 kernel",
+            digit,
+            im2col=False,
+            steps=args.steps,
+            presses=args.presses,
+            play=True,
+            floor=True,
+        )
+    )
+    results += await _guarded(
+        measure(
+            "5×5 input (default), 3×3 kernel",
+            ConvSetup(),
+            im2col=False,
+            steps=args.steps,
+            presses=few,
+            play=False,
+        )
+    )
+    results += await _guarded(
+        measure(
+            "28×28 input, im2col view (m)",
+            digit,
+            im2col=True,
+            steps=args.steps,
+            presses=few,
+            play=True,
+        )
+    )
     # Keep the floor row last so the scenarios sit together.
     results.append(results.pop(1))
     print_table(results, began)
     if profile is not None:
-        await _guarded(measure("profiled", digit, im2col=False, steps=args.steps, play=False, profile=profile))
+        await _guarded(
+            measure(
+                "profiled",
+                digit,
+                im2col=False,
+                steps=args.steps,
+                play=False,
+                profile=profile,
+            )
+        )
         print_profile(profile, args.steps)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=200, help="steps timed per column (default 200)")
-    parser.add_argument("--presses", type=int, default=200, help="pilot.press round-trips for 28×28 (others: at most 40)")
-    parser.add_argument("--profile", action="store_true", help="also print a cProfile of 200 keyed steps on the 28×28 input")
+    parser.add_argument(
+        "--presses",
+        type=int,
+        default=200,
+        help="pilot.press round-trips for 28×28 (others: at most 40)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also print a cProfile of 200 keyed steps on the 28×28 input",
+    )
     args = parser.parse_args()
     asyncio.run(run(args))
     return 0

@@ -29,8 +29,22 @@ def run(dataset: str, seed: int) -> tuple[dict | None, dict, float]:
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "tui", "train", "--headless", "--dataset", dataset, "--seed", str(seed), "--out", out],
-            cwd=ROOT, check=True, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "tui",
+                "train",
+                "--headless",
+                "--dataset",
+                dataset,
+                "--seed",
+                str(seed),
+                "--out",
+                out,
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
         )
         wall = time.perf_counter() - started
         lines = [json.loads(line) for line in (Path(out) / "metrics.jsonl").read_text().splitlines()]
@@ -48,7 +62,9 @@ def main() -> int:
             first, last, wall = run(dataset, seed)
             reached = f"epoch {first['epoch']}" if first else "never"
             after = f"{first['elapsed_s']:.2f}" if first else "—"
-            print(f"{dataset:<8} {seed:>4} {reached:>11} {after:>8} {goal:>7.0f} {last['test_acc']:>10.1%} {wall:>7.1f}")
+            print(
+                f"{dataset:<8} {seed:>4} {reached:>11} {after:>8} {goal:>7.0f} {last['test_acc']:>10.1%} {wall:>7.1f}"
+            )
     return 0
 
 

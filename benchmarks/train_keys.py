@@ -46,12 +46,8 @@ RUNS = {
 }
 
 
-async def measure(
-    config: TrainConfig, keys: int
-) -> tuple[list[float], list[float], int]:
-    app = TensorTourApp(
-        lang="en", lesson="train", setup=TrainSetup(config=config, start=True, out=None)
-    )
+async def measure(config: TrainConfig, keys: int) -> tuple[list[float], list[float], int]:
+    app = TensorTourApp(lang="en", lesson="train", setup=TrainSetup(config=config, start=True, out=None))
     handled: list[float] = []
     to_handler, to_frame, missed = [], [], 0
     async with app.run_test(size=(80, 24)) as pilot:
@@ -87,22 +83,16 @@ async def measure(
             to_handler.append(handled[-1] - started)
             to_frame.append(clock.last - started)
         await pilot.press("q")
-        await pilot.pause(
-            1.0
-        )  # the screen stops its child; let the pipes close inside the loop
+        await pilot.pause(1.0)  # the screen stops its child; let the pipes close inside the loop
     return to_handler, to_frame, missed
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keys", type=int, default=100)
     args = parser.parse_args()
     random.seed(0)
-    print(
-        f"{'run':<14} {'key→handler ms':>15} {'p95':>6} {'key→frame ms':>13} {'p95':>6} {'max':>6} {'missed':>6}"
-    )
+    print(f"{'run':<14} {'key→handler ms':>15} {'p95':>6} {'key→frame ms':>13} {'p95':>6} {'max':>6} {'missed':>6}")
     for name, config in RUNS.items():
         handler, frame, missed = asyncio.run(measure(config, args.keys))
         (h50, h95), (f50, f95) = median_p95(handler), median_p95(frame)

@@ -48,35 +48,25 @@ from engine.train.models import build_model
 EPOCHS = 3
 
 
-def course_loop(
-    images: torch.Tensor, labels: torch.Tensor, config: TrainConfig, limit: int
-) -> float:
+def course_loop(images: torch.Tensor, labels: torch.Tensor, config: TrainConfig, limit: int) -> float:
     """The course's CIFAR-10 loop on uint8 HWC images, one transformed sample at a time."""
 
     class CourseDataset(torch.utils.data.Dataset):
         def __init__(self) -> None:
-            self.images = (
-                images.permute(0, 2, 3, 1).mul(255).round().to(torch.uint8).numpy()
-            )  # as PIL would hold them
+            self.images = images.permute(0, 2, 3, 1).mul(255).round().to(torch.uint8).numpy()  # as PIL would hold them
             self.labels = labels.tolist()
 
         def __len__(self) -> int:
             return limit
 
         def __getitem__(self, index: int):
-            tensor = (
-                torch.from_numpy(self.images[index]).permute(2, 0, 1).float().div(255)
-            )  # ToTensor
-            return (tensor - 0.5) / 0.5, self.labels[
-                index
-            ]  # Normalize((0.5,)*3, (0.5,)*3)
+            tensor = torch.from_numpy(self.images[index]).permute(2, 0, 1).float().div(255)  # ToTensor
+            return (tensor - 0.5) / 0.5, self.labels[index]  # Normalize((0.5,)*3, (0.5,)*3)
 
     torch.manual_seed(0)
     model = build_model(config, (3, 32, 32), 10)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9)
-    loader = torch.utils.data.DataLoader(
-        CourseDataset(), batch_size=4, shuffle=True, num_workers=2
-    )
+    loader = torch.utils.data.DataLoader(CourseDataset(), batch_size=4, shuffle=True, num_workers=2)
     seen, started = 0, None
     for index, (x, y) in enumerate(loader):
         if index == 50:
@@ -99,10 +89,7 @@ def bare_loop(
     torch.manual_seed(0)
     model = build_model(config, tuple(x_train.shape[1:]), 10).to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9)
-    batches = [
-        (x.to(device), y.to(device))
-        for x, y in zip(x_train.split(64), y_train.split(64))
-    ]
+    batches = [(x.to(device), y.to(device)) for x, y in zip(x_train.split(64), y_train.split(64))]
     rates = []
     for _ in range(EPOCHS):
         started = time.perf_counter()
@@ -160,9 +147,7 @@ def in_the_app(flags: list[str]) -> float:
             while time.monotonic() < deadline and process.poll() is None:
                 if select.select([master], [], [], 0.1)[0]:
                     try:
-                        os.read(
-                            master, 65536
-                        )  # keep the terminal drained, as a real one would
+                        os.read(master, 65536)  # keep the terminal drained, as a real one would
                     except OSError:
                         break
                 if metrics.exists() and len(metrics.read_text().splitlines()) >= EPOCHS:
@@ -176,10 +161,7 @@ def in_the_app(flags: list[str]) -> float:
 
 
 def _epoch_rate(run_dir: Path) -> float:
-    lines = [
-        json.loads(line)
-        for line in (run_dir / "metrics.jsonl").read_text().splitlines()
-    ]
+    lines = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
     assert len(lines) >= EPOCHS, f"only {len(lines)} epochs in {run_dir}"
     return statistics.median(line["samples_per_s"] for line in lines[1:EPOCHS])
 
@@ -205,11 +187,7 @@ def training_flops_per_image(config: TrainConfig) -> float:
     def count(module, inputs, output):
         if isinstance(module, torch.nn.Conv2d):
             macs.append(
-                output.numel()
-                * module.in_channels
-                * module.kernel_size[0]
-                * module.kernel_size[1]
-                // module.groups
+                output.numel() * module.in_channels * module.kernel_size[0] * module.kernel_size[1] // module.groups
             )
         elif isinstance(module, torch.nn.Linear):
             macs.append(module.in_features * module.out_features)
@@ -221,9 +199,7 @@ def training_flops_per_image(config: TrainConfig) -> float:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.add_argument(
         "--threads",
@@ -275,33 +251,24 @@ def main() -> int:
         str(threads),
     ]
     print(
-        f"device {args.device} · {threads} torch threads · shapes: {len(data.y_train)} training images of 3×32×32 · {EPOCHS} epochs, first dropped"
+        f"device {args.device} · {threads} torch threads · shapes: {len(data.y_train)} training images of 3×32×32"
+        f" · {EPOCHS} epochs, first dropped"
     )
     rows = []
     if args.device == "cpu":
         rows.append(
             (
                 "(1) course loop, batch 4",
-                course_loop(
-                    data.x_train, data.y_train, config, args.course_images + 200
-                ),
+                course_loop(data.x_train, data.y_train, config, args.course_images + 200),
             )
         )
-    bare = [
-        bare_loop(data.x_train, data.y_train, config, device)
-        for _ in range(args.rounds)
-    ]
+    bare = [bare_loop(data.x_train, data.y_train, config, device) for _ in range(args.rounds)]
     head = [headless(flags) for _ in range(args.rounds)]
-    bare += [
-        bare_loop(data.x_train, data.y_train, config, device)
-        for _ in range(args.rounds)
-    ]
+    bare += [bare_loop(data.x_train, data.y_train, config, device) for _ in range(args.rounds)]
     head += [headless(flags) for _ in range(args.rounds)]
     rows.append(("(2) bare loop, batch 64", max(bare)))
     rows.append(("(3) headless, batch 64", max(head)))
-    rows.append(
-        ("(4) in the app, batch 64", max(in_the_app(flags) for _ in range(args.rounds)))
-    )
+    rows.append(("(4) in the app, batch 64", max(in_the_app(flags) for _ in range(args.rounds))))
     rate = dict(rows)
     flops = matmul_flops(device)
     per_image = training_flops_per_image(config)
@@ -317,15 +284,11 @@ def main() -> int:
     print(f"{'(3) / (2)':<28} {head / bare:>10.2f}  ≥ 0.95")
     print(f"{'(4) / (3)':<28} {app / head:>10.2f}  ≥ 0.90")
     if "(1) course loop, batch 4" in rate:
-        print(
-            f"{'(3) / (1)':<28} {head / rate['(1) course loop, batch 4']:>10.2f}  ≥ 4.5"
-        )
+        print(f"{'(3) / (1)':<28} {head / rate['(1) course loop, batch 4']:>10.2f}  ≥ 4.5")
     print(
         f"\nmatmul 1024² float32: {flops / 1e9:,.1f} GFLOP/s · a training step costs {per_image / 1e6:.2f} MFLOP per image"
     )
-    print(
-        f"(3) reaches {head * per_image / 1e9:,.2f} GFLOP/s = {head * per_image / flops:.1%} of matmul FLOP/s"
-    )
+    print(f"(3) reaches {head * per_image / 1e9:,.2f} GFLOP/s = {head * per_image / flops:.1%} of matmul FLOP/s")
     return 0
 
 

@@ -72,11 +72,20 @@ class ActivationSpec:
 
     def __post_init__(self) -> None:
         if self.function not in FUNCTIONS:
-            raise SpecError("activations_unknown_function", function=self.function, choices=", ".join(FUNCTIONS))
+            raise SpecError(
+                "activations_unknown_function",
+                function=self.function,
+                choices=", ".join(FUNCTIONS),
+            )
         vector = tuple(float(v) for v in self.vector)
         object.__setattr__(self, "vector", vector)
         if not MIN_ENTRIES <= len(vector) <= MAX_ENTRIES:
-            raise SpecError("activations_vector_length", got=len(vector), low=MIN_ENTRIES, high=MAX_ENTRIES)
+            raise SpecError(
+                "activations_vector_length",
+                got=len(vector),
+                low=MIN_ENTRIES,
+                high=MAX_ENTRIES,
+            )
         for entry in vector:
             if not np.isfinite(entry):
                 raise SpecError("not_finite", what="activations_vector", token=fmt(entry))
@@ -107,11 +116,20 @@ class CurveStep:
     def equations(self) -> tuple[str, str]:
         x, y, d = fmt(self.x), fmt(self.value), fmt(self.slope)
         if self.function == "sigmoid":
-            return f"σ({x}) = 1 / (1 + e^{fmt_factor(-self.x)}) = {y}", f"σ′({x}) = {y}·(1 − {y}) = {d}"
+            return (
+                f"σ({x}) = 1 / (1 + e^{fmt_factor(-self.x)}) = {y}",
+                f"σ′({x}) = {y}·(1 − {y}) = {d}",
+            )
         if self.function == "tanh":
-            return f"tanh({x}) = {y}", f"tanh′({x}) = 1 − {fmt_factor(self.value)}² = {d}"
+            return (
+                f"tanh({x}) = {y}",
+                f"tanh′({x}) = 1 − {fmt_factor(self.value)}² = {d}",
+            )
         if self.function == "relu":
-            return f"ReLU({x}) = max(0, {x}) = {y}", f"ReLU′({x}) = {d}  ({x} {'>' if self.x > 0 else '≤'} 0)"
+            return (
+                f"ReLU({x}) = max(0, {x}) = {y}",
+                f"ReLU′({x}) = {d}  ({x} {'>' if self.x > 0 else '≤'} 0)",
+            )
         return f"f({x}) = {y}", f"f′({x}) = {d}"
 
 
@@ -130,7 +148,13 @@ class CurveTrace:
 
     def step(self, index: int) -> CurveStep:
         index = min(max(index, 0), self.step_count - 1)
-        return CurveStep(index, self.spec.function, float(self.xs[index]), float(self.values[index]), float(self.slopes[index]))
+        return CurveStep(
+            index,
+            self.spec.function,
+            float(self.xs[index]),
+            float(self.values[index]),
+            float(self.slopes[index]),
+        )
 
     def index_of(self, x: float) -> int:
         return int(np.abs(self.xs - x).argmin())
@@ -184,7 +208,15 @@ class SoftmaxTrace:
     def step(self, index: int) -> SoftmaxStep:
         k = min(max(index, 0), self.step_count - 1)
         largest = float(self.a.max())
-        return SoftmaxStep(k, float(self.a[k]), largest, float(self.exps[k]), self.total, float(self.y[k]), tuple(float(v) for v in self.jacobian[k]))
+        return SoftmaxStep(
+            k,
+            float(self.a[k]),
+            largest,
+            float(self.exps[k]),
+            self.total,
+            float(self.y[k]),
+            tuple(float(v) for v in self.jacobian[k]),
+        )
 
 
 def softmax(a: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:

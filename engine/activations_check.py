@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.activations import ActivationSpec, curve_trace, derivative, softmax_trace, value
+from engine.activations import (
+    ActivationSpec,
+    curve_trace,
+    derivative,
+    softmax_trace,
+    value,
+)
 from engine.activations_plot import dot_xs
 
 
@@ -25,7 +31,12 @@ def torch_curve(function: str, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     import torch
 
     x = torch.tensor(xs, dtype=torch.float64, requires_grad=True)
-    functions = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu, "identity": torch.nn.Identity()}
+    functions = {
+        "sigmoid": torch.sigmoid,
+        "tanh": torch.tanh,
+        "relu": torch.relu,
+        "identity": torch.nn.Identity(),
+    }
     y = functions[function](x)
     y.sum().backward()
     return y.detach().numpy(), x.grad.numpy()
@@ -49,6 +60,9 @@ def torch_max_delta(spec: ActivationSpec) -> float:
     trace = curve_trace(spec)
     dots = dot_xs()
     xs = np.concatenate([trace.xs, dots])
-    ours = np.concatenate([trace.values, value(spec.function, dots)]), np.concatenate([trace.slopes, derivative(spec.function, dots)])
+    ours = (
+        np.concatenate([trace.values, value(spec.function, dots)]),
+        np.concatenate([trace.slopes, derivative(spec.function, dots)]),
+    )
     theirs = torch_curve(spec.function, xs)
     return float(max(np.abs(a - b).max() for a, b in zip(ours, theirs)))

@@ -28,7 +28,11 @@ class ActivationSetup:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if isinstance(self.seed, bool) or not isinstance(self.seed, (int, np.integer)) or not 0 <= self.seed <= MAX_SEED:
+        if (
+            isinstance(self.seed, bool)
+            or not isinstance(self.seed, (int, np.integer))
+            or not 0 <= self.seed <= MAX_SEED
+        ):
             raise SpecError("activations_seed_range", value=self.seed, high=MAX_SEED)
 
 
@@ -99,13 +103,27 @@ def _tenths(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
 def collapse_trace(seed: int = 0) -> CollapseTrace:
     """Draw W1, W2 and the inputs from `seed`; compute each network one matrix-vector product at a time."""
     rng = np.random.default_rng(seed)
-    w1, w2, xs = _tenths(rng, (HIDDEN, INPUTS)), _tenths(rng, (OUTPUTS, HIDDEN)), _tenths(rng, (SAMPLES, INPUTS))
+    w1, w2, xs = (
+        _tenths(rng, (HIDDEN, INPUTS)),
+        _tenths(rng, (OUTPUTS, HIDDEN)),
+        _tenths(rng, (SAMPLES, INPUTS)),
+    )
     merged_weights = w2 @ w1
     steps = []
     for index, x in enumerate(xs):
         hidden = w1 @ x
         rectified = np.maximum(hidden, 0.0)
-        steps.append(CollapseStep(index, x, hidden, w2 @ hidden, merged_weights @ x, rectified, w2 @ rectified))
+        steps.append(
+            CollapseStep(
+                index,
+                x,
+                hidden,
+                w2 @ hidden,
+                merged_weights @ x,
+                rectified,
+                w2 @ rectified,
+            )
+        )
     for array in (w1, w2, merged_weights):
         array.setflags(write=False)
     return CollapseTrace(seed, w1, w2, merged_weights, tuple(steps))

@@ -18,8 +18,18 @@ from engine.perceptron_plot import CanvasRow, Segment
 
 WIDTH, HEIGHT = 42, 9
 GUTTER = 5
-Y_RANGES = {"sigmoid": (-0.25, 1.25), "tanh": (-1.25, 1.25), "relu": (-1.0, 5.0), "identity": (-5.0, 5.0)}
-Y_TICKS = {"sigmoid": (1.0, 0.25, 0.0), "tanh": (1.0, 0.0, -1.0), "relu": (4.0, 1.0, 0.0), "identity": (4.0, 0.0, -4.0)}
+Y_RANGES = {
+    "sigmoid": (-0.25, 1.25),
+    "tanh": (-1.25, 1.25),
+    "relu": (-1.0, 5.0),
+    "identity": (-5.0, 5.0),
+}
+Y_TICKS = {
+    "sigmoid": (1.0, 0.25, 0.0),
+    "tanh": (1.0, 0.0, -1.0),
+    "relu": (4.0, 1.0, 0.0),
+    "identity": (4.0, 0.0, -4.0),
+}
 # the dot at (column, row) inside a cell, as a bit of the braille code point U+2800
 DOT_BITS = ((0x01, 0x02, 0x04, 0x40), (0x08, 0x10, 0x20, 0x80))
 BAR_WIDTH = 8  # the widest softmax table (entries like -0.0001235 and 1.234e-05) then still fits 48 columns
@@ -64,9 +74,7 @@ def curve_dots(function: str, width: int = WIDTH, height: int = HEIGHT) -> tuple
 
 
 def _code(dots: set[tuple[int, int]], cell_col: int, cell_row: int) -> int:
-    return sum(
-        DOT_BITS[dx][dy] for dx in range(2) for dy in range(4) if (2 * cell_col + dx, 4 * cell_row + dy) in dots
-    )
+    return sum(DOT_BITS[dx][dy] for dx in range(2) for dy in range(4) if (2 * cell_col + dx, 4 * cell_row + dy) in dots)
 
 
 def curve_rows(trace: CurveTrace, cursor: int, width: int = WIDTH, height: int = HEIGHT) -> tuple[CanvasRow, ...]:
@@ -77,7 +85,9 @@ def curve_rows(trace: CurveTrace, cursor: int, width: int = WIDTH, height: int =
     axis_row = int(dot_row(0.0, y_range, height)) // 4
     axis_col = dot_column(0.0, width) // 2
     cursor_col = dot_column(trace.step(cursor).x, width) // 2
-    labels = {int(row) // 4: fmt(tick) for tick, row in zip(Y_TICKS[function], dot_row(Y_TICKS[function], y_range, height))}
+    labels = {
+        int(row) // 4: fmt(tick) for tick, row in zip(Y_TICKS[function], dot_row(Y_TICKS[function], y_range, height))
+    }
     picture = []
     for r in range(height):
         cells: list[Segment] = [(labels.get(r, "").rjust(GUTTER - 1) + " ", "label")]
@@ -85,17 +95,30 @@ def curve_rows(trace: CurveTrace, cursor: int, width: int = WIDTH, height: int =
             f_code, d_code = _code(f_dots, c, r), _code(d_dots, c, r)
             marks = ["cursor"] if c == cursor_col else []
             if f_code or d_code:
-                cells.append((chr(0x2800 + (f_code | d_code)), " ".join(["curve" if f_code else "deriv", *marks])))
+                cells.append(
+                    (
+                        chr(0x2800 + (f_code | d_code)),
+                        " ".join(["curve" if f_code else "deriv", *marks]),
+                    )
+                )
             elif c == cursor_col:
                 cells.append(("┊", "cursor"))
             elif r == axis_row or c == axis_col:
-                cells.append(("┼" if (r, c) == (axis_row, axis_col) else "─" if r == axis_row else "│", "axis"))
+                cells.append(
+                    (
+                        "┼" if (r, c) == (axis_row, axis_col) else "─" if r == axis_row else "│",
+                        "axis",
+                    )
+                )
             else:
                 cells.append((" ", ""))
         picture.append(tuple(cells))
     scale = [" "] * (GUTTER + width)
     for x, text in ((X_LOW, fmt(X_LOW)), (0.0, "0"), (X_HIGH, fmt(X_HIGH))):
-        start = min(max(GUTTER + dot_column(x, width) // 2 - len(text) // 2, 0), len(scale) - len(text))
+        start = min(
+            max(GUTTER + dot_column(x, width) // 2 - len(text) // 2, 0),
+            len(scale) - len(text),
+        )
         scale[start : start + len(text)] = text
     picture.append((("".join(scale), "label"),))
     return tuple(picture)

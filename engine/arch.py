@@ -143,7 +143,9 @@ class Conv:
             )
         out_h, out_w = ((size + 2 * p - k) // s + 1 for size in (height, width))
         weights = k * k * channels * c_out
-        extra, extra_text, extra_rule = (2 * c_out, f"2·{c_out}", "2·Cout") if self.batch_norm else (c_out, str(c_out), "Cout")
+        extra, extra_text, extra_rule = (
+            (2 * c_out, f"2·{c_out}", "2·Cout") if self.batch_norm else (c_out, str(c_out), "Cout")
+        )
         macs = out_h * out_w * c_out * k * k * channels
         return LayerRow(
             name=self.name,
@@ -224,7 +226,9 @@ class Pool:
             in_shape=shape,
             out_shape=(channels, out_h, out_w),
             shape_rule=f"{left}(H+2P−K)/S{right}+1",
-            shape_formula=f"{left}({height} + 2·{p} − {k})/{s}{right} + 1" + (" − 1" if dropped else "") + f" = {out_h}",
+            shape_formula=f"{left}({height} + 2·{p} − {k})/{s}{right} + 1"
+            + (" − 1" if dropped else "")
+            + f" = {out_h}",
         )
 
 
@@ -243,7 +247,15 @@ class AdaptiveAvgPool:
     def apply(self, shape: Shape) -> LayerRow:
         channels, height, width = shape
         n = self.size
-        return LayerRow(self.name, self.kind, self.config, f"AdaptiveAvgPool2d(({n}, {n}))", self.config, shape, (channels, n, n))
+        return LayerRow(
+            self.name,
+            self.kind,
+            self.config,
+            f"AdaptiveAvgPool2d(({n}, {n}))",
+            self.config,
+            shape,
+            (channels, n, n),
+        )
 
 
 @dataclass(frozen=True)
@@ -277,7 +289,17 @@ class Flatten:
     def apply(self, shape: Shape) -> LayerRow:
         length = math.prod(shape)
         formula = f"{_product(*shape)} = {grouped(length)}"
-        return LayerRow(self.name, self.kind, self.config, "Flatten()", self.kind, shape, (length,), "C·H·W", formula)
+        return LayerRow(
+            self.name,
+            self.kind,
+            self.config,
+            "Flatten()",
+            self.kind,
+            shape,
+            (length,),
+            "C·H·W",
+            formula,
+        )
 
 
 @dataclass(frozen=True)
@@ -346,9 +368,18 @@ class Inception:
         name = self.name
         return (
             (Conv(f"{name}.branch1", self.ch1x1, 1, batch_norm=True),),
-            (Conv(f"{name}.branch2.0", self.ch3x3red, 1, batch_norm=True), Conv(f"{name}.branch2.1", self.ch3x3, 3, padding=1, batch_norm=True)),
-            (Conv(f"{name}.branch3.0", self.ch5x5red, 1, batch_norm=True), Conv(f"{name}.branch3.1", self.ch5x5, 3, padding=1, batch_norm=True)),
-            (Pool(f"{name}.branch4.0", "max", 3, 1, 1, ceil_mode=True), Conv(f"{name}.branch4.1", self.pool_proj, 1, batch_norm=True)),
+            (
+                Conv(f"{name}.branch2.0", self.ch3x3red, 1, batch_norm=True),
+                Conv(f"{name}.branch2.1", self.ch3x3, 3, padding=1, batch_norm=True),
+            ),
+            (
+                Conv(f"{name}.branch3.0", self.ch5x5red, 1, batch_norm=True),
+                Conv(f"{name}.branch3.1", self.ch5x5, 3, padding=1, batch_norm=True),
+            ),
+            (
+                Pool(f"{name}.branch4.0", "max", 3, 1, 1, ceil_mode=True),
+                Conv(f"{name}.branch4.1", self.pool_proj, 1, batch_norm=True),
+            ),
         )
 
     def apply(self, shape: Shape) -> LayerRow:
@@ -357,7 +388,14 @@ class Inception:
         channels = sum(out[0] for out in outs)
         params = [sum(row.params for row in branch) for branch in rows]
         macs = [sum(row.macs for row in branch) for branch in rows]
-        numbers = (self.ch1x1, self.ch3x3red, self.ch3x3, self.ch5x5red, self.ch5x5, self.pool_proj)
+        numbers = (
+            self.ch1x1,
+            self.ch3x3red,
+            self.ch3x3,
+            self.ch5x5red,
+            self.ch5x5,
+            self.pool_proj,
+        )
         return LayerRow(
             name=self.name,
             kind=self.kind,
@@ -365,7 +403,10 @@ class Inception:
             call=f"Inception({shape[0]}, {', '.join(map(str, numbers))})",
             brief=self.config,
             in_shape=shape,
-            out_shape=(channels, *outs[0][1:]),  # every branch keeps H×W (padding 1 on the 3×3s and the pool)
+            out_shape=(
+                channels,
+                *outs[0][1:],
+            ),  # every branch keeps H×W (padding 1 on the 3×3s and the pool)
             shape_formula=" + ".join(str(out[0]) for out in outs) + f" = {channels}",
             params=sum(params),
             params_formula=" + ".join(compact(value) for value in params) + f" = {grouped(sum(params))}",

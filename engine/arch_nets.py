@@ -13,7 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
-from engine.arch import AdaptiveAvgPool, Conv, Elementwise, Flatten, Inception, Layer, LayerRow, Linear, Pool, Shape, run
+from engine.arch import (
+    AdaptiveAvgPool,
+    Conv,
+    Elementwise,
+    Flatten,
+    Inception,
+    Layer,
+    LayerRow,
+    Linear,
+    Pool,
+    Shape,
+    run,
+)
 from engine.errors import SpecError
 
 MAX_SIZE = 1024
@@ -41,7 +53,9 @@ def _classifier(features: int, dropout_first: bool) -> tuple[Layer, ...]:
     hidden: list[Layer] = []
     for in_features in (features, 4096):
         block: list[Layer] = [Linear("", in_features, 4096), Elementwise("", "relu")]
-        hidden += [Elementwise("", "dropout", 0.5), *block] if dropout_first else [*block, Elementwise("", "dropout", 0.5)]
+        hidden += (
+            [Elementwise("", "dropout", 0.5), *block] if dropout_first else [*block, Elementwise("", "dropout", 0.5)]
+        )
     layers = [*hidden, Linear("", 4096, 1000)]
     return tuple(_named(layer, f"classifier.{index}") for index, layer in enumerate(layers))
 
@@ -59,10 +73,34 @@ def _alexnet() -> tuple[Layer, ...]:
         Conv("", 256, 3, padding=1), Elementwise("", "relu"), Pool("", "max", 3, 2),
     ]  # fmt: skip
     named = tuple(_named(layer, f"features.{index}") for index, layer in enumerate(features))
-    return (*named, AdaptiveAvgPool("avgpool", 6), Flatten("flatten"), *_classifier(256 * 6 * 6, dropout_first=True))
+    return (
+        *named,
+        AdaptiveAvgPool("avgpool", 6),
+        Flatten("flatten"),
+        *_classifier(256 * 6 * 6, dropout_first=True),
+    )
 
 
-VGG16_CONFIG = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512, "M")  # torchvision cfgs["D"]
+VGG16_CONFIG = (
+    64,
+    64,
+    "M",
+    128,
+    128,
+    "M",
+    256,
+    256,
+    256,
+    "M",
+    512,
+    512,
+    512,
+    "M",
+    512,
+    512,
+    512,
+    "M",
+)  # torchvision cfgs["D"]
 
 
 def _vgg16() -> tuple[Layer, ...]:
@@ -73,7 +111,12 @@ def _vgg16() -> tuple[Layer, ...]:
         else:
             features += [Conv("", value, 3, padding=1), Elementwise("", "relu")]
     named = tuple(_named(layer, f"features.{index}") for index, layer in enumerate(features))
-    return (*named, AdaptiveAvgPool("avgpool", 7), Flatten("flatten"), *_classifier(512 * 7 * 7, dropout_first=False))
+    return (
+        *named,
+        AdaptiveAvgPool("avgpool", 7),
+        Flatten("flatten"),
+        *_classifier(512 * 7 * 7, dropout_first=False),
+    )
 
 
 def _googlenet() -> tuple[Layer, ...]:
@@ -135,7 +178,11 @@ class ArchSpec:
 
     def __post_init__(self) -> None:
         if self.network not in NETWORKS:
-            raise SpecError("arch_unknown_network", network=self.network, choices=", ".join(NETWORKS))
+            raise SpecError(
+                "arch_unknown_network",
+                network=self.network,
+                choices=", ".join(NETWORKS),
+            )
         if self.size is not None:
             if not isinstance(self.size, int) or isinstance(self.size, bool):
                 raise SpecError("not_an_integer", what="arch_size", token=str(self.size))
@@ -203,4 +250,9 @@ def parse_size(text: str) -> int:
 def arch_trace(spec: ArchSpec) -> ArchTrace:
     """Run the spec's input shape through its network; a layer torch would refuse raises SpecError."""
     rows = run(spec.net.layers, spec.input_shape)
-    return ArchTrace(spec, rows, tuple(accumulate(row.params for row in rows)), tuple(accumulate(row.macs for row in rows)))
+    return ArchTrace(
+        spec,
+        rows,
+        tuple(accumulate(row.params for row in rows)),
+        tuple(accumulate(row.macs for row in rows)),
+    )

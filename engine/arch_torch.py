@@ -62,9 +62,7 @@ class Inception(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.cat(
-            [self.branch1(x), self.branch2(x), self.branch3(x), self.branch4(x)], 1
-        )
+        return torch.cat([self.branch1(x), self.branch2(x), self.branch3(x), self.branch4(x)], 1)
 
 
 class GoogLeNet(nn.Sequential):
@@ -131,9 +129,7 @@ def _vgg16() -> nn.Module:
     return _torchvision_layout(nn.Sequential(*layers), 7, classifier)
 
 
-def _torchvision_layout(
-    features: nn.Module, pooled: int, classifier: nn.Module
-) -> nn.Module:
+def _torchvision_layout(features: nn.Module, pooled: int, classifier: nn.Module) -> nn.Module:
     """features → avgpool → flatten → classifier, named as torchvision names them."""
     model = nn.Sequential()
     model.features = features
@@ -177,11 +173,7 @@ def torch_layers(spec: ArchSpec) -> dict[str, Measured]:
     model = torch_model(spec.network)
     shapes: dict[str, tuple[int, ...]] = {}
     for name, module in model.named_modules():
-        module.register_forward_hook(
-            lambda _m, _i, out, name=name: shapes.__setitem__(
-                name, tuple(out.shape[1:])
-            )
-        )
+        module.register_forward_hook(lambda _m, _i, out, name=name: shapes.__setitem__(name, tuple(out.shape[1:])))
     with torch.no_grad(), FlopCounterMode(display=False) as counter:
         model(torch.empty(1, *spec.input_shape, device="meta"))
     flops = counter.get_flop_counts()
@@ -207,9 +199,7 @@ def torch_error(spec: ArchSpec) -> str | None:
     model = torch_model(spec.network)
     last: list[tuple[nn.Module, tuple[int, ...]]] = []
     for module in model.modules():
-        module.register_forward_pre_hook(
-            lambda m, args: last.append((m, tuple(args[0].shape)))
-        )
+        module.register_forward_pre_hook(lambda m, args: last.append((m, tuple(args[0].shape))))
     try:
         with torch.no_grad():
             model(torch.empty(1, *spec.input_shape, device="meta"))

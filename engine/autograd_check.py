@@ -42,7 +42,10 @@ def torch_graph(spec: AutogradSpec):
     import torch.nn.functional as F
 
     trace = autograd_trace(spec)
-    leaves = {name: torch.tensor(np.array(value), dtype=torch.float64, requires_grad=True) for name, value in trace.graph.leaves}
+    leaves = {
+        name: torch.tensor(np.array(value), dtype=torch.float64, requires_grad=True)
+        for name, value in trace.graph.leaves
+    }
     if spec.preset == "course":
         y = leaves["x"] + 2
         out = (y * y * 3).mean()

@@ -13,7 +13,19 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from engine.autograd import Affine, AddConstant, Graph, Mean, Multiply, Node, Relu, Scale, SoftmaxWithLoss, softmax, uniform
+from engine.autograd import (
+    AddConstant,
+    Affine,
+    Graph,
+    Mean,
+    Multiply,
+    Node,
+    Relu,
+    Scale,
+    SoftmaxWithLoss,
+    softmax,
+    uniform,
+)
 from engine.errors import SpecError
 from engine.matrix import parse_matrix, parse_vector
 from engine.numbers import fmt
@@ -62,7 +74,12 @@ class AutogradSpec:
             if self.x.ndim != 2 or self.x.size == 0:
                 raise SpecError("empty_matrix", what="input")
             if self.x.shape[0] > MAX_SIDE or self.x.shape[1] > MAX_SIDE:
-                raise SpecError("autograd_x_size", height=self.x.shape[0], width=self.x.shape[1], limit=MAX_SIDE)
+                raise SpecError(
+                    "autograd_x_size",
+                    height=self.x.shape[0],
+                    width=self.x.shape[1],
+                    limit=MAX_SIDE,
+                )
         if self.preset == "twolayer":
             if self.x.size != W1.shape[0]:
                 raise SpecError("autograd_x_length", got=self.x.size, expected=W1.shape[0])
@@ -77,7 +94,11 @@ class AutogradSpec:
             if bad.size:
                 raise SpecError("not_finite", what=f"autograd_{name}", token=fmt(bad[0]))
             if np.abs(flat).max(initial=0) > MAX_MAGNITUDE:
-                raise SpecError("autograd_too_big", what=f"autograd_{name}", limit=fmt(MAX_MAGNITUDE))
+                raise SpecError(
+                    "autograd_too_big",
+                    what=f"autograd_{name}",
+                    limit=fmt(MAX_MAGNITUDE),
+                )
 
     def inputs(self) -> tuple[tuple[str, np.ndarray | float], ...]:
         """What the student can type for this preset, by name."""
@@ -100,10 +121,19 @@ def graph(spec: AutogradSpec) -> Graph:
     if spec.preset == "apples":
         return Graph(
             leaves=tuple((name, _frozen(value)) for name, value in spec.inputs()),
-            nodes=(Node("cost", Multiply(), ("apple", "count")), Node("price", Multiply(), ("cost", "tax"))),
+            nodes=(
+                Node("cost", Multiply(), ("apple", "count")),
+                Node("price", Multiply(), ("cost", "tax")),
+            ),
         )
     return Graph(
-        leaves=(("x", spec.x), ("W1", _frozen(W1)), ("b1", _frozen(B1)), ("W2", _frozen(W2)), ("b2", _frozen(B2))),
+        leaves=(
+            ("x", spec.x),
+            ("W1", _frozen(W1)),
+            ("b1", _frozen(B1)),
+            ("W2", _frozen(W2)),
+            ("b2", _frozen(B2)),
+        ),
         nodes=(
             Node("h", Affine(), ("x", "W1", "b1")),
             Node("r", Relu(), ("h",)),
@@ -130,17 +160,41 @@ def closed_forms(spec: AutogradSpec, values: dict[str, np.ndarray]) -> tuple[Clo
         k = 2 * COURSE_SCALE
         value = k * (x + COURSE_ADD) / n
         filled = f"{fmt(k)}·({fmt(x.flat[0])} + {fmt(COURSE_ADD)})/{n}" if uniform(x) else None
-        return (ClosedForm("x", f"{fmt(k)}(x + {fmt(COURSE_ADD)})/n, n = {n}", filled, _frozen(value)),)
+        return (
+            ClosedForm(
+                "x",
+                f"{fmt(k)}(x + {fmt(COURSE_ADD)})/n, n = {n}",
+                filled,
+                _frozen(value),
+            ),
+        )
     if spec.preset == "apples":
         numbers = dict(spec.inputs())
         forms = []
-        for name, (a, b) in {"apple": ("count", "tax"), "count": ("apple", "tax"), "tax": ("apple", "count")}.items():
+        for name, (a, b) in {
+            "apple": ("count", "tax"),
+            "count": ("apple", "tax"),
+            "tax": ("apple", "count"),
+        }.items():
             product = math.prod((numbers[a], numbers[b]))
-            forms.append(ClosedForm(name, f"{a} · {b}", f"{fmt(numbers[a])} · {fmt(numbers[b])}", _frozen(product)))
+            forms.append(
+                ClosedForm(
+                    name,
+                    f"{a} · {b}",
+                    f"{fmt(numbers[a])} · {fmt(numbers[b])}",
+                    _frozen(product),
+                )
+            )
         return tuple(forms)
     target = np.eye(CLASSES)[spec.target][None]
-    return (ClosedForm("s", f"softmax(s) − t, t = onehot({spec.target})", None, _frozen(softmax(values["s"]) - target)),)
-
+    return (
+        ClosedForm(
+            "s",
+            f"softmax(s) − t, t = onehot({spec.target})",
+            None,
+            _frozen(softmax(values["s"]) - target),
+        ),
+    )
 
 
 def parse_number(text: str, name: str) -> float:

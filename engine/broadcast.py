@@ -18,7 +18,14 @@ from engine.errors import SpecError
 NAMES = ("a", "b", "c")
 OPS = {"add": "+", "subtract": "-", "multiply": "*"}
 
-ALIGN, PREPEND, COMPARE, RESULT, STRETCH, COMPUTE = "align", "prepend", "compare", "result", "stretch", "compute"
+ALIGN, PREPEND, COMPARE, RESULT, STRETCH, COMPUTE = (
+    "align",
+    "prepend",
+    "compare",
+    "result",
+    "stretch",
+    "compute",
+)
 EQUAL, ONE, MISMATCH = "equal", "one", "mismatch"
 
 
@@ -30,11 +37,20 @@ class BroadcastSpec:
     op: str = "add"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "shapes", tuple(tuple(int(size) for size in shape) for shape in self.shapes))
+        object.__setattr__(
+            self,
+            "shapes",
+            tuple(tuple(int(size) for size in shape) for shape in self.shapes),
+        )
         if not 2 <= len(self.shapes) <= 3:
             raise SpecError("broadcast_shape_count", got=len(self.shapes))
         if self.op not in OPS:
-            raise SpecError("unknown_preset", what="broadcast_op", name=self.op, choices=", ".join(OPS))
+            raise SpecError(
+                "unknown_preset",
+                what="broadcast_op",
+                name=self.op,
+                choices=", ".join(OPS),
+            )
         for name, shape in zip(NAMES, self.shapes):
             if len(shape) > MAX_DIMS:
                 raise SpecError("broadcast_too_many_dims", name=name, got=len(shape), limit=MAX_DIMS)
@@ -126,7 +142,9 @@ def numpy_message(shapes: tuple[Shape, ...]) -> str | None:
     for following in shapes[1:]:
         joined = pair_shape(current, following)
         if joined is None:
-            return f"operands could not be broadcast together with shapes {numpy_shape(current)} {numpy_shape(following)} "
+            return (
+                f"operands could not be broadcast together with shapes {numpy_shape(current)} {numpy_shape(following)} "
+            )
         current = joined
     return None
 
@@ -198,8 +216,18 @@ def broadcast_trace(spec: BroadcastSpec) -> BroadcastTrace:
         known[axis] = size
         steps.append(
             BroadcastStep(
-                len(steps), COMPARE, 3 if verdict == ONE else 2, axis, axis - ndim, sizes, verdict, size,
-                stretched=_stretched(sizes, size), rows=padded, result=tuple(known), added=prepended,
+                len(steps),
+                COMPARE,
+                3 if verdict == ONE else 2,
+                axis,
+                axis - ndim,
+                sizes,
+                verdict,
+                size,
+                stretched=_stretched(sizes, size),
+                rows=padded,
+                result=tuple(known),
+                added=prepended,
             )
         )
         if verdict == MISMATCH:
@@ -210,7 +238,16 @@ def broadcast_trace(spec: BroadcastSpec) -> BroadcastTrace:
         steps.append(BroadcastStep(len(steps), RESULT, 4, rows=padded, result=result_shape, added=prepended))
         steps += _stretch_steps(padded, result_shape, prepended, len(steps))
         final = steps[-1]
-        steps.append(BroadcastStep(len(steps), COMPUTE, 0, rows=final.rows, result=result_shape, added=final.added))
+        steps.append(
+            BroadcastStep(
+                len(steps),
+                COMPUTE,
+                0,
+                rows=final.rows,
+                result=result_shape,
+                added=final.added,
+            )
+        )
     return BroadcastTrace(
         spec=spec,
         steps=tuple(steps),
@@ -227,7 +264,10 @@ def _stretched(sizes: tuple[int, ...], size: int | None) -> tuple[int, ...]:
 
 
 def _stretch_steps(
-    padded: tuple[Shape, ...], result: Shape, added: frozenset[tuple[int, int]], start: int
+    padded: tuple[Shape, ...],
+    result: Shape,
+    added: frozenset[tuple[int, int]],
+    start: int,
 ) -> list[BroadcastStep]:
     """Rule 5, one axis at a time from the right: every operand with a 1 there is copied to the result's size."""
     rows = [list(shape) for shape in padded]
@@ -242,8 +282,18 @@ def _stretch_steps(
         added = added | {(k, axis) for k in stretched}
         steps.append(
             BroadcastStep(
-                start + len(steps), STRETCH, 5, axis, axis - len(result), sizes, ONE, result[axis],
-                stretched=stretched, rows=tuple(tuple(row) for row in rows), result=result, added=added,
+                start + len(steps),
+                STRETCH,
+                5,
+                axis,
+                axis - len(result),
+                sizes,
+                ONE,
+                result[axis],
+                stretched=stretched,
+                rows=tuple(tuple(row) for row in rows),
+                result=result,
+                added=added,
             )
         )
     return steps

@@ -46,7 +46,12 @@ class BroadcastSetup:
 
     def __post_init__(self) -> None:
         if self.example != CUSTOM and self.example not in EXAMPLES:
-            raise SpecError("unknown_preset", what="broadcast_example", name=self.example, choices=", ".join(EXAMPLES))
+            raise SpecError(
+                "unknown_preset",
+                what="broadcast_example",
+                name=self.example,
+                choices=", ".join(EXAMPLES),
+            )
         if self.example != CUSTOM:
             chosen = EXAMPLES[self.example]
             object.__setattr__(self, "shapes", self.shapes or chosen.shapes)
@@ -82,4 +87,3 @@ def parse_shapes(texts: list[str] | tuple[str, ...]) -> tuple[Shape, ...]:
     if not 2 <= len(texts) <= 3:
         raise SpecError("broadcast_shape_count", got=len(texts))
     return tuple(parse_shape(text, name) for text, name in zip(texts, NAMES))
-

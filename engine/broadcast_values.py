@@ -93,7 +93,10 @@ def broadcast_values(trace: BroadcastTrace) -> BroadcastValues | None:
     """The numbers, or None when an array is too big to show (then the lesson stays symbolic)."""
     if not has_room(trace):
         return None
-    return BroadcastValues(trace, tuple(operand_values(shape, k) for k, shape in enumerate(trace.spec.shapes)))
+    return BroadcastValues(
+        trace,
+        tuple(operand_values(shape, k) for k, shape in enumerate(trace.spec.shapes)),
+    )
 
 
 def as_blocks(values: np.ndarray) -> tuple[np.ndarray, tuple[str, ...]]:

@@ -61,12 +61,24 @@ class ConvSpec:
         if k_h != k_w:
             raise SpecError("kernel_not_square", height=k_h, width=k_w)
         if weight_in != in_channels:
-            raise SpecError("channel_mismatch", input_channels=in_channels, kernel_channels=weight_in)
+            raise SpecError(
+                "channel_mismatch",
+                input_channels=in_channels,
+                kernel_channels=weight_in,
+            )
         if self.bias.shape != (out_channels,):
             raise SpecError("bias_shape", expected=out_channels, got=self.bias.size)
-        for what, array in (("input", self.input), ("kernel", self.weight), ("bias", self.bias)):
+        for what, array in (
+            ("input", self.input),
+            ("kernel", self.weight),
+            ("bias", self.bias),
+        ):
             if not np.isfinite(array).all():
-                raise SpecError("not_finite", what=what, token=fmt(array[~np.isfinite(array)].flat[0]))
+                raise SpecError(
+                    "not_finite",
+                    what=what,
+                    token=fmt(array[~np.isfinite(array)].flat[0]),
+                )
         _check_int("stride", self.stride, 1, MAX_STRIDE, "non-positive stride is not supported")
         _check_int("padding", self.padding, 0, MAX_PADDING, "negative padding is not supported")
         _check_int(
@@ -74,8 +86,7 @@ class ConvSpec:
             self.dilation,
             1,
             MAX_DILATION,
-            "dilation should be greater than zero"
-            + (", but got [0, 0]" if self.dilation == 0 else ""),
+            "dilation should be greater than zero" + (", but got [0, 0]" if self.dilation == 0 else ""),
         )
         padded_h = height + 2 * self.padding
         padded_w = width + 2 * self.padding
@@ -231,7 +242,15 @@ class ConvTrace:
                 for kx in range(spec.kernel_size):
                     r, c = top + ky * spec.dilation, left + kx * spec.dilation
                     taps.append(
-                        Tap(channel, r, c, ky, kx, float(self.padded[channel, r, c]), float(spec.weight[out_channel, channel, ky, kx]))
+                        Tap(
+                            channel,
+                            r,
+                            c,
+                            ky,
+                            kx,
+                            float(self.padded[channel, r, c]),
+                            float(spec.weight[out_channel, channel, ky, kx]),
+                        )
                     )
         sums = tuple(float(sum(t.product for t in taps if t.channel == ch)) for ch in range(spec.in_channels))
         return ConvStep(
@@ -294,7 +313,11 @@ def conv_trace(spec: ConvSpec) -> ConvTrace:
     output = np.empty((spec.out_channels, out_h, out_w))
     for ky in range(k):
         for kx in range(k):
-            patch = padded[:, ky * d : ky * d + s * (out_h - 1) + 1 : s, kx * d : kx * d + s * (out_w - 1) + 1 : s]
+            patch = padded[
+                :,
+                ky * d : ky * d + s * (out_h - 1) + 1 : s,
+                kx * d : kx * d + s * (out_w - 1) + 1 : s,
+            ]
             contribution = np.einsum("oc,chw->ohw", spec.weight[:, :, ky, kx], patch)
             output = contribution if ky == kx == 0 else output + contribution
     output = output + spec.bias[:, None, None]
@@ -304,4 +327,12 @@ def conv_trace(spec: ConvSpec) -> ConvTrace:
     return ConvTrace(spec=spec, padded=padded, output=output, formulas=formulas)
 
 
-__all__ = ["ConvSpec", "ConvStep", "ConvTrace", "SizeFormula", "Tap", "conv_trace", "MAX_SIDE"]
+__all__ = [
+    "ConvSpec",
+    "ConvStep",
+    "ConvTrace",
+    "SizeFormula",
+    "Tap",
+    "conv_trace",
+    "MAX_SIDE",
+]

@@ -54,7 +54,11 @@ class ConvSetup:
             raise SpecError("kernel_size_range", value=self.kernel_size, high=MAX_KERNEL)
         if not 1 <= self.in_channels <= 3:
             raise SpecError("in_channels_range", got=self.in_channels, limit=3)
-        channels = [self.base_input, np.fliplr(self.base_input), np.flipud(self.base_input)]
+        channels = [
+            self.base_input,
+            np.fliplr(self.base_input),
+            np.flipud(self.base_input),
+        ]
         weight = np.stack([np.stack([self._kernel_for(o)] * self.in_channels) for o in range(self.out_channels)])
         bias = np.zeros(self.out_channels)
         given = np.array(self.bias[: self.out_channels], dtype=np.float64)
@@ -88,7 +92,11 @@ class ConvSetup:
         if not 1 <= size <= MAX_KERNEL:
             raise SpecError("kernel_size_range", value=size, high=MAX_KERNEL)
         if self.kernel_name != CUSTOM:
-            return replace(self, kernel_size=size, base_kernel=kernel_preset(self.kernel_name, size))
+            return replace(
+                self,
+                kernel_size=size,
+                base_kernel=kernel_preset(self.kernel_name, size),
+            )
         kernel = np.zeros((size, size))
         keep = min(size, self.kernel_size)
         kernel[:keep, :keep] = self.base_kernel[:keep, :keep]
@@ -97,7 +105,11 @@ class ConvSetup:
     def with_next_kernel(self) -> ConvSetup:
         names = list(KERNELS)
         following = names[0] if self.kernel_name == CUSTOM else names[(names.index(self.kernel_name) + 1) % len(names)]
-        return replace(self, kernel_name=following, base_kernel=kernel_preset(following, self.kernel_size))
+        return replace(
+            self,
+            kernel_name=following,
+            base_kernel=kernel_preset(following, self.kernel_size),
+        )
 
     def with_next_input(self) -> ConvSetup:
         names = list(INPUTS)
@@ -106,12 +118,20 @@ class ConvSetup:
 
     def with_random_input(self, seed: int) -> ConvSetup:
         height, width = self.base_input.shape
-        return replace(self, input_name=f"random #{seed}", base_input=random_input(seed, height, width))
+        return replace(
+            self,
+            input_name=f"random #{seed}",
+            base_input=random_input(seed, height, width),
+        )
 
     def with_custom(self, base_input: np.ndarray, base_kernel: np.ndarray, bias: tuple[float, ...]) -> ConvSetup:
         """Typed matrices; the kernel must be square, since the lesson's K is one number."""
         if base_kernel.shape[0] != base_kernel.shape[1]:
-            raise SpecError("kernel_not_square", height=base_kernel.shape[0], width=base_kernel.shape[1])
+            raise SpecError(
+                "kernel_not_square",
+                height=base_kernel.shape[0],
+                width=base_kernel.shape[1],
+            )
         bias = bias or (0.0,) * self.out_channels
         if len(bias) != self.out_channels:
             raise SpecError("bias_shape", expected=self.out_channels, got=len(bias))

@@ -17,7 +17,16 @@ import numpy as np
 
 from engine.errors import SpecError
 from engine.index_parse import IntList, Slice, Subscript, item_text
-from engine.index_rules import NumpyProblem, axes_of, index_array, is_mask, numpy_key, numpy_problem, shape_text, width
+from engine.index_rules import (
+    NumpyProblem,
+    axes_of,
+    index_array,
+    is_mask,
+    numpy_key,
+    numpy_problem,
+    shape_text,
+    width,
+)
 from engine.numbers import fmt
 
 MAX_SIDE = 12
@@ -39,9 +48,19 @@ class IndexSpec:
             raise SpecError("empty_matrix", what="index_array")
         height, width = (1, array.shape[0]) if array.ndim == 1 else array.shape
         if height > MAX_SIDE or width > MAX_SIDE:
-            raise SpecError("too_large", what="index_array", height=height, width=width, limit=MAX_SIDE)
+            raise SpecError(
+                "too_large",
+                what="index_array",
+                height=height,
+                width=width,
+                limit=MAX_SIDE,
+            )
         if not np.isfinite(array).all():
-            raise SpecError("not_finite", what="index_array", token=fmt(array[~np.isfinite(array)].flat[0]))
+            raise SpecError(
+                "not_finite",
+                what="index_array",
+                token=fmt(array[~np.isfinite(array)].flat[0]),
+            )
         array.setflags(write=False)
         object.__setattr__(self, "array", array)
 
@@ -260,7 +279,12 @@ class IndexTrace:
         if index < self.intro_count:
             if self.kind != BASIC:
                 return IndexStep(index, "overview", dict.fromkeys(self.selected, "tap"))
-            return IndexStep(index, "axis", dict.fromkeys(self._picked_up_to(index), "tap"), axis=self.axes[index])
+            return IndexStep(
+                index,
+                "axis",
+                dict.fromkeys(self._picked_up_to(index), "tap"),
+                axis=self.axes[index],
+            )
         element = self.element(index - self.intro_count)
         marks = dict.fromkeys(self.selected, "gap")
         marks[source_cell(element.source)] = "current"
@@ -283,9 +307,15 @@ def index_trace(spec: IndexSpec) -> IndexTrace:
     key = numpy_key(subscript, array)
     try:
         result = array[key]
-    except (IndexError, ValueError) as error:  # NumPy has the last word, even where engine's check disagrees
+    except (
+        IndexError,
+        ValueError,
+    ) as error:  # NumPy has the last word, even where engine's check disagrees
         raised = NumpyProblem(type(error).__name__, str(error), "numpy")
-        agrees = problem is not None and (problem.kind, problem.message) == (raised.kind, raised.message)
+        agrees = problem is not None and (problem.kind, problem.message) == (
+            raised.kind,
+            raised.message,
+        )
         return _failed(spec, problem if agrees else raised, agrees)
     if problem:
         return _failed(spec, problem, False)
@@ -312,7 +342,19 @@ def index_trace(spec: IndexSpec) -> IndexTrace:
 
 def _failed(spec: IndexSpec, problem: NumpyProblem, agrees: bool) -> IndexTrace:
     empty = np.empty(0)
-    return IndexTrace(spec, problem, agrees, empty, empty.astype(np.intp), "empty", False, (), None, (), 0)
+    return IndexTrace(
+        spec,
+        problem,
+        agrees,
+        empty,
+        empty.astype(np.intp),
+        "empty",
+        False,
+        (),
+        None,
+        (),
+        0,
+    )
 
 
 def _axis_picks(subscript: Subscript, key: tuple, shape: tuple[int, ...]) -> tuple[AxisPick, ...]:

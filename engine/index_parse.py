@@ -180,7 +180,12 @@ class _Parser:
         token = self.next
         if token.kind == "end":
             return SpecError("index_expected_end", what=f"index_{expected}", column=token.column)
-        return SpecError("index_expected", what=f"index_{expected}", column=token.column, found=token.text)
+        return SpecError(
+            "index_expected",
+            what=f"index_{expected}",
+            column=token.column,
+            found=token.text,
+        )
 
     def expect(self, text: str, expected: str) -> Token:
         if self.next.text != text or self.next.kind == "end":
@@ -284,7 +289,11 @@ class _Parser:
         if self.accept("~"):
             return Invert(self.atom())
         if self.next.text == "a":
-            raise SpecError("index_needs_parens", column=self.next.column, op=self.tokens[self.at - 1].text)
+            raise SpecError(
+                "index_needs_parens",
+                column=self.next.column,
+                op=self.tokens[self.at - 1].text,
+            )
         self.expect("(", "mask_atom")
         inner = self.comparison() if self.next.text == "a" else self.either()
         if self.next.text in ("&", "|") and isinstance(inner, Compare):

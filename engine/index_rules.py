@@ -122,7 +122,11 @@ def numpy_problem(subscript: Subscript, array: np.ndarray) -> NumpyProblem | Non
     for item in subscript.items:
         ellipses += item is Ellipsis
         if ellipses > 1:
-            return NumpyProblem("IndexError", "an index can only have a single ellipsis ('...')", "two_ellipses")
+            return NumpyProblem(
+                "IndexError",
+                "an index can only have a single ellipsis ('...')",
+                "two_ellipses",
+            )
         if isinstance(item, IntList) and (problem := ragged_problem(item.values)):
             return problem
     key, shape = numpy_key(subscript, array), array.shape

@@ -49,14 +49,23 @@ def torch_curve(ws: np.ndarray) -> dict[str, np.ndarray]:
     loss = torch.stack([torch.nn.CrossEntropyLoss()(row, labels) for row in logits])
     (slope,) = torch.autograd.grad(loss.sum(), w)
     accuracy = (logits.argmax(dim=-1) == labels).double().mean(dim=-1)
-    return {"loss": loss.detach().numpy(), "accuracy": accuracy.numpy(), "slope": slope.numpy()}
+    return {
+        "loss": loss.detach().numpy(),
+        "accuracy": accuracy.numpy(),
+        "slope": slope.numpy(),
+    }
 
 
 def torch_max_delta(spec: LossSpec) -> float:
     """max |engine − torch| over the totals, both torch relations, and the accuracy curve."""
     trace = loss_trace(spec)
     torch_totals = torch_losses(spec)
-    ours = {"mse": trace.mse, "mse_mean": trace.mse_mean, "ce": trace.ce, "ce_logits": trace.ce_logits}
+    ours = {
+        "mse": trace.mse,
+        "mse_mean": trace.mse_mean,
+        "ce": trace.ce,
+        "ce_logits": trace.ce_logits,
+    }
     deltas = [abs(ours[name] - value) for name, value in torch_totals.items()]
     curve = trace.curve
     theirs = torch_curve(np.array(curve.ws))

@@ -38,7 +38,11 @@ def cross_entropy(w: float | np.ndarray) -> np.ndarray:
     """Mean −log softmax(logits)[label] over the points: what torch.nn.CrossEntropyLoss gives."""
     z = logits(w)
     log_softmax = z - np.logaddexp(z[..., 0], z[..., 1])[..., None]
-    picked = np.take_along_axis(log_softmax, np.broadcast_to(np.array(LABELS)[:, None], z.shape[:-1] + (1,)), axis=-1)
+    picked = np.take_along_axis(
+        log_softmax,
+        np.broadcast_to(np.array(LABELS)[:, None], z.shape[:-1] + (1,)),
+        axis=-1,
+    )
     return -picked[..., 0].mean(axis=-1)
 
 

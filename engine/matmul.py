@@ -116,11 +116,7 @@ class MatmulTrace:
         return self._dot(index)
 
     def index_of(self, batch: int, row: int, col: int) -> int:
-        return (
-            len(self.shape_steps)
-            + (batch * self.check.rows + row) * self.check.cols
-            + col
-        )
+        return len(self.shape_steps) + (batch * self.check.rows + row) * self.check.cols + col
 
     def position(self, index: int) -> tuple[Shape, int, int, int] | None:
         """The number of A step `index` computes, with A's layout; None during the shape steps."""
@@ -134,11 +130,7 @@ class MatmulTrace:
         if position is None or not self.dot_count:
             return None
         layout, batch, row, col = position
-        return (
-            self.index_of(batch, row, col)
-            if layout == self.check.promoted_result
-            else None
-        )
+        return self.index_of(batch, row, col) if layout == self.check.promoted_result else None
 
     def _dot(self, index: int) -> DotStep:
         check, spec = self.check, self.spec
@@ -151,16 +143,8 @@ class MatmulTrace:
             *((row,) if len(spec.x_shape) > 1 else ()),
             *((col,) if len(spec.w_shape) > 1 else ()),
         )
-        x_label = (
-            f"X[{_index_text((*part.x_index, row, ':'))}]"
-            if len(spec.x_shape) > 1
-            else "X"
-        )
-        w_label = (
-            f"W[{_index_text((*part.w_index, ':', col))}]"
-            if len(spec.w_shape) > 1
-            else "W"
-        )
+        x_label = f"X[{_index_text((*part.x_index, row, ':'))}]" if len(spec.x_shape) > 1 else "X"
+        w_label = f"W[{_index_text((*part.w_index, ':', col))}]" if len(spec.w_shape) > 1 else "W"
         operands = f"{x_label}·{w_label}" + (f" + B[{col}]" if bias is not None else "")
         return DotStep(
             index=index,
@@ -191,27 +175,15 @@ class MatmulTrace:
                 (0,) * len(check.w_batch),
             )
         else:
-            position = (
-                tuple(int(i) for i in np.unravel_index(batch, check.batch))
-                if check.batch
-                else ()
-            )
+            position = tuple(int(i) for i in np.unravel_index(batch, check.batch)) if check.batch else ()
             x_index, w_index = (
                 _own_index(position, check.x_batch),
                 _own_index(position, check.w_batch),
             )
         x = spec.x.reshape(check.x_promoted)[x_index]
         w = spec.w.reshape(check.w_promoted)[w_index]
-        a = (
-            self.result.reshape(check.promoted_result)[position]
-            if self.result is not None
-            else None
-        )
-        b = (
-            np.broadcast_to(spec.b, (check.rows, check.cols))
-            if spec.has_bias and spec.b is not None
-            else None
-        )
+        a = self.result.reshape(check.promoted_result)[position] if self.result is not None else None
+        b = np.broadcast_to(spec.b, (check.rows, check.cols)) if spec.has_bias and spec.b is not None else None
         return Slice(x, w, a, b, x_index, w_index, position)
 
 
@@ -256,6 +228,4 @@ def matmul_trace(spec: MatmulSpec) -> MatmulTrace:
             raise SpecError("overflow")
         result = np.asarray(result, dtype=np.float64).reshape(check.promoted_result)
         result.setflags(write=False)
-    return MatmulTrace(
-        spec=spec, check=check, shape_steps=_shape_steps(spec, check), result=result
-    )
+    return MatmulTrace(spec=spec, check=check, shape_steps=_shape_steps(spec, check), result=result)

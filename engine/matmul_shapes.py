@@ -82,7 +82,7 @@ def broadcast_batch(a: Shape, b: Shape) -> tuple[Shape | None, tuple[int, ...]]:
     clashes = tuple(axis for axis in range(rank) if left[axis] != right[axis] and 1 not in (left[axis], right[axis]))
     if clashes:
         return None, clashes
-    return tuple(r if l == 1 else l for l, r in zip(left, right)), ()
+    return tuple(b if a == 1 else a for a, b in zip(left, right)), ()
 
 
 @dataclass(frozen=True)

@@ -47,9 +47,7 @@ def pattern_values(shape: Shape, which: str) -> np.ndarray:
             dtype=np.float64,
         ).reshape(shape)
     matrix = (-1, *shape[-1:], 1) if len(shape) == 1 else (-1, *shape[-2:])
-    batch, row, col = np.indices(
-        (prod(shape) // max(matrix[1] * matrix[2], 1), *matrix[1:])
-    )
+    batch, row, col = np.indices((prod(shape) // max(matrix[1] * matrix[2], 1), *matrix[1:]))
     picks = (col - row + batch) % len(W_PATTERN)
     return np.array(W_PATTERN)[picks].reshape(shape)
 
@@ -91,11 +89,7 @@ class MatmulSpec:
         object.__setattr__(self, "w_shape", check_shape(self.w_shape, "matmul_w"))
         # named after its shapes
         if EXAMPLES.get(self.example, (None, None))[:2] != (self.x_shape, self.w_shape):
-            named = [
-                name
-                for name, (x, w, _) in EXAMPLES.items()
-                if (x, w) == (self.x_shape, self.w_shape)
-            ]
+            named = [name for name, (x, w, _) in EXAMPLES.items() if (x, w) == (self.x_shape, self.w_shape)]
             object.__setattr__(self, "example", named[0] if named else CUSTOM)
         m = out_size(self.w_shape)
         wanted = {
@@ -150,11 +144,7 @@ class MatmulSpec:
 
     def with_next_example(self) -> MatmulSpec:
         names = list(EXAMPLES)
-        following = (
-            names[(names.index(self.example) + 1) % len(names)]
-            if self.example in names
-            else names[0]
-        )
+        following = names[(names.index(self.example) + 1) % len(names)] if self.example in names else names[0]
         return self.with_example(following)
 
     def with_random(self, seed: int) -> MatmulSpec:
@@ -175,9 +165,7 @@ class MatmulSpec:
             raise SpecError("matmul_no_bias_axis", w=shape_text(self.w_shape))
         return replace(self, bias=on)
 
-    def with_typed(
-        self, x_shape: Shape, w_shape: Shape, x_text: str, w_text: str, b_text: str
-    ) -> MatmulSpec:
+    def with_typed(self, x_shape: Shape, w_shape: Shape, x_text: str, w_text: str, b_text: str) -> MatmulSpec:
         """What the edit dialog typed: new shapes and numbers; empty numbers mean the pattern."""
         x_shape, w_shape = (
             check_shape(x_shape, "matmul_x"),
@@ -187,9 +175,7 @@ class MatmulSpec:
         m = out_size(w_shape)
         x = typed_values(x_text, x_shape, "matmul_x", visible)
         w = typed_values(w_text, w_shape, "matmul_w", visible)
-        b = typed_values(
-            b_text, (m,) if m is not None else (), "matmul_b", visible and m is not None
-        )
+        b = typed_values(b_text, (m,) if m is not None else (), "matmul_b", visible and m is not None)
         same_shapes = (x_shape, w_shape) == (self.x_shape, self.w_shape)
         retyped = all(v is not None for v in (x, w)) and all(
             new is None or (old is not None and np.array_equal(new, old))
@@ -220,16 +206,12 @@ class MatmulSpec:
         return format_matrix(array.reshape(-1, array.shape[-1]))
 
 
-def typed_values(
-    text: str, shape: Shape, what: str, visible: bool
-) -> np.ndarray | None:
+def typed_values(text: str, shape: Shape, what: str, visible: bool) -> np.ndarray | None:
     """Numbers typed for one operand, row after row of its last axis; None when left empty."""
     if not text.strip():
         return None
     if not visible:
-        raise SpecError(
-            "matmul_values_hidden", what=what, shape=shape_text(shape), limit=MAX_VALUES
-        )
+        raise SpecError("matmul_values_hidden", what=what, shape=shape_text(shape), limit=MAX_VALUES)
     if len(shape) == 1:
         numbers = np.array(parse_vector(text, what), dtype=np.float64)
         if numbers.size != shape[0]:

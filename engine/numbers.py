@@ -17,4 +17,3 @@ def fmt_factor(value: float) -> str:
     """A number as a factor in a product: negatives in parentheses, `2×(-1)`."""
     text = fmt(value)
     return f"({text})" if value < 0 else text
-

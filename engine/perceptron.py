@@ -21,7 +21,13 @@ from engine.numbers import fmt, fmt_factor
 GATES = ("and", "or", "nand", "xor", "xor2")
 TWO_LAYER = "xor2"
 INPUTS = ((0, 0), (1, 0), (0, 1), (1, 1))  # the course's order
-TRUTH = {"and": (0, 0, 0, 1), "or": (0, 1, 1, 1), "nand": (1, 1, 1, 0), "xor": (0, 1, 1, 0), TWO_LAYER: (0, 1, 1, 0)}
+TRUTH = {
+    "and": (0, 0, 0, 1),
+    "or": (0, 1, 1, 1),
+    "nand": (1, 1, 1, 0),
+    "xor": (0, 1, 1, 0),
+    TWO_LAYER: (0, 1, 1, 0),
+}
 COURSE_WEIGHTS = {
     "and": ("0.5", "0.5", "-0.7"),
     "or": ("0.5", "0.5", "-0.2"),
@@ -51,7 +57,12 @@ def as_decimal(value: object, what: str) -> Decimal:
     if not number.is_finite():
         raise SpecError("not_finite", what=what, token=str(value))
     if abs(number) > MAX_WEIGHT:
-        raise SpecError("perceptron_weight_range", what=what, value=fmt(float(number)), limit=int(MAX_WEIGHT))
+        raise SpecError(
+            "perceptron_weight_range",
+            what=what,
+            value=fmt(float(number)),
+            limit=int(MAX_WEIGHT),
+        )
     if number != number.quantize(HUNDREDTH):  # longer numbers would widen the table past an 80-column screen
         raise SpecError("perceptron_weight_decimals", what=what, value=str(value).strip())
     return number + 0  # normalises −0 to 0
@@ -82,7 +93,10 @@ class Unit:
 
 
 COURSE_UNITS = {gate: Unit(*(Decimal(v) for v in weights)) for gate, weights in COURSE_WEIGHTS.items()}
-HIDDEN = (("s1", "nand"), ("s2", "or"))  # XOR = AND(NAND(x1, x2), OR(x1, x2)), the course's build
+HIDDEN = (
+    ("s1", "nand"),
+    ("s2", "or"),
+)  # XOR = AND(NAND(x1, x2), OR(x1, x2)), the course's build
 
 
 @dataclass(frozen=True)
@@ -103,7 +117,11 @@ class PerceptronSpec:
         course = COURSE_UNITS[self.gate]
         for name in WEIGHTS:
             value = getattr(self, name)
-            object.__setattr__(self, name, getattr(course, name) if value is None else as_decimal(value, f"perceptron_{name}"))
+            object.__setattr__(
+                self,
+                name,
+                getattr(course, name) if value is None else as_decimal(value, f"perceptron_{name}"),
+            )
 
     @property
     def unit(self) -> Unit:
@@ -167,7 +185,10 @@ def forward(spec: PerceptronSpec, x1: Number, x2: Number) -> tuple[UnitStep, ...
     if not spec.two_layer:
         return (_unit_step("y", "", spec.unit, x1, x2),)
     hidden = tuple(_unit_step(label, gate.upper(), COURSE_UNITS[gate], x1, x2) for label, gate in HIDDEN)
-    return (*hidden, _unit_step("y", "AND", COURSE_UNITS["and"], hidden[0].output, hidden[1].output))
+    return (
+        *hidden,
+        _unit_step("y", "AND", COURSE_UNITS["and"], hidden[0].output, hidden[1].output),
+    )
 
 
 @dataclass(frozen=True)
@@ -241,6 +262,8 @@ class PerceptronTrace:
 
 
 def perceptron_trace(spec: PerceptronSpec) -> PerceptronTrace:
-    rows = tuple(Row(index, x, target, forward(spec, *x)) for index, (x, target) in enumerate(zip(INPUTS, spec.targets)))
+    rows = tuple(
+        Row(index, x, target, forward(spec, *x)) for index, (x, target) in enumerate(zip(INPUTS, spec.targets))
+    )
     lines = tuple(COURSE_UNITS[gate] for _, gate in HIDDEN) if spec.two_layer else (spec.unit,)
     return PerceptronTrace(spec, rows, lines, separability(spec.targets))

@@ -105,4 +105,3 @@ def plot_rows(trace: PerceptronTrace, current: int | None = None) -> tuple[Canva
 def plain_picture(rows: tuple[CanvasRow, ...]) -> list[str]:
     """The picture's characters only, for `--plain`."""
     return ["".join(text for text, _ in row).rstrip() for row in rows]
-

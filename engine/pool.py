@@ -21,7 +21,11 @@ MODES = ("max", "avg", "min")
 MAX_WINDOW = 16
 MAX_STRIDE = 64
 PAD_VALUE = {"max": -np.inf, "avg": 0.0, "min": np.inf}
-TORCH_FUNCTION = {"max": "F.max_pool2d", "avg": "F.avg_pool2d", "min": "−F.max_pool2d(−x)"}  # F = torch.nn.functional
+TORCH_FUNCTION = {
+    "max": "F.max_pool2d",
+    "avg": "F.avg_pool2d",
+    "min": "−F.max_pool2d(−x)",
+}  # F = torch.nn.functional
 
 
 def fmt_cell(value: float) -> str:
@@ -84,16 +88,26 @@ class PoolSpec:
         height, width = self.input.shape
         check_size(height, width, "input")
         if not np.isfinite(self.input).all():
-            raise SpecError("not_finite", what="input", token=fmt(self.input[~np.isfinite(self.input)].flat[0]))
+            raise SpecError(
+                "not_finite",
+                what="input",
+                token=fmt(self.input[~np.isfinite(self.input)].flat[0]),
+            )
         for name in ("kernel_size", "stride", "padding"):
             value = getattr(self, name)
-            if (value is not None or name != "stride") and (not isinstance(value, (int, np.integer)) or isinstance(value, bool)):
+            if (value is not None or name != "stride") and (
+                not isinstance(value, (int, np.integer)) or isinstance(value, bool)
+            ):
                 raise SpecError("not_an_integer", what=f"pool_{name}", token=str(value))
         k, s, p = int(self.kernel_size), int(self.actual_stride), int(self.padding)
         if s == 0:
             raise SpecError("pool_stride_zero", torch_message="stride should not be zero")
         if p < 0:
-            raise SpecError("pool_padding_negative", torch_message=f"pad must be non-negative, but got pad: {p}", value=p)
+            raise SpecError(
+                "pool_padding_negative",
+                torch_message=f"pad must be non-negative, but got pad: {p}",
+                value=p,
+            )
         if p > int(k / 2):  # C++ division truncates; the effective kernel is K at dilation 1
             raise SpecError(
                 "pool_padding_too_big",
@@ -103,9 +117,17 @@ class PoolSpec:
                 half=max(int(k / 2), 0),
             )
         if k <= 0:
-            raise SpecError("pool_kernel_not_positive", torch_message=f"kernel size should be greater than zero, but got kH: {k} kW: {k}", value=k)
+            raise SpecError(
+                "pool_kernel_not_positive",
+                torch_message=f"kernel size should be greater than zero, but got kH: {k} kW: {k}",
+                value=k,
+            )
         if s < 0:
-            raise SpecError("pool_stride_negative", torch_message=f"stride should be greater than zero, but got dH: {s} dW: {s}", value=s)
+            raise SpecError(
+                "pool_stride_negative",
+                torch_message=f"stride should be greater than zero, but got dH: {s} dW: {s}",
+                value=s,
+            )
         out_h, out_w = ((size + 2 * p - k) // s + 1 for size in (height, width))
         if out_h < 1 or out_w < 1:
             raise SpecError(

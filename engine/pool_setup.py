@@ -103,7 +103,11 @@ class PoolSetup:
 
     def with_random_input(self, seed: int) -> PoolSetup:
         height, width = self.base_input.shape
-        return replace(self, input_name=f"random #{seed}", base_input=random_input(seed, height, width))
+        return replace(
+            self,
+            input_name=f"random #{seed}",
+            base_input=random_input(seed, height, width),
+        )
 
     def with_input(self, matrix: np.ndarray) -> PoolSetup:
         """A typed input; the same numbers as before keep the preset's name."""

@@ -127,7 +127,11 @@ def digits() -> tuple[np.ndarray, np.ndarray]:
     except (OSError, ValueError, EOFError) as error:
         raise SpecError("data_unreadable", path=str(DIGITS_FILE), reason=str(error)) from None
     if table.ndim != 2 or table.shape[1] != 65:
-        raise SpecError("data_unreadable", path=str(DIGITS_FILE), reason=f"expected 65 columns, got shape {table.shape}")
+        raise SpecError(
+            "data_unreadable",
+            path=str(DIGITS_FILE),
+            reason=f"expected 65 columns, got shape {table.shape}",
+        )
     return table[:, :64].reshape(-1, 8, 8), table[:, 64].astype(int)
 
 

@@ -70,9 +70,7 @@ class RnnSpec:
         ):
             object.__setattr__(self, name, _array(getattr(self, name), ndim))
         hidden = self.w_ih.shape[0]
-        object.__setattr__(
-            self, "h0", _array(np.zeros(hidden) if self.h0 is None else self.h0, 1)
-        )
+        object.__setattr__(self, "h0", _array(np.zeros(hidden) if self.h0 is None else self.h0, 1))
         self._validate()
 
     @property
@@ -172,17 +170,13 @@ class UnitStep:
     @property
     def input_line(self) -> str:
         """`W_ih[0]·x2 + b_ih[0] = 0.3×1 + (-0.5)×0 + 0.1 = 0.4`."""
-        products = [
-            f"{fmt_factor(w)}×{fmt_factor(x)}" for w, x in zip(self.w_ih, self.x)
-        ]
+        products = [f"{fmt_factor(w)}×{fmt_factor(x)}" for w, x in zip(self.w_ih, self.x)]
         return f"W_ih[{self.unit}]·x{self.t} + b_ih[{self.unit}] = {_sum(products, self.b_ih)} = {fmt(self.input_part)}"
 
     @property
     def hidden_line(self) -> str:
         """`W_hh[0]·h1 + b_hh[0] = 0.2×0.4621 + … + (-0.2) = -0.1176`."""
-        products = [
-            f"{fmt_factor(w)}×{fmt_factor(h)}" for w, h in zip(self.w_hh, self.h_prev)
-        ]
+        products = [f"{fmt_factor(w)}×{fmt_factor(h)}" for w, h in zip(self.w_hh, self.h_prev)]
         return f"W_hh[{self.unit}]·h{self.t - 1} + b_hh[{self.unit}] = {_sum(products, self.b_hh)} = {fmt(self.hidden_part)}"
 
     @property
@@ -278,9 +272,7 @@ def rnn_trace(spec: RnnSpec) -> RnnTrace:
     states = np.zeros((steps + 1, hidden))
     states[0] = spec.h0
     hidden_part = np.zeros((steps, hidden))
-    with np.errstate(
-        over="ignore", invalid="ignore"
-    ):  # an overflow is reported below, as a SpecError
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is reported below, as a SpecError
         input_part = spec.sequence @ spec.w_ih.T + spec.b_ih
         for t in range(steps):
             hidden_part[t] = spec.w_hh @ states[t] + spec.b_hh

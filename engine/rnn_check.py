@@ -12,7 +12,9 @@ def spec_to_json(spec: RnnSpec) -> dict:
 
 
 def spec_from_json(data: dict) -> RnnSpec:
-    return RnnSpec(**{name: np.array(data[name], dtype=np.float64) for name in ("sequence", "w_ih", "w_hh", "b_ih", "b_hh", "h0")})
+    return RnnSpec(
+        **{name: np.array(data[name], dtype=np.float64) for name in ("sequence", "w_ih", "w_hh", "b_ih", "b_hh", "h0")}
+    )
 
 
 def torch_rnn(spec: RnnSpec) -> tuple[np.ndarray, np.ndarray]:
@@ -21,9 +23,17 @@ def torch_rnn(spec: RnnSpec) -> tuple[np.ndarray, np.ndarray]:
 
     rnn = torch.nn.RNN(spec.input_size, spec.hidden_size, nonlinearity="tanh", dtype=torch.float64)
     with torch.no_grad():
-        for name, value in (("weight_ih_l0", spec.w_ih), ("weight_hh_l0", spec.w_hh), ("bias_ih_l0", spec.b_ih), ("bias_hh_l0", spec.b_hh)):
+        for name, value in (
+            ("weight_ih_l0", spec.w_ih),
+            ("weight_hh_l0", spec.w_hh),
+            ("bias_ih_l0", spec.b_ih),
+            ("bias_hh_l0", spec.b_hh),
+        ):
             getattr(rnn, name).copy_(torch.from_numpy(np.array(value)))
-        output, h_n = rnn(torch.from_numpy(np.array(spec.sequence))[:, None], torch.from_numpy(np.array(spec.h0))[None, None])
+        output, h_n = rnn(
+            torch.from_numpy(np.array(spec.sequence))[:, None],
+            torch.from_numpy(np.array(spec.h0))[None, None],
+        )
     return output[:, 0].numpy(), h_n[0, 0].numpy()
 
 

@@ -39,9 +39,7 @@ def sequence_preset(name: str) -> np.ndarray:
     return np.array(SEQUENCES[name], dtype=np.float64)
 
 
-def seeded_weights(
-    seed: int, input_size: int, hidden_size: int
-) -> tuple[np.ndarray, ...]:
+def seeded_weights(seed: int, input_size: int, hidden_size: int) -> tuple[np.ndarray, ...]:
     """W_ih (H×I), W_hh (H×H), b_ih, b_hh (H), in the order and range torch.nn.RNN initialises them, to 1 decimal."""
     rng = np.random.default_rng(seed)
     bound = 1 / np.sqrt(hidden_size)
@@ -51,9 +49,7 @@ def seeded_weights(
         (hidden_size,),
         (hidden_size,),
     )
-    return tuple(
-        np.round(rng.uniform(-bound, bound, shape), 1) + 0.0 for shape in shapes
-    )
+    return tuple(np.round(rng.uniform(-bound, bound, shape), 1) + 0.0 for shape in shapes)
 
 
 def parse_count(text: str, what: str) -> int:
@@ -89,9 +85,7 @@ class RnnSetup:
         )
 
     def spec(self) -> RnnSpec:
-        w_ih, w_hh, b_ih, b_hh = seeded_weights(
-            self.seed, self.sequence.shape[1], self.hidden_size
-        )
+        w_ih, w_hh, b_ih, b_hh = seeded_weights(self.seed, self.sequence.shape[1], self.hidden_size)
         return RnnSpec(self.sequence, w_ih, w_hh, b_ih, b_hh)
 
     def with_hidden_step(self, delta: int) -> RnnSetup:
@@ -103,22 +97,14 @@ class RnnSetup:
     def with_next_sequence(self) -> RnnSetup:
         names = list(SEQUENCES)
         following = (
-            names[0]
-            if self.sequence_name not in names
-            else names[(names.index(self.sequence_name) + 1) % len(names)]
+            names[0] if self.sequence_name not in names else names[(names.index(self.sequence_name) + 1) % len(names)]
         )
-        return replace(
-            self, sequence_name=following, sequence=sequence_preset(following)
-        )
+        return replace(self, sequence_name=following, sequence=sequence_preset(following))
 
     def with_sequence(self, matrix: np.ndarray) -> RnnSetup:
         """A typed sequence; the same numbers as before keep the preset's name."""
-        same = matrix.shape == self.sequence.shape and np.array_equal(
-            matrix, self.sequence
-        )
-        return replace(
-            self, sequence_name=self.sequence_name if same else CUSTOM, sequence=matrix
-        )
+        same = matrix.shape == self.sequence.shape and np.array_equal(matrix, self.sequence)
+        return replace(self, sequence_name=self.sequence_name if same else CUSTOM, sequence=matrix)
 
 
 def language_model_config() -> TrainConfig:

@@ -33,11 +33,7 @@ class PositionedTrace(Trace, Protocol):
 
 def kept_index(old: Trace, index: int, new: Trace) -> int:
     """The step of `new` to show after a change from `old` at `index`: the same position, else the same number."""
-    if (
-        isinstance(old, PositionedTrace)
-        and isinstance(new, PositionedTrace)
-        and 0 <= index < old.step_count
-    ):
+    if isinstance(old, PositionedTrace) and isinstance(new, PositionedTrace) and 0 <= index < old.step_count:
         found = new.index_at(old.position(index))
         if found is not None:
             return found

@@ -16,11 +16,7 @@ OVERFLOW_MARKS = "◂▸▴▾"
 
 
 def _scrolls(widget: Widget) -> bool:
-    return (
-        isinstance(widget, ScrollableContainer)
-        or widget.is_scrollable
-        and widget.allow_vertical_scroll
-    )
+    return isinstance(widget, ScrollableContainer) or widget.is_scrollable and widget.allow_vertical_scroll
 
 
 def cut_boxes(screen) -> list[str]:
@@ -35,9 +31,7 @@ def cut_boxes(screen) -> list[str]:
             if _scrolls(ancestor):
                 break
             if not ancestor.region.contains_region(widget.region):
-                problems.append(
-                    f"{widget!r} at {widget.region} is cut by {ancestor!r} at {ancestor.region}"
-                )
+                problems.append(f"{widget!r} at {widget.region} is cut by {ancestor!r} at {ancestor.region}")
                 break
     return problems
 
@@ -46,20 +40,11 @@ def cut_lines(screen) -> list[str]:
     """Static text taller than the box it is drawn in (a sentence cut without a mark)."""
     problems = []
     for widget in screen.query(Static):
-        if (
-            not widget.display
-            or widget.region.area == 0
-            or any(_scrolls(a) for a in widget.ancestors[:-1])
-        ):
+        if not widget.display or widget.region.area == 0 or any(_scrolls(a) for a in widget.ancestors[:-1]):
             continue
         width = widget.content_region.width
-        needed = widget.get_content_height(
-            widget.content_region.size, widget.content_region.size, width
-        )
-        if (
-            widget.styles.text_wrap != "nowrap"
-            and needed > widget.content_region.height
-        ):
+        needed = widget.get_content_height(widget.content_region.size, widget.content_region.size, width)
+        if widget.styles.text_wrap != "nowrap" and needed > widget.content_region.height:
             problems.append(
                 f"{widget!r} needs {needed} lines at width {width} and shows {widget.content_region.height}: {widget.render()!s:.60}"
             )
@@ -76,9 +61,7 @@ def hidden_marks(screen) -> list[str]:
             continue
         unseen = [cell for cell in grid.marks if not grid.in_sight(cell)]
         if unseen:
-            problems.append(
-                f"{grid!r} marks {unseen[:3]} out of sight with no overflow mark"
-            )
+            problems.append(f"{grid!r} marks {unseen[:3]} out of sight with no overflow mark")
     return problems
 
 

@@ -49,9 +49,7 @@ def drive(body, *, lang="en", lesson="conv", setup=None, real_verifier=False):
     try:
         asyncio.run(main())
     finally:
-        set_language(
-            "en"
-        )  # the app sets the catalogue's language for the whole process
+        set_language("en")  # the app sets the catalogue's language for the whole process
 
 
 def lesson(app) -> StepLesson:

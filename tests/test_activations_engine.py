@@ -12,14 +12,36 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.activations import FUNCTIONS, ActivationSpec, bar, curve_trace, derivative, softmax_trace, value
+from engine.activations import (
+    FUNCTIONS,
+    ActivationSpec,
+    bar,
+    curve_trace,
+    derivative,
+    softmax_trace,
+    value,
+)
 from engine.activations_check import spec_from_json, spec_to_json, torch_max_delta
 from engine.activations_collapse import ActivationSetup, collapse_trace
-from engine.activations_plot import DOT_BITS, GUTTER, HEIGHT, WIDTH, Y_RANGES, curve_rows, dot_row, dot_xs
+from engine.activations_plot import (
+    DOT_BITS,
+    GUTTER,
+    HEIGHT,
+    WIDTH,
+    Y_RANGES,
+    curve_rows,
+    dot_row,
+    dot_xs,
+)
 from engine.errors import SpecError
 
 CURVES = ("sigmoid", "tanh", "relu", "identity")
-TORCH = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu, "identity": lambda x: x * 1}
+TORCH = {
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "relu": torch.relu,
+    "identity": lambda x: x * 1,
+}
 SETTINGS = settings(derandomize=True, deadline=None, max_examples=40)
 
 
@@ -45,7 +67,10 @@ def test_cursor_points_match_torch_and_autograd(function):
 
 
 @SETTINGS
-@given(st.sampled_from(CURVES), st.lists(st.floats(min_value=-30, max_value=30), min_size=1, max_size=8))
+@given(
+    st.sampled_from(CURVES),
+    st.lists(st.floats(min_value=-30, max_value=30), min_size=1, max_size=8),
+)
 def test_any_x_matches_autograd(function, xs):
     values, grads = torch_values_and_grads(function, xs)
     np.testing.assert_allclose(value(function, np.array(xs)), values, rtol=0, atol=1e-15)
@@ -62,8 +87,14 @@ def test_relu_slope_at_zero_is_torchs_zero():
 def test_the_readings_are_written_out():
     step = curve_trace(ActivationSpec("sigmoid")).step(26)
     assert step.x == 1.5
-    assert step.equations == ("σ(1.5) = 1 / (1 + e^(-1.5)) = 0.8176", "σ′(1.5) = 0.8176·(1 − 0.8176) = 0.1491")
-    assert curve_trace(ActivationSpec("tanh")).step(20).equations == ("tanh(0) = 0", "tanh′(0) = 1 − 0² = 1")
+    assert step.equations == (
+        "σ(1.5) = 1 / (1 + e^(-1.5)) = 0.8176",
+        "σ′(1.5) = 0.8176·(1 − 0.8176) = 0.1491",
+    )
+    assert curve_trace(ActivationSpec("tanh")).step(20).equations == (
+        "tanh(0) = 0",
+        "tanh′(0) = 1 − 0² = 1",
+    )
 
 
 def test_softmax_of_the_courses_example():
@@ -96,7 +127,10 @@ def test_the_child_process_check_finds_agreement(function):
     [
         (lambda: ActivationSpec("swish"), "activations_unknown_function"),
         (lambda: ActivationSpec("softmax", (1.0,)), "activations_vector_length"),
-        (lambda: ActivationSpec("softmax", tuple(range(9))), "activations_vector_length"),
+        (
+            lambda: ActivationSpec("softmax", tuple(range(9))),
+            "activations_vector_length",
+        ),
         (lambda: ActivationSpec("softmax", (1.0, float("nan"))), "not_finite"),
         (lambda: ActivationSpec("softmax", (1.0, 1001.0)), "activations_entry_range"),
         (lambda: ActivationSetup(seed=-1), "activations_seed_range"),

@@ -25,7 +25,12 @@ from engine.errors import SpecError
 from engine.verify import serve
 from tui.i18n import ASSETS
 
-PUBLISHED = {"lenet5": 61_706, "alexnet": 61_100_840, "vgg16": 138_357_544, "googlenet": 6_624_904}  # the issue's numbers
+PUBLISHED = {
+    "lenet5": 61_706,
+    "alexnet": 61_100_840,
+    "vgg16": 138_357_544,
+    "googlenet": 6_624_904,
+}  # the issue's numbers
 
 
 @pytest.mark.parametrize("network", NETWORKS)
@@ -49,7 +54,11 @@ def test_every_layer_and_branch_agrees_with_torch_on_the_meta_device(network):
 
 def test_multiply_adds_are_torchs_flop_counts_halved():
     """torchvision's model docs give 0.71, 15.47 and 1.5 GFLOPS for these three: multiply-adds, in fact."""
-    assert [round(arch_trace(ArchSpec(n)).total_macs / 1e9, 2) for n in ("alexnet", "vgg16", "googlenet")] == [0.71, 15.47, 1.5]
+    assert [round(arch_trace(ArchSpec(n)).total_macs / 1e9, 2) for n in ("alexnet", "vgg16", "googlenet")] == [
+        0.71,
+        15.47,
+        1.5,
+    ]
 
 
 @settings(max_examples=25, deadline=None, derandomize=True)
@@ -65,7 +74,13 @@ def test_any_input_size_is_accepted_exactly_when_torch_accepts_it(network, size)
 
 
 @settings(max_examples=80, deadline=None, derandomize=True)
-@given(size=st.integers(1, 40), kernel=st.integers(1, 6), stride=st.integers(1, 5), data=st.data(), ceil=st.booleans())
+@given(
+    size=st.integers(1, 40),
+    kernel=st.integers(1, 6),
+    stride=st.integers(1, 5),
+    data=st.data(),
+    ceil=st.booleans(),
+)
 def test_pool_size_is_torchs_in_floor_and_ceil_mode(size, kernel, stride, data, ceil):
     padding = data.draw(st.integers(0, kernel // 2))
     pool = nn.MaxPool2d(kernel, stride, padding, ceil_mode=ceil)
@@ -114,7 +129,11 @@ def test_an_inception_block_is_its_four_branches_concatenated():
         ["1×1 → 16", "3×3 → 32"],  # torchvision's 3×3 for the paper's 5×5
         ["max 3×3/1", "1×1 → 32"],
     ]
-    assert block.shape_formula == "64 + 128 + 32 + 32 = 256" and block.out_shape == (256, 28, 28)
+    assert block.shape_formula == "64 + 128 + 32 + 32 = 256" and block.out_shape == (
+        256,
+        28,
+        28,
+    )
     assert block.params == sum(layer.params for branch in block.branches for layer in branch) == 155_872
     assert block.params_formula.endswith("= 155,872")
 
@@ -179,7 +198,10 @@ def test_the_child_process_protocol_checks_a_spec():
     spec = ArchSpec("googlenet", 100)
     assert spec_from_json(json.loads(json.dumps(spec_to_json(spec)))) == spec
     replies = io.StringIO()
-    serve(io.StringIO(json.dumps({"id": 1, "lesson": "arch", "spec": spec_to_json(spec)}) + "\n"), replies)
+    serve(
+        io.StringIO(json.dumps({"id": 1, "lesson": "arch", "spec": spec_to_json(spec)}) + "\n"),
+        replies,
+    )
     assert json.loads(replies.getvalue()) == {"id": 1, "delta": 0.0}
 
 

@@ -37,10 +37,7 @@ def make_payload(epoch: int = 3) -> dict:
             "torch": torch.get_rng_state(),
             "generator": torch.Generator().manual_seed(epoch).get_state(),
         },
-        "history": [
-            {"epoch": e, "train_loss": 1.0 / e, "test_acc": 0.5}
-            for e in range(1, epoch + 1)
-        ],
+        "history": [{"epoch": e, "train_loss": 1.0 / e, "test_acc": 0.5} for e in range(1, epoch + 1)],
     }
 
 
@@ -106,9 +103,7 @@ def test_saving_again_replaces_the_checkpoint(tmp_path):
     path = tmp_path / "checkpoint.pt"
     save_checkpoint(path, make_payload(epoch=1))
     save_checkpoint(path, make_payload(epoch=2))
-    assert load_checkpoint(path)["epoch"] == 2 and os.listdir(tmp_path) == [
-        "checkpoint.pt"
-    ]
+    assert load_checkpoint(path)["epoch"] == 2 and os.listdir(tmp_path) == ["checkpoint.pt"]
 
 
 def test_loading_calls_torch_load_once_with_weights_only(tmp_path, monkeypatch):
@@ -147,14 +142,8 @@ class Evil:
 def test_a_pickle_with_code_is_refused_and_its_code_never_runs(tmp_path, writer):
     marker = tmp_path / "marker"
     path = tmp_path / "evil.pt"
-    if (
-        writer == "pickle"
-    ):  # plain pickle stores tensors through a torch global of its own: leave them out
-        path.write_bytes(
-            pickle.dumps(
-                {"format": CHECKPOINT_FORMAT, "history": [Evil(marker)]}, protocol=2
-            )
-        )
+    if writer == "pickle":  # plain pickle stores tensors through a torch global of its own: leave them out
+        path.write_bytes(pickle.dumps({"format": CHECKPOINT_FORMAT, "history": [Evil(marker)]}, protocol=2))
     else:
         torch.save(
             {**make_payload(), "history": [Evil(marker)]},
@@ -164,10 +153,7 @@ def test_a_pickle_with_code_is_refused_and_its_code_never_runs(tmp_path, writer)
     error = refusal(path)
     assert not marker.exists()
     assert error.code == "checkpoint_unsafe" and error.params == {"path": str(path)}
-    assert (
-        error.torch_message
-        and "weights_only` set to `False`" not in error.torch_message
-    )
+    assert error.torch_message and "weights_only` set to `False`" not in error.torch_message
     assert_said_in_both_languages(error)
     assert "mkdir" in error.torch_message
     # The file is truly hostile: unsafe loading runs its code.
@@ -288,9 +274,7 @@ def test_a_zip_archive_that_is_not_a_torch_file_is_refused_with_torchs_words(tmp
         "tuple_history",
     ],
 )
-def test_a_torch_file_that_is_not_a_tensortour_checkpoint_is_refused(
-    tmp_path, content, code, params
-):
+def test_a_torch_file_that_is_not_a_tensortour_checkpoint_is_refused(tmp_path, content, code, params):
     path = tmp_path / "other.pt"
     torch.save(content(), path)
     error = refusal(path)
@@ -315,10 +299,7 @@ def test_a_payload_torch_cannot_pickle_leaves_the_old_checkpoint(old_checkpoint)
     path, old = old_checkpoint
     with pytest.raises(SpecError) as caught:
         save_checkpoint(path, {**make_payload(), "history": [lambda: 1]})
-    assert (
-        caught.value.code == "checkpoint_not_saveable"
-        and "pickle" in caught.value.torch_message.lower()
-    )
+    assert caught.value.code == "checkpoint_not_saveable" and "pickle" in caught.value.torch_message.lower()
     assert_said_in_both_languages(caught.value)
     assert_untouched(path, old)
 
@@ -327,16 +308,11 @@ def test_a_payload_weights_only_loading_would_refuse_is_not_written(old_checkpoi
     path, old = old_checkpoint
     with pytest.raises(SpecError) as caught:
         save_checkpoint(path, {**make_payload(), "history": [np.zeros(3)]})
-    assert (
-        caught.value.code == "checkpoint_not_saveable"
-        and "numpy" in caught.value.torch_message
-    )
+    assert caught.value.code == "checkpoint_not_saveable" and "numpy" in caught.value.torch_message
     assert_untouched(path, old)
 
 
-def test_an_interrupt_while_writing_leaves_the_old_checkpoint(
-    old_checkpoint, monkeypatch
-):
+def test_an_interrupt_while_writing_leaves_the_old_checkpoint(old_checkpoint, monkeypatch):
     path, old = old_checkpoint
 
     def write_half_then_interrupt(payload, handle):
@@ -355,18 +331,13 @@ def test_an_unwritable_place_is_refused_in_words(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(SpecError) as caught:
         save_checkpoint(blocker / "checkpoint.pt", make_payload())
-    assert (
-        caught.value.code == "checkpoint_write_failed" and caught.value.params["reason"]
-    )
+    assert caught.value.code == "checkpoint_write_failed" and caught.value.params["reason"]
     assert_said_in_both_languages(caught.value)
     (tmp_path / "folder.pt").mkdir()
     with pytest.raises(SpecError) as caught:
         save_checkpoint(tmp_path / "folder.pt", make_payload())
     assert caught.value.code == "checkpoint_write_failed"
-    assert (
-        sorted(os.listdir(tmp_path)) == ["file", "folder.pt"]
-        and os.listdir(tmp_path / "folder.pt") == []
-    )
+    assert sorted(os.listdir(tmp_path)) == ["file", "folder.pt"] and os.listdir(tmp_path / "folder.pt") == []
 
 
 def test_saving_something_that_is_not_a_checkpoint_is_a_bug_in_the_caller(tmp_path):

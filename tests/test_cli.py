@@ -79,7 +79,18 @@ def test_plain_walkthrough_of_the_example_matches_torch():
 
 
 def test_plain_with_presets_exits_0():
-    run = tensortour("conv", "--plain", "--input", "digit", "--kernel", "sobel-x", "--padding", "1", "--stride", "2")
+    run = tensortour(
+        "conv",
+        "--plain",
+        "--input",
+        "digit",
+        "--kernel",
+        "sobel-x",
+        "--padding",
+        "1",
+        "--stride",
+        "2",
+    )
     assert run.returncode == 0, run.stderr
     assert "step 16/16" in run.stdout  # ⌊(8 + 2 − 2 − 1) / 2⌋ + 1 = 4, so 4×4 steps
 

@@ -7,10 +7,10 @@ import re
 import numpy as np
 import pytest
 import torch
-
-from engine.activations_collapse import collapse_trace
 from test_cli import numbers, tensortour
 from test_cli_perceptron import assert_refused
+
+from engine.activations_collapse import collapse_trace
 from tui.flags.activations import setup_from
 
 
@@ -47,8 +47,12 @@ def test_plain_collapse_shows_one_matrix_against_relu():
     trace = collapse_trace(3)
     w1, w2 = torch.tensor(trace.w1), torch.tensor(trace.w2)
     stacked = [numbers(line.split("=")[1]) for line in run.stdout.splitlines() if line.startswith("  W2·(W1·x)")]
-    merged = [numbers(line.split("=")[1].split("|Δ|")[0]) for line in run.stdout.splitlines() if line.startswith("  W·x")]
-    relu = [numbers(line.split("=")[1].split("|Δ|")[0]) for line in run.stdout.splitlines() if line.startswith("  W2·ReLU")]
+    merged = [
+        numbers(line.split("=")[1].split("|Δ|")[0]) for line in run.stdout.splitlines() if line.startswith("  W·x")
+    ]
+    relu = [
+        numbers(line.split("=")[1].split("|Δ|")[0]) for line in run.stdout.splitlines() if line.startswith("  W2·ReLU")
+    ]
     xs = torch.tensor(trace.xs)
     np.testing.assert_allclose(stacked, (w2 @ (w1 @ xs.T)).T.numpy(), rtol=1e-3, atol=1e-12)
     np.testing.assert_allclose(merged, ((w2 @ w1) @ xs.T).T.numpy(), rtol=1e-3, atol=1e-12)

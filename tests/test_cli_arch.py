@@ -5,19 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
+from test_cli import tensortour
 from torch import nn
 
 from engine.arch_nets import ArchSpec
 from engine.arch_torch import torch_layers, torch_model
 from engine.errors import SpecError
-from test_cli import tensortour
 from tui.cli import parse_args
 from tui.flags.arch import setup_from
 from tui.i18n import error_text, set_language
 
-ROW = re.compile(
-    r"^\s+(\d+)\s+(\S+)\s+\S+\s+.*?\s(\d+(?:×\d+)*)\s+([\d,]+)\s+([\d,]+)$"
-)
+ROW = re.compile(r"^\s+(\d+)\s+(\S+)\s+\S+\s+.*?\s(\d+(?:×\d+)*)\s+([\d,]+)\s+([\d,]+)$")
 
 
 def table(out: str) -> dict[str, tuple[tuple[int, ...], int, int]]:
@@ -40,9 +38,7 @@ def row_names(module: nn.Module, prefix: str = "") -> list[str]:
     names = []
     for name, child in module.named_children():
         full = prefix + name
-        names += (
-            row_names(child, full + ".") if type(child) is nn.Sequential else [full]
-        )
+        names += row_names(child, full + ".") if type(child) is nn.Sequential else [full]
     return names
 
 
@@ -61,20 +57,14 @@ def test_plain_table_matches_torch_layer_by_layer(args, spec, total):
     measured = torch_layers(spec)
     assert rows and all(measured[name] == row for name, row in rows.items())
     assert list(rows) == row_names(torch_model(spec.network))
-    assert (
-        f"Total: {total} parameters" in run.stdout
-        and "Published parameter count" in run.stdout
-    )
+    assert f"Total: {total} parameters" in run.stdout and "Published parameter count" in run.stdout
     assert run.stdout.count(f" {total}") >= 2  # the total and the published count agree
 
 
 def test_plain_spells_out_each_layers_arithmetic_and_the_inception_branches():
     run = tensortour("arch", "googlenet", "--plain")
     out = run.stdout
-    assert (
-        "  1 conv1: BasicConv2d(3, 64, kernel_size=7, stride=2, padding=3) → 64×112×112"
-        in out
-    )
+    assert "  1 conv1: BasicConv2d(3, 64, kernel_size=7, stride=2, padding=3) → 64×112×112" in out
     assert "      ⌊(H+2P−K)/S⌋+1 = ⌊(224 + 2·3 − 7)/2⌋ + 1 = 112" in out
     assert "      K·K·Cin·Cout+2·Cout = 7·7·3·64 + 2·64 = 9,536" in out
     assert "      ⌈(H+2P−K)/S⌉+1 = ⌈(112 + 2·0 − 3)/2⌉ + 1 = 56" in out
@@ -89,11 +79,7 @@ def test_plain_spells_out_each_layers_arithmetic_and_the_inception_branches():
 def test_plain_in_chinese():
     run = tensortour("--lang", "zh", "arch", "vgg16", "--plain")
     assert run.returncode == 0, run.stderr
-    assert (
-        "合计：138,357,544 个参数" in run.stdout
-        and "每一层的计算：" in run.stdout
-        and "乘加 = " in run.stdout
-    )
+    assert "合计：138,357,544 个参数" in run.stdout and "每一层的计算：" in run.stdout and "乘加 = " in run.stdout
 
 
 SPEC_ERRORS = {
@@ -110,9 +96,7 @@ SPEC_ERRORS = {
 }
 
 
-@pytest.mark.parametrize(
-    "args, torch_words", SPEC_ERRORS.values(), ids=SPEC_ERRORS.keys()
-)
+@pytest.mark.parametrize("args, torch_words", SPEC_ERRORS.values(), ids=SPEC_ERRORS.keys())
 def test_invalid_sizes_exit_2_with_the_lessons_message(args, torch_words):
     set_language("en")
     with pytest.raises(SpecError) as caught:

@@ -30,18 +30,14 @@ def test_plain_walk_through_of_the_headline_matches_numpy():
     run = tensortour("broadcast", "--plain", "3,1", "4")
     assert run.returncode == 0, run.stderr
     out = run.stdout
-    assert [
-        int(n) for n in re.findall(r"^step (\d+)/8$", out, flags=re.MULTILINE)
-    ] == list(range(1, 9))
+    assert [int(n) for n in re.findall(r"^step (\d+)/8$", out, flags=re.MULTILINE)] == list(range(1, 9))
     assert "Rule 1" in out and "Rule 4" in out and "Rule 5" in out and "(3, 4)" in out
     expected = np.arange(1, 4).reshape(3, 1) + 10 * np.arange(1, 5)
     assert result_block(out) == expected.tolist()
     assert "[10] [20] [30] [40]" in out  # b's copied rows are marked as copies
 
 
-@pytest.mark.parametrize(
-    "op, ufunc", [("subtract", np.subtract), ("multiply", np.multiply)]
-)
+@pytest.mark.parametrize("op, ufunc", [("subtract", np.subtract), ("multiply", np.multiply)])
 def test_plain_three_shapes_with_each_operation_matches_numpy(op, ufunc):
     run = tensortour("broadcast", "--plain", "(2, 1)", "3x1x1", "()", "--op", op)
     assert run.returncode == 0, run.stderr
@@ -61,9 +57,7 @@ def test_plain_mismatch_exits_0_with_numpys_and_torchs_own_words():
         np.zeros((3, 4)) + np.zeros(5)
     with pytest.raises(RuntimeError) as torch_caught:
         torch.zeros(3, 4) + torch.zeros(5)
-    assert (
-        f"NumPy:  ValueError: {numpy_caught.value}\n" in run.stdout
-    )  # the trailing space included
+    assert f"NumPy:  ValueError: {numpy_caught.value}\n" in run.stdout  # the trailing space included
     assert f"PyTorch: RuntimeError: {torch_caught.value}" in run.stdout
     assert "step 3/3" in run.stdout and "step 4/" not in run.stdout
 
@@ -75,15 +69,9 @@ def test_plain_big_shapes_stay_symbolic_and_fast():
 
 
 def test_plain_examples_and_chinese():
-    run = tensortour(
-        "--lang", "zh", "broadcast", "--plain", "--example", "outer-product"
-    )
+    run = tensortour("--lang", "zh", "broadcast", "--plain", "--example", "outer-product")
     assert run.returncode == 0, run.stderr
-    assert (
-        "规则 5" in run.stdout
-        and "(8, 7, 6, 5)" in run.stdout
-        and "第 12/12 步" in run.stdout
-    )
+    assert "规则 5" in run.stdout and "(8, 7, 6, 5)" in run.stdout and "第 12/12 步" in run.stdout
 
 
 BAD_SHAPES = {

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from test_cli import CJK, clean_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,7 +75,11 @@ def test_plain_prints_numpys_result_and_its_shape(expression, array_text, array)
 def test_the_course_example_walks_the_pairs_and_says_copy():
     result = tensortour("a[[0, 1, 2], [0, 1, 0]]", "--array", "1 2; 3 4; 5 6", "--plain")
     assert result.returncode == 0
-    for equation in ("out[0] = a[0, 0] = 1", "out[1] = a[1, 1] = 4", "out[2] = a[2, 0] = 5"):
+    for equation in (
+        "out[0] = a[0, 0] = 1",
+        "out[1] = a[1, 1] = 4",
+        "out[2] = a[2, 0] = 5",
+    ):
         assert equation in result.stdout
     assert "Copy" in result.stdout and "integer-array indexing" in result.stdout
 

@@ -7,10 +7,10 @@ import re
 import numpy as np
 import pytest
 import torch
+from test_cli import numbers, tensortour
 
 from engine.errors import SpecError
 from engine.loss_curve import BIAS, LABELS, POINTS
-from test_cli import numbers, tensortour
 from tui.cli import parse_args
 from tui.flags.loss import setup_from
 from tui.i18n import error_text, set_language
@@ -38,29 +38,15 @@ def check_against_torch(out: str, y: list[float], target: int) -> None:
     np.testing.assert_allclose(terms[:, 1], y, rtol=1e-3)
     np.testing.assert_allclose(terms[:, 2], t.numpy())
     np.testing.assert_allclose(terms[:, 3], (0.5 * (yt - t) ** 2).numpy(), rtol=1e-3)
-    np.testing.assert_allclose(
-        terms[:, 4], (-t * torch.log(yt + 1e-7)).numpy(), rtol=1e-3, atol=1e-12
-    )
+    np.testing.assert_allclose(terms[:, 4], (-t * torch.log(yt + 1e-7)).numpy(), rtol=1e-3, atol=1e-12)
     mse = torch.nn.MSELoss(reduction="sum")(yt, t).item() / 2
     mean = torch.nn.MSELoss()(yt, t).item()
-    ce = torch.nn.CrossEntropyLoss()(
-        torch.log(yt + 1e-7)[None], torch.tensor([target])
-    ).item()
-    totals = numbers(
-        next(line for line in out.splitlines() if line.startswith("MSE = "))
-    )
-    assert totals == pytest.approx(
-        [mse, -(t * torch.log(yt + 1e-7)).sum().item()], rel=1e-3
-    )
-    mse_line = next(
-        line for line in out.splitlines() if line.startswith("torch.nn.MSELoss()")
-    )
+    ce = torch.nn.CrossEntropyLoss()(torch.log(yt + 1e-7)[None], torch.tensor([target])).item()
+    totals = numbers(next(line for line in out.splitlines() if line.startswith("MSE = ")))
+    assert totals == pytest.approx([mse, -(t * torch.log(yt + 1e-7)).sum().item()], rel=1e-3)
+    mse_line = next(line for line in out.splitlines() if line.startswith("torch.nn.MSELoss()"))
     assert numbers(mse_line) == pytest.approx([10, mean, mean, 10, 2, mse, 5], rel=1e-3)
-    ce_line = next(
-        line
-        for line in out.splitlines()
-        if line.startswith("torch.nn.CrossEntropyLoss")
-    )
+    ce_line = next(line for line in out.splitlines() if line.startswith("torch.nn.CrossEntropyLoss"))
     assert numbers(ce_line)[:2] == pytest.approx([target, ce], rel=1e-3)
 
 
@@ -68,10 +54,7 @@ def test_plain_walks_the_courses_example_and_matches_torch():
     run = tensortour("loss", "--plain")
     assert run.returncode == 0, run.stderr
     check_against_torch(run.stdout, COURSE_Y, 2)
-    assert (
-        "(factor 5)" in run.stdout
-        and "Σy = 1: a probability distribution" in run.stdout
-    )
+    assert "(factor 5)" in run.stdout and "Σy = 1: a probability distribution" in run.stdout
     assert "MSE = ½Σ(y−t)² = 0.0975 · CE = −Σ t·log(y+δ) = 0.5108" in run.stdout
 
 
@@ -90,9 +73,7 @@ def test_plain_curve_rows_match_torchs_model():
     z = w[:, None] * torch.tensor(POINTS, dtype=torch.float64) + BIAS
     logits = torch.stack([torch.zeros_like(z), z], dim=-1)
     labels = torch.tensor(LABELS)
-    losses = torch.stack(
-        [torch.nn.functional.cross_entropy(row, labels) for row in logits]
-    )
+    losses = torch.stack([torch.nn.functional.cross_entropy(row, labels) for row in logits])
     (slopes,) = torch.autograd.grad(losses.sum(), w)
     correct = (logits.argmax(-1) == labels).sum(-1).numpy()
     np.testing.assert_array_equal(rows[:, 1], correct)
@@ -110,10 +91,7 @@ def test_plain_curve_rows_match_torchs_model():
 def test_plain_in_chinese():
     run = tensortour("--lang", "zh", "loss", "--plain")
     assert run.returncode == 0, run.stderr
-    assert (
-        "均方误差 ½Σ(y−t)² = 0.0975" in run.stdout
-        and "为什么不能用识别精度作损失" in run.stdout
-    )
+    assert "均方误差 ½Σ(y−t)² = 0.0975" in run.stdout and "为什么不能用识别精度作损失" in run.stdout
 
 
 SPEC_ERRORS = {
@@ -134,10 +112,7 @@ def assert_refused(lesson: str, setup_from, args: list[str]) -> None:
         setup_from(parse_args([lesson, *args]))
     run = tensortour(lesson, "--plain", *args)
     assert (run.returncode, run.stdout) == (2, "")
-    assert (
-        run.stderr == f"tensortour: {error_text(caught.value)}\n"
-        and "Traceback" not in run.stderr
-    )
+    assert run.stderr == f"tensortour: {error_text(caught.value)}\n" and "Traceback" not in run.stderr
 
 
 @pytest.mark.parametrize("args", SPEC_ERRORS.values(), ids=SPEC_ERRORS.keys())
@@ -148,7 +123,4 @@ def test_invalid_values_exit_2_with_the_lessons_message(args):
 def test_a_class_that_is_not_a_number_is_a_usage_error():
     run = tensortour("loss", "--plain", "--class", "two")
     assert (run.returncode, run.stdout) == (2, "")
-    assert (
-        "--class: invalid int value: 'two'" in run.stderr
-        and "Traceback" not in run.stderr
-    )
+    assert "--class: invalid int value: 'two'" in run.stderr and "Traceback" not in run.stderr

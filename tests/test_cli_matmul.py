@@ -31,7 +31,13 @@ def tensortour(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k not in drop and not k.startswith("TEXTUAL")}
     environment.update(PYTHONIOENCODING="utf-8", **env)
     return subprocess.run(
-        [sys.executable, "-m", "tui", "matmul", *args], cwd=ROOT, env=environment, capture_output=True, text=True, encoding="utf-8", timeout=60
+        [sys.executable, "-m", "tui", "matmul", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
     )
 
 
@@ -51,12 +57,21 @@ def test_plain_affine_layer_matches_numpy_and_torch_linear():
     run = tensortour("2,3", "3,4", "--plain", "--seed", "-7")
     assert run.returncode == 0, run.stderr
     out = run.stdout
-    x, w, b, a = block(out, "X (2, 3)"), block(out, "W (3, 4)"), block(out, "B (4,)")[0], block(out, "A (2, 4)")
+    x, w, b, a = (
+        block(out, "X (2, 3)"),
+        block(out, "W (3, 4)"),
+        block(out, "B (4,)")[0],
+        block(out, "A (2, 4)"),
+    )
     np.testing.assert_array_equal(a, x @ w + b)
     linear = F.linear(torch.tensor(x), torch.tensor(w).T, torch.tensor(b)).numpy()
     np.testing.assert_array_equal(a, linear)
     assert "inner 3 = 3 ✓" in out and "→ A (2, 4)" in out and "+ B (4,) → (2, 4)" in out
-    steps = re.findall(r"^step (\d+)/11: A\[(\d),(\d)\] = X\[\2,:\]·W\[:,\3\] \+ B\[\3\]\n  = (.*) = (\S+)$", out, flags=re.MULTILINE)
+    steps = re.findall(
+        r"^step (\d+)/11: A\[(\d),(\d)\] = X\[\2,:\]·W\[:,\3\] \+ B\[\3\]\n  = (.*) = (\S+)$",
+        out,
+        flags=re.MULTILINE,
+    )
     assert len(steps) == 8
     for _, row, col, products, value in steps:
         assert float(value) == a[int(row), int(col)]
@@ -71,8 +86,22 @@ def test_plain_default_shows_the_issues_dot_product():
 
 @pytest.mark.parametrize(
     "shapes",
-    [("2,3", "4,5"), ("(2, 2, 3)", "(2, 4, 5)"), ("3x2x3", "2x3x5"), ("2,3", "4"), ("3", "4"), ("()", "3")],
-    ids=["2-D", "batched inner", "batch clash", "matrix·vector", "vector·vector", "0-d"],
+    [
+        ("2,3", "4,5"),
+        ("(2, 2, 3)", "(2, 4, 5)"),
+        ("3x2x3", "2x3x5"),
+        ("2,3", "4"),
+        ("3", "4"),
+        ("()", "3"),
+    ],
+    ids=[
+        "2-D",
+        "batched inner",
+        "batch clash",
+        "matrix·vector",
+        "vector·vector",
+        "0-d",
+    ],
 )
 def test_a_mismatch_is_a_lesson_quoting_numpy_and_torch(shapes):
     parse = [tuple(int(v) for v in re.findall(r"\d+", s)) for s in shapes]
@@ -87,11 +116,24 @@ def test_a_mismatch_is_a_lesson_quoting_numpy_and_torch(shapes):
     assert "✗" in run.stdout
 
 
-@pytest.mark.parametrize("x_shape, w_shape", [((2, 3, 4), (2, 4, 5)), ((3,), (3, 4)), ((2, 1, 2, 3), (3, 3, 2))])
+@pytest.mark.parametrize(
+    "x_shape, w_shape",
+    [((2, 3, 4), (2, 4, 5)), ((3,), (3, 4)), ((2, 1, 2, 3), (3, 3, 2))],
+)
 def test_batched_and_vector_results_match_numpy(x_shape, w_shape):
-    run = tensortour(",".join(map(str, x_shape)), ",".join(map(str, w_shape)), "--no-bias", "--plain", "--seed", "3")
+    run = tensortour(
+        ",".join(map(str, x_shape)),
+        ",".join(map(str, w_shape)),
+        "--no-bias",
+        "--plain",
+        "--seed",
+        "3",
+    )
     assert run.returncode == 0, run.stderr
-    x, w = block(run.stdout, "X (").reshape(x_shape), block(run.stdout, "W (").reshape(w_shape)
+    x, w = (
+        block(run.stdout, "X (").reshape(x_shape),
+        block(run.stdout, "W (").reshape(w_shape),
+    )
     expected = np.matmul(x, w)
     np.testing.assert_array_equal(block(run.stdout, "A (").reshape(expected.shape), expected)
 

@@ -6,9 +6,9 @@ import re
 
 import numpy as np
 import pytest
+from test_cli import numbers, tensortour
 
 from engine.errors import SpecError
-from test_cli import numbers, tensortour
 from tui.cli import parse_args
 from tui.flags.perceptron import setup_from
 from tui.i18n import error_text, set_language
@@ -19,14 +19,7 @@ X = np.array([(0, 0), (1, 0), (0, 1), (1, 1)])
 def table(out: str) -> list[list[float]]:
     """The truth table's four rows under `Truth table …:`, as numbers (✓/✗ dropped)."""
     lines = out.splitlines()
-    start = (
-        next(
-            i
-            for i, line in enumerate(lines)
-            if line.startswith(("Truth table", "真值表"))
-        )
-        + 2
-    )
+    start = next(i for i, line in enumerate(lines) if line.startswith(("Truth table", "真值表"))) + 2
     return [numbers(line) for line in lines[start : start + 4]]
 
 
@@ -52,9 +45,7 @@ def test_plain_truth_table_matches_numpy(gate, w, b, truth):
 
 
 def test_plain_typed_weights_and_the_exact_zero():
-    run = tensortour(
-        "perceptron", "--plain", "--w1", "0.1", "--w2", "0.2", "--b", "-0.3"
-    )
+    run = tensortour("perceptron", "--plain", "--w1", "0.1", "--w2", "0.2", "--b", "-0.3")
     assert run.returncode == 0, run.stderr
     rows = table(run.stdout)
     assert rows[3] == [
@@ -64,27 +55,19 @@ def test_plain_typed_weights_and_the_exact_zero():
         0,
         1,
     ]  # Σ = 0 exactly, so y = 0: AND's last row is wrong
-    assert (
-        "  y = 0.1·1 + 0.2·1 + (-0.3) = 0 ≤ 0 → 0" in run.stdout
-        and "3 of 4 rows right" in run.stdout
-    )
+    assert "  y = 0.1·1 + 0.2·1 + (-0.3) = 0 ≤ 0 → 0" in run.stdout and "3 of 4 rows right" in run.stdout
 
 
 def test_plain_xor_says_no_line_and_the_two_layer_build_steps_through():
     run = tensortour("perceptron", "--plain", "--gate", "xor")
-    assert (
-        "No single line separates XOR: 0 of 9,261 grid lines" in run.stdout
-        and "the best get 3 of 4" in run.stdout
-    )
+    assert "No single line separates XOR: 0 of 9,261 grid lines" in run.stdout and "the best get 3 of 4" in run.stdout
     run = tensortour("perceptron", "--plain", "--gate", "xor2")
     assert run.returncode == 0, run.stderr
     rows = np.array(table(run.stdout))
     nand, orr = ~np.logical_and(X[:, 0], X[:, 1]), np.logical_or(X[:, 0], X[:, 1])
     np.testing.assert_array_equal(
         rows[:, 2:6],
-        np.stack(
-            [nand, orr, nand & orr, np.logical_xor(X[:, 0], X[:, 1])], axis=1
-        ).astype(int),
+        np.stack([nand, orr, nand & orr, np.logical_xor(X[:, 0], X[:, 1])], axis=1).astype(int),
     )
     steps = re.findall(
         r"^  (s1|s2|y) = .* = (-?[\d.]+) (?:>|≤) 0 → (\d)$",
@@ -93,30 +76,20 @@ def test_plain_xor_says_no_line_and_the_two_layer_build_steps_through():
     )
     assert len(steps) == 12
     s1 = X @ np.array([-0.5, -0.5]) + 0.7
-    np.testing.assert_allclose(
-        [float(v) for name, v, _ in steps if name == "s1"], s1, atol=1e-12
-    )
+    np.testing.assert_allclose([float(v) for name, v, _ in steps if name == "s1"], s1, atol=1e-12)
 
 
 def test_plain_picture_shows_the_points_and_the_line():
     run = tensortour("perceptron", "--plain")
     picture = run.stdout.split("The plane, x1 across and x2 up:\n")[1].splitlines()[:10]
     assert picture[2].startswith("   1      0") and picture[2].rstrip().endswith("░")
-    assert (
-        "╲" in "".join(picture)
-        and "░" in "".join(picture)
-        and picture[9].strip() == "0         1   x1"
-    )
+    assert "╲" in "".join(picture) and "░" in "".join(picture) and picture[9].strip() == "0         1   x1"
 
 
 def test_plain_in_chinese():
     run = tensortour("--lang", "zh", "perceptron", "--plain", "--gate", "xor")
     assert run.returncode == 0, run.stderr
-    assert (
-        "真值表" in run.stdout
-        and "没有一条直线能分开 XOR" in run.stdout
-        and "输入 4/4" in run.stdout
-    )
+    assert "真值表" in run.stdout and "没有一条直线能分开 XOR" in run.stdout and "输入 4/4" in run.stdout
 
 
 SPEC_ERRORS = {
@@ -156,10 +129,6 @@ def test_invalid_values_exit_2_with_the_lessons_message(args, words):
 
 def test_invalid_values_in_chinese_and_an_unknown_gate():
     run = tensortour("--lang", "zh", "perceptron", "--plain", "--w1", "11")
-    assert (
-        run.returncode == 2
-        and "权重 w1必须在 -10 到 10 之间" in run.stderr
-        and "Traceback" not in run.stderr
-    )
+    assert run.returncode == 2 and "权重 w1必须在 -10 到 10 之间" in run.stderr and "Traceback" not in run.stderr
     run = tensortour("perceptron", "--plain", "--gate", "nor")
     assert run.returncode == 2 and "--gate: invalid choice: 'nor'" in run.stderr

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from test_cli import numbers, tensortour
 
 from engine.errors import SpecError
-from test_cli import numbers, tensortour
 from tui.cli import parse_args
 from tui.flags.pool import setup_from
 from tui.i18n import error_text, set_language
@@ -60,21 +60,14 @@ def test_plain_walkthrough_matches_torch_forward_and_backward(mode):
         out = F.max_pool2d(x[None], 2, 1, 1)[0]
     else:
         out = -F.max_pool2d(-x[None], 2, 1, 1)[0]
-    upstream = torch.arange(1.0, out.numel() + 1, dtype=torch.float64).reshape(
-        out.shape
-    )
+    upstream = torch.arange(1.0, out.numel() + 1, dtype=torch.float64).reshape(out.shape)
     out.backward(upstream)
     found = blocks(run.stdout)
     np.testing.assert_allclose(found["Output"], out.detach().numpy(), atol=1e-3)
     np.testing.assert_array_equal(found["Upstream"], upstream.numpy())
     np.testing.assert_allclose(found["Gradient"], x.grad.numpy(), atol=1e-3)
-    assert (
-        "⌊(3 + 2 − 2) / 1⌋ + 1 = 4" in run.stdout
-        and "⌊(4 + 2 − 2) / 1⌋ + 1 = 5" in run.stdout
-    )
-    steps = re.findall(
-        r"^  out\[(\d+),(\d+)\] = (\w+)\((.*)\) = (\S+)", run.stdout, flags=re.MULTILINE
-    )
+    assert "⌊(3 + 2 − 2) / 1⌋ + 1 = 4" in run.stdout and "⌊(4 + 2 − 2) / 1⌋ + 1 = 5" in run.stdout
+    steps = re.findall(r"^  out\[(\d+),(\d+)\] = (\w+)\((.*)\) = (\S+)", run.stdout, flags=re.MULTILINE)
     assert len(steps) == 20 and {s[2] for s in steps} == {mode}
     assert "parameters: 0 (a 2×2 conv, 1 in/out channel: 5)" in run.stdout
 
@@ -98,11 +91,7 @@ def test_plain_with_a_shift_reports_unchanged_outputs():
 def test_plain_in_chinese():
     run = tensortour("--lang", "zh", "pool", "--plain", *EXAMPLE)
     assert run.returncode == 0, run.stderr
-    assert (
-        "第 1/2 步" in run.stdout
-        and "梯度 ∂L/∂x" in run.stdout
-        and "参数：0 个" in run.stdout
-    )
+    assert "第 1/2 步" in run.stdout and "梯度 ∂L/∂x" in run.stdout and "参数：0 个" in run.stdout
 
 
 SPEC_ERRORS = {
@@ -132,9 +121,7 @@ SPEC_ERRORS = {
 }
 
 
-@pytest.mark.parametrize(
-    "args, torch_words", SPEC_ERRORS.values(), ids=SPEC_ERRORS.keys()
-)
+@pytest.mark.parametrize("args, torch_words", SPEC_ERRORS.values(), ids=SPEC_ERRORS.keys())
 def test_invalid_values_exit_2_with_the_lessons_message(args, torch_words):
     set_language("en")
     with pytest.raises(SpecError) as caught:
@@ -149,10 +136,7 @@ def test_invalid_values_exit_2_with_the_lessons_message(args, torch_words):
 def test_unknown_mode_is_a_usage_error():
     run = tensortour("pool", "--plain", "--mode", "median")
     assert (run.returncode, run.stdout) == (2, "")
-    assert (
-        "--mode: invalid choice: 'median'" in run.stderr
-        and "Traceback" not in run.stderr
-    )
+    assert "--mode: invalid choice: 'median'" in run.stderr and "Traceback" not in run.stderr
 
 
 def test_help_lists_the_pooling_lesson():

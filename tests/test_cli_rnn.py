@@ -7,9 +7,9 @@ import re
 import numpy as np
 import pytest
 import torch
+from test_cli import numbers, tensortour
 
 from engine.errors import SpecError
-from test_cli import numbers, tensortour
 from tui.cli import parse_args
 from tui.flags.rnn import setup_from
 from tui.i18n import error_text, set_language
@@ -41,9 +41,7 @@ def torch_output(found: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
             ("bias_ih_l0", "b_ih"),
             ("bias_hh_l0", "b_hh"),
         ):
-            getattr(rnn, name).copy_(
-                torch.tensor(found[key].reshape(getattr(rnn, name).shape))
-            )
+            getattr(rnn, name).copy_(torch.tensor(found[key].reshape(getattr(rnn, name).shape)))
         output, h_n = rnn(
             torch.tensor(found["Sequence"])[:, None],
             torch.tensor(found["h0"].reshape(1, 1, -1)),
@@ -68,20 +66,14 @@ def test_plain_walkthrough_matches_torch_nn_rnn(args):
     np.testing.assert_allclose(found["Output"], output, atol=1e-3, rtol=1e-3)
     np.testing.assert_allclose(found["h_n"].reshape(-1), h_n, atol=1e-3, rtol=1e-3)
     steps, hidden = output.shape
-    headings = re.findall(
-        r"^step (\d+)/(\d+): h(\d+)\[(\d+)\]$", run.stdout, flags=re.MULTILINE
-    )
-    assert [(int(t), int(j)) for *_, t, j in headings] == [
-        (t, j) for t in range(1, steps + 1) for j in range(hidden)
-    ]
+    headings = re.findall(r"^step (\d+)/(\d+): h(\d+)\[(\d+)\]$", run.stdout, flags=re.MULTILINE)
+    assert [(int(t), int(j)) for *_, t, j in headings] == [(t, j) for t in range(1, steps + 1) for j in range(hidden)]
     tanh_lines = re.findall(
         r"^  h(\d+)\[(\d+)\] = tanh\(.*\) = tanh\(.*\) = (\S+)$",
         run.stdout,
         flags=re.MULTILINE,
     )
-    assert [float(value) for *_, value in tanh_lines] == pytest.approx(
-        output.reshape(-1).tolist(), abs=1e-3, rel=1e-3
-    )
+    assert [float(value) for *_, value in tanh_lines] == pytest.approx(output.reshape(-1).tolist(), abs=1e-3, rel=1e-3)
     assert "h_t = tanh(W_ih·x_t + b_ih + W_hh·h_{t−1} + b_hh)" in run.stdout
     parameters = hidden * found["Sequence"].shape[1] + hidden * hidden + 2 * hidden
     assert f"{parameters} parameters, the same at every step" in run.stdout
@@ -98,11 +90,7 @@ def test_plain_spells_out_the_first_unit():
 def test_plain_in_chinese():
     run = tensortour("--lang", "zh", "rnn", "--plain")
     assert run.returncode == 0, run.stderr
-    assert (
-        "第 1/12 步：h1[0]" in run.stdout
-        and "个参数，每一步都相同" in run.stdout
-        and "按 g" in run.stdout
-    )
+    assert "第 1/12 步：h1[0]" in run.stdout and "个参数，每一步都相同" in run.stdout and "按 g" in run.stdout
 
 
 SPEC_ERRORS = {
@@ -115,9 +103,7 @@ SPEC_ERRORS = {
 }
 
 
-@pytest.mark.parametrize(
-    "args, torch_words", SPEC_ERRORS.values(), ids=SPEC_ERRORS.keys()
-)
+@pytest.mark.parametrize("args, torch_words", SPEC_ERRORS.values(), ids=SPEC_ERRORS.keys())
 def test_invalid_values_exit_2_with_the_lessons_message(args, torch_words):
     set_language("en")
     with pytest.raises(SpecError) as caught:
@@ -132,15 +118,9 @@ def test_invalid_values_exit_2_with_the_lessons_message(args, torch_words):
 def test_a_hidden_size_that_is_no_number_is_a_usage_error():
     run = tensortour("rnn", "--plain", "--hidden", "three")
     assert (run.returncode, run.stdout) == (2, "")
-    assert (
-        "--hidden: invalid int value: 'three'" in run.stderr
-        and "Traceback" not in run.stderr
-    )
+    assert "--hidden: invalid int value: 'three'" in run.stderr and "Traceback" not in run.stderr
 
 
 def test_help_lists_the_rnn_lesson():
     run = tensortour("--help")
-    assert (
-        run.returncode == 0
-        and "Recurrent networks (RNN) 循环神经网络 (RNN)" in run.stdout
-    )
+    assert run.returncode == 0 and "Recurrent networks (RNN) 循环神经网络 (RNN)" in run.stdout

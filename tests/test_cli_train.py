@@ -37,23 +37,16 @@ METRIC_KEYS = {
 
 
 def metrics(run_dir) -> list[dict]:
-    return [
-        json.loads(line)
-        for line in (run_dir / "metrics.jsonl").read_text().splitlines()
-    ]
+    return [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines()]
 
 
 def test_headless_writes_one_metrics_line_per_epoch_and_a_checkpoint(tmp_path):
-    run = tensortour(
-        "train", "--headless", *TINY, "--epochs", "3", "--out", str(tmp_path / "run")
-    )
+    run = tensortour("train", "--headless", *TINY, "--epochs", "3", "--out", str(tmp_path / "run"))
     assert run.returncode == 0, run.stderr
     lines = metrics(tmp_path / "run")
     assert [line["epoch"] for line in lines] == [1, 2, 3]
     assert all(METRIC_KEYS <= set(line) for line in lines)
-    assert all(
-        0 <= line["test_acc"] <= 1 and line["samples_per_s"] > 0 for line in lines
-    )
+    assert all(0 <= line["test_acc"] <= 1 and line["samples_per_s"] > 0 for line in lines)
     saved = load_checkpoint(tmp_path / "run" / "checkpoint.pt")
     assert saved["epoch"] == 3 and saved["config"]["dataset"] == "xor"
     assert "epoch   3" in run.stdout and "test acc" in run.stdout
@@ -100,9 +93,7 @@ def test_an_unknown_choice_is_argparse_usage_error():
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
 def test_cuda_without_a_gpu_exits_2_quoting_torch(tmp_path, cuda_refusal):
-    run = tensortour(
-        "train", "--headless", *TINY, "--device", "cuda", "--out", str(tmp_path / "run")
-    )
+    run = tensortour("train", "--headless", *TINY, "--device", "cuda", "--out", str(tmp_path / "run"))
     assert run.returncode == 2
     assert cuda_refusal in run.stderr
     assert not (tmp_path / "run").exists()
@@ -172,15 +163,9 @@ def test_ctrl_c_stops_cleanly_and_resume_finishes_the_run(tmp_path):
     saved = load_checkpoint(run_dir / "checkpoint.pt")
     done = len(metrics(run_dir))
     assert (
-        saved["epoch"] == done
-        and [
-            p.name for p in run_dir.iterdir() if not p.name.endswith((".pt", ".jsonl"))
-        ]
-        == []
+        saved["epoch"] == done and [p.name for p in run_dir.iterdir() if not p.name.endswith((".pt", ".jsonl"))] == []
     )
-    resumed = tensortour(
-        "train", "--headless", "--resume", str(run_dir), "--epochs", "1"
-    )
+    resumed = tensortour("train", "--headless", "--resume", str(run_dir), "--epochs", "1")
     assert resumed.returncode == 0, resumed.stderr
     assert f"resuming after epoch {done}" in resumed.stdout
     assert [line["epoch"] for line in metrics(run_dir)] == list(range(1, 41))
@@ -235,10 +220,5 @@ def test_resume_from_a_file_that_is_no_checkpoint_exits_2_and_leaves_it(tmp_path
     text.write_text("hello")
     run = tensortour("train", "--headless", "--resume", str(tmp_path))
     assert run.returncode == 2
-    assert (
-        "is a text file, not a PyTorch checkpoint" in run.stderr
-        and "Traceback" not in run.stderr
-    )
-    assert text.read_text() == "hello" and sorted(
-        p.name for p in tmp_path.iterdir()
-    ) == ["checkpoint.pt"]
+    assert "is a text file, not a PyTorch checkpoint" in run.stderr and "Traceback" not in run.stderr
+    assert text.read_text() == "hello" and sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint.pt"]

@@ -17,7 +17,14 @@ from engine.matrix import parse_matrix
 def torch_conv(input, weight, bias, stride=1, padding=0, dilation=1) -> np.ndarray:  # noqa: A002
     """torch's conv2d in float64 on one (C, H, W) image; raises what torch raises."""
     t = lambda a: torch.as_tensor(np.asarray(a, dtype=np.float64))  # noqa: E731
-    out = F.conv2d(t(input)[None], t(weight), t(bias), stride=stride, padding=padding, dilation=dilation)
+    out = F.conv2d(
+        t(input)[None],
+        t(weight),
+        t(bias),
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+    )
     return out[0].numpy()
 
 
@@ -30,8 +37,16 @@ def torch_error(*args, **kwargs) -> str:
 @st.composite
 def conv_cases(draw):
     c_in, c_out = draw(st.integers(1, 3)), draw(st.integers(1, 4))
-    h, w, k = draw(st.integers(1, 12)), draw(st.integers(1, 12)), draw(st.integers(1, 5))
-    params = dict(stride=draw(st.integers(1, 3)), padding=draw(st.integers(0, 2)), dilation=draw(st.integers(1, 2)))
+    h, w, k = (
+        draw(st.integers(1, 12)),
+        draw(st.integers(1, 12)),
+        draw(st.integers(1, 5)),
+    )
+    params = dict(
+        stride=draw(st.integers(1, 3)),
+        padding=draw(st.integers(0, 2)),
+        dilation=draw(st.integers(1, 2)),
+    )
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     if draw(st.booleans()):  # small integers, as in the lesson
         values = lambda *shape: rng.integers(-3, 10, size=shape).astype(np.float64)  # noqa: E731
@@ -63,7 +78,12 @@ def test_engine_matches_torch_on_random_specs(case):
         assert formula.filled == f"⌊({size} + {2 * params['padding']} − {span} − 1) / {params['stride']}⌋ + 1 = {out}"
 
     # im2col: same unfolding as torch's F.unfold, and im2col @ kernel columns + bias is the output.
-    s, p, d, k = params["stride"], params["padding"], params["dilation"], weight.shape[2]
+    s, p, d, k = (
+        params["stride"],
+        params["padding"],
+        params["dilation"],
+        weight.shape[2],
+    )
     unfolded = F.unfold(torch.as_tensor(inp)[None], k, dilation=d, padding=p, stride=s)[0].T.numpy()
     np.testing.assert_array_equal(trace.im2col, unfolded)
     as_matmul = trace.im2col @ trace.kernel_columns + bias
@@ -82,10 +102,19 @@ def test_engine_matches_torch_on_random_specs(case):
             assert tap.value == padded[tap.channel, tap.row, tap.col]
             assert tap.weight == weight[oc, tap.channel, tap.ky, tap.kx]
             assert tap.product == tap.value * tap.weight
-        windows = padded[:, row * s : row * s + d * (k - 1) + 1 : d, col * s : col * s + d * (k - 1) + 1 : d]
+        windows = padded[
+            :,
+            row * s : row * s + d * (k - 1) + 1 : d,
+            col * s : col * s + d * (k - 1) + 1 : d,
+        ]
         per_channel = (windows * weight[oc]).sum(axis=(1, 2))
         np.testing.assert_allclose(step.channel_sums, per_channel, rtol=0, atol=1e-9)
-        assert step.window == (row * s, col * s, row * s + d * (k - 1), col * s + d * (k - 1))
+        assert step.window == (
+            row * s,
+            col * s,
+            row * s + d * (k - 1),
+            col * s + d * (k - 1),
+        )
 
 
 def test_output_size_formula_is_filled_with_the_numbers():
@@ -136,7 +165,11 @@ def test_steps_go_in_reading_order_and_clamp():
 
 
 def _base(**changes):
-    spec = dict(input=np.arange(25.0).reshape(1, 5, 5), weight=np.ones((1, 1, 3, 3)), bias=np.zeros(1))
+    spec = dict(
+        input=np.arange(25.0).reshape(1, 5, 5),
+        weight=np.ones((1, 1, 3, 3)),
+        bias=np.zeros(1),
+    )
     spec.update(changes)
     return spec
 
@@ -147,11 +180,23 @@ def _base(**changes):
         (dict(stride=0), "stride_too_small", "non-positive stride is not supported"),
         (dict(stride=-1), "stride_too_small", "non-positive stride is not supported"),
         (dict(padding=-1), "padding_too_small", "negative padding is not supported"),
-        (dict(dilation=0), "dilation_too_small", "dilation should be greater than zero, but got [0, 0]"),
-        (dict(weight=np.ones((1, 1, 7, 7))), "kernel_too_large", "Kernel size can't be greater than actual input size"),
+        (
+            dict(dilation=0),
+            "dilation_too_small",
+            "dilation should be greater than zero, but got [0, 0]",
+        ),
+        (
+            dict(weight=np.ones((1, 1, 7, 7))),
+            "kernel_too_large",
+            "Kernel size can't be greater than actual input size",
+        ),
         (dict(dilation=3), "kernel_too_large", "Kernel size: (7 x 7)"),
         (dict(input=np.ones((1, 2, 8))), "kernel_too_large", "(2 x 8)"),
-        (dict(input=np.ones((1, 2, 2)), padding=1, weight=np.ones((1, 1, 5, 5))), "kernel_too_large", "(4 x 4)"),
+        (
+            dict(input=np.ones((1, 2, 2)), padding=1, weight=np.ones((1, 1, 5, 5))),
+            "kernel_too_large",
+            "(4 x 4)",
+        ),
     ],
 )
 def test_rejected_with_torchs_own_words(changes, code, text):
@@ -168,8 +213,16 @@ def test_rejected_with_torchs_own_words(changes, code, text):
 @pytest.mark.parametrize(
     "changes, code, torch_rejects",
     [
-        (dict(input=np.ones((4, 5, 5)), weight=np.ones((1, 4, 3, 3))), "in_channels_range", False),
-        (dict(weight=np.ones((5, 1, 3, 3)), bias=np.zeros(5)), "out_channels_range", False),
+        (
+            dict(input=np.ones((4, 5, 5)), weight=np.ones((1, 4, 3, 3))),
+            "in_channels_range",
+            False,
+        ),
+        (
+            dict(weight=np.ones((5, 1, 3, 3)), bias=np.zeros(5)),
+            "out_channels_range",
+            False,
+        ),
         (dict(weight=np.ones((1, 2, 3, 3))), "channel_mismatch", True),
         (dict(bias=np.zeros(2)), "bias_shape", True),
         (dict(bias=np.zeros((1, 1))), "bias_shape", True),
@@ -229,7 +282,10 @@ def test_negative_dilation_quotes_torch():
 
 @pytest.mark.parametrize("inp, kernel", [("1 2 3 4 5; 6 7 8 9 10", "1 2 3; 4 5 6"), ("1; 2; 3", "1; 2; 3")])
 def test_non_square_kernel_is_rejected_or_right(inp, kernel):
-    image, weight = parse_matrix(inp, "input")[None], parse_matrix(kernel, "kernel")[None, None]
+    image, weight = (
+        parse_matrix(inp, "input")[None],
+        parse_matrix(kernel, "kernel")[None, None],
+    )
     try:
         spec = ConvSpec(image, weight, np.zeros(1))
     except SpecError:

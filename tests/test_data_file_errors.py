@@ -68,38 +68,28 @@ MNIST_DAMAGE = {
         IDX_NAMES[0],
     ),
     "label 10": (
-        lambda d: (d / IDX_NAMES[3]).write_bytes(
-            idx_bytes(np.array([1, 10, 2], dtype=np.uint8))
-        ),
+        lambda d: (d / IDX_NAMES[3]).write_bytes(idx_bytes(np.array([1, 10, 2], dtype=np.uint8))),
         "data_bad_label",
         IDX_NAMES[3],
     ),
     "count mismatch": (
-        lambda d: (d / IDX_NAMES[1]).write_bytes(
-            idx_bytes(np.arange(4, dtype=np.uint8))
-        ),
+        lambda d: (d / IDX_NAMES[1]).write_bytes(idx_bytes(np.arange(4, dtype=np.uint8))),
         "data_count_mismatch",
         IDX_NAMES[1],
     ),
     "zero columns": (
-        lambda d: (d / IDX_NAMES[2]).write_bytes(
-            idx_bytes(np.zeros((3, 28, 0), dtype=np.uint8))
-        ),
+        lambda d: (d / IDX_NAMES[2]).write_bytes(idx_bytes(np.zeros((3, 28, 0), dtype=np.uint8))),
         "data_bad_dims",
         IDX_NAMES[2],
     ),
     "test size differs": (
-        lambda d: (d / IDX_NAMES[2]).write_bytes(
-            idx_bytes(np.zeros((3, 20, 20), dtype=np.uint8))
-        ),
+        lambda d: (d / IDX_NAMES[2]).write_bytes(idx_bytes(np.zeros((3, 20, 20), dtype=np.uint8))),
         "data_shape_mismatch",
         IDX_NAMES[2],
     ),
     "no images": (
         lambda d: [
-            (d / n).write_bytes(
-                idx_bytes(np.zeros((0, 28, 28) if "images" in n else 0, np.uint8))
-            )
+            (d / n).write_bytes(idx_bytes(np.zeros((0, 28, 28) if "images" in n else 0, np.uint8)))
             for n in IDX_NAMES[:2]
         ],
         "data_empty",
@@ -108,9 +98,7 @@ MNIST_DAMAGE = {
     "cut gzip": (
         lambda d: (
             (d / IDX_NAMES[0]).unlink(),
-            (d / f"{IDX_NAMES[0]}.gz").write_bytes(
-                gzip.compress(bytes(range(256)) * 20)[:100]
-            ),
+            (d / f"{IDX_NAMES[0]}.gz").write_bytes(gzip.compress(bytes(range(256)) * 20)[:100]),
         ),
         "data_bad_gzip",
         IDX_NAMES[0],
@@ -134,9 +122,7 @@ def test_missing_file_points_at_download(tmp_path):
 
 
 def test_truncated_file_says_how_many_bytes(tmp_path):
-    error = _mnist_error(
-        tmp_path, lambda d: _rewrite(d / IDX_NAMES[0], lambda b: b[:-100])
-    )
+    error = _mnist_error(tmp_path, lambda d: _rewrite(d / IDX_NAMES[0], lambda b: b[:-100]))
     assert (error.params["expected"], error.params["got"]) == (
         16 + 5 * 784,
         16 + 5 * 784 - 100,
@@ -197,6 +183,4 @@ def test_record_length_error_says_the_sizes(tmp_path):
 def test_an_empty_data_dir_names_the_first_file_where_download_would_put_it(tmp_path):
     with pytest.raises(SpecError) as caught:
         load_dataset(TrainConfig(dataset="cifar10", data_dir=str(tmp_path)))
-    assert caught.value.params["path"] == str(
-        tmp_path / CIFAR_FOLDER / "data_batch_1.bin"
-    )
+    assert caught.value.params["path"] == str(tmp_path / CIFAR_FOLDER / "data_batch_1.bin")

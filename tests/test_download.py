@@ -58,9 +58,7 @@ class Server:
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(
-                    body[: len(body) // 2] if self.path in server.cut else body
-                )
+                self.wfile.write(body[: len(body) // 2] if self.path in server.cut else body)
                 self.close_connection = True
 
             def log_message(self, *args: object) -> None:
@@ -88,9 +86,7 @@ def _no_proxy_no_mirror(monkeypatch):
 @pytest.fixture
 def server() -> Iterator[Server]:
     served = Server()
-    thread = threading.Thread(
-        target=served.httpd.serve_forever, args=(0.05,), daemon=True
-    )
+    thread = threading.Thread(target=served.httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield served
     served.httpd.shutdown()
@@ -102,9 +98,7 @@ def md5(data: bytes) -> str:
     return hashlib.md5(data).hexdigest()
 
 
-def serve_mnist(
-    server: Server, dataset: str = "mnist", seed: int = 0
-) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+def serve_mnist(server: Server, dataset: str = "mnist", seed: int = 0) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """The four IDX files gzipped under /<dataset>/, as a mirror holds them; returns the arrays and their MD5s."""
     arrays = idx_arrays(seed)
     checksums = {}
@@ -130,10 +124,7 @@ def tar_gz(members: dict[str, bytes], links: dict[str, str] | None = None) -> by
 
 
 def cifar_members() -> dict[str, bytes]:
-    members = {
-        f"{CIFAR_FOLDER}/{name}": cifar_bytes(*batch)
-        for name, batch in cifar_arrays().items()
-    }
+    members = {f"{CIFAR_FOLDER}/{name}": cifar_bytes(*batch) for name, batch in cifar_arrays().items()}
     members[f"{CIFAR_FOLDER}/batches.meta.txt"] = b"airplane\nautomobile\n"
     return members
 
@@ -159,37 +150,17 @@ def test_official_sources_and_checksums():
         source_url("mnist", "t10k-labels-idx1-ubyte.gz")
         == "https://ossci-datasets.s3.amazonaws.com/mnist/t10k-labels-idx1-ubyte.gz"
     )
-    assert (
-        source_url("cifar10", CIFAR_ARCHIVE)
-        == "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"
-    )
-    assert (
-        SOURCES["fashion-mnist"].base
-        == "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
-    )
-    assert (
-        SOURCES["mnist"].checksums["train-images-idx3-ubyte.gz"]
-        == "f68b3c2dcbeaaa9fbdd348bbdeb94873"
-    )
-    assert (
-        SOURCES["fashion-mnist"].checksums["t10k-labels-idx1-ubyte.gz"]
-        == "bb300cfdad3c16e7a12a480ee83cd310"
-    )
-    assert (
-        SOURCES["cifar10"].checksums[CIFAR_ARCHIVE]
-        == "c32a1d4ab5d03f1284b67883e8d87530"
-    )
+    assert source_url("cifar10", CIFAR_ARCHIVE) == "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"
+    assert SOURCES["fashion-mnist"].base == "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"
+    assert SOURCES["mnist"].checksums["train-images-idx3-ubyte.gz"] == "f68b3c2dcbeaaa9fbdd348bbdeb94873"
+    assert SOURCES["fashion-mnist"].checksums["t10k-labels-idx1-ubyte.gz"] == "bb300cfdad3c16e7a12a480ee83cd310"
+    assert SOURCES["cifar10"].checksums[CIFAR_ARCHIVE] == "c32a1d4ab5d03f1284b67883e8d87530"
 
 
 def test_mirror_variable_replaces_the_servers(monkeypatch):
     monkeypatch.setenv(MIRROR_VARIABLE, "http://mirror.lan/data/")
-    assert (
-        source_url("fashion-mnist", "a.gz")
-        == "http://mirror.lan/data/fashion-mnist/a.gz"
-    )
-    assert (
-        source_url("mnist", "a.gz", mirror="http://other") == "http://other/mnist/a.gz"
-    )
+    assert source_url("fashion-mnist", "a.gz") == "http://mirror.lan/data/fashion-mnist/a.gz"
+    assert source_url("mnist", "a.gz", mirror="http://other") == "http://other/mnist/a.gz"
 
 
 def test_mnist_downloads_verifies_and_loads(server, tmp_path):
@@ -213,19 +184,14 @@ def test_mnist_downloads_verifies_and_loads(server, tmp_path):
     assert torch.equal(data.x_train, normalised(arrays[IDX_NAMES[0]][:, None], 255.0))
 
 
-def test_files_already_present_with_the_right_checksum_are_not_fetched_again(
-    server, tmp_path
-):
+def test_files_already_present_with_the_right_checksum_are_not_fetched_again(server, tmp_path):
     _, checksums = serve_mnist(server)
     download("mnist", tmp_path, mirror=server.url, checksums=checksums)
     fetched = len(server.requests)
     (tmp_path / "mnist" / f"{IDX_NAMES[3]}.gz").write_bytes(b"damaged")
     download("mnist", tmp_path, mirror=server.url, checksums=checksums)
     assert fetched == 4 and server.requests[fetched:] == [f"/mnist/{IDX_NAMES[3]}.gz"]
-    assert (
-        md5((tmp_path / "mnist" / f"{IDX_NAMES[3]}.gz").read_bytes())
-        == checksums[f"{IDX_NAMES[3]}.gz"]
-    )
+    assert md5((tmp_path / "mnist" / f"{IDX_NAMES[3]}.gz").read_bytes()) == checksums[f"{IDX_NAMES[3]}.gz"]
 
 
 def test_wrong_checksum_keeps_nothing(server, tmp_path):
@@ -246,10 +212,7 @@ def test_a_cut_connection_keeps_nothing(server, tmp_path):
     server.cut.add(f"/fashion-mnist/{IDX_NAMES[0]}.gz")
     with pytest.raises(SpecError) as caught:
         download("fashion-mnist", tmp_path, mirror=server.url, checksums=checksums)
-    assert (
-        caught.value.code == "data_download_failed"
-        and "closed" in caught.value.params["reason"]
-    )
+    assert caught.value.code == "data_download_failed" and "closed" in caught.value.params["reason"]
     assert files_under(tmp_path) == ["fashion-mnist"]
 
 
@@ -261,9 +224,7 @@ def test_an_interrupted_download_keeps_nothing(server, tmp_path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        download(
-            "mnist", tmp_path, mirror=server.url, checksums=checksums, report=interrupt
-        )
+        download("mnist", tmp_path, mirror=server.url, checksums=checksums, report=interrupt)
     assert files_under(tmp_path) == ["mnist"]
 
 
@@ -283,14 +244,11 @@ def test_offline_says_which_url_and_why(tmp_path):
     with pytest.raises(SpecError) as caught:
         download("cifar10", tmp_path, mirror=url)
     assert (
-        caught.value.code == "data_download_failed"
-        and caught.value.params["url"] == f"{url}/cifar10/{CIFAR_ARCHIVE}"
+        caught.value.code == "data_download_failed" and caught.value.params["url"] == f"{url}/cifar10/{CIFAR_ARCHIVE}"
     )
     assert "refused" in caught.value.params["reason"].lower()
     for lang in ("en", "zh"):
-        assert url in catalogue(lang)["error.data_download_failed"].format(
-            **caught.value.params
-        )
+        assert url in catalogue(lang)["error.data_download_failed"].format(**caught.value.params)
     assert files_under(tmp_path) == []
 
 
@@ -300,14 +258,10 @@ def test_cifar_archive_is_unpacked_then_removed(server, tmp_path):
     assert folder == tmp_path / CIFAR_FOLDER
     expected = [
         CIFAR_FOLDER,
-        *sorted(
-            f"{CIFAR_FOLDER}/{name}" for name in (*CIFAR_NAMES, "batches.meta.txt")
-        ),
+        *sorted(f"{CIFAR_FOLDER}/{name}" for name in (*CIFAR_NAMES, "batches.meta.txt")),
     ]
     assert files_under(tmp_path) == expected
-    assert load_dataset(
-        TrainConfig(dataset="cifar10", data_dir=str(tmp_path))
-    ).x_train.shape == (10, 3, 32, 32)
+    assert load_dataset(TrainConfig(dataset="cifar10", data_dir=str(tmp_path))).x_train.shape == (10, 3, 32, 32)
     download("cifar10", tmp_path, mirror=closed_port_url(), checksums=checksums)
     assert len(server.requests) == 1, "a complete folder is not downloaded again"
 
@@ -318,11 +272,7 @@ def test_cifar_archive_is_unpacked_then_removed(server, tmp_path):
         ({**cifar_members(), "../escaped.bin": b"x"}, None, "outside"),
         (cifar_members(), {f"{CIFAR_FOLDER}/link": "/etc/passwd"}, "link"),
         (
-            {
-                k: v
-                for k, v in cifar_members().items()
-                if not k.endswith("data_batch_4.bin")
-            },
+            {k: v for k, v in cifar_members().items() if not k.endswith("data_batch_4.bin")},
             None,
             "data_batch_4.bin",
         ),
@@ -334,58 +284,40 @@ def test_a_bad_archive_unpacks_nothing(server, tmp_path, members, links, reason)
     checksums = serve_cifar(server, tar_gz(members, links))
     with pytest.raises(SpecError) as caught:
         download("cifar10", data_dir, mirror=server.url, checksums=checksums)
-    assert (
-        caught.value.code == "data_archive_bad"
-        and reason in caught.value.params["reason"]
-    )
-    assert files_under(tmp_path) == ["data", f"data/{CIFAR_ARCHIVE}"], (
-        "only the verified archive stays"
-    )
+    assert caught.value.code == "data_archive_bad" and reason in caught.value.params["reason"]
+    assert files_under(tmp_path) == ["data", f"data/{CIFAR_ARCHIVE}"], "only the verified archive stays"
 
 
 def test_a_data_dir_that_is_a_file_cannot_be_written(tmp_path):
     (tmp_path / "data").write_text("not a folder")
     with pytest.raises(SpecError) as caught:
         download("mnist", tmp_path / "data", mirror=closed_port_url())
-    assert caught.value.code == "data_write_failed" and caught.value.params[
-        "path"
-    ] == str(tmp_path / "data" / "mnist")
+    assert caught.value.code == "data_write_failed" and caught.value.params["path"] == str(tmp_path / "data" / "mnist")
 
 
 def test_generated_sets_have_nothing_to_download(tmp_path):
     with pytest.raises(SpecError) as caught:
         download("spiral", tmp_path)
-    assert (
-        caught.value.code == "data_no_download"
-        and "cifar10" in caught.value.params["choices"]
-    )
+    assert caught.value.code == "data_no_download" and "cifar10" in caught.value.params["choices"]
 
 
-def test_load_dataset_downloads_through_the_mirror_when_asked(
-    server, tmp_path, monkeypatch
-):
+def test_load_dataset_downloads_through_the_mirror_when_asked(server, tmp_path, monkeypatch):
     """Served files are not the official ones, so the official MD5 refuses them: proof the fetch happened, and kept nothing."""
     serve_mnist(server)
     monkeypatch.setenv(MIRROR_VARIABLE, server.url)
     config = TrainConfig(dataset="mnist", data_dir=str(tmp_path), download=True)
     with pytest.raises(SpecError) as caught:
         load_dataset(config)
-    assert caught.value.code == "data_checksum" and caught.value.params[
-        "url"
-    ].startswith(server.url)
+    assert caught.value.code == "data_checksum" and caught.value.params["url"].startswith(server.url)
     assert files_under(tmp_path) == ["mnist"]
 
 
 @pytest.mark.parametrize("folder", ("mnist", "MNIST/raw"))
-def test_load_dataset_with_download_skips_files_already_there(
-    tmp_path, monkeypatch, folder
-):
+def test_load_dataset_with_download_skips_files_already_there(tmp_path, monkeypatch, folder):
     monkeypatch.setenv(MIRROR_VARIABLE, closed_port_url())
     arrays = idx_arrays()
     (tmp_path / folder).mkdir(parents=True)
     for name, array in arrays.items():
         (tmp_path / folder / name).write_bytes(idx_bytes(array))
-    data = load_dataset(
-        TrainConfig(dataset="mnist", data_dir=str(tmp_path), download=True)
-    )
+    data = load_dataset(TrainConfig(dataset="mnist", data_dir=str(tmp_path), download=True))
     assert data.y_test.tolist() == arrays[IDX_NAMES[3]].tolist()

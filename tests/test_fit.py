@@ -47,10 +47,7 @@ def walk(lesson: str, lang: str, sizes=SIZES) -> list[str]:
                 for size in sizes:
                     await pilot.resize_terminal(*size)
                     await pilot.pause()
-                    problems.extend(
-                        f"{lesson} {lang} {size[0]}×{size[1]} after {key}: {p}"
-                        for p in unseen(app.screen)
-                    )
+                    problems.extend(f"{lesson} {lang} {size[0]}×{size[1]} after {key}: {p}" for p in unseen(app.screen))
 
     try:
         asyncio.run(main())

@@ -45,6 +45,12 @@ def test_lesson_modules_load_without_ui_or_torch():
         "import engine.conv, engine.presets, engine.matrix; import sys; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'textual','rich','tui','torch'}))"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"

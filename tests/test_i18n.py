@@ -22,24 +22,16 @@ def _file_keys(path: Path) -> set[str]:
     def walk(tree: dict, prefix: str = "") -> set[str]:
         keys: set[str] = set()
         for key, value in tree.items():
-            keys |= (
-                walk(value, f"{prefix}{key}.")
-                if isinstance(value, dict)
-                else {f"{prefix}{key}"}
-            )
+            keys |= walk(value, f"{prefix}{key}.") if isinstance(value, dict) else {f"{prefix}{key}"}
         return keys
 
     with open(path, "rb") as handle:
         return walk(tomllib.load(handle))
 
 
-@pytest.mark.parametrize(
-    "name", sorted(p.name for p in (ASSETS / "i18n" / "en").glob("*.toml"))
-)
+@pytest.mark.parametrize("name", sorted(p.name for p in (ASSETS / "i18n" / "en").glob("*.toml")))
 def test_each_catalogue_file_has_the_same_keys_in_both_languages(name):
-    assert _file_keys(ASSETS / "i18n" / "en" / name) == _file_keys(
-        ASSETS / "i18n" / "zh" / name
-    )
+    assert _file_keys(ASSETS / "i18n" / "en" / name) == _file_keys(ASSETS / "i18n" / "zh" / name)
 
 
 def test_both_languages_have_the_same_files():
@@ -49,13 +41,9 @@ def test_both_languages_have_the_same_files():
 
 
 def test_placeholders_match_between_languages():
-    fields = lambda text: {
-        name for _, name, _, _ in string.Formatter().parse(text) if name
-    }  # noqa: E731
+    fields = lambda text: {name for _, name, _, _ in string.Formatter().parse(text) if name}  # noqa: E731
     english, chinese = catalogue("en"), catalogue("zh")
-    mismatched = {
-        key for key in english if fields(english[key]) != fields(chinese[key])
-    }
+    mismatched = {key for key in english if fields(english[key]) != fields(chinese[key])}
     assert not mismatched
 
 
@@ -65,12 +53,7 @@ def test_every_key_the_code_asks_for_exists():
     descriptions = re.compile(r"""["'](keys\.[a-z_0-9]+)["']""")
     english = catalogue("en")
     sources = [path.read_text() for path in (ROOT / "tui").rglob("*.py")]
-    used = {
-        key
-        for text in sources
-        for pattern in (calls, descriptions)
-        for key in pattern.findall(text)
-    }
+    used = {key for text in sources for pattern in (calls, descriptions) for key in pattern.findall(text)}
     assert used, "the pattern found no keys: it is broken"
     assert sorted(used - english.keys()) == []
 
@@ -86,12 +69,7 @@ def test_every_listed_lesson_has_its_text_and_title(lesson, lang):
 def test_the_home_screen_lists_the_course_in_order():
     """The course's order: the theory first (perceptron … rnn), live training last."""
     assert LESSONS[0] == "perceptron" and LESSONS[-1] == "train"
-    assert (
-        LESSONS.index("autograd")
-        < LESSONS.index("conv")
-        < LESSONS.index("pool")
-        < LESSONS.index("rnn")
-    )
+    assert LESSONS.index("autograd") < LESSONS.index("conv") < LESSONS.index("pool") < LESSONS.index("rnn")
 
 
 @pytest.mark.parametrize(
@@ -110,9 +88,7 @@ def test_language_comes_from_the_locale(environ, expected):
     assert detect_language(environ) == expected
 
 
-def test_the_merged_catalogue_is_cached_while_its_files_are_unchanged(
-    tmp_path, monkeypatch
-):
+def test_the_merged_catalogue_is_cached_while_its_files_are_unchanged(tmp_path, monkeypatch):
     """Start-up reads the cache instead of parsing TOML; a file changed since is parsed again."""
     monkeypatch.setattr(sys, "pycache_prefix", str(tmp_path))
     monkeypatch.setattr(sys, "dont_write_bytecode", False)

@@ -16,10 +16,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.errors import SpecError
-from engine.index import BASIC, INTEGER, MASK, IndexSpec, Layout, index_trace, source_cell
+from engine.index import (
+    BASIC,
+    INTEGER,
+    MASK,
+    IndexSpec,
+    Layout,
+    index_trace,
+    source_cell,
+)
 from engine.index_parse import MAX_LENGTH, parse_index
 from engine.index_rules import numpy_problem
-from engine.index_setup import COURSE_ARRAY, EXAMPLES_1D, EXAMPLES_2D, IndexSetup, format_array, parse_array
+from engine.index_setup import (
+    COURSE_ARRAY,
+    EXAMPLES_1D,
+    EXAMPLES_2D,
+    IndexSetup,
+    format_array,
+    parse_array,
+)
 
 COURSE_ANSWERS = {
     "a[1:, 1:]": [[4.0], [6.0]],
@@ -51,7 +66,10 @@ def check_against_numpy(expression: str, array: np.ndarray) -> None:
     if raised:
         own = numpy_problem(parse_index(expression), array)
         assert own is not None and (own.kind, own.message) == raised, expression
-        assert (trace.problem.kind, trace.problem.message) == raised and trace.numpy_agrees
+        assert (
+            trace.problem.kind,
+            trace.problem.message,
+        ) == raised and trace.numpy_agrees
         assert trace.step_count == 1 and trace.step(0).form == "error"
         return
     assert trace.problem is None, (expression, trace.problem)
@@ -59,7 +77,9 @@ def check_against_numpy(expression: str, array: np.ndarray) -> None:
     assert np.array_equal(array.reshape(-1)[trace.sources], want) and trace.numpy_agrees
     if np.size(want):
         assert (trace.memory == "view") == np.shares_memory(want, array) == trace.shares_memory
-        assert (trace.memory == "view") == (trace.kind == BASIC and isinstance(want, np.ndarray))  # a[..., 0] is a 0-d view
+        assert (trace.memory == "view") == (
+            trace.kind == BASIC and isinstance(want, np.ndarray)
+        )  # a[..., 0] is a 0-d view
     for number in range(trace.result.size):
         element = trace.element(number)
         assert array[element.source] == trace.result.flat[number]
@@ -89,7 +109,11 @@ def list_text(values) -> str:
 int_lists = st.one_of(
     st.lists(small, max_size=4),
     st.integers(0, 3).flatmap(lambda n: st.lists(st.lists(small, min_size=n, max_size=n), max_size=3)),
-    st.recursive(st.lists(small, max_size=2), lambda inner: st.lists(st.one_of(inner, small), max_size=3), max_leaves=6),
+    st.recursive(
+        st.lists(small, max_size=2),
+        lambda inner: st.lists(st.one_of(inner, small), max_size=3),
+        max_leaves=6,
+    ),
 ).map(list_text)
 
 comparisons = st.builds(
@@ -106,18 +130,26 @@ atoms = st.recursive(
     ),
     max_leaves=4,
 )
-masks = st.one_of(comparisons, atoms, st.tuples(atoms, st.sampled_from(["&", "|"]), atoms).map(" ".join))
+masks = st.one_of(
+    comparisons,
+    atoms,
+    st.tuples(atoms, st.sampled_from(["&", "|"]), atoms).map(" ".join),
+)
 items = st.one_of(small.map(str), slices, int_lists, st.just("..."), st.just("None"), masks)
-expressions = st.tuples(st.lists(items, min_size=1, max_size=4), space, st.booleans()).map(
-    lambda parts: "a[" + ("," + parts[1]).join(parts[0]) + ("," if parts[2] else "") + "]"
-).filter(lambda text: len(text) <= MAX_LENGTH)
+expressions = (
+    st.tuples(st.lists(items, min_size=1, max_size=4), space, st.booleans())
+    .map(lambda parts: "a[" + ("," + parts[1]).join(parts[0]) + ("," if parts[2] else "") + "]")
+    .filter(lambda text: len(text) <= MAX_LENGTH)
+)
 
 arrays = st.one_of(
     st.tuples(st.integers(1, 6)),
     st.tuples(st.integers(1, 6), st.integers(1, 6)),
-).flatmap(lambda shape: st.lists(st.integers(-5, 9), min_size=int(np.prod(shape)), max_size=int(np.prod(shape))).map(
-    lambda values: np.array(values, dtype=np.float64).reshape(shape)
-))
+).flatmap(
+    lambda shape: st.lists(st.integers(-5, 9), min_size=int(np.prod(shape)), max_size=int(np.prod(shape))).map(
+        lambda values: np.array(values, dtype=np.float64).reshape(shape)
+    )
+)
 
 
 @settings(max_examples=1000, deadline=None, derandomize=True)
@@ -150,14 +182,33 @@ def parsed_or_refused(text: str) -> None:
 
 
 @settings(max_examples=600, deadline=None, derandomize=True)
-@given(st.one_of(st.text(GRAMMAR_CHARACTERS, max_size=30), st.text(max_size=30), expressions.map(lambda e: e[: len(e) // 2])))
+@given(
+    st.one_of(
+        st.text(GRAMMAR_CHARACTERS, max_size=30),
+        st.text(max_size=30),
+        expressions.map(lambda e: e[: len(e) // 2]),
+    )
+)
 def test_random_text_is_parsed_or_refused_never_crashes(text):
     parsed_or_refused(text)
 
 
 def test_five_thousand_seeded_random_strings_are_parsed_or_refused():
     rng = random.Random(2024)
-    pieces = list(GRAMMAR_CHARACTERS) + ["a[", "]", "a > 2", "[0, 1]", "1:", "::-1", "...", "None", "(", ")", "é", "\t"]
+    pieces = list(GRAMMAR_CHARACTERS) + [
+        "a[",
+        "]",
+        "a > 2",
+        "[0, 1]",
+        "1:",
+        "::-1",
+        "...",
+        "None",
+        "(",
+        ")",
+        "é",
+        "\t",
+    ]
     for _ in range(5000):
         start = "a[" if rng.random() < 0.8 else ""
         parsed_or_refused(start + "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))))
@@ -192,9 +243,7 @@ def test_integer_arrays_step_through_the_pairs_one_at_a_time():
     trace = trace_of("a[[0, 1, 2], [0, 1, 0]]")
     assert trace.step(0).form == "overview"
     assert [trace.step(i).element.source for i in (1, 2, 3)] == [(0, 0), (1, 1), (2, 0)]
-    assert [trace.index_cells(trace.step(i).element) for i in (1, 2, 3)] == [
-        [(0, 0, i), (1, 0, i)] for i in range(3)
-    ]
+    assert [trace.index_cells(trace.step(i).element) for i in (1, 2, 3)] == [[(0, 0, i), (1, 0, i)] for i in range(3)]
     assert [a.values.tolist() for a in trace.index_arrays] == [[0, 1, 2], [0, 1, 0]]
     assert trace.step(2).marks[(0, 1, 1)] == "current" and trace.step(2).marks[(0, 0, 0)] == "gap"
     assert trace.memory == "copy" and not trace.shares_memory
@@ -204,8 +253,18 @@ def test_a_mask_is_shown_first_then_each_true_cell_in_reading_order():
     trace = trace_of("a[a > 2]")
     assert trace.mask.tolist() == (COURSE_ARRAY > 2).tolist()
     overview = trace.step(0)
-    assert overview.form == "overview" and set(overview.marks) == {(0, 1, 0), (0, 1, 1), (0, 2, 0), (0, 2, 1)}
-    assert [trace.step(i).element.source for i in range(1, 5)] == [(1, 0), (1, 1), (2, 0), (2, 1)]
+    assert overview.form == "overview" and set(overview.marks) == {
+        (0, 1, 0),
+        (0, 1, 1),
+        (0, 2, 0),
+        (0, 2, 1),
+    }
+    assert [trace.step(i).element.source for i in range(1, 5)] == [
+        (1, 0),
+        (1, 1),
+        (2, 0),
+        (2, 1),
+    ]
     assert trace.mask_text == "a > 2"
 
 
@@ -213,7 +272,12 @@ def test_slices_are_spelled_out_per_axis_and_narrow_the_selection():
     trace = trace_of("a[1:, ::-1]")
     rows, cols = trace.step(0).axis, trace.step(1).axis
     assert (rows.start, rows.stop, rows.step, rows.picked) == (1, 3, 1, (1, 2))
-    assert (cols.start, cols.step, cols.picked, cols.stop_before_start) == (1, -1, (1, 0), True)
+    assert (cols.start, cols.step, cols.picked, cols.stop_before_start) == (
+        1,
+        -1,
+        (1, 0),
+        True,
+    )
     assert set(trace.step(0).marks) == {(0, r, c) for r in (1, 2) for c in (0, 1)}
     assert trace.step(2).element.equation == "out[0, 0] = a[1, 1] = 4"
     assert trace.memory == "view" and trace.shares_memory
@@ -225,8 +289,14 @@ def test_slices_are_spelled_out_per_axis_and_narrow_the_selection():
     "expression, message",
     [
         ("a[3]", "index 3 is out of bounds for axis 0 with size 3"),
-        ("a[[0, 1, 2], [0, 1]]", "shape mismatch: indexing arrays could not be broadcast together with shapes (3,) (2,) "),
-        ("a[0, 0, 0]", "too many indices for array: array is 2-dimensional, but 3 were indexed"),
+        (
+            "a[[0, 1, 2], [0, 1]]",
+            "shape mismatch: indexing arrays could not be broadcast together with shapes (3,) (2,) ",
+        ),
+        (
+            "a[0, 0, 0]",
+            "too many indices for array: array is 2-dimensional, but 3 were indexed",
+        ),
         ("a[::0]", "slice step cannot be zero"),
         ("a[..., ...]", "an index can only have a single ellipsis ('...')"),
     ],
@@ -251,15 +321,27 @@ def test_engine_falls_back_to_numpys_words_where_its_own_check_is_silent(monkeyp
     "text, code, params",
     [
         ("a[1, 2", "index_expected_end", {"what": "index_close_or_comma", "column": 7}),
-        ("a[0, 1)", "index_expected", {"what": "index_close_or_comma", "column": 7, "found": ")"}),
+        (
+            "a[0, 1)",
+            "index_expected",
+            {"what": "index_close_or_comma", "column": 7, "found": ")"},
+        ),
         ("b[0]", "index_expected", {"what": "index_name", "column": 1, "found": "b"}),
         ("a[a > 2 & a < 5]", "index_needs_parens", {"column": 9, "op": "&"}),
         ("a[~a > 2]", "index_needs_parens", {"column": 4, "op": "~"}),
         ("a[1.5]", "index_bad_character", {"column": 4, "char": "."}),
         ("a[01]", "index_bad_number", {"column": 3, "token": "01", "digits": 9}),
         ("a[a % 0 == 1]", "index_modulo_zero", {"column": 7}),
-        ("a[a]", "index_expected", {"what": "index_comparison", "column": 4, "found": "]"}),
-        ("a[[1 2]]", "index_expected", {"what": "index_close_or_comma", "column": 6, "found": "2"}),
+        (
+            "a[a]",
+            "index_expected",
+            {"what": "index_comparison", "column": 4, "found": "]"},
+        ),
+        (
+            "a[[1 2]]",
+            "index_expected",
+            {"what": "index_close_or_comma", "column": 6, "found": "2"},
+        ),
         ("a" + "[0]" * 60, "index_too_long", {"length": 181, "limit": MAX_LENGTH}),
     ],
 )
@@ -274,7 +356,13 @@ def test_text_outside_the_grammar_names_the_column_and_what_was_expected(text, c
 
 @pytest.mark.parametrize(
     "text, shape",
-    [("1 2; 3 4; 5 6", (3, 2)), ("1 2 3 4", (4,)), ("1 2 3 4;", (1, 4)), ("[1, 2, 3]", (3,)), ("[[1, 2, 3]]", (1, 3))],
+    [
+        ("1 2; 3 4; 5 6", (3, 2)),
+        ("1 2 3 4", (4,)),
+        ("1 2 3 4;", (1, 4)),
+        ("[1, 2, 3]", (3,)),
+        ("[[1, 2, 3]]", (1, 3)),
+    ],
 )
 def test_one_row_without_a_semicolon_is_1d(text, shape):
     array = parse_array(text)
@@ -282,7 +370,15 @@ def test_one_row_without_a_semicolon_is_1d(text, shape):
     assert parse_array(format_array(array)).shape == shape
 
 
-@pytest.mark.parametrize("text, code", [("", "empty_matrix"), ("1 2; 3", "ragged_rows"), ("1 x", "not_a_number"), ("1 inf", "not_finite")])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("", "empty_matrix"),
+        ("1 2; 3", "ragged_rows"),
+        ("1 x", "not_a_number"),
+        ("1 inf", "not_finite"),
+    ],
+)
 def test_bad_arrays_are_refused(text, code):
     with pytest.raises(SpecError) as caught:
         IndexSetup().with_array_text(text).spec()

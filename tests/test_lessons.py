@@ -41,16 +41,11 @@ print(json.dumps(seen))
 def test_every_part_a_lesson_declares_exists(entry):
     screen = entry.screen()
     assert issubclass(screen, Screen) and screen.LESSON == entry.id
-    assert all(
-        callable(getattr(entry.flags, name)) for name in ("add_arguments", "setup_from")
-    )
+    assert all(callable(getattr(entry.flags, name)) for name in ("add_arguments", "setup_from"))
     assert callable(entry.text.plain)
     if entry.checker:
         checker = import_module(entry.checker)
-        assert all(
-            callable(getattr(checker, name))
-            for name in ("spec_to_json", "spec_from_json", "torch_max_delta")
-        )
+        assert all(callable(getattr(checker, name)) for name in ("spec_to_json", "spec_from_json", "torch_max_delta"))
     assert lesson_title(entry.id).strip()
 
 
@@ -68,10 +63,7 @@ def test_plain_loads_neither_textual_nor_torch_for_any_lesson():
     seen = json.loads(run.stdout.strip().splitlines()[-1])
     for lesson, (code, loaded, lines) in seen.items():
         assert code == 0 and lines > 3, lesson
-        assert (
-            loaded == ([] if lesson not in {"train"} else loaded)
-            and "textual" not in loaded
-        ), (lesson, loaded)
+        assert loaded == ([] if lesson not in {"train"} else loaded) and "textual" not in loaded, (lesson, loaded)
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
@@ -83,19 +75,12 @@ def test_help_lists_every_key_and_the_key_bar_keeps_q_and_help(lesson):
             await pilot.resize_terminal(width, 24)
             await pilot.pause()
             shown = str(screen.query_one(KeyBar).render()).rstrip()
-            assert (
-                " q " in shown
-                and " ? " in shown
-                and "…" not in shown
-                and len(shown) <= width
-            ), shown
+            assert " q " in shown and " ? " in shown and "…" not in shown and len(shown) <= width, shown
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         listed = str(app.screen.query_one(".help-keys").render())
-        assert all(description in listed for description in declared), set(
-            declared
-        ) - set(listed.split())
+        assert all(description in listed for description in declared), set(declared) - set(listed.split())
 
     drive(body, lesson=lesson)
 
@@ -130,9 +115,7 @@ def test_help_names_every_lesson_in_both_languages():
         timeout=60,
         check=False,
     )
-    assert run.returncode == 0 and all(
-        lesson_title(entry.id) in run.stdout for entry in REGISTRY
-    )
+    assert run.returncode == 0 and all(lesson_title(entry.id) in run.stdout for entry in REGISTRY)
 
 
 def test_home_key_bar_keeps_q_and_help():

@@ -13,9 +13,28 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.errors import SpecError
-from engine.loss import CLASSES, COURSE_Y, CURVE, DELTA, TERM, TOTAL, LossSpec, loss_trace, parse_class, parse_y
+from engine.loss import (
+    CLASSES,
+    COURSE_Y,
+    CURVE,
+    DELTA,
+    TERM,
+    TOTAL,
+    LossSpec,
+    loss_trace,
+    parse_class,
+    parse_y,
+)
 from engine.loss_check import spec_from_json, spec_to_json, torch_max_delta
-from engine.loss_curve import BIAS, CURSOR_STRIDE, LABELS, POINTS, accuracy, accuracy_curve, accuracy_slope
+from engine.loss_curve import (
+    BIAS,
+    CURSOR_STRIDE,
+    LABELS,
+    POINTS,
+    accuracy,
+    accuracy_curve,
+    accuracy_slope,
+)
 from engine.verify import serve
 
 
@@ -34,11 +53,15 @@ def test_the_courses_example():
     trace = loss_trace(LossSpec())
     assert trace.spec.y == COURSE_Y and trace.spec.target == 2 and trace.spec.t[2] == 1 and sum(trace.spec.t) == 1
     assert math.isclose(trace.mse, 0.0975) and math.isclose(trace.ce, -math.log(0.6 + 1e-7))
-    assert math.isclose(trace.mse_mean, 0.0195) and trace.mse_factor == 5 and math.isclose(trace.mse_mean * 5, trace.mse)
+    assert (
+        math.isclose(trace.mse_mean, 0.0195) and trace.mse_factor == 5 and math.isclose(trace.mse_mean * 5, trace.mse)
+    )
     assert trace.sums_to_one and trace.predicted == 2
     assert trace.terms[2].mse_text == "½(0.6 − 1)² = 0.08" and trace.terms[2].ce_text == "−1·log(0.6 + 1e-7) = 0.5108"
     assert trace.terms[0].ce_text == "−0·log(0.1 + 1e-7) = 0" and math.copysign(1, trace.terms[0].cross) == 1  # no −0
-    assert math.isclose(trace.log_sum, math.log(1 + CLASSES * DELTA)) and math.isclose(trace.ce_logits - trace.ce, trace.log_sum)
+    assert math.isclose(trace.log_sum, math.log(1 + CLASSES * DELTA)) and math.isclose(
+        trace.ce_logits - trace.ce, trace.log_sum
+    )
 
 
 def test_steps_walk_the_terms_then_the_totals_then_the_curve():
@@ -78,7 +101,12 @@ def test_the_curve_matches_torchs_cross_entropy_accuracy_and_autograd_slope():
     (slopes,) = torch.autograd.grad(losses.sum(), w)
     np.testing.assert_allclose(curve.losses, losses.detach().numpy(), rtol=1e-13)
     np.testing.assert_array_equal(curve.accuracies, (logits.argmax(-1) == labels).double().mean(-1).numpy())
-    np.testing.assert_allclose([p.loss_slope for p in curve.stops], slopes.numpy()[::CURSOR_STRIDE], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(
+        [p.loss_slope for p in curve.stops],
+        slopes.numpy()[::CURSOR_STRIDE],
+        rtol=1e-12,
+        atol=1e-15,
+    )
     assert curve.loss_high == math.ceil(curve.losses.max())
 
 
@@ -126,7 +154,10 @@ def test_the_child_process_protocol_round_trips_and_agrees():
     spec = LossSpec((0.3, 0, 0, 0.2, 0, 0, 0.5, 0, 0, 0), 6)
     assert spec_from_json(json.loads(json.dumps(spec_to_json(spec)))) == spec
     replies = io.StringIO()
-    serve(io.StringIO(json.dumps({"id": 1, "lesson": "loss", "spec": spec_to_json(spec)}) + "\n"), replies)
+    serve(
+        io.StringIO(json.dumps({"id": 1, "lesson": "loss", "spec": spec_to_json(spec)}) + "\n"),
+        replies,
+    )
     reply = json.loads(replies.getvalue())
     assert reply["id"] == 1 and reply["delta"] <= 1e-12
     assert torch_max_delta(LossSpec()) <= 1e-12

@@ -26,7 +26,10 @@ SETTINGS = settings(derandomize=True, deadline=None, max_examples=1000)
 small_shapes = st.lists(st.integers(0, 4), min_size=0, max_size=5).map(tuple)
 # Mostly agreeing shapes: W's inner size copied from X's last axis, batch axes often shared or 1.
 inner_pairs = st.tuples(small_shapes, small_shapes, st.booleans()).map(
-    lambda p: (p[0], (*p[1][:-2], p[0][-1], *p[1][-1:]) if p[2] and p[0] and len(p[1]) >= 2 else p[1])
+    lambda p: (
+        p[0],
+        (*p[1][:-2], p[0][-1], *p[1][-1:]) if p[2] and p[0] and len(p[1]) >= 2 else p[1],
+    )
 )
 
 
@@ -122,7 +125,15 @@ def test_a_printed_shape_reads_back(shape):
 def test_result_shape_or_error_is_numpys(pair):
     x, w = pair
     check = ShapeCheck(x, w)
-    event("0-d" if check.too_few_dims else "inner clash" if not check.inner_ok else "batch clash" if check.batch is None else "valid")
+    event(
+        "0-d"
+        if check.too_few_dims
+        else "inner clash"
+        if not check.inner_ok
+        else "batch clash"
+        if check.batch is None
+        else "valid"
+    )
     assert (check.result, check.numpy_error) == numpy_outcome(x, w)
 
 
@@ -137,10 +148,30 @@ def test_error_is_torchs_and_torch_agrees_with_numpy(pair):
 @pytest.mark.parametrize(
     "x, w, numpy_words, torch_words",
     [
-        ((2, 3), (4, 5), "(size 4 is different from 3)", "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)"),
-        ((2, 2, 3), (2, 4, 5), "core dimension 0", "Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [2, 4]."),
-        ((3, 2, 3), (2, 3, 5), "remapped shapes", "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 0"),
-        ((2, 3), (4,), "(size 4 is different from 3)", "size mismatch, got input (2), mat (2x3), vec (4)"),
+        (
+            (2, 3),
+            (4, 5),
+            "(size 4 is different from 3)",
+            "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)",
+        ),
+        (
+            (2, 2, 3),
+            (2, 4, 5),
+            "core dimension 0",
+            "Expected size for first two dimensions of batch2 tensor to be: [2, 3] but got: [2, 4].",
+        ),
+        (
+            (3, 2, 3),
+            (2, 3, 5),
+            "remapped shapes",
+            "The size of tensor a (3) must match the size of tensor b (2) at non-singleton dimension 0",
+        ),
+        (
+            (2, 3),
+            (4,),
+            "(size 4 is different from 3)",
+            "size mismatch, got input (2), mat (2x3), vec (4)",
+        ),
         ((3,), (4,), "(size 4 is different from 3)", "inconsistent tensor size"),
         ((), (3,), "does not have enough dimensions", "but they are 0D and 1D"),
     ],
@@ -151,7 +182,11 @@ def test_the_lesson_quotes_each_library_as_it_speaks(x, w, numpy_words, torch_wo
     assert torch_words in check.torch_error and check.torch_error == torch_outcome(x, w)[1]
 
 
-@pytest.mark.parametrize("x, w", [((10**6, 3), (4, 10**6)), ((3, 10**5, 2, 3), (4, 3, 5))], ids=["inner", "batch"])
+@pytest.mark.parametrize(
+    "x, w",
+    [((10**6, 3), (4, 10**6)), ((3, 10**5, 2, 3), (4, 3, 5))],
+    ids=["inner", "batch"],
+)
 def test_big_shapes_are_checked_symbolically_as_numpy_and_torch_check_them(x, w):
     """Stride-0 views stand in for huge arrays: the libraries refuse before allocating anything."""
     check = ShapeCheck(x, w)
@@ -159,7 +194,10 @@ def test_big_shapes_are_checked_symbolically_as_numpy_and_torch_check_them(x, w)
         np.matmul(np.broadcast_to(0.0, x), np.broadcast_to(0.0, w))
     with pytest.raises(RuntimeError) as torch_error:
         torch.matmul(torch.zeros(()).expand(*x), torch.zeros(()).expand(*w))
-    assert (check.numpy_error, check.torch_error) == (str(numpy_error.value), str(torch_error.value))
+    assert (check.numpy_error, check.torch_error) == (
+        str(numpy_error.value),
+        str(torch_error.value),
+    )
 
 
 def test_a_billion_rows_cost_nothing():
@@ -169,7 +207,10 @@ def test_a_billion_rows_cost_nothing():
     assert time.perf_counter() - started < 0.5
     assert spec.x is spec.w is spec.b is trace.result is None
     assert trace.check.result == (MAX_AXIS, MAX_AXIS) and trace.outputs == MAX_AXIS**2
-    assert trace.multiply_adds == MAX_AXIS**2 * 784 and trace.parameters == (784 * MAX_AXIS, MAX_AXIS)
+    assert trace.multiply_adds == MAX_AXIS**2 * 784 and trace.parameters == (
+        784 * MAX_AXIS,
+        MAX_AXIS,
+    )
     assert [step.kind for step in trace.shape_steps] == ["inner", "result", "bias"]
 
 
@@ -178,7 +219,11 @@ def test_the_examples_of_the_issue():
     kinds = {}
     for name in EXAMPLES:
         trace = matmul_trace(spec.with_example(name))
-        kinds[name] = ([step.kind for step in trace.shape_steps], trace.check.result, trace.spec.has_values)
+        kinds[name] = (
+            [step.kind for step in trace.shape_steps],
+            trace.check.result,
+            trace.spec.has_values,
+        )
     assert kinds == {
         "affine": (["inner", "result", "bias"], (2, 4), True),
         "mnist": (["inner", "result", "bias"], (4, 100), False),
@@ -199,7 +244,11 @@ def test_default_values_and_the_issues_dot_product():
     assert isinstance(step, DotStep)
     assert step.formula == "A[1,2] = X[1,:]·W[:,2] + B[2]"
     assert step.arithmetic() == "= 4×0.5 + 5×(-1) + 6×2 + (-1) = 8"
-    assert [step.kind for step in trace.shape_steps] == ["inner", "result", "bias"] and trace.step_count == 3 + 8
+    assert [step.kind for step in trace.shape_steps] == [
+        "inner",
+        "result",
+        "bias",
+    ] and trace.step_count == 3 + 8
 
 
 value_shapes = st.tuples(
@@ -312,17 +361,31 @@ def test_typed_numbers_must_fit_the_shape(text, shape, code):
 
 
 def test_typed_numbers_fill_rows_of_the_last_axis():
-    np.testing.assert_array_equal(typed_values("1 2; 3 4; 5 6; 7 8", (2, 2, 2), "matmul_x", True), np.arange(1, 9).reshape(2, 2, 2))
+    np.testing.assert_array_equal(
+        typed_values("1 2; 3 4; 5 6; 7 8", (2, 2, 2), "matmul_x", True),
+        np.arange(1, 9).reshape(2, 2, 2),
+    )
     assert typed_values("  ", (2, 3), "matmul_x", True) is None
 
 
 def test_with_typed_keeps_the_source_when_nothing_changed():
     spec = MatmulSpec().with_random(5)
-    same = spec.with_typed(spec.x_shape, spec.w_shape, spec.values_text("x"), spec.values_text("w"), spec.values_text("b"))
+    same = spec.with_typed(
+        spec.x_shape,
+        spec.w_shape,
+        spec.values_text("x"),
+        spec.values_text("w"),
+        spec.values_text("b"),
+    )
     assert (same.source, same.seed, same.example) == ("random", 5, "affine")
     np.testing.assert_array_equal(same.w, spec.w)
     reshaped = spec.with_typed((3, 3), (3, 2), "", "", "")
-    assert (reshaped.source, reshaped.example, reshaped.x.shape, reshaped.b.shape) == ("pattern", "custom", (3, 3), (2,))
+    assert (reshaped.source, reshaped.example, reshaped.x.shape, reshaped.b.shape) == (
+        "pattern",
+        "custom",
+        (3, 3),
+        (2,),
+    )
     typed = spec.with_typed((1, 2), (2, 1), "1 2", "", "7")
     assert typed.source == "typed" and typed.b.tolist() == [7.0]
 

@@ -50,10 +50,17 @@ def test_ragged_rows_say_which_row():
 def test_ragged_later_row():
     with pytest.raises(SpecError) as info:
         parse_matrix("1 2; 3 4; 5 6 7", "kernel")
-    assert (info.value.code, info.value.params["row"], info.value.params["got"]) == ("ragged_rows", 3, 3)
+    assert (info.value.code, info.value.params["row"], info.value.params["got"]) == (
+        "ragged_rows",
+        3,
+        3,
+    )
 
 
-@pytest.mark.parametrize("text, token", [("1 x", "x"), ("1 2; 3 four", "four"), ("1 2 3 0x10", "0x10"), ("1.2.3", "1.2.3")])
+@pytest.mark.parametrize(
+    "text, token",
+    [("1 x", "x"), ("1 2; 3 four", "four"), ("1 2 3 0x10", "0x10"), ("1.2.3", "1.2.3")],
+)
 def test_not_a_number_names_the_token(text, token):
     with pytest.raises(SpecError) as info:
         parse_matrix(text, "input")
@@ -87,7 +94,13 @@ def _check_parse_or_spec_error(text: str) -> None:
     try:
         result = parse_matrix(text, "input")
     except SpecError as error:
-        assert error.code in {"empty_matrix", "ragged_rows", "not_a_number", "not_finite", "too_large"}
+        assert error.code in {
+            "empty_matrix",
+            "ragged_rows",
+            "not_a_number",
+            "not_finite",
+            "too_large",
+        }
         return
     assert isinstance(result, np.ndarray) and result.dtype == np.float64
     assert result.ndim == 2 and 1 <= result.shape[0] <= MAX_SIDE and 1 <= result.shape[1] <= MAX_SIDE

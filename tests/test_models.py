@@ -13,9 +13,9 @@ from engine.train.models import LayerRow, build_model, model_summary, parameter_
 from tui.i18n import error_text, set_language
 
 INPUTS = [(2,), (1, 8, 8), (1, 28, 28), (3, 32, 32)]
-CONV_CASES = [
-    (model, shape) for model in ("net", "lenet5", "simplecnn") for shape in INPUTS[2:]
-] + [("simplecnn", (1, 8, 8))]
+CONV_CASES = [(model, shape) for model in ("net", "lenet5", "simplecnn") for shape in INPUTS[2:]] + [
+    ("simplecnn", (1, 8, 8))
+]
 CASES = [("mlp", shape) for shape in INPUTS] + CONV_CASES
 
 
@@ -23,9 +23,7 @@ def config(model: str, **changes: object) -> TrainConfig:
     return TrainConfig(model=model, dataset="digits", **changes)
 
 
-def build(
-    model: str, shape: tuple[int, ...], classes: int = 10, **changes: object
-) -> nn.Module:
+def build(model: str, shape: tuple[int, ...], classes: int = 10, **changes: object) -> nn.Module:
     torch.manual_seed(0)
     return build_model(config(model, **changes), shape, classes)
 
@@ -45,32 +43,14 @@ def _fc(n_in: int, n_out: int) -> int:
 
 
 HAND_COUNTS = {
-    ("net", (3, 32, 32)): _conv(3, 6, 5)
-    + _conv(6, 16, 5)
-    + _fc(16 * 5 * 5, 120)
-    + _fc(120, 84)
-    + _fc(84, 10),
-    ("net", (1, 28, 28)): _conv(1, 6, 5)
-    + _conv(6, 16, 5)
-    + _fc(16 * 4 * 4, 120)
-    + _fc(120, 84)
-    + _fc(84, 10),
-    ("lenet5", (1, 32, 32)): _conv(1, 6, 5)
-    + _conv(6, 16, 5)
-    + _fc(16 * 5 * 5, 120)
-    + _fc(120, 84)
-    + _fc(84, 10),
-    ("lenet5", (1, 28, 28)): _conv(1, 6, 5)
-    + _conv(6, 16, 5)
-    + _fc(16 * 5 * 5, 120)
-    + _fc(120, 84)
-    + _fc(84, 10),
+    ("net", (3, 32, 32)): _conv(3, 6, 5) + _conv(6, 16, 5) + _fc(16 * 5 * 5, 120) + _fc(120, 84) + _fc(84, 10),
+    ("net", (1, 28, 28)): _conv(1, 6, 5) + _conv(6, 16, 5) + _fc(16 * 4 * 4, 120) + _fc(120, 84) + _fc(84, 10),
+    ("lenet5", (1, 32, 32)): _conv(1, 6, 5) + _conv(6, 16, 5) + _fc(16 * 5 * 5, 120) + _fc(120, 84) + _fc(84, 10),
+    ("lenet5", (1, 28, 28)): _conv(1, 6, 5) + _conv(6, 16, 5) + _fc(16 * 5 * 5, 120) + _fc(120, 84) + _fc(84, 10),
     ("simplecnn", (1, 28, 28)): _conv(1, 30, 5) + _fc(30 * 12 * 12, 100) + _fc(100, 10),
     ("simplecnn", (3, 32, 32)): _conv(3, 30, 5) + _fc(30 * 14 * 14, 100) + _fc(100, 10),
     ("simplecnn", (1, 8, 8)): _conv(1, 30, 5) + _fc(30 * 2 * 2, 100) + _fc(100, 10),
-    ("mlp", (2,)): _fc(2, 32)
-    + _fc(32, 32)
-    + _fc(32, 10),  # the default hidden sizes, 32,32
+    ("mlp", (2,)): _fc(2, 32) + _fc(32, 32) + _fc(32, 10),  # the default hidden sizes, 32,32
     ("mlp", (1, 8, 8)): _fc(64, 32) + _fc(32, 32) + _fc(32, 10),
 }
 
@@ -79,22 +59,14 @@ HAND_COUNTS = {
 def test_parameter_counts_match_the_hand_count_torch_and_the_summary(model, shape):
     network = build(model, shape)
     expected = HAND_COUNTS[(model, shape)]
-    assert (
-        parameter_count(network)
-        == sum(p.numel() for p in network.parameters())
-        == expected
-    )
+    assert parameter_count(network) == sum(p.numel() for p in network.parameters()) == expected
     assert sum(row.parameters for row in model_summary(network, shape)) == expected
 
 
 def test_the_published_counts():
     """The course's CIFAR-10 net has 62,006 parameters; LeNet-5 on 32×32 has 61,706."""
     assert HAND_COUNTS[("net", (3, 32, 32))] == 62_006
-    assert (
-        HAND_COUNTS[("lenet5", (1, 32, 32))]
-        == 61_706
-        == HAND_COUNTS[("lenet5", (1, 28, 28))]
-    )
+    assert HAND_COUNTS[("lenet5", (1, 32, 32))] == 61_706 == HAND_COUNTS[("lenet5", (1, 28, 28))]
 
 
 class CourseNet(nn.Module):
@@ -124,19 +96,14 @@ def test_net_is_the_course_network_with_the_same_weights_under_the_same_seed():
     assert [tuple(t.shape) for t in course.state_dict().values()] == [
         tuple(t.shape) for t in ours.state_dict().values()
     ]
-    assert all(
-        torch.equal(a, b)
-        for a, b in zip(course.state_dict().values(), ours.state_dict().values())
-    )
+    assert all(torch.equal(a, b) for a, b in zip(course.state_dict().values(), ours.state_dict().values()))
     images = torch.randn(4, 3, 32, 32)
     assert torch.equal(course(images), ours(images))
 
 
 def test_the_seed_decides_the_weights():
     first, again = build("lenet5", (1, 28, 28)), build("lenet5", (1, 28, 28))
-    assert all(
-        torch.equal(a, b) for a, b in zip(first.parameters(), again.parameters())
-    )
+    assert all(torch.equal(a, b) for a, b in zip(first.parameters(), again.parameters()))
     torch.manual_seed(1)
     other = build_model(config("lenet5"), (1, 28, 28), 10)
     assert not torch.equal(next(first.parameters()), next(other.parameters()))
@@ -161,11 +128,7 @@ def test_summary_rows_are_the_layers_run_one_by_one(model, shape):
 
 def test_summary_of_the_course_net_reads_like_the_course():
     rows = model_summary(build("net", (3, 32, 32)), (3, 32, 32))
-    assert [
-        (row.name, row.output_shape)
-        for row in rows
-        if row.parameters or row.kind == "MaxPool2d"
-    ] == [
+    assert [(row.name, row.output_shape) for row in rows if row.parameters or row.kind == "MaxPool2d"] == [
         ("conv1", (6, 28, 28)),
         ("pool1", (6, 14, 14)),
         ("conv2", (16, 10, 10)),
@@ -258,14 +221,10 @@ def test_too_small_an_input_quotes_torch(model):
         set_language("en")
 
 
-@pytest.mark.parametrize(
-    "model, smallest", [("net", 16), ("lenet5", 16), ("simplecnn", 6)]
-)
+@pytest.mark.parametrize("model, smallest", [("net", 16), ("lenet5", 16), ("simplecnn", 6)])
 def test_the_smallest_input_each_conv_model_takes(model, smallest):
     """The sizes the message names: one pixel less and torch refuses (a conv or a pool that would be empty)."""
-    assert build(model, (1, smallest, smallest))(
-        torch.zeros(2, 1, smallest, smallest)
-    ).shape == (2, 10)
+    assert build(model, (1, smallest, smallest))(torch.zeros(2, 1, smallest, smallest)).shape == (2, 10)
     with pytest.raises(SpecError) as caught:
         build(model, (1, smallest - 1, smallest - 1))
     assert caught.value.code == "model_input_too_small" and caught.value.torch_message

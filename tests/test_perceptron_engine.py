@@ -15,8 +15,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.errors import SpecError
-from engine.perceptron import GATES, INPUTS, STEP, PerceptronSpec, perceptron_trace, separability
-from engine.perceptron_plot import COLUMNS, ROWS, X1_STEP, X2_STEP, cell_centre, line_cells, line_char, plot_rows, point_cell
+from engine.perceptron import (
+    GATES,
+    INPUTS,
+    STEP,
+    PerceptronSpec,
+    perceptron_trace,
+    separability,
+)
+from engine.perceptron_plot import (
+    COLUMNS,
+    ROWS,
+    X1_STEP,
+    X2_STEP,
+    cell_centre,
+    line_cells,
+    line_char,
+    plot_rows,
+    point_cell,
+)
 
 X = np.array(INPUTS)
 NUMPY_GATES = {
@@ -52,8 +69,16 @@ def test_the_courses_weights_realise_their_gate(gate):
 
 def test_the_course_numbers_for_and():
     rows = perceptron_trace(PerceptronSpec("and")).rows
-    assert (PerceptronSpec("and").w1, PerceptronSpec("and").b) == (Decimal("0.5"), Decimal("-0.7"))
-    assert [row.units[0].total for row in rows] == [Decimal("-0.7"), Decimal("-0.2"), Decimal("-0.2"), Decimal("0.3")]
+    assert (PerceptronSpec("and").w1, PerceptronSpec("and").b) == (
+        Decimal("0.5"),
+        Decimal("-0.7"),
+    )
+    assert [row.units[0].total for row in rows] == [
+        Decimal("-0.7"),
+        Decimal("-0.2"),
+        Decimal("-0.2"),
+        Decimal("0.3"),
+    ]
     assert rows[3].units[0].equation == "0.5·1 + 0.5·1 + (-0.7) = 0.3 > 0 → 1"
     assert rows[0].units[0].equation == "0.5·0 + 0.5·0 + (-0.7) = -0.7 ≤ 0 → 0"
 
@@ -101,7 +126,11 @@ def test_two_layer_xor_is_nand_and_or_into_and():
     assert [row.units[0].output for row in trace.rows] == list(nand)
     assert [row.units[1].output for row in trace.rows] == list(orr)
     assert outputs(trace) == list(np.logical_and(nand, orr).astype(int)) == list(NUMPY_GATES["xor"].astype(int))
-    assert [unit.label for unit in trace.rows[0].units] == ["s1", "s2", "y"] and trace.score == 4
+    assert [unit.label for unit in trace.rows[0].units] == [
+        "s1",
+        "s2",
+        "y",
+    ] and trace.score == 4
     last = trace.rows[3].units
     assert [u.equation for u in last] == [
         "(-0.5)·1 + (-0.5)·1 + 0.7 = -0.3 ≤ 0 → 0",
@@ -113,7 +142,10 @@ def test_two_layer_xor_is_nand_and_or_into_and():
 def _brute_force(targets):
     """Every line of the grid, one at a time in Python integers: (separating, best)."""
     grid = range(-10, 11)
-    scores = [sum((w1 * a + w2 * c + b > 0) == bool(t) for (a, c), t in zip(INPUTS, targets)) for w1, w2, b in itertools.product(grid, grid, grid)]
+    scores = [
+        sum((w1 * a + w2 * c + b > 0) == bool(t) for (a, c), t in zip(INPUTS, targets))
+        for w1, w2, b in itertools.product(grid, grid, grid)
+    ]
     return scores.count(4), max(scores)
 
 
@@ -143,8 +175,14 @@ def test_no_line_separates_xor_the_best_get_three():
         (lambda: PerceptronSpec("and", "0.125"), "perceptron_weight_decimals"),
         (lambda: PerceptronSpec("and", 1 / 3), "perceptron_weight_decimals"),
         (lambda: PerceptronSpec("and", b=float("inf")), "not_finite"),
-        (lambda: PerceptronSpec("xor2").with_weights(w1="1"), "perceptron_fixed_network"),
-        (lambda: PerceptronSpec("and", 10).with_step("w1", 1), "perceptron_weight_range"),
+        (
+            lambda: PerceptronSpec("xor2").with_weights(w1="1"),
+            "perceptron_fixed_network",
+        ),
+        (
+            lambda: PerceptronSpec("and", 10).with_step("w1", 1),
+            "perceptron_weight_range",
+        ),
     ],
 )
 def test_invalid_specs_are_refused(make, code):
@@ -193,7 +231,12 @@ def test_line_cells_lie_within_half_a_cell_of_the_line(w1, w2, b):
 
 @pytest.mark.parametrize(
     "weights, char",
-    [(("0.5", "0.5", "-0.7"), "╲"), (("1", "0", "-0.5"), "│"), (("0", "1", "-0.5"), "─"), (("0.5", "-0.5", "0"), "╱")],
+    [
+        (("0.5", "0.5", "-0.7"), "╲"),
+        (("1", "0", "-0.5"), "│"),
+        (("0", "1", "-0.5"), "─"),
+        (("0.5", "-0.5", "0"), "╱"),
+    ],
 )
 def test_the_line_is_drawn_with_its_direction(weights, char):
     unit = PerceptronSpec("and", *weights).unit

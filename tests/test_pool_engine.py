@@ -15,7 +15,14 @@ from hypothesis import strategies as st
 
 from engine.errors import SpecError
 from engine.matrix import parse_matrix
-from engine.pool import MAX_WINDOW, MODES, PoolSpec, conv_parameters, fmt_cell, pool_trace
+from engine.pool import (
+    MAX_WINDOW,
+    MODES,
+    PoolSpec,
+    conv_parameters,
+    fmt_cell,
+    pool_trace,
+)
 from engine.pool_check import spec_from_json, spec_to_json, torch_max_delta
 from engine.pool_setup import MAX_SHIFT, PoolSetup, shifted
 from engine.verify import serve
@@ -76,7 +83,12 @@ def any_cases(draw):
     return _random_image(draw, draw(st.integers(1, 6)), draw(st.integers(1, 6))), options
 
 
-@settings(max_examples=500, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=500,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(valid_cases())
 def test_engine_matches_torch_and_autograd_on_random_specs(case):
     image, options = case
@@ -117,7 +129,12 @@ def _check_steps(trace) -> None:
     for index in range(trace.step_count):
         step = trace.step(index)
         assert (step.row, step.col) == divmod(index, trace.out_width)
-        assert step.window == (step.row * s, step.col * s, step.row * s + k - 1, step.col * s + k - 1)
+        assert step.window == (
+            step.row * s,
+            step.col * s,
+            step.row * s + k - 1,
+            step.col * s + k - 1,
+        )
         window = trace.padded[step.top : step.top + k, step.left : step.left + k]
         assert step.values == tuple(window.reshape(-1))
         assert step.value == trace.output[step.row, step.col]
@@ -176,7 +193,12 @@ def test_max_backward_routes_to_the_argmax_and_overlaps_add_up():
 def test_avg_backward_spreads_and_padding_shares_are_lost():
     trace = pool_trace(PoolSpec(np.ones((3, 3)), "avg", 2, padding=1))
     first = trace.grad_step(0)
-    assert (first.upstream, first.share, len(first.targets), first.dropped) == (1, 0.25, 4, 3)
+    assert (first.upstream, first.share, len(first.targets), first.dropped) == (
+        1,
+        0.25,
+        4,
+        3,
+    )
     _, grad = torch_pool(np.ones((3, 3)), "avg", 2, padding=1, upstream=trace.upstream)
     np.testing.assert_array_equal(trace.input_grad(), grad)
     assert trace.padded_grad().sum() == trace.upstream.sum()  # nothing is lost before the ring is cut off
@@ -209,15 +231,43 @@ def _image():
 @pytest.mark.parametrize(
     "options, code, words",
     [
-        (dict(kernel_size=3, stride=1, padding=2), "pool_padding_too_big", "pad should be at most half of effective kernel size, but got pad=2, kernel_size=3 and dilation=1"),
+        (
+            dict(kernel_size=3, stride=1, padding=2),
+            "pool_padding_too_big",
+            "pad should be at most half of effective kernel size, but got pad=2, kernel_size=3 and dilation=1",
+        ),
         (dict(kernel_size=1, padding=1), "pool_padding_too_big", "kernel_size=1"),
-        (dict(kernel_size=3, stride=0), "pool_stride_zero", "stride should not be zero"),
-        (dict(kernel_size=0), "pool_stride_zero", "stride should not be zero"),  # stride auto = K = 0
-        (dict(kernel_size=0, stride=1), "pool_kernel_not_positive", "kernel size should be greater than zero"),
-        (dict(kernel_size=3, stride=-1), "pool_stride_negative", "stride should be greater than zero"),
-        (dict(kernel_size=3, padding=-1), "pool_padding_negative", "pad must be non-negative, but got pad: -1"),
+        (
+            dict(kernel_size=3, stride=0),
+            "pool_stride_zero",
+            "stride should not be zero",
+        ),
+        (
+            dict(kernel_size=0),
+            "pool_stride_zero",
+            "stride should not be zero",
+        ),  # stride auto = K = 0
+        (
+            dict(kernel_size=0, stride=1),
+            "pool_kernel_not_positive",
+            "kernel size should be greater than zero",
+        ),
+        (
+            dict(kernel_size=3, stride=-1),
+            "pool_stride_negative",
+            "stride should be greater than zero",
+        ),
+        (
+            dict(kernel_size=3, padding=-1),
+            "pool_padding_negative",
+            "pad must be non-negative, but got pad: -1",
+        ),
         (dict(kernel_size=6), "pool_output_too_small", "Output size is too small"),
-        (dict(kernel_size=9, stride=2), "pool_output_too_small", "Calculated output size: (1x-1x-1)"),
+        (
+            dict(kernel_size=9, stride=2),
+            "pool_output_too_small",
+            "Calculated output size: (1x-1x-1)",
+        ),
     ],
 )
 def test_rejected_with_torchs_own_words(mode, options, code, words):
@@ -263,7 +313,10 @@ def test_limits_themselves_are_accepted():
 def test_non_integer_settings_rejected(name, value):
     with pytest.raises(SpecError) as info:
         PoolSpec(np.ones((4, 4)), **{name: value})
-    assert (info.value.code, info.value.params["what"]) == ("not_an_integer", f"pool_{name}")
+    assert (info.value.code, info.value.params["what"]) == (
+        "not_an_integer",
+        f"pool_{name}",
+    )
 
 
 # Shifts ----------------------------------------------------------------------
@@ -285,7 +338,10 @@ def test_shift_report_counts_what_torch_leaves_unchanged(mode, pixels):
     report = setup.shift_report()
     before = torch_pool(setup.base_input, mode, 2)
     after = torch_pool(shifted(setup.base_input, pixels), mode, 2)
-    assert (report.unchanged, report.total) == (int((before == after).sum()), before.size)
+    assert (report.unchanged, report.total) == (
+        int((before == after).sum()),
+        before.size,
+    )
     assert set(report.changed) == set(zip(*map(lambda a: a.tolist(), np.nonzero(before != after))))
 
 
@@ -303,7 +359,11 @@ def test_shift_out_of_range_is_refused(pixels):
 
 def test_setup_keys():
     setup = PoolSetup()
-    assert [setup.mode, setup.with_next_mode().mode, setup.with_next_mode().with_next_mode().mode] == ["max", "avg", "min"]
+    assert [
+        setup.mode,
+        setup.with_next_mode().mode,
+        setup.with_next_mode().with_next_mode().mode,
+    ] == ["max", "avg", "min"]
     assert setup.with_stride_step(-1).stride == 1 and setup.with_stride_step(1).stride == 3
     assert setup.with_next_input().input_name == "digit-28"
     typed = setup.with_input(np.ones((3, 3)))
@@ -335,7 +395,12 @@ def test_the_checker_round_trips_and_agrees_with_torch():
     for mode in MODES:
         spec = PoolSetup(input_name="ramp", mode=mode, kernel_size=3, stride=2, padding=1).spec()
         again = spec_from_json(json.loads(json.dumps(spec_to_json(spec))))
-        assert (again.mode, again.kernel_size, again.stride, again.padding) == (mode, 3, 2, 1)
+        assert (again.mode, again.kernel_size, again.stride, again.padding) == (
+            mode,
+            3,
+            2,
+            1,
+        )
         np.testing.assert_array_equal(again.input, spec.input)
         assert torch_max_delta(spec) == 0
     assert spec_from_json(spec_to_json(PoolSpec(np.ones((4, 4))))).stride is None

@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 from engine.conv import ConvSpec, conv_trace
 from engine.errors import SpecError
 from engine.numbers import fmt, fmt_factor
-from engine.presets import INPUTS, KERNELS, digit, digits, input_preset, kernel_preset, random_input
+from engine.presets import (
+    INPUTS,
+    KERNELS,
+    digit,
+    digits,
+    input_preset,
+    kernel_preset,
+    random_input,
+)
 
 TEXTBOOK_3X3 = {
     "identity": [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
@@ -66,18 +74,36 @@ def test_kernel_at_every_size(name, size):
 def test_blurs_leave_a_flat_image_flat_and_edge_kernels_see_nothing():
     flat = np.full((1, 9, 9), 7.0)
     for size in (3, 5):
-        for name, level in [("box-blur", 7.0), ("gaussian-blur", 7.0), ("sobel-x", 0.0), ("laplacian", 0.0)]:
+        for name, level in [
+            ("box-blur", 7.0),
+            ("gaussian-blur", 7.0),
+            ("sobel-x", 0.0),
+            ("laplacian", 0.0),
+        ]:
             output = conv_trace(ConvSpec(flat, kernel_preset(name, size)[None, None], np.zeros(1))).output
             np.testing.assert_allclose(output, level, atol=1e-12)
 
 
 def test_sobel_x_responds_to_a_vertical_edge():
-    output = conv_trace(ConvSpec(input_preset("vertical-edge")[None], kernel_preset("sobel-x")[None, None], np.zeros(1))).output[0]
+    output = conv_trace(
+        ConvSpec(
+            input_preset("vertical-edge")[None],
+            kernel_preset("sobel-x")[None, None],
+            np.zeros(1),
+        )
+    ).output[0]
     assert (output[:, 1:3] > 0).all() and (output[:, [0, 3]] == 0).all()
 
 
 @pytest.mark.parametrize(
-    "name, shape", [("ramp", (5, 5)), ("checkerboard", (6, 6)), ("vertical-edge", (6, 6)), ("digit", (8, 8)), ("digit-28", (28, 28))]
+    "name, shape",
+    [
+        ("ramp", (5, 5)),
+        ("checkerboard", (6, 6)),
+        ("vertical-edge", (6, 6)),
+        ("digit", (8, 8)),
+        ("digit-28", (28, 28)),
+    ],
 )
 def test_input_preset_shapes(name, shape):
     image = input_preset(name)
@@ -131,7 +157,13 @@ def test_random_input_is_reproducible_small_integers():
     assert not np.array_equal(random_input(1), random_input(2))
 
 
-@pytest.mark.parametrize("call, what", [(lambda: kernel_preset("blurry"), "kernel"), (lambda: input_preset("cat"), "input")])
+@pytest.mark.parametrize(
+    "call, what",
+    [
+        (lambda: kernel_preset("blurry"), "kernel"),
+        (lambda: input_preset("cat"), "input"),
+    ],
+)
 def test_unknown_preset(call, what):
     with pytest.raises(SpecError) as info:
         call()

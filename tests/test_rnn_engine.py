@@ -44,23 +44,15 @@ from engine.train.config import TrainConfig
 FLOATS = st.floats(-3, 3, allow_nan=False, width=64)
 
 
-def torch_rnn(
-    spec: RnnSpec, batch_first: bool = False
-) -> tuple[np.ndarray, np.ndarray]:
+def torch_rnn(spec: RnnSpec, batch_first: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """torch.nn.RNN's output (T×H) and h_n (H) with the spec's weights, in float64."""
-    rnn = torch.nn.RNN(
-        spec.input_size, spec.hidden_size, batch_first=batch_first, dtype=torch.float64
-    )
+    rnn = torch.nn.RNN(spec.input_size, spec.hidden_size, batch_first=batch_first, dtype=torch.float64)
     with torch.no_grad():
         rnn.weight_ih_l0.copy_(torch.tensor(spec.w_ih))
         rnn.weight_hh_l0.copy_(torch.tensor(spec.w_hh))
         rnn.bias_ih_l0.copy_(torch.tensor(spec.b_ih))
         rnn.bias_hh_l0.copy_(torch.tensor(spec.b_hh))
-        x = (
-            torch.tensor(spec.sequence)[None]
-            if batch_first
-            else torch.tensor(spec.sequence)[:, None]
-        )
+        x = torch.tensor(spec.sequence)[None] if batch_first else torch.tensor(spec.sequence)[:, None]
         output, h_n = rnn(x, torch.tensor(spec.h0)[None, None])
     return (output[0] if batch_first else output[:, 0]).numpy(), h_n[0, 0].numpy()
 
@@ -104,25 +96,15 @@ def test_each_step_spells_out_torchs_numbers(spec):
         step = trace.step(index)
         t, j = step.t, step.unit
         assert (t, j) == (index // spec.hidden_size + 1, index % spec.hidden_size)
-        input_part = float(
-            torch.tensor(spec.w_ih[j]) @ torch.tensor(spec.sequence[t - 1])
-            + spec.b_ih[j]
-        )
-        hidden_part = float(
-            torch.tensor(spec.w_hh[j]) @ torch.tensor(states[t - 1]) + spec.b_hh[j]
-        )
+        input_part = float(torch.tensor(spec.w_ih[j]) @ torch.tensor(spec.sequence[t - 1]) + spec.b_ih[j])
+        hidden_part = float(torch.tensor(spec.w_hh[j]) @ torch.tensor(states[t - 1]) + spec.b_hh[j])
         assert step.input_part == pytest.approx(input_part, abs=1e-12)
         assert step.hidden_part == pytest.approx(hidden_part, abs=1e-12)
         assert step.value == pytest.approx(output[t - 1, j], abs=1e-12)
         assert step.h_prev == pytest.approx(tuple(states[t - 1]), abs=1e-12)
         assert step.lines[2].startswith(f"h{t}[{j}] = tanh({fmt(step.input_part)} + ")
-        assert step.lines[2].endswith(
-            f") = tanh({fmt(step.pre)}) = {fmt(output[t - 1, j])}"
-        )
-        assert (
-            step.lines[0].count("×") == spec.input_size
-            and step.lines[1].count("×") == spec.hidden_size
-        )
+        assert step.lines[2].endswith(f") = tanh({fmt(step.pre)}) = {fmt(output[t - 1, j])}")
+        assert step.lines[0].count("×") == spec.input_size and step.lines[1].count("×") == spec.hidden_size
 
 
 def test_default_lesson_first_step_reads_like_the_course():
@@ -156,9 +138,7 @@ def test_the_verify_server_answers_for_the_rnn_lesson():
     spec = RnnSetup(sequence_name="pulse", hidden_size=4, seed=7).spec()
     replies = io.StringIO()
     verify.serve(
-        io.StringIO(
-            json.dumps({"id": 3, "lesson": "rnn", "spec": spec_to_json(spec)}) + "\n"
-        ),
+        io.StringIO(json.dumps({"id": 3, "lesson": "rnn", "spec": spec_to_json(spec)}) + "\n"),
         replies,
     )
     reply = json.loads(replies.getvalue())
@@ -181,18 +161,12 @@ def spec_error(**changes) -> SpecError:
 def test_invalid_specs_are_refused_in_torchs_words():
     with pytest.raises(ValueError) as torch_error:
         torch.nn.RNN(2, 0)
-    error = spec_error(
-        w_ih=np.ones((0, 2)), w_hh=np.ones((0, 0)), b_ih=np.ones(0), b_hh=np.ones(0)
-    )
-    assert error.code == "rnn_hidden_range" and error.torch_message == str(
-        torch_error.value
-    )
+    error = spec_error(w_ih=np.ones((0, 2)), w_hh=np.ones((0, 0)), b_ih=np.ones(0), b_hh=np.ones(0))
+    assert error.code == "rnn_hidden_range" and error.torch_message == str(torch_error.value)
     with pytest.raises(RuntimeError) as torch_error:
         torch.nn.RNN(3, 2)(torch.zeros(3, 1, 2))
     error = spec_error(w_ih=np.ones((2, 3)))
-    assert error.code == "rnn_input_size" and error.torch_message == str(
-        torch_error.value
-    )
+    assert error.code == "rnn_input_size" and error.torch_message == str(torch_error.value)
     assert spec_error(w_hh=np.ones((2, 3))).params == {
         "what": "w_hh",
         "expected": "2×2",
@@ -201,12 +175,7 @@ def test_invalid_specs_are_refused_in_torchs_words():
     assert spec_error(b_hh=np.ones(3)).code == "rnn_shape"
     assert spec_error(h0=np.ones(1)).params["what"] == "h0"
     assert spec_error(sequence=np.ones((MAX_STEPS + 1, 2))).code == "rnn_steps_range"
-    assert (
-        spec_error(
-            sequence=np.ones((3, MAX_INPUT + 1)), w_ih=np.ones((2, MAX_INPUT + 1))
-        ).code
-        == "rnn_input_range"
-    )
+    assert spec_error(sequence=np.ones((3, MAX_INPUT + 1)), w_ih=np.ones((2, MAX_INPUT + 1))).code == "rnn_input_range"
     assert spec_error(b_ih=np.array([1.0, np.nan])).params == {
         "what": "rnn_b_ih",
         "token": "nan",
@@ -247,9 +216,7 @@ def test_setup_keys_and_presets():
     setup = RnnSetup()
     assert (setup.sequence_name, setup.hidden_size, setup.seed) == ("mix", 3, 0)
     assert setup.spec().parameters == 3 * 2 + 3 * 3 + 3 + 3
-    assert [setup := setup.with_next_sequence() for _ in SEQUENCES][
-        -1
-    ].sequence_name == "mix"
+    assert [setup := setup.with_next_sequence() for _ in SEQUENCES][-1].sequence_name == "mix"
     assert RnnSetup().with_hidden_step(1).spec().hidden_size == 4
     assert RnnSetup(seed=MAX_SEED).with_next_seed().seed == 0
     custom = RnnSetup().with_sequence(np.array([[1.0], [2.0]]))
@@ -278,11 +245,7 @@ def test_text_dataset_is_next_character_windows_of_the_bundled_text():
     text = TEXT_FILE.read_text(encoding="utf-8")
     config = language_model_config()
     data = load_text_dataset(config)
-    assert (
-        data.kind == "text"
-        and data.source == "assets/data/sonnets.txt"
-        and data.extent is None
-    )
+    assert data.kind == "text" and data.source == "assets/data/sonnets.txt" and data.extent is None
     assert data.class_names == tuple(sorted(set(text))) == vocabulary(text)
     assert data.input_shape == (SEQUENCE,) and SEQUENCE == 32
     assert data.x_train.dtype == data.y_train.dtype == torch.int64
@@ -290,30 +253,17 @@ def test_text_dataset_is_next_character_windows_of_the_bundled_text():
     assert total == len(text) // SEQUENCE - 1 or total == len(text) // SEQUENCE
     assert len(data.x_train) == round(total * config.train_split)
     starts = set()
-    for x, y in zip(
-        torch.cat([data.x_train, data.x_test]), torch.cat([data.y_train, data.y_test])
-    ):
+    for x, y in zip(torch.cat([data.x_train, data.x_test]), torch.cat([data.y_train, data.y_test])):
         window = decode(x.tolist(), data.class_names)
         start = text.index(window + decode(y[-1:].tolist(), data.class_names))
-        assert (
-            decode(y.tolist(), data.class_names)
-            == text[start + 1 : start + 1 + SEQUENCE]
-        )
+        assert decode(y.tolist(), data.class_names) == text[start + 1 : start + 1 + SEQUENCE]
         starts.add(start)
-    assert len(starts) == total and all(
-        (b - a) % SEQUENCE == 0 for a, b in zip(sorted(starts), sorted(starts)[1:])
-    )
+    assert len(starts) == total and all((b - a) % SEQUENCE == 0 for a, b in zip(sorted(starts), sorted(starts)[1:]))
     same = load_text_dataset(config)
-    assert torch.equal(same.x_train, data.x_train) and torch.equal(
-        same.y_test, data.y_test
-    )
+    assert torch.equal(same.x_train, data.x_train) and torch.equal(same.y_test, data.y_test)
     other = load_text_dataset(config.with_changes(seed=1))
-    assert not torch.equal(
-        other.x_train[: len(data.x_train)], data.x_train[: len(other.x_train)]
-    )
-    assert encode("Shall I", data.class_names) == [
-        data.class_names.index(c) for c in "Shall I"
-    ]
+    assert not torch.equal(other.x_train[: len(data.x_train)], data.x_train[: len(other.x_train)])
+    assert encode("Shall I", data.class_names) == [data.class_names.index(c) for c in "Shall I"]
 
 
 def test_char_rnn_is_the_lessons_rnn_on_one_hot_characters():
@@ -326,26 +276,21 @@ def test_char_rnn_is_the_lessons_rnn_on_one_hot_characters():
     rnn = model.rnn
     spec = RnnSpec(
         np.eye(4)[x[0].numpy()],
-        *(
-            getattr(rnn, name).detach().numpy()
-            for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")
-        ),
+        *(getattr(rnn, name).detach().numpy() for name in ("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0")),
     )
     trace = rnn_trace(spec)
     np.testing.assert_allclose(h_n[0, 0].detach().numpy(), trace.h_n, atol=1e-12)
-    expected = (
-        trace.output @ model.fc.weight.detach().numpy().T
-        + model.fc.bias.detach().numpy()
-    )
+    expected = trace.output @ model.fc.weight.detach().numpy().T + model.fc.bias.detach().numpy()
     np.testing.assert_allclose(logits[0].detach().numpy(), expected, atol=1e-12)
 
 
 def test_sampling_is_deterministic_per_generator_and_leaves_the_mode_alone():
     torch.manual_seed(0)
     model = CharRNN(6, 8)
-    draw = lambda seed, temperature=1.0: model.sample(
-        [1, 2], 30, temperature, torch.Generator().manual_seed(seed)
-    )
+
+    def draw(seed, temperature=1.0):
+        return model.sample([1, 2], 30, temperature, torch.Generator().manual_seed(seed))
+
     first = draw(0)
     assert len(first) == 30 and all(0 <= i < 6 for i in first) and model.training
     assert draw(0) == first and draw(1) != first

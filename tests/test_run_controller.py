@@ -95,9 +95,7 @@ def test_a_new_start_stops_the_last_child_and_drops_its_events():
     async def main():
         children = [Child([batch(1)]), Child([batch(7)])]
         seen, after_stop = [], []
-        runs = RunController(
-            Owner(), seen.append, factory=lambda config, out: children.pop(0)
-        )
+        runs = RunController(Owner(), seen.append, factory=lambda config, out: children.pop(0))
         first, second = children
         runs.start({"run": 1}, None)
         await asyncio.sleep(0.05)

@@ -11,11 +11,11 @@ verification line is then the same on every run.
 from __future__ import annotations
 
 import pytest
+from pilot_support import FakeVerifier
 
 from engine.conv_setup import ConvSetup
 from tui.app import TensorTourApp
 from tui.i18n import set_language
-from pilot_support import FakeVerifier
 
 SIZE = (80, 24)
 
@@ -49,11 +49,19 @@ def test_home_screen(snap_compare, lang):
 
 
 def test_conv_lesson_en(snap_compare):
-    assert snap_compare(make_app("en", "conv", setup=ConvSetup()), terminal_size=SIZE, run_before=verified)
+    assert snap_compare(
+        make_app("en", "conv", setup=ConvSetup()),
+        terminal_size=SIZE,
+        run_before=verified,
+    )
 
 
 def test_conv_lesson_zh(snap_compare):
-    assert snap_compare(make_app("zh", "conv", setup=ConvSetup()), terminal_size=SIZE, run_before=verified)
+    assert snap_compare(
+        make_app("zh", "conv", setup=ConvSetup()),
+        terminal_size=SIZE,
+        run_before=verified,
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

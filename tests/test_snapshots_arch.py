@@ -8,9 +8,9 @@ The torch check is a fake with a fixed verdict, so the verification line is the 
 from __future__ import annotations
 
 import pytest
+from test_snapshots import SIZE, english_afterwards, make_app, verified  # noqa: F401  (a fixture, used by name)
 
 from engine.arch_nets import ArchSpec
-from test_snapshots import SIZE, english_afterwards, make_app, verified  # noqa: F401  (a fixture, used by name)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -8,16 +8,21 @@ The torch check is a fake with a fixed verdict, so the verification line is the 
 from __future__ import annotations
 
 import pytest
+from test_snapshots import SIZE, english_afterwards, make_app, verified  # noqa: F401  (a fixture, used by name)
 
 from engine.autograd_presets import AutogradSpec
-from test_snapshots import SIZE, english_afterwards, make_app, verified  # noqa: F401  (a fixture, used by name)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_autograd_course_y_times_y_adds_both_shares(snap_compare, lang):
     """`tensortour autograd`, b, then backward through u = y·y: 2.25 + 2.25 = 4.5."""
     app = make_app(lang, "autograd", setup=AutogradSpec())
-    assert snap_compare(app, press=["b", "right", "right", "right"], terminal_size=SIZE, run_before=verified)
+    assert snap_compare(
+        app,
+        press=["b", "right", "right", "right"],
+        terminal_size=SIZE,
+        run_before=verified,
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -9,9 +9,9 @@ The lesson checks itself against NumPy in-process, so nothing here waits.
 from __future__ import annotations
 
 import pytest
+from pilot_support import FakeVerifier
 
 from engine.broadcast_setup import BroadcastSetup
-from pilot_support import FakeVerifier
 from tui.app import TensorTourApp
 from tui.i18n import set_language
 

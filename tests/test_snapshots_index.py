@@ -25,7 +25,11 @@ def english_afterwards():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_index_integer_arrays_second_pair(snap_compare, lang):
     """`tensortour index "a[[0, 1, 2], [0, 1, 0]]"`, stepped to the pair (1, 1)."""
-    app = TensorTourApp(lang=lang, lesson="index", setup=IndexSetup(expression="a[[0, 1, 2], [0, 1, 0]]"))
+    app = TensorTourApp(
+        lang=lang,
+        lesson="index",
+        setup=IndexSetup(expression="a[[0, 1, 2], [0, 1, 0]]"),
+    )
     assert snap_compare(app, press=["right", "right"], terminal_size=SIZE)
 
 

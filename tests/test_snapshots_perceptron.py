@@ -8,9 +8,9 @@ The lesson has no torch check, so nothing on screen depends on a child process.
 from __future__ import annotations
 
 import pytest
+from test_snapshots import SIZE, english_afterwards, make_app  # noqa: F401  (a fixture, used by name)
 
 from engine.perceptron import PerceptronSpec
-from test_snapshots import SIZE, english_afterwards, make_app  # noqa: F401  (a fixture, used by name)
 
 
 async def settled(pilot) -> None:

@@ -9,13 +9,20 @@ training process a scripted one, so every run draws the same screen.
 from __future__ import annotations
 
 import pytest
-
-from engine.rnn_setup import RnnSetup
 from test_snapshots import SIZE, english_afterwards, make_app, verified  # noqa: F401  (a fixture, used by name)
 from test_tui_rnn import SAMPLE, STARTED, ScriptedProcess, batch
+
+from engine.rnn_setup import RnnSetup
 from tui.widgets.rnn_lm import LanguageModelPane
 
-EPOCH = {"event": "epoch", "epoch": 1, "train_loss": 3.61, "test_loss": 3.25, "train_acc": 0.1, "test_acc": 0.12}
+EPOCH = {
+    "event": "epoch",
+    "epoch": 1,
+    "train_loss": 3.61,
+    "test_loss": 3.25,
+    "train_acc": 0.1,
+    "test_acc": 0.12,
+}
 LOSSES = (3.97, 3.71, 3.42, 3.3, 3.12, 2.95, 2.9, 2.71, 2.66, 2.5, 2.43, 2.41)
 
 
@@ -36,7 +43,12 @@ def test_rnn_language_model(snap_compare, lang, monkeypatch):
         await verified(pilot)
         await pilot.press("g")
         await pilot.pause(0.1)
-        ScriptedProcess.made[-1].feed(STARTED, *(batch(step, loss, step * 0.25) for step, loss in enumerate(LOSSES, 1)), EPOCH, SAMPLE)
+        ScriptedProcess.made[-1].feed(
+            STARTED,
+            *(batch(step, loss, step * 0.25) for step, loss in enumerate(LOSSES, 1)),
+            EPOCH,
+            SAMPLE,
+        )
         for _ in range(10):
             await pilot.pause(0.05)
 

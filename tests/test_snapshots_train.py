@@ -8,9 +8,9 @@ The live views are fed a fixed list of events (no child process), so every run d
 from __future__ import annotations
 
 import pytest
-
 from test_snapshots import SIZE, english_afterwards, make_app  # noqa: F401  (a fixture, used by name)
 from test_tui_train import DIGITS, IMAGE_EVENTS, TOY_EVENTS, XOR, feed
+
 from tui.flags.train import TrainSetup
 from tui.screens.train_live import APPLY_INTERVAL_S
 from tui.widgets.loss_chart import REDRAW_INTERVAL_S

@@ -63,15 +63,11 @@ def test_the_app_never_imports_torch(lesson):
 
 def test_importing_the_cli_does_not_import_textual():
     """`tensortour --fps 5 conv` must set TEXTUAL_FPS before textual.constants reads it."""
-    loaded = python(
-        "import sys, tui.cli; print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'torch'}))"
-    )
+    loaded = python("import sys, tui.cli; print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'torch'}))")
     assert loaded.strip() == "[]"
 
 
-@pytest.mark.skipif(
-    not Path("/proc/self/task").is_dir(), reason="counts threads in /proc"
-)
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
 def test_numpy_starts_no_blas_threads_in_the_ui_and_children_keep_the_environment():
     """Idle OpenBLAS threads spin on a 2-core machine while the first frame is drawn."""
     code = (

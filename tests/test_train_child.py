@@ -11,9 +11,7 @@ from engine.train.config import TrainConfig
 from engine.train.events import event_from_json
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY = TrainConfig(
-    dataset="xor", hidden=(8,), epochs=200, batch_size=64, threads=1, device="cpu"
-)
+TINY = TrainConfig(dataset="xor", hidden=(8,), epochs=200, batch_size=64, threads=1, device="cpu")
 
 
 def start(request: dict) -> subprocess.Popen:
@@ -42,9 +40,7 @@ def read_until(child: subprocess.Popen, kind: str) -> list[dict]:
         assert json.dumps(typed) == json.dumps(events[-1])  # key order included
         if events[-1]["event"] in (kind, "failed"):
             return events
-    raise AssertionError(
-        f"the child ended before {kind!r}: {events[-3:]} {child.stderr.read()}"
-    )
+    raise AssertionError(f"the child ended before {kind!r}: {events[-3:]} {child.stderr.read()}")
 
 
 def test_the_child_trains_pauses_steps_and_stops_on_request(tmp_path):

@@ -30,9 +30,7 @@ from engine.train.events import (
     event_from_json,
 )
 
-DATASET = DatasetInfo(
-    "xor", "points", 800, 200, [2], ["blue", "orange"], "generated", [-1, 1, -1, 1]
-)
+DATASET = DatasetInfo("xor", "points", 800, 200, [2], ["blue", "orange"], "generated", [-1, 1, -1, 1])
 STARTED = StartedEvent(
     device="cpu",
     device_name="CPU · 1 thread",
@@ -96,9 +94,7 @@ def test_nested_records_are_json_objects_with_the_wire_names():
         "output": [8],
         "parameters": 24,
     }
-    assert IMAGES.to_json()["samples"] == [
-        {"image": [[[0.0, 1.0]]], "true": 1, "pred": 0}
-    ]
+    assert IMAGES.to_json()["samples"] == [{"image": [[[0.0, 1.0]]], "true": 1, "pred": 0}]
 
 
 BROKEN = [
@@ -137,9 +133,7 @@ def test_a_newer_batch_boundary_images_or_sample_replaces_an_older_one_of_its_ki
 
 
 def test_a_failure_carries_the_spec_errors_code_and_plain_parameters():
-    error = SpecError(
-        "train_write_failed", path=Path("/x/metrics.jsonl"), reason="denied"
-    )
+    error = SpecError("train_write_failed", path=Path("/x/metrics.jsonl"), reason="denied")
     failed = FailedEvent.of(error)
     assert failed.params == {"path": "/x/metrics.jsonl", "reason": "denied"}
     back = failed.error()

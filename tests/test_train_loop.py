@@ -28,9 +28,7 @@ from engine.train.events import (
 )
 from engine.train.loop import CHECKPOINT_NAME, Trainer
 
-TINY = TrainConfig(
-    dataset="xor", hidden=(8,), epochs=3, batch_size=64, threads=1, device="cpu"
-)
+TINY = TrainConfig(dataset="xor", hidden=(8,), epochs=3, batch_size=64, threads=1, device="cpu")
 TIMING = {"samples_per_s", "elapsed_s"}
 E = TypeVar("E", bound=TrainEvent)
 
@@ -42,10 +40,7 @@ def train(config: TrainConfig, **options) -> tuple[Trainer, list[TrainEvent], st
 
 
 def without_timing(history: list[dict]) -> list[dict]:
-    return [
-        {key: value for key, value in epoch.items() if key not in TIMING}
-        for epoch in history
-    ]
+    return [{key: value for key, value in epoch.items() if key not in TIMING} for epoch in history]
 
 
 def of_kind(events: list[TrainEvent], kind: type[E]) -> list[E]:
@@ -53,9 +48,7 @@ def of_kind(events: list[TrainEvent], kind: type[E]) -> list[E]:
 
 
 def test_a_short_run_beats_chance_clearly():
-    _, events, outcome = train(
-        TrainConfig(dataset="digits", hidden=(32,), epochs=4, threads=1, device="cpu")
-    )
+    _, events, outcome = train(TrainConfig(dataset="digits", hidden=(32,), epochs=4, threads=1, device="cpu"))
     assert outcome == "done"
     epochs = of_kind(events, EpochEvent)
     assert [e.epoch for e in epochs] == [1, 2, 3, 4]
@@ -69,9 +62,7 @@ def test_epoch_metrics_match_a_separate_evaluation():
     model = trainer.model.eval()
     with torch.no_grad():
         logits = model(trainer.data.x_test)
-    expected_loss = torch.nn.functional.cross_entropy(
-        logits, trainer.data.y_test
-    ).item()
+    expected_loss = torch.nn.functional.cross_entropy(logits, trainer.data.y_test).item()
     expected_acc = (logits.argmax(1) == trainer.data.y_test).float().mean().item()
     last = of_kind(events, EpochEvent)[-1]
     assert last.test_loss == pytest.approx(expected_loss, rel=1e-5)
@@ -105,9 +96,7 @@ def test_resume_mid_epoch_continues_bit_identically(tmp_path, optimizer):
     batches = []
     outcome = run(
         interrupted,
-        stop_requested=lambda: (
-            len(batches.append(1) or batches) > interrupted.steps_per_epoch + 3
-        ),
+        stop_requested=lambda: len(batches.append(1) or batches) > interrupted.steps_per_epoch + 3,
     )
     assert outcome == "stopped"
     assert (interrupted.epoch, interrupted.step) == (1, 3)
@@ -120,9 +109,7 @@ def test_resume_mid_epoch_continues_bit_identically(tmp_path, optimizer):
     assert without_timing(whole.history) == without_timing(resumed.history)
 
 
-def test_a_nan_loss_stops_at_that_step_and_keeps_the_last_good_checkpoint(
-    tmp_path, monkeypatch
-):
+def test_a_nan_loss_stops_at_that_step_and_keeps_the_last_good_checkpoint(tmp_path, monkeypatch):
     monkeypatch.setattr(train_loop, "CHECKPOINT_EVERY_S", 0.0)
     events: list[TrainEvent] = []
     trainer = Trainer(
@@ -142,9 +129,7 @@ def test_a_nan_loss_stops_at_that_step_and_keeps_the_last_good_checkpoint(
         trainer.epoch + 1,
         trainer.step + 1,
     )
-    assert all(
-        torch.isfinite(p).all() for p in trainer.model.parameters()
-    )  # stopped before the bad step
+    assert all(torch.isfinite(p).all() for p in trainer.model.parameters())  # stopped before the bad step
     saved = load_checkpoint(tmp_path / CHECKPOINT_NAME)
     assert saved["epoch"] == 1 and saved["step"] == 0
     assert all(torch.isfinite(v).all() for v in saved["model"].values())
@@ -179,10 +164,7 @@ def test_batches_report_progress_and_the_boundary_for_point_sets():
     assert batch.global_step == 3 * batch.steps_per_epoch and batch.eta_s == 0
     assert batch.memory_mb is None
     boundary = of_kind(events, BoundaryEvent)[-1]
-    assert (
-        len(boundary.label) == boundary.height
-        and len(boundary.label[0]) == boundary.width
-    )
+    assert len(boundary.label) == boundary.height and len(boundary.label[0]) == boundary.width
     assert {v for row in boundary.label for v in row} <= {0, 1}
     assert all(0.5 <= c <= 1 for row in boundary.confidence for c in row)
 
@@ -200,9 +182,7 @@ def test_the_boundary_is_the_models_prediction_at_those_points():
 
 
 def test_image_sets_report_the_confusion_matrix_each_epoch():
-    trainer, events, _ = train(
-        TrainConfig(dataset="digits", hidden=(16,), epochs=1, threads=1, device="cpu")
-    )
+    trainer, events, _ = train(TrainConfig(dataset="digits", hidden=(16,), epochs=1, threads=1, device="cpu"))
     images = of_kind(events, ImagesEvent)[0]
     confusion = torch.tensor(images.confusion)
     with torch.no_grad():
@@ -211,19 +191,10 @@ def test_image_sets_report_the_confusion_matrix_each_epoch():
     for t, p in zip(trainer.data.y_test.tolist(), predicted.tolist()):
         expected[t, p] += 1
     assert torch.equal(confusion, expected)
-    assert images.per_class_acc == pytest.approx(
-        (expected.diagonal() / expected.sum(1)).tolist()
-    )
-    assert (
-        len(images.samples) == 8
-        and images.samples[0].true == trainer.data.y_test[0].item()
-    )
-    assert (
-        len(images.filters) == 8 and len(images.filters[0]) == 8
-    )  # first Linear rows as 8×8 images
-    assert max(
-        abs(v) for f in images.filters for row in f for v in row
-    ) == pytest.approx(1.0)
+    assert images.per_class_acc == pytest.approx((expected.diagonal() / expected.sum(1)).tolist())
+    assert len(images.samples) == 8 and images.samples[0].true == trainer.data.y_test[0].item()
+    assert len(images.filters) == 8 and len(images.filters[0]) == 8  # first Linear rows as 8×8 images
+    assert max(abs(v) for f in images.filters for row in f for v in row) == pytest.approx(1.0)
 
 
 def test_the_started_event_describes_data_model_and_device():
@@ -250,10 +221,7 @@ def test_auto_picks_the_cpu_here_and_keeps_the_data_on_the_training_device():
     trainer = Trainer(TINY.with_changes(device="auto"), [].append)
     expected = "cuda" if torch.cuda.is_available() else "cpu"
     assert trainer.device.type == expected
-    assert (
-        trainer.x_train.device.type == expected
-        and next(trainer.model.parameters()).device.type == expected
-    )
+    assert trainer.x_train.device.type == expected and next(trainer.model.parameters()).device.type == expected
 
 
 def test_auto_prefers_cuda_then_mps_when_present(monkeypatch):
@@ -274,9 +242,7 @@ def test_auto_prefers_cuda_then_mps_when_present(monkeypatch):
 def test_the_gpu_name_and_memory_are_read_from_torch_cuda(monkeypatch):
     from engine.train import device as devices
 
-    monkeypatch.setattr(
-        torch.cuda, "get_device_name", lambda device: "NVIDIA H100 80GB HBM3"
-    )
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda device: "NVIDIA H100 80GB HBM3")
     monkeypatch.setattr(torch.cuda, "memory_allocated", lambda device: 3 * 2**20)
     cuda = torch.device("cuda")
     assert devices.device_name(cuda, 2) == "NVIDIA H100 80GB HBM3"
@@ -291,9 +257,7 @@ def test_running_out_of_gpu_memory_is_a_failed_event_suggesting_a_smaller_batch(
     trainer = Trainer(TINY, events.append)
 
     def out_of_memory(x):
-        raise torch.OutOfMemoryError(
-            "CUDA out of memory. Tried to allocate 2.00 GiB\nmore detail"
-        )
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB\nmore detail")
 
     monkeypatch.setattr(trainer.model, "forward", out_of_memory)
     assert run(trainer) == "failed"
@@ -333,10 +297,7 @@ def test_a_conv_net_with_automatic_threads_gives_the_same_numbers_twice():
     first, _, _ = train(config)
     second, _, _ = train(config)
     assert without_timing(first.history) == without_timing(second.history)
-    assert all(
-        torch.equal(a, b)
-        for a, b in zip(first.model.parameters(), second.model.parameters())
-    )
+    assert all(torch.equal(a, b) for a, b in zip(first.model.parameters(), second.model.parameters()))
 
 
 def test_a_metrics_file_that_cannot_be_written_fails_the_run_plainly(tmp_path):
@@ -345,6 +306,4 @@ def test_a_metrics_file_that_cannot_be_written_fails_the_run_plainly(tmp_path):
     (tmp_path / train_loop.METRICS_NAME).mkdir()  # a directory where the file must go
     assert run(trainer) == "failed"
     failed = of_kind(events, FailedEvent)[0]
-    assert failed.code == "train_write_failed" and failed.params["path"] == str(
-        tmp_path / train_loop.METRICS_NAME
-    )
+    assert failed.code == "train_write_failed" and failed.params["path"] == str(tmp_path / train_loop.METRICS_NAME)

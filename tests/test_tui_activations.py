@@ -9,11 +9,11 @@ import re
 
 import numpy as np
 import torch
+from pilot_support import CJK, drive, lesson, status, text, verification_line
 from textual.widgets import Input, Static
 
 from engine.activations import ActivationSpec
 from engine.activations_collapse import ActivationSetup
-from pilot_support import CJK, drive, lesson, status, text, verification_line
 from tui.screens.text_dialog import TextDialog
 from tui.widgets.perceptron_canvas import Canvas
 
@@ -32,7 +32,11 @@ def reading(app) -> tuple[float, float, float]:
     """x, f(x) and f′(x) from the two reading lines (the last number of each, and the x in the first)."""
     value, slope = text(app, "#reading").splitlines()[:2]
     x = float(re.search(rf"\(({NUMBER})\)", value).group(1))
-    return x, float(re.findall(NUMBER, value)[-1]), float(re.findall(NUMBER, slope.split("=")[-1])[0])
+    return (
+        x,
+        float(re.findall(NUMBER, value)[-1]),
+        float(re.findall(NUMBER, slope.split("=")[-1])[0]),
+    )
 
 
 def torch_reading(function, x: float) -> tuple[float, float]:
@@ -49,7 +53,11 @@ def test_the_cursor_reads_f_and_its_derivative_as_torch_does():
         assert "step 1/41" in status(app) and reading(app)[0] == -5
         await pilot.press("end")
         assert "step 41/41" in status(app) and reading(app)[0] == 5
-        for keys, function, at in ((("end",) + ("left",) * 14, "sigmoid", 1.5), (("2", "left"), "tanh", 1.25), (("3",), "relu", 1.25)):
+        for keys, function, at in (
+            (("end",) + ("left",) * 14, "sigmoid", 1.5),
+            (("2", "left"), "tanh", 1.25),
+            (("3",), "relu", 1.25),
+        ):
             await pilot.press(*keys)
             x, fx, dfx = reading(app)
             assert x == at
@@ -79,7 +87,11 @@ def test_softmax_view_and_editing_its_vector():
         await pilot.press("e")
         dialog = app.screen
         assert isinstance(dialog, TextDialog) and dialog.query_one("#edit-vector", Input).value == "0.3 2.9 4"
-        for bad, words in (("1", "2 to 8 numbers"), ("1 x", "'x', which is not a number"), ("1 5000", "between -1000 and 1000")):
+        for bad, words in (
+            ("1", "2 to 8 numbers"),
+            ("1 x", "'x', which is not a number"),
+            ("1 5000", "between -1000 and 1000"),
+        ):
             dialog.query_one("#edit-vector", Input).value = bad
             await pilot.press("enter")
             assert app.screen is dialog and words in str(dialog.query_one("#edit-error", Static).render())
@@ -109,7 +121,15 @@ def test_collapse_demo_steps_through_inputs_and_keeps_the_curve_cursor():
         assert "one matrix does it" in text(app, "#use") and "no single matrix does that" in text(app, "#use")
         await pilot.press("right", "r")
         assert "input 2/6 · seed 1" in status(app) and text(app, "#message") == "New weights and inputs: seed 1."
-        stacked, merged = (re.findall(NUMBER, next(line for line in text(app, "#collapse").splitlines() if line.startswith(name)).split("=")[1].split("|Δ|")[0]) for name in ("W2·(W1·x)", "W·x"))
+        stacked, merged = (
+            re.findall(
+                NUMBER,
+                next(line for line in text(app, "#collapse").splitlines() if line.startswith(name))
+                .split("=")[1]
+                .split("|Δ|")[0],
+            )
+            for name in ("W2·(W1·x)", "W·x")
+        )
         assert stacked == merged
         await pilot.press("c")
         assert "step 3/41 · sigmoid" in status(app) and canvas(app, "#plot").display

@@ -27,9 +27,7 @@ def run(body, setup: ArchSpec | None = None, **options) -> None:
 
 
 def table(app) -> ArchTable:
-    return next(s for s in app.screen_stack if isinstance(s, ArchScreen)).query_one(
-        "#table", ArchTable
-    )
+    return next(s for s in app.screen_stack if isinstance(s, ArchScreen)).query_one("#table", ArchTable)
 
 
 def current_row(app) -> str:
@@ -83,21 +81,14 @@ def test_steps_move_the_marked_row_and_the_running_totals():
     async def body(app, pilot):
         await pilot.press("right", "l", "right")
         assert "layer 4/22" in status(app) and table(app).current == 4
-        assert (
-            current_row(app).startswith("▶ conv")
-            and text(app, "#call") == trace.step(3).call
-        )
+        assert current_row(app).startswith("▶ conv") and text(app, "#call") == trace.step(3).call
         assert f"Σ params {compact(trace.params_so_far[3])} /" in text(app, "#totals")
         await pilot.press("left")
         assert text(app, "#detail").splitlines() == detail_lines(trace.step(2))
         assert "keeps each window's largest number" in text(app, "#detail")
         await pilot.press("end")
-        assert (
-            "layer 22/22" in status(app) and text(app, "#call") == "Linear(4096, 1000)"
-        )
-        assert f"Σ params {compact(trace.total_params)} / 61,100,840" in text(
-            app, "#totals"
-        )
+        assert "layer 22/22" in status(app) and text(app, "#call") == "Linear(4096, 1000)"
+        assert f"Σ params {compact(trace.total_params)} / 61,100,840" in text(app, "#totals")
         await pilot.press("home")
         assert "layer 1/22" in status(app)
 
@@ -129,9 +120,7 @@ def test_the_table_scrolls_to_follow_the_current_layer():
 def test_n_N_and_digits_switch_the_network_and_start_at_its_first_layer():
     async def body(app, pilot):
         await pilot.press("right", "right", "n")
-        assert "layer 1/22 · AlexNet" in status(
-            app
-        ) and "→ AlexNet (2012), input 224×224" in text(app, "#message")
+        assert "layer 1/22 · AlexNet" in status(app) and "→ AlexNet (2012), input 224×224" in text(app, "#message")
         assert "ImageNet" in text(app, "#history")
         await pilot.press("n", "n")
         assert "GoogLeNet" in status(app) and "layer 1/20" in status(app)
@@ -140,11 +129,7 @@ def test_n_N_and_digits_switch_the_network_and_start_at_its_first_layer():
         await pilot.press("N")
         assert "GoogLeNet" in status(app)
         await pilot.press("3")
-        assert (
-            "VGG-16" in status(app)
-            and "3×3" in text(app, "#history")
-            and "layer 1/40" in status(app)
-        )
+        assert "VGG-16" in status(app) and "3×3" in text(app, "#history") and "layer 1/40" in status(app)
         await pilot.press("1")
         assert "LeNet-5" in status(app)
 
@@ -191,9 +176,7 @@ def test_a_typed_input_size_rebuilds_the_table():
     async def body(app, pilot):
         await type_size(pilot, app, "100")
         assert not isinstance(app.screen, TextDialog)
-        assert "input 100×100" in status(app) and "input size → 100×100" in text(
-            app, "#message"
-        )
+        assert "input 100×100" in status(app) and "input size → 100×100" in text(app, "#message")
         assert table(app).row_text(0).split() == ["input", "3×100×100"]
         assert [table(app).row_text(i).split()[-3] for i in (1, 3, 13)] == [
             trace.rows[i - 1].out_text for i in (1, 3, 13)
@@ -213,10 +196,7 @@ def test_bad_sizes_keep_the_dialog_open_with_torchs_reason_and_change_nothing():
         dialog = app.screen
         assert isinstance(dialog, TextDialog) and dialog.query_one(Input).value == "28"
         error = str(dialog.query_one("#edit-error").render())
-        assert (
-            "mat1 and mat2 shapes cannot be multiplied (1x256 and 400x120)" in error
-            and "fc1" in error
-        )
+        assert "mat1 and mat2 shapes cannot be multiplied (1x256 and 400x120)" in error and "fc1" in error
         for typed, words in [
             ("abc", "whole number, not 'abc'"),
             ("0", "at least 1"),
@@ -287,11 +267,7 @@ def test_the_real_torch_check_agrees_and_torch_stays_out_of_the_ui_process():
     """engine.arch_check is imported by the app (for spec_to_json): it must not pull torch in with it."""
     seen = json.loads(python(UI_PROCESS).strip().splitlines()[-1])
     assert seen["torch in the UI process"] is False
-    assert (
-        "✓" in seen["verify"]
-        and "torch.nn on the meta device" in seen["verify"]
-        and "= 0" in seen["verify"]
-    )
+    assert "✓" in seen["verify"] and "torch.nn on the meta device" in seen["verify"] and "= 0" in seen["verify"]
 
 
 KEYS = st.lists(
@@ -299,9 +275,7 @@ KEYS = st.lists(
     min_size=1,
     max_size=5,
 )
-TYPED = st.one_of(
-    st.integers(-5, 1100).map(str), st.text(st.characters(codec="utf-8"), max_size=6)
-)
+TYPED = st.one_of(st.integers(-5, 1100).map(str), st.text(st.characters(codec="utf-8"), max_size=6))
 
 
 def test_any_keys_or_typed_size_keep_table_status_and_formulas_in_step():
@@ -311,16 +285,9 @@ def test_any_keys_or_typed_size_keep_table_status_and_formulas_in_step():
         async def shown(app, pilot):
             screen = next(s for s in app.screen_stack if isinstance(s, ArchScreen))
             trace, index = arch_trace(screen.setup), screen.index
-            assert (
-                f"layer {index + 1}/{trace.step_count} · {screen.setup.net.title}"
-                in status(app)
-            )
-            assert table(app).current == index + 1 and table(app).row_text(
-                index + 1
-            ).startswith("▶")
-            assert table(app).row_text(0).split()[-1] == "×".join(
-                map(str, screen.setup.input_shape)
-            )
+            assert f"layer {index + 1}/{trace.step_count} · {screen.setup.net.title}" in status(app)
+            assert table(app).current == index + 1 and table(app).row_text(index + 1).startswith("▶")
+            assert table(app).row_text(0).split()[-1] == "×".join(map(str, screen.setup.input_shape))
             assert text(app, "#call") == trace.step(index).call
             assert text(app, "#detail").splitlines() == detail_lines(trace.step(index))
             return screen.setup

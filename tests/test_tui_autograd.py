@@ -35,9 +35,7 @@ def graph_spans(app) -> list[tuple[str, str]]:
     looks = {}
     for span in rendered.spans:
         style = span.style
-        looks[rendered.plain.count("\n", 0, span.start)] = (
-            "reverse" if style.reverse else "dim" if style.dim else ""
-        )
+        looks[rendered.plain.count("\n", 0, span.start)] = "reverse" if style.reverse else "dim" if style.dim else ""
     return [(line, looks.get(number, "")) for number, line in enumerate(lines)]
 
 
@@ -63,14 +61,8 @@ def test_forward_steps_node_by_node_with_torchs_grad_fns_beside():
         assert lines[1][0].startswith("x ─(+ 2)─▶ y") and lines[1][1] == "reverse"
         assert text(app, "#detail") == "y = x + 2\ny = [[3, 3], [3, 3]]"
         await pilot.press("right", "right", "right")
-        assert (
-            "out = 27" in graph_spans(app)[4][0]
-            and "step 5/11" in status(app)
-            and "forward" in status(app)
-        )
-        assert (
-            column(app, 1) == ["·"] * 4 and column(app, 2) == ["4.5"] * 4
-        )  # numerical is known, backward not yet
+        assert "out = 27" in graph_spans(app)[4][0] and "step 5/11" in status(app) and "forward" in status(app)
+        assert column(app, 1) == ["·"] * 4 and column(app, 2) == ["4.5"] * 4  # numerical is known, backward not yet
 
     run(body)
 
@@ -78,19 +70,11 @@ def test_forward_steps_node_by_node_with_torchs_grad_fns_beside():
 def test_b_jumps_to_backward_where_local_times_upstream_reaches_4_5():
     async def body(app, pilot):
         await pilot.press("b")
-        assert "step 6/11" in status(app) and text(app, "#detail") == t(
-            "autograd.seed", out="out"
-        )
-        assert (
-            graph_spans(app)[4][0].startswith("z ◀─(mean)─ out")
-            and graph_spans(app)[4][1] == "reverse"
-        )
+        assert "step 6/11" in status(app) and text(app, "#detail") == t("autograd.seed", out="out")
+        assert graph_spans(app)[4][0].startswith("z ◀─(mean)─ out") and graph_spans(app)[4][1] == "reverse"
         await pilot.press("right", "right", "right")
         detail = text(app, "#detail")
-        assert (
-            "∂out/∂y += ∂out/∂u × ∂u/∂y" in detail
-            and t("autograd.every_cell", value="4.5") in detail
-        )
+        assert "∂out/∂y += ∂out/∂u × ∂u/∂y" in detail and t("autograd.every_cell", value="4.5") in detail
         await pilot.press("right")
         assert column(app, 1) == ["4.5"] * 4 and grid(app, "#grads").marks == {
             (0, row, 1): "current" for row in range(4)
@@ -98,13 +82,9 @@ def test_b_jumps_to_backward_where_local_times_upstream_reaches_4_5():
         await pilot.press("right")
         assert "6(x + 2)/n, n = 4 = 6·(1 + 2)/4 = 4.5" in text(app, "#detail")
         trace = autograd_trace(AutogradSpec())
-        assert column(app, 3) == [t for t in column(app, 3) if t != "·"] and len(
-            column(app, 3)
-        ) == len(trace.cells)
+        assert column(app, 3) == [t for t in column(app, 3) if t != "·"] and len(column(app, 3)) == len(trace.cells)
         await pilot.press("b")
-        assert "step 1/11" in status(app) and t("autograd.to_forward") in text(
-            app, "#message"
-        )
+        assert "step 1/11" in status(app) and t("autograd.to_forward") in text(app, "#message")
 
     run(body)
 
@@ -144,11 +124,7 @@ def test_edit_applies_new_inputs():
         assert isinstance(app.screen, AutogradScreen)
         trace = autograd_trace(AutogradSpec(x=np.array([[1.0, 2, 3]])))
         await pilot.press("end")
-        assert (
-            column(app, 1)
-            == ["6", "8", "10"]
-            == [f"{v:g}" for v in trace.grads["x"].reshape(-1)]
-        )
+        assert column(app, 1) == ["6", "8", "10"] == [f"{v:g}" for v in trace.grads["x"].reshape(-1)]
         assert "6(x + 2)/n, n = 3 = [[6, 8, 10]]" in text(app, "#detail")
 
     run(body)
@@ -186,13 +162,8 @@ def test_edit_keeps_bad_text_in_the_dialog_and_the_lesson_unchanged():
                 await edit(pilot, **texts)
                 dialog = app.screen
                 assert isinstance(dialog, TextDialog)
-                assert str(
-                    dialog.query_one("#edit-error", Static).render()
-                ) == error_text(error)
-                assert all(
-                    dialog.query_one(f"#edit-{key}", Input).value == typed
-                    for key, typed in texts.items()
-                )
+                assert str(dialog.query_one("#edit-error", Static).render()) == error_text(error)
+                assert all(dialog.query_one(f"#edit-{key}", Input).value == typed for key, typed in texts.items())
                 await pilot.press("escape")
                 assert (status(app), text(app, "#detail")) == before
             await pilot.press("p")
@@ -206,17 +177,10 @@ def test_in_chinese_the_grad_fn_column_stays_aligned_after_wide_characters():
         assert CJK.search(lines[0]) and CJK.search(status(app))
         starts = {
             cells(line[: line.index(name)])
-            for line, name in zip(
-                lines, ["AccumulateGrad", "AddBackward0", "MulBackward0"]
-            )
+            for line, name in zip(lines, ["AccumulateGrad", "AddBackward0", "MulBackward0"])
         }
-        assert (
-            len(starts) == 1
-        )  # 叶节点 takes two cells a character, and the column allows for it
-        assert (
-            t("keys.autograd_backward", "zh")
-            in app.screen.query_one(KeyBar).descriptions()
-        )
+        assert len(starts) == 1  # 叶节点 takes two cells a character, and the column allows for it
+        assert t("keys.autograd_backward", "zh") in app.screen.query_one(KeyBar).descriptions()
 
     run(body, lang="zh")
 

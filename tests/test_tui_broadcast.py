@@ -35,9 +35,7 @@ def run(body, setup: BroadcastSetup | None = None, lang: str = "en") -> None:
 
 def lesson(app) -> BroadcastScreen:
     """The lesson's screen, also while a dialog or help covers it."""
-    return next(
-        screen for screen in app.screen_stack if isinstance(screen, BroadcastScreen)
-    )
+    return next(screen for screen in app.screen_stack if isinstance(screen, BroadcastScreen))
 
 
 def text(app, selector: str) -> str:
@@ -58,10 +56,7 @@ def numbers(g: Grid, shape: tuple[int, ...]) -> np.ndarray:
     """A value grid read back into an array of `shape` (blocks of its last two axes)."""
     rows, cols = shape[-2:] if len(shape) >= 2 else (1, shape[0] if shape else 1)
     blocks = int(np.prod(shape[:-2])) if len(shape) > 2 else 1
-    read = [
-        [[float(g.cell_text(b, r, c)) for c in range(cols)] for r in range(rows)]
-        for b in range(blocks)
-    ]
+    read = [[[float(g.cell_text(b, r, c)) for c in range(cols)] for r in range(rows)] for b in range(blocks)]
     return np.array(read).reshape(shape)
 
 
@@ -94,9 +89,7 @@ def test_values_are_stretched_by_copies_and_the_result_is_numpys():
             grid(app, "#value-b"),
             grid(app, "#value-result"),
         )
-        assert cells(a, 0, 3, 1) == [["1"], ["2"], ["3"]] and cells(b, 0, 1, 4) == [
-            ["10", "20", "30", "40"]
-        ]
+        assert cells(a, 0, 3, 1) == [["1"], ["2"], ["3"]] and cells(b, 0, 1, 4) == [["10", "20", "30", "40"]]
         assert not result.display
         await pilot.press(*["right"] * 5)  # rule 5 on axis 1: a's column copied
         assert cells(a, 0, 3, 4) == [[str(v)] * 4 for v in (1, 2, 3)]
@@ -151,9 +144,7 @@ def test_a_mismatch_highlights_the_axis_and_quotes_numpy_and_torch_exactly():
         shapes = grid(app, "#shapes")
         assert shapes.cell_text(0, 3, 1) == "✗" and shapes.marks[(0, 3, 1)] == "current"
         assert shapes.marks[(0, 1, 1)] == shapes.marks[(0, 2, 1)] == "tap"
-        assert text(app, "#verify").startswith("✓") and "step 3/3" in text(
-            app, "#status"
-        )
+        assert text(app, "#verify").startswith("✓") and "step 3/3" in text(app, "#status")
 
     run(body, BroadcastSetup("mismatch"))
 
@@ -165,9 +156,7 @@ def test_n_cycles_the_examples_from_the_first_step():
         for following in names[1:] + names[:1]:
             await pilot.press("n")
             assert example_name(BroadcastSetup(following)) in text(app, "#status")
-            assert text(app, "#message") == t(
-                "broadcast.example", name=example_name(BroadcastSetup(following))
-            )
+            assert text(app, "#message") == t("broadcast.example", name=example_name(BroadcastSetup(following)))
             assert "step 1/" in text(app, "#status")
             assert lesson(app).setup.shapes == EXAMPLES[following].shapes
 
@@ -178,23 +167,14 @@ def test_v_toggles_values_and_big_shapes_stay_symbolic():
     async def body(app, pilot):
         screen = lesson(app)
         await pilot.press("v")
-        assert (
-            not screen.query_one("#values").display
-            and screen.query_one("#counts").display
-        )
-        assert "shapes" in text(app, "#status") and "a 3 · b 4 · a + b 12" in text(
-            app, "#counts"
-        )
+        assert not screen.query_one("#values").display and screen.query_one("#counts").display
+        assert "shapes" in text(app, "#status") and "a 3 · b 4 · a + b 12" in text(app, "#counts")
         await pilot.press("v")
         assert screen.query_one("#values").display and "values" in text(app, "#status")
-        await pilot.press(
-            "n", "n", "n"
-        )  # the image minus its channel means: 3,072 elements
+        await pilot.press("n", "n", "n")  # the image minus its channel means: 3,072 elements
         assert lesson(app).setup.example == "image-minus-mean"
         await pilot.press("v")
-        assert (
-            "3,072" in text(app, "#message") and not screen.query_one("#values").display
-        )
+        assert "3,072" in text(app, "#message") and not screen.query_one("#values").display
         assert "shapes (big)" in text(app, "#status")
 
     run(body)
@@ -216,13 +196,9 @@ def test_o_changes_the_operation_and_keeps_the_step():
             numbers(result, (3, 4)),
             np.arange(1, 4).reshape(3, 1) * (10 * np.arange(1, 5)),
         )
-        assert t("broadcast.custom") in text(
-            app, "#status"
-        )  # no longer the example's operation
+        assert t("broadcast.custom") in text(app, "#status")  # no longer the example's operation
         await pilot.press("o")
-        assert lesson(app).setup.op == "add" and example_name(BroadcastSetup()) in text(
-            app, "#status"
-        )
+        assert lesson(app).setup.op == "add" and example_name(BroadcastSetup()) in text(app, "#status")
 
     run(body)
 
@@ -244,9 +220,7 @@ def test_the_edit_dialog_applies_shapes_and_keeps_bad_text_with_the_reason():
     async def body(app, pilot):
         await edit(pilot, ["(2, 1)", "3x1x4", ""])
         assert isinstance(app.screen, BroadcastScreen)
-        assert lesson(app).setup.shapes == ((2, 1), (3, 1, 4)) and t(
-            "broadcast.custom"
-        ) in text(app, "#status")
+        assert lesson(app).setup.shapes == ((2, 1), (3, 1, 4)) and t("broadcast.custom") in text(app, "#status")
         before = text(app, "#status"), text(app, "#explain")
         for typed in (
             ["3,,1", "4", ""],
@@ -263,12 +237,8 @@ def test_the_edit_dialog_applies_shapes_and_keeps_bad_text_with_the_reason():
             assert [dialog.query_one(f"#edit-{n}", Input).value for n in "abc"] == typed
             await pilot.press("escape")
             assert (text(app, "#status"), text(app, "#explain")) == before
-        await submit(
-            app, pilot, ["3,4", "5", ""]
-        )  # a mismatch is a lesson, not an error
-        assert (
-            isinstance(app.screen, BroadcastScreen) and not lesson(app).trace.compatible
-        )
+        await submit(app, pilot, ["3,4", "5", ""])  # a mismatch is a lesson, not an error
+        assert isinstance(app.screen, BroadcastScreen) and not lesson(app).trace.compatible
 
     run(body)
 
@@ -287,10 +257,7 @@ def test_help_lists_the_lessons_keys_and_home_opens_the_default():
     async def body(app, pilot):
         app.open_lesson("broadcast")
         await pilot.pause()
-        assert (
-            isinstance(app.screen, BroadcastScreen)
-            and lesson(app).setup == BroadcastSetup()
-        )
+        assert isinstance(app.screen, BroadcastScreen) and lesson(app).setup == BroadcastSetup()
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         shown = "\n".join(str(s.render()) for s in app.screen.query(Static))
@@ -322,9 +289,7 @@ async def submit(app, pilot, texts):
     dialog.query_one("#edit-c", Input).focus()
     await pilot.press("enter")
     still_open = isinstance(app.screen, TextDialog)
-    error = (
-        str(dialog.query_one("#edit-error", Static).render()) if still_open else None
-    )
+    error = str(dialog.query_one("#edit-error", Static).render()) if still_open else None
     return (
         app.is_running,
         still_open,
@@ -347,26 +312,19 @@ def test_random_text_in_the_dialog_never_breaks_the_lesson():
         )
         @given(
             st.lists(
-                st.text(SHAPE_CHARS, max_size=10)
-                | st.sampled_from(["3,1", "4", "()", "(2, 1)", ""]),
+                st.text(SHAPE_CHARS, max_size=10) | st.sampled_from(["3,1", "4", "()", "(2, 1)", ""]),
                 min_size=3,
                 max_size=3,
             )
         )
         def check(texts):
-            running, still_open, error, shapes, explained = host.call(
-                lambda app, pilot: submit(app, pilot, texts)
-            )
+            running, still_open, error, shapes, explained = host.call(lambda app, pilot: submit(app, pilot, texts))
             assert running
             try:
                 expected = parse_shapes(texts)
                 trace = broadcast_trace(BroadcastSpec(expected))
             except SpecError as problem:
-                assert (
-                    still_open
-                    and error == error_text(problem)
-                    and shapes == state["shapes"]
-                )
+                assert still_open and error == error_text(problem) and shapes == state["shapes"]
             else:
                 assert not still_open and shapes == expected
                 assert explained == explain(trace, trace.steps[0])

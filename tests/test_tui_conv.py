@@ -7,15 +7,25 @@ spelled out.
 
 from __future__ import annotations
 
+from pilot_support import (
+    CJK,
+    TORCH_KERNEL,
+    all_cells,
+    drive,
+    grid,
+    lesson,
+    status,
+    step_number,
+    text,
+    verification_line,
+)
 from textual.widgets import ContentSwitcher
 
 from engine.conv import conv_trace
 from engine.conv_setup import ConvSetup
-from pilot_support import verification_line, CJK, TORCH_KERNEL, all_cells, drive, grid, lesson, status, step_number, text
-from tui.widgets.keybar import KeyBar
 from tui.cli import parse_args
 from tui.flags.conv import setup_from as conv_setup_from
-
+from tui.widgets.keybar import KeyBar
 
 DEFAULT = conv_trace(ConvSetup().spec())
 
@@ -257,4 +267,3 @@ def test_the_key_bar_lists_the_keys_and_a_click_runs_one():
         assert "step 1/9" in status(app)
 
     drive(body)
-

@@ -10,13 +10,13 @@ import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pilot_support import TORCH_KERNEL, AppHost, drive, spec_error, status, text
 from textual.widgets import Input, Static
 
 from engine.conv import conv_trace
 from engine.conv_setup import ConvSetup
 from engine.errors import SpecError
 from engine.matrix import parse_matrix, parse_vector
-from pilot_support import TORCH_KERNEL, AppHost, drive, spec_error, status, text
 from tui.i18n import error_text
 from tui.screens.conv import ConvScreen
 from tui.screens.text_dialog import TextDialog
@@ -26,7 +26,11 @@ async def edit(pilot, input_text: str, kernel_text: str, bias_text: str) -> None
     """Press e, replace the three fields by typing, press Enter."""
     await pilot.press("e")
     assert isinstance(pilot.app.screen, TextDialog)
-    for selector, typed in (("#edit-input", input_text), ("#edit-kernel", kernel_text), ("#edit-bias", bias_text)):
+    for selector, typed in (
+        ("#edit-input", input_text),
+        ("#edit-kernel", kernel_text),
+        ("#edit-bias", bias_text),
+    ):
         pilot.app.screen.query_one(selector, Input).focus()
         await pilot.pause()
         await pilot.press("end", "ctrl+u", *typed)
@@ -52,7 +56,15 @@ INVALID_EDITS = [
         "1 2 3; 4 5 6; 7 8 9",
         FOUR,
         "0",
-        lambda: ConvSetup().with_custom(parse_matrix("1 2 3; 4 5 6; 7 8 9", "input"), parse_matrix(FOUR, "kernel"), ()).spec(),
+        lambda: (
+            ConvSetup()
+            .with_custom(
+                parse_matrix("1 2 3; 4 5 6; 7 8 9", "input"),
+                parse_matrix(FOUR, "kernel"),
+                (),
+            )
+            .spec()
+        ),
     ),
 ]
 
@@ -76,7 +88,6 @@ def test_edit_dialog_keeps_invalid_text_and_the_lesson_unchanged():
     drive(body)
 
 
-
 # Random text in the edit dialog ------------------------------------------------
 
 
@@ -93,7 +104,11 @@ def matrix_text(draw, square: bool, max_side: int) -> str:
 
 
 def field(valid: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-    return st.one_of(valid, st.text(TYPED_CHARS, max_size=16), st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=8))
+    return st.one_of(
+        valid,
+        st.text(TYPED_CHARS, max_size=16),
+        st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=8),
+    )
 
 
 async def submit(app, pilot, texts):
@@ -117,7 +132,11 @@ async def lesson_lines(app, pilot):
 def outcome(setup: ConvSetup, texts):
     """What engine says the dialog should do: (new setup, trace) or (None, message)."""
     try:
-        matrices = parse_matrix(texts[0], "input"), parse_matrix(texts[1], "kernel"), tuple(parse_vector(texts[2], "bias"))
+        matrices = (
+            parse_matrix(texts[0], "input"),
+            parse_matrix(texts[1], "kernel"),
+            tuple(parse_vector(texts[2], "bias")),
+        )
         new = setup.with_custom(*matrices)
         return new, conv_trace(new.spec())
     except SpecError as error:
@@ -128,8 +147,18 @@ def test_random_text_in_the_edit_dialog_never_breaks_the_lesson():
     with AppHost() as host:
         state = {"setup": ConvSetup(), "screen": host.call(lesson_lines)}
 
-        @settings(max_examples=60, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
-        @given(field(matrix_text(False, 5)), field(matrix_text(True, 3)), field(st.sampled_from(["", "0", "1.5", "-2"])))
+        @settings(
+            max_examples=60,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(
+            field(matrix_text(False, 5)),
+            field(matrix_text(True, 3)),
+            field(st.sampled_from(["", "0", "1.5", "-2"])),
+        )
         def check(input_text, kernel_text, bias_text):
             texts = (input_text, kernel_text, bias_text)
             running, still_open, error, shown_status, equation = host.call(lambda app, pilot: submit(app, pilot, texts))

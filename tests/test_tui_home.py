@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from pilot_support import drive
 from textual.command import CommandList, CommandPalette
 from textual.widgets import OptionList, Static
 
-from pilot_support import drive
 from tui.i18n import t
 from tui.screens.conv import ConvScreen
 from tui.screens.help import HelpScreen
@@ -17,7 +17,19 @@ def test_help_lists_the_keys_and_escape_goes_back_twice():
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         shown = "\n".join(str(s.render()) for s in app.screen.query(Static))
-        for key in ("next", "prev", "play", "pad_up", "stride_up", "dil_up", "ksize_up", "kernel", "edit", "im2col", "random"):
+        for key in (
+            "next",
+            "prev",
+            "play",
+            "pad_up",
+            "stride_up",
+            "dil_up",
+            "ksize_up",
+            "kernel",
+            "edit",
+            "im2col",
+            "random",
+        ):
             assert t(f"keys.{key}", "en") in shown
         assert "→" in shown and "Space" in shown
         await pilot.press("escape")

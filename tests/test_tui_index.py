@@ -31,9 +31,7 @@ OUT_OF_BOUNDS = "index 3 is out of bounds for axis 0 with size 3"
 
 
 def lesson(app) -> IndexScreen:
-    return next(
-        screen for screen in app.screen_stack if isinstance(screen, IndexScreen)
-    )
+    return next(screen for screen in app.screen_stack if isinstance(screen, IndexScreen))
 
 
 def text(app, selector: str = "#status") -> str:
@@ -73,9 +71,7 @@ async def type_in_dialog(pilot, key: str, typed: str) -> None:
 
 def test_slices_step_axis_by_axis_then_element_by_element():
     async def body(app, pilot):
-        assert text(app, "#expression").startswith("a[1:, 1:]") and "step 1/4" in text(
-            app
-        )
+        assert text(app, "#expression").startswith("a[1:, 1:]") and "step 1/4" in text(app)
         source, result = grid(app, "#source"), grid(app, "#result")
         assert [source.cell_text(0, r, c) for r in range(3) for c in range(2)] == [
             "1",
@@ -85,20 +81,13 @@ def test_slices_step_axis_by_axis_then_element_by_element():
             "5",
             "6",
         ]
-        assert set(source.marks) == {(0, r, c) for r in (1, 2) for c in (0, 1)} and set(
-            source.marks.values()
-        ) == {"tap"}
-        assert "start 1, stop 3, step 1" in text(app, "#explain") and text(
-            app, "#explain"
-        ) == explained(app, 0)
-        assert (
-            result.cell_text(0, 0, 0) == "·"
-            and not lesson(app).query_one("#helper").display
-        )
+        assert set(source.marks) == {(0, r, c) for r in (1, 2) for c in (0, 1)} and set(source.marks.values()) == {
+            "tap"
+        }
+        assert "start 1, stop 3, step 1" in text(app, "#explain") and text(app, "#explain") == explained(app, 0)
+        assert result.cell_text(0, 0, 0) == "·" and not lesson(app).query_one("#helper").display
         await pilot.press("right")
-        assert set(source.marks) == {(0, 1, 1), (0, 2, 1)} and text(
-            app, "#explain"
-        ) == explained(app, 1)
+        assert set(source.marks) == {(0, 1, 1), (0, 2, 1)} and text(app, "#explain") == explained(app, 1)
         await pilot.press("l")
         assert text(app, "#explain") == "out[0, 0] = a[1, 1] = 4"
         assert source.marks[(0, 1, 1)] == "current" and source.marks[(0, 2, 1)] == "gap"
@@ -109,9 +98,7 @@ def test_slices_step_axis_by_axis_then_element_by_element():
         )
         await pilot.press("end")
         assert "step 4/4" in text(app) and result.cell_text(0, 1, 0) == "6"
-        assert "View" in text(
-            app, "#memory"
-        ) and "np.shares_memory(out, a) = True" in text(app, "#memory")
+        assert "View" in text(app, "#memory") and "np.shares_memory(out, a) = True" in text(app, "#memory")
         await pilot.press("home", "left")
         assert "step 1/4" in text(app)
 
@@ -133,11 +120,7 @@ def test_integer_arrays_show_the_index_arrays_and_each_pair():
         pairs = []
         for step in range(1, 4):
             await pilot.press("right")
-            current = [
-                cell
-                for cell, mark in grid(app, "#source").marks.items()
-                if mark == "current"
-            ]
+            current = [cell for cell, mark in grid(app, "#source").marks.items() if mark == "current"]
             pairs.append(current[0][1:])
             assert helper.marks == {
                 (0, 0, step - 1): "current",
@@ -163,15 +146,10 @@ def test_a_mask_shows_true_and_false_then_each_true_cell():
             "False",
             "False",
         ] + ["True"] * 4
-        assert helper.border_title == "a > 2" and set(helper.marks) == {
-            (0, r, c) for r in (1, 2) for c in (0, 1)
-        }
+        assert helper.border_title == "a > 2" and set(helper.marks) == {(0, r, c) for r in (1, 2) for c in (0, 1)}
         assert text(app, "#explain") == explained(app, 0)
         await pilot.press("right", "right")
-        assert (
-            helper.marks[(0, 1, 1)] == "current"
-            and grid(app, "#source").marks[(0, 1, 1)] == "current"
-        )
+        assert helper.marks[(0, 1, 1)] == "current" and grid(app, "#source").marks[(0, 1, 1)] == "current"
         assert text(app, "#explain") == "out[1] = a[1, 1] = 4"
 
     run(body, "a[a > 2]")
@@ -181,12 +159,8 @@ def test_n_walks_the_course_examples_then_more():
     async def body(app, pilot):
         for expression in EXAMPLES_2D[1:5]:
             await pilot.press("n")
-            assert text(app, "#expression").startswith(
-                expression
-            ) and "step 1/" in text(app)
-            assert text(app, "#message") == t(
-                "index.changed_expression", expression=expression
-            )
+            assert text(app, "#expression").startswith(expression) and "step 1/" in text(app)
+            assert text(app, "#message") == t("index.changed_expression", expression=expression)
 
     run(body)
 
@@ -195,18 +169,14 @@ def test_e_applies_a_typed_expression_and_out_of_bounds_is_a_lesson():
     async def body(app, pilot):
         await type_in_dialog(pilot, "e", "a[ ::2 ,0]")
         assert isinstance(app.screen, IndexScreen)
-        assert text(app, "#expression").startswith("a[::2, 0]") and "step 1/4" in text(
-            app
-        )
+        assert text(app, "#expression").startswith("a[::2, 0]") and "step 1/4" in text(app)
         await type_in_dialog(pilot, "e", "a[3, 0]")
         assert isinstance(app.screen, IndexScreen) and "step 1/1" in text(app)
         assert f"NumPy raises IndexError: {OUT_OF_BOUNDS}" in text(app, "#explain")
-        assert "from -3 to 2" in text(app, "#explain") and lesson(app).query_one(
-            "#explain"
-        ).has_class("error")
-        assert text(app, "#checked") == t("index.checked_message") and grid(
-            app, "#result"
-        ).border_title == t("index.result_error")
+        assert "from -3 to 2" in text(app, "#explain") and lesson(app).query_one("#explain").has_class("error")
+        assert text(app, "#checked") == t("index.checked_message") and grid(app, "#result").border_title == t(
+            "index.result_error"
+        )
         await pilot.press("right")
         assert "step 1/1" in text(app)
 
@@ -220,13 +190,8 @@ def test_e_keeps_invalid_text_shows_the_column_and_the_lesson_stays():
         dialog = app.screen
         assert isinstance(dialog, TextDialog)
         with_error = str(dialog.query_one("#edit-error", Static).render())
-        assert with_error == error_text(
-            SpecError("index_needs_parens", column=9, op="&")
-        )
-        assert (
-            str(dialog.query_one("#edit-pointer", Static).render())
-            == "a[a > 2 & a < 5]\n        ^"
-        )
+        assert with_error == error_text(SpecError("index_needs_parens", column=9, op="&"))
+        assert str(dialog.query_one("#edit-pointer", Static).render()) == "a[a > 2 & a < 5]\n        ^"
         assert dialog.query_one("#edit-expression", Input).value == "a[a > 2 & a < 5]"
         await pilot.press("escape")
         assert isinstance(app.screen, IndexScreen)
@@ -239,9 +204,7 @@ def test_a_edits_the_array_and_one_row_is_1d():
     async def body(app, pilot):
         await type_in_dialog(pilot, "a", "1 2 3 4")
         assert isinstance(app.screen, IndexScreen)
-        assert "a (4,)" in text(app) and text(app, "#expression").startswith(
-            EXAMPLES_1D[0]
-        )
+        assert "a (4,)" in text(app) and text(app, "#expression").startswith(EXAMPLES_1D[0])
         assert [grid(app, "#source").cell_text(0, 0, c) for c in range(4)] == [
             "1",
             "2",
@@ -254,9 +217,7 @@ def test_a_edits_the_array_and_one_row_is_1d():
         await pilot.press("escape")
         assert "a (4,)" in text(app)
         await type_in_dialog(pilot, "a", "1 2 3 4;")
-        assert "a (1, 4)" in text(app) and text(app, "#expression").startswith(
-            EXAMPLES_2D[0]
-        )
+        assert "a (1, 4)" in text(app) and text(app, "#expression").startswith(EXAMPLES_2D[0])
 
     run(body)
 
@@ -267,9 +228,7 @@ def test_chinese_status_footer_steps_and_numpys_words_in_english():
         footer = set(lesson(app).query_one(KeyBar).descriptions())
         assert {"示例", "编辑", "数组"} <= footer
         await type_in_dialog(pilot, "e", "a[3, 0]")
-        assert OUT_OF_BOUNDS in text(app, "#explain") and CJK.search(
-            text(app, "#explain")
-        )
+        assert OUT_OF_BOUNDS in text(app, "#explain") and CJK.search(text(app, "#explain"))
         await type_in_dialog(pilot, "e", "a[1, 2")
         shown = str(app.screen.query_one("#edit-error", Static).render())
         assert CJK.search(shown) and "7" in shown
@@ -291,10 +250,7 @@ def test_help_lists_the_lessons_keys():
 def test_home_and_palette_list_the_lesson_in_both_languages():
     async def body(app, pilot):
         options = app.screen.query_one("#lessons", OptionList)
-        titles = [
-            str(options.get_option_at_index(i).prompt)
-            for i in range(options.option_count)
-        ]
+        titles = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert any(title.startswith("Array indexing 数组索引") for title in titles)
         found = await palette_search(pilot, "数组索引")
         assert found and "Array indexing 数组索引" in found[0]
@@ -316,16 +272,12 @@ async def submit(app, pilot, typed: str):
     dialog.query_one("#edit-expression", Input).value = typed
     await pilot.press("enter")
     still_open = isinstance(app.screen, TextDialog)
-    error = (
-        str(dialog.query_one("#edit-error", Static).render()) if still_open else None
-    )
+    error = str(dialog.query_one("#edit-error", Static).render()) if still_open else None
     return app.is_running, still_open, error, text(app), text(app, "#expression")
 
 
 def test_random_text_in_the_expression_dialog_never_breaks_the_lesson():
-    pieces = st.sampled_from(
-        list("a[](),:~&|%<>=!-0123 .") + ["a > 2", "None", "...", "[0, 1]"]
-    )
+    pieces = st.sampled_from(list("a[](),:~&|%<>=!-0123 .") + ["a > 2", "None", "...", "[0, 1]"])
     with AppHost(lesson="index", setup=IndexSetup()) as host:
         shown = {"expression": "a[1:, 1:]"}
 
@@ -349,16 +301,12 @@ def test_random_text_in_the_expression_dialog_never_breaks_the_lesson():
             )
             assert running
             try:
-                trace = index_trace(
-                    IndexSetup(expression=parse_index(typed).text).spec()
-                )
+                trace = index_trace(IndexSetup(expression=parse_index(typed).text).spec())
             except SpecError as problem:
                 assert still_open and error == error_text(problem)
                 assert expression.startswith(shown["expression"] + "  ")
                 return
-            assert not still_open and expression.startswith(
-                trace.spec.subscript.text + "  "
-            )
+            assert not still_open and expression.startswith(trace.spec.subscript.text + "  ")
             assert re.search(rf"step 1/{trace.step_count} ", shown_status)
             shown["expression"] = trace.spec.subscript.text
 

@@ -6,12 +6,12 @@ and the catalogue, so rewording a sentence does not break these tests.
 
 from __future__ import annotations
 
+from pilot_support import CJK, drive, grid, status, text, verification_line
 from textual.widgets import Input, Static
 
 from engine.errors import SpecError
 from engine.loss import CLASSES, LossSpec, loss_trace, parse_y
 from engine.numbers import fmt
-from pilot_support import CJK, drive, grid, status, text, verification_line
 from tui.i18n import error_text, t
 from tui.screens.loss import LossScreen
 from tui.screens.text_dialog import TextDialog
@@ -32,7 +32,12 @@ def plot(app) -> LossPlot:
 def test_step_keys_walk_the_terms_with_running_sums():
     async def body(app, pilot):
         table = grid(app, "#terms")
-        assert [table.cell_text(0, 3, col) for col in range(4)] == ["0.6", "1", "0.08", "0.5108"]
+        assert [table.cell_text(0, 3, col) for col in range(4)] == [
+            "0.6",
+            "1",
+            "0.08",
+            "0.5108",
+        ]
         assert "step 1/36" in status(app) and "term k=0" in status(app)
         await pilot.press("right", "right")
         term = TRACE.terms[2]
@@ -93,7 +98,9 @@ def test_c_moves_the_class_and_both_losses_follow():
         await pilot.press("c")
         trace = loss_trace(LossSpec(target=3))
         assert "class 3" in status(app) and t("loss.class_changed", c=3) in text(app, "#message")
-        assert grid(app, "#terms").cell_text(0, 4, 1) == "1" and grid(app, "#terms").cell_text(0, 4, 3) == fmt(trace.terms[3].cross)
+        assert grid(app, "#terms").cell_text(0, 4, 1) == "1" and grid(app, "#terms").cell_text(0, 4, 3) == fmt(
+            trace.terms[3].cross
+        )
         await pilot.press("C", "C", "C", "C")
         assert f"class {CLASSES - 1}" in status(app)
 
@@ -113,7 +120,11 @@ def test_edit_applies_a_valid_y_and_says_when_it_does_not_sum_to_1():
         await edit(pilot, "1 0 0 0 0 0 0 0 0 1", "9")
         assert isinstance(app.screen, LossScreen)
         trace = loss_trace(LossSpec((1, 0, 0, 0, 0, 0, 0, 0, 0, 1), 9))
-        assert "class 9" in status(app) and "Σy = 2, not 1" in text(app, "#notes") and "Σy = 2, not 1" in text(app, "#message")
+        assert (
+            "class 9" in status(app)
+            and "Σy = 2, not 1" in text(app, "#notes")
+            and "Σy = 2, not 1" in text(app, "#message")
+        )
         assert grid(app, "#terms").cell_text(0, 10, 3) == fmt(trace.terms[9].cross)
 
     run(body)
@@ -124,7 +135,11 @@ def test_edit_keeps_bad_text_in_the_dialog_and_the_lesson_unchanged():
         ("0.5 0.5", "2", SpecError("loss_length", got=2, expected=CLASSES)),
         ("-1 0 0 0 0 0 0 0 0 0", "0", SpecError("loss_negative", index=0, value="-1")),
         ("0.1 x", "0", None),
-        ("0.1 0.05 0.6 0 0.05 0.1 0 0.1 0 0", "12", SpecError("loss_class_range", value=12, high=CLASSES - 1)),
+        (
+            "0.1 0.05 0.6 0 0.05 0.1 0 0.1 0 0",
+            "12",
+            SpecError("loss_class_range", value=12, high=CLASSES - 1),
+        ),
     ]
 
     async def body(app, pilot):
@@ -139,7 +154,9 @@ def test_edit_keeps_bad_text_in_the_dialog_and_the_lesson_unchanged():
                 except SpecError as raised:
                     error = raised
             assert str(dialog.query_one("#edit-error", Static).render()) == error_text(error)
-            assert dialog.query_one("#edit-y", Input).value == y and dialog.query_one("#edit-class", Input).value == target
+            assert (
+                dialog.query_one("#edit-y", Input).value == y and dialog.query_one("#edit-class", Input).value == target
+            )
             await pilot.press("escape")
             assert (status(app), text(app, "#equation")) == before
 

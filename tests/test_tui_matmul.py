@@ -63,26 +63,18 @@ def test_shape_steps_come_first_with_the_current_rule_marked():
         assert "step 1/11" in text(app, "#status")
         rules = text(app, "#rules")
         assert "X (2, 3) · W (3, 4)" in rules and "+ B (4,)" in rules
-        assert (
-            "▸ inner 3 = 3 ✓" in rules
-            and "→ A (2, 4)" in rules
-            and "+ B (4,) → (2, 4)" in rules
-        )
+        assert "▸ inner 3 = 3 ✓" in rules and "→ A (2, 4)" in rules and "+ B (4,) → (2, 4)" in rules
         assert text(app, "#explain") == explain_text(DEFAULT, DEFAULT.shape_steps[0])
         assert grid(app, "x").marks == {(0, 0, c): "tap" for c in range(3)}
         assert grid(app, "w").marks == {(0, r, 0): "tap" for r in range(3)}
         assert cells(grid(app, "a")) == [["·"] * 4] * 2
         await pilot.press("right")
-        assert "▸ → A (2, 4)" in text(app, "#rules") and "8 numbers" in text(
-            app, "#explain"
-        )
+        assert "▸ → A (2, 4)" in text(app, "#rules") and "8 numbers" in text(app, "#explain")
         await pilot.press("right")
         assert "▸ + B (4,) → (2, 4)" in text(app, "#rules")
         assert "W 12 + B 4 = 16" in text(app, "#explain")
         b_marks = grid(app, "b").marks
-        assert {b_marks[(0, 0, c)] for c in range(4)} == {"tap"} and {
-            b_marks[(0, 1, c)] for c in range(4)
-        } == {"pad"}
+        assert {b_marks[(0, 0, c)] for c in range(4)} == {"tap"} and {b_marks[(0, 1, c)] for c in range(4)} == {"pad"}
 
     run(body)
 
@@ -91,10 +83,7 @@ def test_each_dot_product_marks_its_row_column_and_output():
     async def body(app, pilot):
         await pilot.press("right", "right", "right")
         assert "step 4/11" in text(app, "#status") and "▸" not in text(app, "#rules")
-        assert (
-            text(app, "#explain")
-            == "A[0,0] = X[0,:]·W[:,0] + B[0]\n  = 1×2 + 2×0 + 3×1 + 1 = 6"
-        )
+        assert text(app, "#explain") == "A[0,0] = X[0,:]·W[:,0] + B[0]\n  = 1×2 + 2×0 + 3×1 + 1 = 6"
         await pilot.press(*["l"] * 6)
         step = DEFAULT.step(DEFAULT.index_of(0, 1, 2))
         assert text(app, "#explain") == f"{step.formula}\n  {step.arithmetic()}"
@@ -103,15 +92,11 @@ def test_each_dot_product_marks_its_row_column_and_output():
         assert grid(app, "w").marks == {(0, r, 2): "tap" for r in range(3)}
         assert grid(app, "a").marks == {(0, 1, 2): "current"}
         assert cells(grid(app, "a")) == [["6", "3", "3.5", "1"], ["15", "6", "8", "·"]]
-        assert (
-            grid(app, "b").marks[(0, 1, 2)] == "tap"
-            and grid(app, "b").marks[(0, 1, 0)] == "pad"
-        )
+        assert grid(app, "b").marks[(0, 1, 2)] == "tap" and grid(app, "b").marks[(0, 1, 0)] == "pad"
         await pilot.press("end")
         assert "step 11/11" in text(app, "#status")
         assert cells(grid(app, "a")) == [
-            [v.strip() for v in row]
-            for row in [["6", "3", "3.5", "1"], ["15", "6", "8", "2.5"]]
+            [v.strip() for v in row] for row in [["6", "3", "3.5", "1"], ["15", "6", "8", "2.5"]]
         ]
         await pilot.press("home")
         assert "step 1/11" in text(app, "#status")
@@ -135,24 +120,14 @@ def test_columns_of_w_a_and_b_line_up():
 def test_n_walks_through_the_examples_and_the_mismatch_quotes_both_libraries():
     async def body(app, pilot):
         await pilot.press("right", "n")
-        assert "784 → 100" in text(app, "#status") and "step 1/3" in text(
-            app, "#status"
-        )
-        assert (
-            "X (4, 784)" in text(app, "#rules")
-            and not shown(app, "w")
-            and not shown(app, "a")
-        )
+        assert "784 → 100" in text(app, "#status") and "step 1/3" in text(app, "#status")
+        assert "X (4, 784)" in text(app, "#rules") and not shown(app, "w") and not shown(app, "a")
         await pilot.press("right")
-        assert "400 numbers" in text(app, "#explain") and "313,600" in text(
-            app, "#explain"
-        )
+        assert "400 numbers" in text(app, "#explain") and "313,600" in text(app, "#explain")
         await pilot.press("right")
         assert "78,400 + B 100 = 78,500" in text(app, "#explain")
         await pilot.press("n")
-        assert "mismatch" in text(app, "#status") and "inner 3 ≠ 4 ✗" in text(
-            app, "#rules"
-        )
+        assert "mismatch" in text(app, "#status") and "inner 3 ≠ 4 ✗" in text(app, "#rules")
         with_numpy = None
         try:
             np.matmul(np.zeros((2, 3)), np.zeros((4, 5)))
@@ -167,30 +142,17 @@ def test_n_walks_through_the_examples_and_the_mismatch_quotes_both_libraries():
         assert "mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)" in explain
         assert shown(app, "x") and shown(app, "w") and not shown(app, "a")
         assert grid(app, "x").marks == {(0, 0, c): "tap" for c in range(3)}
-        assert grid(app, "w").marks == {
-            (0, r, 0): "tap" for r in range(4)
-        }  # 3 numbers against 4
+        assert grid(app, "w").marks == {(0, r, 0): "tap" for r in range(4)}  # 3 numbers against 4
         await pilot.press("n")
         assert "batched" in text(app, "#status") and "step 1/33" in text(app, "#status")
         await pilot.press("end")
-        assert (
-            grid(app, "x").border_title == "X[1] (3, 4)"
-            and grid(app, "a").border_title == "A[1] (3, 5)"
-        )
+        assert grid(app, "x").border_title == "X[1] (3, 4)" and grid(app, "a").border_title == "A[1] (3, 5)"
         assert text(app, "#explain").startswith("A[1,2,4] = X[1,2,:]·W[1,:,4]")
         await pilot.press("n")
-        assert "vector" in text(app, "#status") and "▸ X (3,) → (1, 3)" in text(
-            app, "#rules"
-        )
-        assert grid(
-            app, "x"
-        ).border_title == "X (3,) as (1, 3)" and "→ A (1, 4) → (4,)" in text(
-            app, "#rules"
-        )
+        assert "vector" in text(app, "#status") and "▸ X (3,) → (1, 3)" in text(app, "#rules")
+        assert grid(app, "x").border_title == "X (3,) as (1, 3)" and "→ A (1, 4) → (4,)" in text(app, "#rules")
         await pilot.press("n")
-        assert "affine layer" in text(app, "#status") and "step 1/11" in text(
-            app, "#status"
-        )
+        assert "affine layer" in text(app, "#status") and "step 1/11" in text(app, "#status")
 
     run(body)
 
@@ -198,9 +160,7 @@ def test_n_walks_through_the_examples_and_the_mismatch_quotes_both_libraries():
 def test_r_draws_random_numbers_and_keeps_the_step():
     async def body(app, pilot):
         await pilot.press(*["right"] * 5, "r")
-        assert "random #1" in text(app, "#status") and "step 6/11" in text(
-            app, "#status"
-        )
+        assert "random #1" in text(app, "#status") and "step 6/11" in text(app, "#status")
         spec = MatmulSpec().with_random(1)
         assert cells(grid(app, "x")) == [[str(int(v)) for v in row] for row in spec.x]
         expected = np.matmul(spec.x, spec.w) + spec.b
@@ -212,9 +172,9 @@ def test_r_draws_random_numbers_and_keeps_the_step():
         assert "random #2" in text(app, "#status")
         await pilot.press("n")  # 784 → 100: no numbers to draw
         await pilot.press("r")
-        assert text(app, "#message").startswith(t("error.prefix")) and screen(
-            app
-        ).query_one("#message").has_class("error")
+        assert text(app, "#message").startswith(t("error.prefix")) and screen(app).query_one("#message").has_class(
+            "error"
+        )
         assert "784 → 100" in text(app, "#status")
 
     run(body)
@@ -226,15 +186,8 @@ def test_b_switches_the_bias_and_keeps_the_output_cell():
         assert text(app, "#explain").startswith("A[1,2] = X[1,:]·W[:,2] + B[2]")
         await pilot.press("b")
         assert text(app, "#message") == t("matmul.bias_off")
-        assert (
-            text(app, "#explain")
-            == "A[1,2] = X[1,:]·W[:,2]\n  = 4×0.5 + 5×(-1) + 6×2 = 9"
-        )
-        assert (
-            "+ B" not in text(app, "#rules")
-            and not shown(app, "b")
-            and "step 9/10" in text(app, "#status")
-        )
+        assert text(app, "#explain") == "A[1,2] = X[1,:]·W[:,2]\n  = 4×0.5 + 5×(-1) + 6×2 = 9"
+        assert "+ B" not in text(app, "#rules") and not shown(app, "b") and "step 9/10" in text(app, "#status")
         await pilot.press("b")
         assert text(app, "#explain").endswith("= 8") and shown(app, "b")
 
@@ -245,9 +198,7 @@ def test_b_is_refused_when_w_has_no_column_axis():
     async def body(app, pilot):
         before = text(app, "#status")
         await pilot.press("b")
-        assert error_text(SpecError("matmul_no_bias_axis", w="(3,)")) in text(
-            app, "#message"
-        )
+        assert error_text(SpecError("matmul_no_bias_axis", w="(3,)")) in text(app, "#message")
         assert text(app, "#status") == before
 
     run(body, MatmulSpec((2, 3), (3,), bias=False))
@@ -255,9 +206,9 @@ def test_b_is_refused_when_w_has_no_column_axis():
 
 def test_a_zero_d_operand_is_a_lesson():
     async def body(app, pilot):
-        assert "✗ X: 0-D" in text(
-            app, "#rules"
-        ) and "both arguments to matmul need to be at least 1D" in text(app, "#explain")
+        assert "✗ X: 0-D" in text(app, "#rules") and "both arguments to matmul need to be at least 1D" in text(
+            app, "#explain"
+        )
         assert not shown(app, "x")
 
     run(body, MatmulSpec((), (3,)))
@@ -265,9 +216,7 @@ def test_a_zero_d_operand_is_a_lesson():
 
 def test_chinese_screen():
     async def body(app, pilot):
-        assert "内维 3 = 3 ✓" in text(app, "#rules") and "第 1/11 步" in text(
-            app, "#status"
-        )
+        assert "内维 3 = 3 ✓" in text(app, "#rules") and "第 1/11 步" in text(app, "#status")
         assert CJK.search(text(app, "#explain"))
         await pilot.press("n", "n")
         assert "NumPy：matmul: Input operand 1" in text(app, "#explain")

@@ -46,16 +46,11 @@ def test_edit_applies_shapes_and_numbers():
         # W's numbers no longer fit
         assert "rows" in str(app.screen.query_one("#edit-error", Static).render())
         await pilot.press("escape")
-        await edit(
-            pilot, x_shape="1x2", w_shape="(2, 2)", x="3 4", w="1 0; 0 1", b="0.5 -1"
-        )
+        await edit(pilot, x_shape="1x2", w_shape="(2, 2)", x="3 4", w="1 0; 0 1", b="0.5 -1")
         assert isinstance(app.screen, MatmulScreen)
         assert "custom" in text(app, "#status") and "typed" in text(app, "#status")
         await pilot.press("end")
-        assert (
-            text(app, "#explain")
-            == "A[0,1] = X[0,:]·W[:,1] + B[1]\n  = 3×0 + 4×1 + (-1) = 3"
-        )
+        assert text(app, "#explain") == "A[0,1] = X[0,:]·W[:,1] + B[1]\n  = 3×0 + 4×1 + (-1) = 3"
         await edit(pilot, x_shape="2,3", w_shape="4,5", x="", w="", b="")
         # a mismatch typed in the dialog is a lesson too
         assert "inner 3 ≠ 4 ✗" in text(app, "#rules")
@@ -94,10 +89,7 @@ def test_edit_keeps_bad_text_and_the_lesson():
             for name, value in typed.items():
                 assert dialog.query_one(f"#edit-{name}", Input).value == value
             await pilot.press("escape")
-            assert (
-                isinstance(app.screen, MatmulScreen)
-                and (text(app, "#status"), text(app, "#rules")) == before
-            )
+            assert isinstance(app.screen, MatmulScreen) and (text(app, "#status"), text(app, "#rules")) == before
 
     run(body)
 
@@ -108,9 +100,7 @@ shape_text = st.one_of(
     st.text(TYPED_CHARS, max_size=10),
     st.text(st.characters(min_codepoint=32, max_codepoint=0x2FFF), max_size=8),
 )
-numbers_text = st.one_of(
-    st.just(""), st.text(TYPED_CHARS, max_size=16), st.text(max_size=8)
-)
+numbers_text = st.one_of(st.just(""), st.text(TYPED_CHARS, max_size=16), st.text(max_size=8))
 
 
 @pytest.fixture(scope="module")
@@ -151,9 +141,7 @@ def expected_outcome(spec: MatmulSpec, typed: dict[str, str]):
         }
     )
 )
-def test_random_text_in_the_dialog_never_crashes_and_never_loses_the_lesson(
-    host, typed
-):
+def test_random_text_in_the_dialog_never_crashes_and_never_loses_the_lesson(host, typed):
     async def submit(app, pilot):
         lesson = screen(app)
         before = (lesson.setup, lesson.index, text(app, "#status"))
@@ -163,10 +151,7 @@ def test_random_text_in_the_dialog_never_crashes_and_never_loses_the_lesson(
         if message:
             assert (lesson.setup, lesson.index, text(app, "#status")) == before
         else:
-            assert (
-                lesson.trace.check == trace.check
-                and f"/{trace.step_count} " in text(app, "#status")
-            )
+            assert lesson.trace.check == trace.check and f"/{trace.step_count} " in text(app, "#status")
         return app.is_running
 
     assert host.call(submit)

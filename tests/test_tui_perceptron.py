@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pilot_support import CJK, AppHost, drive, lesson, status, text
 from textual.widgets import Input, Static
 
 from engine.perceptron import PerceptronSpec
-from pilot_support import CJK, AppHost, drive, lesson, status, text
 from tui.screens.text_dialog import TextDialog
 from tui.widgets.keybar import KeyBar
 from tui.widgets.perceptron_canvas import Canvas
@@ -47,7 +47,10 @@ def test_steps_go_through_the_four_inputs_with_their_sums():
         assert text(app, "#equation") == "y = 0.5·0 + 0.5·0 + (-0.7) = -0.7 ≤ 0 → 0"
         assert current_row(app) == ["0", "0", "-0.7", "0", "0", "✓"]
         await pilot.press("right", "l", "right")
-        assert "input 4/4: x = (1, 1)" in status(app) and text(app, "#equation") == "y = 0.5·1 + 0.5·1 + (-0.7) = 0.3 > 0 → 1"
+        assert (
+            "input 4/4: x = (1, 1)" in status(app)
+            and text(app, "#equation") == "y = 0.5·1 + 0.5·1 + (-0.7) = 0.3 > 0 → 1"
+        )
         assert current_row(app) == ["1", "1", "0.3", "1", "1", "✓"]
         assert canvas(app, "#plot").styled("current") == ["1"]  # the point (1, 1), wanted 1, highlighted
         await pilot.press("home")
@@ -64,7 +67,9 @@ def test_weight_keys_move_the_line_and_the_table_follows_numpy():
         assert (w1, w2, b) == (0.5, 0.5, -1.0) and text(app, "#message") == "b → -1"
         sums = X @ np.array([w1, w2]) + b
         rows = table_rows(app)
-        assert [float(row[2]) for row in rows] == list(sums) and [int(row[3]) for row in rows] == list((sums > 0).astype(int))
+        assert [float(row[2]) for row in rows] == list(sums) and [int(row[3]) for row in rows] == list(
+            (sums > 0).astype(int)
+        )
         assert rows[3][-1] == "✗" and canvas(app, "#table").styled("wrong") == ["✗"]
         assert "3 of 4 rows right" in text(app, "#notes")
         before = canvas(app, "#plot").text()
@@ -87,7 +92,12 @@ def test_gates_cycle_xor_has_no_line_and_two_layers_step_through_s1_s2():
             "s2 = 0.5·1 + 0.5·1 + (-0.2) = 0.8 > 0 → 1",
             "y = 0.5·0 + 0.5·1 + (-0.7) = -0.2 ≤ 0 → 0",
         ]
-        assert [row[2:5] for row in table_rows(app)] == [["1", "0", "0"], ["1", "1", "1"], ["1", "1", "1"], ["0", "1", "0"]]
+        assert [row[2:5] for row in table_rows(app)] == [
+            ["1", "0", "0"],
+            ["1", "1", "1"],
+            ["1", "1", "1"],
+            ["0", "1", "0"],
+        ]
         for key in ("w", "e"):
             await pilot.press(key)
             assert "fixed weights" in text(app, "#message") and "XOR, two layers" == canvas(app, "#table").border_title
@@ -111,9 +121,18 @@ async def type_weights(pilot, w1: str, w2: str, b: str) -> None:
 def test_edit_dialog_applies_weights_and_keeps_bad_text():
     async def body(app, pilot):
         await type_weights(pilot, "1", "1", "-1.5")
-        assert not isinstance(app.screen, TextDialog) and list(shown_weights(app)) == [1.0, 1.0, -1.5]
+        assert not isinstance(app.screen, TextDialog) and list(shown_weights(app)) == [
+            1.0,
+            1.0,
+            -1.5,
+        ]
         assert "4 of 4 rows right" in text(app, "#notes")
-        for bad, words in (("abc", "'abc', which is not a number"), ("12", "between -10 and 10"), ("inf", "NaN and infinity"), ("0.001", "two decimals")):
+        for bad, words in (
+            ("abc", "'abc', which is not a number"),
+            ("12", "between -10 and 10"),
+            ("inf", "NaN and infinity"),
+            ("0.001", "two decimals"),
+        ):
             await type_weights(pilot, bad, "1", "0")
             dialog = app.screen
             assert isinstance(dialog, TextDialog) and words in str(dialog.query_one("#edit-error", Static).render())
@@ -122,7 +141,11 @@ def test_edit_dialog_applies_weights_and_keeps_bad_text():
             assert list(shown_weights(app)) == [1.0, 1.0, -1.5]
         await type_weights(pilot, "10", "0", "0")
         await pilot.press("W")
-        assert "Not applied" in text(app, "#message") and list(shown_weights(app)) == [10.0, 0.0, 0.0]
+        assert "Not applied" in text(app, "#message") and list(shown_weights(app)) == [
+            10.0,
+            0.0,
+            0.0,
+        ]
 
     run(body)
 
@@ -143,7 +166,13 @@ def test_random_weight_keys_keep_the_table_equal_to_numpy():
             await pilot.press(*keys)
             return shown_weights(app), table_rows(app)
 
-        @settings(max_examples=8, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=8,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(st.lists(st.sampled_from(list("wWvVbB")), min_size=1, max_size=6))
         def check(keys):
             (w1, w2, b), rows = host.call(lambda app, pilot: press(app, pilot, keys))

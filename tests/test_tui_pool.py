@@ -14,18 +14,18 @@ import torch
 import torch.nn.functional as F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pilot_support import CJK, AppHost, drive, verification_line
 from textual.widgets import Input, Static
 
 from engine.errors import SpecError
 from engine.matrix import parse_matrix
 from engine.pool import conv_parameters, fmt_cell, pool_trace
 from engine.pool_setup import PoolSetup, shifted
-from pilot_support import CJK, AppHost, drive, verification_line
-from tui.widgets.keybar import KeyBar
 from tui.i18n import error_text
 from tui.screens.pool import PoolScreen
 from tui.screens.text_dialog import TextDialog
 from tui.widgets.grid import Grid
+from tui.widgets.keybar import KeyBar
 
 DEFAULT = PoolSetup()
 RAMP = PoolSetup(input_name="ramp")
@@ -69,7 +69,9 @@ def test_step_keys_walk_the_window_and_mark_the_winner():
         assert "step 3/16" in status(app) and text(app, "#equation") == step.equation
         marks = grid(app, "#input").marks
         assert {cell for cell, mark in marks.items() if mark == "current"} == {(0, *step.chosen_cell)}
-        assert {cell for cell, mark in marks.items() if mark == "tap"} == {(0, *c) for c in step.cells} - {(0, *step.chosen_cell)}
+        assert {cell for cell, mark in marks.items() if mark == "tap"} == {(0, *c) for c in step.cells} - {
+            (0, *step.chosen_cell)
+        }
         output = grid(app, "#output")
         assert output.marks == {(0, 0, 2): "current"}
         assert output.cell_text(0, 0, 2) == fmt_cell(step.value) and output.cell_text(0, 0, 3) == "·"
@@ -146,7 +148,10 @@ def test_padding_is_at_most_half_the_window_in_torchs_words():
         before = status(app)
         await pilot.press("P")
         message = text(app, "#message")
-        assert "pad should be at most half of effective kernel size, but got pad=2, kernel_size=2 and dilation=1" in message
+        assert (
+            "pad should be at most half of effective kernel size, but got pad=2, kernel_size=2 and dilation=1"
+            in message
+        )
         assert status(app) == before
 
     run(body)
@@ -262,7 +267,10 @@ def test_edit_applies_a_typed_input_and_keeps_a_bad_one_in_the_dialog():
         for typed, cause in (
             ("1 2; 3", lambda: parse_matrix("1 2; 3", "input")),
             ("1 nan", lambda: parse_matrix("1 nan", "input")),
-            ("7", lambda: pool_trace(replace(app_setup(app), base_input=np.ones((1, 1))).spec())),
+            (
+                "7",
+                lambda: pool_trace(replace(app_setup(app), base_input=np.ones((1, 1))).spec()),
+            ),
         ):
             before = status(app), text(app, "#equation")
             await type_input(pilot, typed)
@@ -305,8 +313,19 @@ def test_random_text_in_the_edit_dialog_never_breaks_the_lesson():
             error = str(dialog.query_one("#edit-error", Static).render()) if dialog else None
             return app.is_running, error, status(app), text(app, "#equation")
 
-        @settings(max_examples=40, derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck))
-        @given(st.one_of(st.text(TYPED_CHARS, max_size=20), st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=10)))
+        @settings(
+            max_examples=40,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(
+            st.one_of(
+                st.text(TYPED_CHARS, max_size=20),
+                st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=10),
+            )
+        )
         def check(typed):
             running, error, shown_status, equation = host.call(lambda app, pilot: submit(app, pilot, typed))
             assert running

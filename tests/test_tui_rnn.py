@@ -48,29 +48,15 @@ def test_grids_and_step_keys_walk_unit_by_unit_marking_what_each_uses():
     spec = trace.spec
 
     async def body(app, pilot):
-        assert (
-            cells(grid(app, "#x")) == shown(spec.sequence)
-            and grid(app, "#x").border_title == "x 4×2"
-        )
-        assert (
-            cells(grid(app, "#h")) == shown(trace.hidden)
-            and grid(app, "#h").border_title == "h 5×3"
-        )
-        assert cells(grid(app, "#w-ih")) == shown(spec.w_ih) and cells(
-            grid(app, "#w-hh")
-        ) == shown(spec.w_hh)
-        assert cells(grid(app, "#bias")) == [
-            [fmt(a), fmt(b)] for a, b in zip(spec.b_ih, spec.b_hh)
-        ]
-        assert "step 1/12 · h1[0]" in status(app) and text(
-            app, "#equation"
-        ) == "\n".join(trace.step(0).lines)
+        assert cells(grid(app, "#x")) == shown(spec.sequence) and grid(app, "#x").border_title == "x 4×2"
+        assert cells(grid(app, "#h")) == shown(trace.hidden) and grid(app, "#h").border_title == "h 5×3"
+        assert cells(grid(app, "#w-ih")) == shown(spec.w_ih) and cells(grid(app, "#w-hh")) == shown(spec.w_hh)
+        assert cells(grid(app, "#bias")) == [[fmt(a), fmt(b)] for a, b in zip(spec.b_ih, spec.b_hh)]
+        assert "step 1/12 · h1[0]" in status(app) and text(app, "#equation") == "\n".join(trace.step(0).lines)
         assert text(app, "#notes") == FORMULA
         await pilot.press("right", "right", "right", "l")
         step = trace.step(4)
-        assert "step 5/12 · h2[1] · 21 parameters" in status(app) and text(
-            app, "#equation"
-        ) == "\n".join(step.lines)
+        assert "step 5/12 · h2[1] · 21 parameters" in status(app) and text(app, "#equation") == "\n".join(step.lines)
         assert grid(app, "#x").marks == {(0, 1, 0): "tap", (0, 1, 1): "tap"}
         assert grid(app, "#h").marks == {
             (0, 1, 0): "tap",
@@ -79,9 +65,7 @@ def test_grids_and_step_keys_walk_unit_by_unit_marking_what_each_uses():
             (0, 2, 1): "current",
         }
         for selector, width in (("#w-ih", 2), ("#w-hh", 3), ("#bias", 2)):
-            assert grid(app, selector).marks == {
-                (0, 1, col): "tap" for col in range(width)
-            }
+            assert grid(app, selector).marks == {(0, 1, col): "tap" for col in range(width)}
         h = grid(app, "#h")
         assert (
             h.cell_text(0, 2, 1) == fmt(trace.output[1, 1])
@@ -89,12 +73,8 @@ def test_grids_and_step_keys_walk_unit_by_unit_marking_what_each_uses():
             and h.cell_text(0, 0, 2) == "0"
         )
         await pilot.press("h", "end")
-        assert "step 12/12 · h4[2]" in status(
-            app
-        ) and "output = h1…h4 (4×3) and h_n = h4" in text(app, "#notes")
-        assert [h.cell_text(0, 4, col) for col in range(3)] == [
-            fmt(v) for v in trace.h_n
-        ]
+        assert "step 12/12 · h4[2]" in status(app) and "output = h1…h4 (4×3) and h_n = h4" in text(app, "#notes")
+        assert [h.cell_text(0, 4, col) for col in range(3)] == [fmt(v) for v in trace.h_n]
         await pilot.press("home")
         assert "step 1/12" in status(app)
 
@@ -111,10 +91,7 @@ def test_u_and_U_change_the_hidden_size_within_torchs_rules():
         assert "/4 " in status(app) and "h1[0]" in status(app)
         before = status(app)
         await pilot.press("u")
-        assert (
-            "hidden_size must be greater than zero" in text(app, "#message")
-            and status(app) == before
-        )
+        assert "hidden_size must be greater than zero" in text(app, "#message") and status(app) == before
         assert lesson(app).query_one("#message").has_class("error")
 
     run(body)
@@ -123,18 +100,11 @@ def test_u_and_U_change_the_hidden_size_within_torchs_rules():
 def test_r_draws_new_weights_and_i_cycles_the_sequences():
     async def body(app, pilot):
         await pilot.press("r")
-        assert "seed 1" in status(app) and cells(grid(app, "#w-ih")) == shown(
-            seeded_weights(1, 2, 3)[0]
-        )
+        assert "seed 1" in status(app) and cells(grid(app, "#w-ih")) == shown(seeded_weights(1, 2, 3)[0])
         await pilot.press("i")
-        assert text(
-            app, "#message"
-        ) == "sequence → pulse (5 steps of 2)" and "/15" in status(app)
+        assert text(app, "#message") == "sequence → pulse (5 steps of 2)" and "/15" in status(app)
         await pilot.press("i")
-        assert (
-            text(app, "#message") == "sequence → wave (6 steps of 1)"
-            and grid(app, "#x").border_title == "x 6×1"
-        )
+        assert text(app, "#message") == "sequence → wave (6 steps of 1)" and grid(app, "#x").border_title == "x 6×1"
         assert cells(grid(app, "#w-ih")) == shown(seeded_weights(1, 1, 3)[0])
 
     run(body)
@@ -162,9 +132,7 @@ def test_edit_applies_three_fields_and_keeps_bad_ones_in_the_dialog():
             and "/4 " in status(app)
             and text(app, "#message") == "sequence → custom (2 steps of 3)"
         )
-        expected = rnn_trace(
-            RnnSetup("custom", parse_matrix("1 2 3; 0 0 1", "x"), 2, 0).spec()
-        )
+        expected = rnn_trace(RnnSetup("custom", parse_matrix("1 2 3; 0 0 1", "x"), 2, 0).spec())
         assert text(app, "#equation") == "\n".join(expected.step(0).lines)
         for field, typed, cause in (
             ("sequence", "1 2; 3", "is ragged"),
@@ -177,9 +145,7 @@ def test_edit_applies_three_fields_and_keeps_bad_ones_in_the_dialog():
             dialog = await open_edit(pilot)
             dialog.query_one(f"#edit-{field}", Input).value = typed
             await pilot.press("enter")
-            assert app.screen is dialog and cause in str(
-                dialog.query_one("#edit-error", Static).render()
-            )
+            assert app.screen is dialog and cause in str(dialog.query_one("#edit-error", Static).render())
             assert dialog.query_one(f"#edit-{field}", Input).value == typed
             await pilot.press("escape")
             assert (status(app), text(app, "#equation")) == before
@@ -194,9 +160,7 @@ def test_chinese_status_keys_and_errors():
         assert "语言模型" in bar and "Language model" not in bar
         await pilot.press("u", "u", "u")
         message = text(app, "#message")
-        assert (
-            CJK.search(message) and "hidden_size must be greater than zero" in message
-        )
+        assert CJK.search(message) and "hidden_size must be greater than zero" in message
 
     run(body, lang="zh")
 
@@ -209,9 +173,7 @@ class ScriptedProcess:
 
     made: ClassVar[list[ScriptedProcess]] = []
 
-    def __init__(
-        self, config: dict, out: str | None, resume: str | None = None
-    ) -> None:
+    def __init__(self, config: dict, out: str | None, resume: str | None = None) -> None:
         self.config, self.out = config, out
         self.stopped = self.killed = False
         self.events: asyncio.Queue = asyncio.Queue()
@@ -240,7 +202,8 @@ class ScriptedProcess:
 
 # What the page does not show, so the scripted events below may leave it out
 UNREAD = {
-    "started": {"device": "cpu", "device_name": "CPU", "threads": 1, "points": [], "summary": [], "epoch": 0, "global_step": 0, "lr": 0.005, "out": None},
+    "started": {"device": "cpu", "device_name": "CPU", "threads": 1, "points": [], "summary": [],
+                "epoch": 0, "global_step": 0, "lr": 0.005, "out": None},
     "batch": {"lr": 0.005, "samples_per_s": 0.0, "eta_s": 0.0, "memory_mb": None},
     "epoch": {"samples_per_s": 0.0, "elapsed_s": 0.0, "lr": 0.005},
 }  # fmt: skip
@@ -297,11 +260,7 @@ def test_random_text_in_the_edit_dialog_never_breaks_the_lesson():
                 app.screen.query_one(f"#edit-{key}", Input).value = value
             await pilot.press("enter")
             dialog = app.screen if isinstance(app.screen, TextDialog) else None
-            error = (
-                str(dialog.query_one("#edit-error", Static).render())
-                if dialog
-                else None
-            )
+            error = str(dialog.query_one("#edit-error", Static).render()) if dialog else None
             return app.is_running, error, status(app)
 
         @settings(
@@ -318,9 +277,7 @@ def test_random_text_in_the_edit_dialog_never_breaks_the_lesson():
         )
         def check(sequence, hidden, seed):
             running, error, shown_status = host.call(
-                lambda app, pilot: submit(
-                    app, pilot, {"sequence": sequence, "hidden": hidden, "seed": seed}
-                )
+                lambda app, pilot: submit(app, pilot, {"sequence": sequence, "hidden": hidden, "seed": seed})
             )
             assert running
             try:
@@ -334,10 +291,6 @@ def test_random_text_in_the_edit_dialog_never_breaks_the_lesson():
             except SpecError as problem:
                 assert error == error_text(problem)
                 return
-            assert (
-                error is None
-                and f"/{trace.step_count} " in shown_status
-                and f"seed {setup.seed} " in shown_status
-            )
+            assert error is None and f"/{trace.step_count} " in shown_status and f"seed {setup.seed} " in shown_status
 
         check()

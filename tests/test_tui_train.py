@@ -75,15 +75,14 @@ def gone(pid: int) -> bool:
 # Events as the child writes them (engine/train/events.py) ---------------------
 
 
-def started(
-    config: TrainConfig, kind: str, classes: list[str], points: list | None = None
-) -> dict:
+def started(config: TrainConfig, kind: str, classes: list[str], points: list | None = None) -> dict:
     return {
         "event": "started", "device": "cpu", "device_name": "CPU · 1 thread", "threads": None,
         "dataset": {"name": config.dataset, "kind": kind, "train": 800, "test": 200, "input_shape": [2] if kind == "points" else [1, 8, 8],
                     "classes": classes, "source": "generated (seed 0)", "extent": [-1, 1, -1, 1] if kind == "points" else None},
         "points": points or [],
-        "summary": [{"layer": "fc1", "kind": "Linear", "output": [8], "parameters": 24}, {"layer": "fc2", "kind": "Linear", "output": [2], "parameters": 18}],
+        "summary": [{"layer": "fc1", "kind": "Linear", "output": [8], "parameters": 24},
+                    {"layer": "fc2", "kind": "Linear", "output": [2], "parameters": 18}],
         "parameters": 42, "steps_per_epoch": 13, "epochs": config.epochs, "epoch": 0, "global_step": 0, "lr": config.lr, "out": "runs/x",
     }  # fmt: skip
 
@@ -114,10 +113,7 @@ def boundary() -> dict:
 
 
 def images(classes: int = 10) -> dict:
-    confusion = [
-        [30 if i == j else (6 if (i, j) == (8, 3) else 0) for j in range(classes)]
-        for i in range(classes)
-    ]
+    confusion = [[30 if i == j else (6 if (i, j) == (8, 3) else 0) for j in range(classes)] for i in range(classes)]
     ramp = [[[(x + y) / 14 for x in range(8)] for y in range(8)]]
     return {
         "event": "images", "confusion": confusion, "per_class_acc": [row[i] / sum(row) for i, row in enumerate(confusion)],
@@ -171,9 +167,7 @@ def test_the_form_shows_the_setup_and_fits_80x24():
         assert train.query_one("#field-lr", Input).value == "0.01"
         assert train.query_one("#field-batch_size", Input).value == "64"
         start = train.query_one("#start")
-        assert (
-            start.region.bottom <= 23 and start.region.right <= 80
-        )  # above the key bar
+        assert start.region.bottom <= 23 and start.region.right <= 80  # above the key bar
 
     run(body)
 
@@ -196,26 +190,15 @@ def test_invalid_fields_are_refused_on_the_form_and_nothing_starts():
             field.value = typed
             field.focus()
             await pilot.press("enter")
-            assert (
-                form.error_shown()
-                == f"{t('train_ui.form_refused')}: {error_text(spec_error(cause))}"
-            ), typed
-            assert (
-                field.value == typed
-                and train.focused is field
-                and field.has_class("-invalid-field")
-            )
+            assert form.error_shown() == f"{t('train_ui.form_refused')}: {error_text(spec_error(cause))}", typed
+            assert field.value == typed and train.focused is field and field.has_class("-invalid-field")
             assert train.state == "form" and train.process is None
             field.value = {"lr": "0.01", "batch_size": "64", "hidden": "8"}[key]
         train.query_one("#field-model", Select).value = "net"
         train.query_one("#field-seed", Input).focus()
         await pilot.press("enter")
-        assert form.error_shown().endswith(
-            error_text(spec_error(lambda: TrainConfig(dataset="xor", model="net")))
-        )
-        assert "net" in form.error_shown() and train.focused is train.query_one(
-            "#field-model"
-        )
+        assert form.error_shown().endswith(error_text(spec_error(lambda: TrainConfig(dataset="xor", model="net"))))
+        assert "net" in form.error_shown() and train.focused is train.query_one("#field-model")
         assert train.process is None and train.query_one(TrainForm).display
 
     run(body)
@@ -245,9 +228,7 @@ def test_a_real_run_pauses_steps_one_batch_at_a_time_and_stops(tmp_path):
         train = screen(app)
         train.query_one("#field-lr", Input).focus()
         await pilot.press("enter", "space")
-        assert train.query_one("#live").display and text(app, "#message") == t(
-            "train_ui.pausing"
-        )
+        assert train.query_one("#live").display and text(app, "#message") == t("train_ui.pausing")
         await until(pilot, lambda: train.state == "paused")
         assert text(app, "#progress").startswith("paused · epoch 0/3 · batch 0/13")
         assert text(app, "#summary").startswith("xor: 800 train, 200 test")
@@ -255,24 +236,17 @@ def test_a_real_run_pauses_steps_one_batch_at_a_time_and_stops(tmp_path):
             await pilot.press("n")
             await until(pilot, lambda step=step: global_step(train) == step, 10)
             assert f"batch {step}/13" in text(app, "#progress")
-        await until(
-            pilot, lambda: text(app, "#epoch-line").startswith("epoch 1: loss ")
-        )
+        await until(pilot, lambda: text(app, "#epoch-line").startswith("epoch 1: loss "))
         metrics_file = tmp_path / "run" / "metrics.jsonl"
         await until(pilot, metrics_file.exists, 5)
         metrics = json.loads(metrics_file.read_text().splitlines()[0])
         assert f"{metrics['test_acc']:.1%} test" in text(app, "#epoch-line")
-        assert "test accuracy" in text(app, "#progress") and train.query_one(
-            LossChart
-        ).train[1] == [metrics["train_loss"]]
+        assert "test accuracy" in text(app, "#progress") and train.query_one(LossChart).train[1] == [
+            metrics["train_loss"]
+        ]
         await pilot.press("n")
-        await until(
-            pilot, lambda: "epoch 2/3 · batch 1/13" in text(app, "#progress"), 10
-        )
-        assert (
-            train.query_one("#boundary").display
-            and train.query_one("#boundary", HalfBlocks).picture.marks
-        )
+        await until(pilot, lambda: "epoch 2/3 · batch 1/13" in text(app, "#progress"), 10)
+        assert train.query_one("#boundary").display and train.query_one("#boundary", HalfBlocks).picture.marks
         pid = train.process.pid
         await pilot.press("x")
         await until(
@@ -292,9 +266,7 @@ def test_a_real_run_pauses_steps_one_batch_at_a_time_and_stops(tmp_path):
 
 
 def test_quit_while_training_stops_the_child_within_a_second(tmp_path):
-    config = TrainConfig(
-        dataset="xor", hidden=(8,), epochs=100000, batch_size=8, threads=1
-    )
+    config = TrainConfig(dataset="xor", hidden=(8,), epochs=100000, batch_size=8, threads=1)
 
     async def body(app, pilot):
         train = screen(app)
@@ -309,9 +281,7 @@ def test_quit_while_training_stops_the_child_within_a_second(tmp_path):
 
 
 def test_started_from_the_command_line_space_pauses_and_the_key_bar_shows_it(tmp_path):
-    config = TrainConfig(
-        dataset="xor", hidden=(8,), epochs=100000, batch_size=8, threads=1
-    )
+    config = TrainConfig(dataset="xor", hidden=(8,), epochs=100000, batch_size=8, threads=1)
 
     async def body(app, pilot):
         train = screen(app)

@@ -37,16 +37,9 @@ def test_toy_events_draw_progress_chart_and_boundary_with_the_test_points():
             "training · epoch 2/3 · batch 5/13 · ETA 1:15 · 12,345 samples/s",
             "CPU · 1 thread · lr 0.01 · test accuracy 50.5%",
         ]
-        assert (
-            text(app, "#epoch-line")
-            == "epoch 1: loss 0.69 train / 0.68 test · accuracy 50.0% train / 50.5% test"
-        )
+        assert text(app, "#epoch-line") == "epoch 1: loss 0.69 train / 0.68 test · accuracy 50.0% train / 50.5% test"
         chart = train.query_one(LossChart)
-        assert (
-            chart.batches == ([1.0, 1 + 5 / 13], [0.70, 0.6])
-            and chart.test == ([1], [0.68])
-            and chart.draws >= 1
-        )
+        assert chart.batches == ([1.0, 1 + 5 / 13], [0.70, 0.6]) and chart.test == ([1], [0.68]) and chart.draws >= 1
         picture = train.query_one("#boundary", HalfBlocks).picture
         rows, side = picture.rows, min(picture.cols, 2 * picture.rows)
         assert (
@@ -54,13 +47,8 @@ def test_toy_events_draw_progress_chart_and_boundary_with_the_test_points():
             and picture.marks[(3 * side // 4 // 2, 3 * side // 4)].text == "○"
         )
         left, right = picture.pixels[0, 0], picture.pixels[0, side - 1]
-        assert (
-            left[2] > left[0] and right[0] > right[2]
-        )  # blue on the left (class 0), orange on the right
-        assert (
-            "● blue" in train.query_one("#view").border_title
-            and rows == train.query_one("#boundary").size.height
-        )
+        assert left[2] > left[0] and right[0] > right[2]  # blue on the left (class 0), orange on the right
+        assert "● blue" in train.query_one("#view").border_title and rows == train.query_one("#boundary").size.height
         await pilot.press("s")
         assert (
             train.query_one("#summary").display
@@ -79,11 +67,7 @@ def test_image_events_draw_the_confusion_matrix_then_test_images_then_filters():
         await pilot.pause(0.1)
         train = screen(app)
         confusion = train.query_one(Confusion)
-        assert (
-            confusion.display
-            and confusion.cell_text(8, 3) == "6"
-            and confusion.cell_text(8, 8) == "30"
-        )
+        assert confusion.display and confusion.cell_text(8, 3) == "6" and confusion.cell_text(8, 8) == "30"
         row = "".join(segment.text for segment in confusion.render_line(9))
         assert row.split() == [
             "8",
@@ -123,9 +107,7 @@ def test_a_failed_event_is_said_plainly_and_the_form_reopens():
         feed(app, XOR, [TOY_EVENTS[0], failed])
         train = screen(app)
         message = text(app, "#message")
-        expected = error_text(
-            SpecError("loss_not_finite", value="NaN", epoch=3, step=41, lr="10")
-        )
+        expected = error_text(SpecError("loss_not_finite", value="NaN", epoch=3, step=41, lr="10"))
         assert (
             "NaN at epoch 3, step 41" in expected
             and expected in message

@@ -20,7 +20,14 @@ def _ask(*requests: dict) -> list[dict]:
 
 def test_a_conv_spec_agrees_with_torch_and_a_bad_request_does_not_stop_the_server():
     rng = np.random.default_rng(3)
-    spec = ConvSpec(rng.normal(size=(2, 7, 6)), rng.normal(size=(3, 2, 3, 3)), rng.normal(size=3), 2, 1, 1)
+    spec = ConvSpec(
+        rng.normal(size=(2, 7, 6)),
+        rng.normal(size=(3, 2, 3, 3)),
+        rng.normal(size=3),
+        2,
+        1,
+        1,
+    )
     replies = _ask(
         {"id": 1, "lesson": "conv", "spec": spec_to_json(spec)},
         {"id": 2, "lesson": "no-such-lesson", "spec": {}},
@@ -31,4 +38,3 @@ def test_a_conv_spec_agrees_with_torch_and_a_bad_request_does_not_stop_the_serve
     assert replies[0]["delta"] < 1e-12 and replies[3]["delta"] < 1e-12
     assert "error" in replies[1] and "no-such-lesson" in replies[1]["error"]
     assert "SpecError" in replies[2]["error"]
-

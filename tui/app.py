@@ -45,9 +45,7 @@ def _stylesheets(lesson: str | None) -> list[Path]:
         screen = registered(lesson).screen()
     paths = screen.CSS_PATH if isinstance(screen.CSS_PATH, list) else [screen.CSS_PATH]
     folder = Path(inspect.getfile(screen)).parent
-    return [
-        (folder / path).resolve() for path in paths if isinstance(path, str | PurePath)
-    ]
+    return [(folder / path).resolve() for path in paths if isinstance(path, str | PurePath)]
 
 
 def _home() -> Screen[None]:
@@ -62,14 +60,10 @@ class TensorTourApp(App[None]):
     COMMANDS = App.COMMANDS | {LessonCommands}
     BINDINGS = [
         Binding("q", "quit", "keys.quit"),
-        Binding(
-            "ctrl+p", "command_palette", "keys.palette_short", show=False, priority=True
-        ),
+        Binding("ctrl+p", "command_palette", "keys.palette_short", show=False, priority=True),
     ]
 
-    def __init__(
-        self, lang: str = "en", lesson: str | None = None, **lesson_options: object
-    ) -> None:
+    def __init__(self, lang: str = "en", lesson: str | None = None, **lesson_options: object) -> None:
         set_language(lang)
         super().__init__(css_path=_stylesheets(lesson))
         translate_bindings(self)

@@ -58,12 +58,8 @@ def _display_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
         **({"default": "auto"} if defaults else keep),
         help="colour system",
     )
-    parser.add_argument(
-        "--fps", type=_positive_int, **keep, help="frames per second cap (default 60)"
-    )
-    parser.add_argument(
-        "--no-mouse", action="store_true", **keep, help="ignore the mouse"
-    )
+    parser.add_argument("--fps", type=_positive_int, **keep, help="frames per second cap (default 60)")
+    parser.add_argument("--no-mouse", action="store_true", **keep, help="ignore the mouse")
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
@@ -77,9 +73,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         epilog=f"{t('cli.lessons', 'en')}:\n{lessons}\n\nExample: tensortour conv --input digit --kernel sobel-x --padding 1",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--version", action="version", version=f"tensortour {__version__}"
-    )
+    parser.add_argument("--version", action="version", version=f"tensortour {__version__}")
     _display_options(parser, defaults=True)
     sub = parser.add_subparsers(dest="lesson", metavar="LESSON")
     for lesson in LESSONS:

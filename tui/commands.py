@@ -13,7 +13,11 @@ from tui.lessons import LESSONS
 class LessonCommands(Provider):
     async def discover(self) -> Hits:
         for lesson in LESSONS:
-            yield DiscoveryHit(lesson_title(lesson), partial(self.app.open_lesson, lesson), help=t(f"lesson.{lesson}.summary"))
+            yield DiscoveryHit(
+                lesson_title(lesson),
+                partial(self.app.open_lesson, lesson),
+                help=t(f"lesson.{lesson}.summary"),
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -21,4 +25,9 @@ class LessonCommands(Provider):
             title = f"{lesson_title(lesson)} ({lesson})"
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self.app.open_lesson, lesson), help=t(f"lesson.{lesson}.summary"))
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    partial(self.app.open_lesson, lesson),
+                    help=t(f"lesson.{lesson}.summary"),
+                )

@@ -32,9 +32,7 @@ if TYPE_CHECKING:  # rich.progress costs ~5 ms, and the training lesson imports 
 EXIT_DONE, EXIT_FAILED, EXIT_BAD_SETUP, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-def run_headless(
-    config: TrainConfig, out: str | None = None, resume: str | None = None
-) -> int:
+def run_headless(config: TrainConfig, out: str | None = None, resume: str | None = None) -> int:
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -50,9 +48,7 @@ def run_headless(
     errors = Console(stderr=True, highlight=False, soft_wrap=True)
     run_dir = Path(out or resume or Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
     if resume and not Path(resume).exists():
-        errors.print(
-            f"tensortour: {error_text(SpecError('train_resume_missing', path=resume))}"
-        )
+        errors.print(f"tensortour: {error_text(SpecError('train_resume_missing', path=resume))}")
         return EXIT_BAD_SETUP
     progress = Progress(
         TextColumn("{task.description}"),
@@ -65,9 +61,7 @@ def run_headless(
     )
     listener = _Listener(console, errors, progress)
     try:
-        trainer = Trainer(
-            config, listener.emit, out=run_dir, resume=Path(resume) if resume else None
-        )
+        trainer = Trainer(config, listener.emit, out=run_dir, resume=Path(resume) if resume else None)
     except SpecError as error:
         errors.print(f"tensortour: {error_text(error)}")
         return EXIT_BAD_SETUP
@@ -185,6 +179,4 @@ class _Listener:
         table.add_row(t("model.total"), "", "", f"{event.parameters:,}", style="bold")
         self.console.print(table)
         if event.epoch:
-            self.console.print(
-                t("train.headless_resumed", epoch=event.epoch, step=event.global_step)
-            )
+            self.console.print(t("train.headless_resumed", epoch=event.epoch, step=event.global_step))

@@ -43,9 +43,7 @@ class RunController:
         self.replaced = replaced
         self.interval_s = max(interval_s, 1 / MAX_PER_SECOND)
         self.factory = factory
-        self.process: TrainingProcess | None = (
-            None  # kept after it ends: its pid and exit status
-        )
+        self.process: TrainingProcess | None = None  # kept after it ends: its pid and exit status
         self.run = 0  # which run's events are still wanted
         self._pending: list[TrainEvent] = []
         self._flush_due = False

@@ -20,9 +20,7 @@ from collections.abc import AsyncIterator
 
 from engine.train.events import EventError, FailedEvent, TrainEvent, event_from_json
 
-STREAM_LIMIT = (
-    64 * 1024 * 1024
-)  # one images event (8 test images and the filters) is a few hundred kB of JSON
+STREAM_LIMIT = 64 * 1024 * 1024  # one images event (8 test images and the filters) is a few hundred kB of JSON
 STOP_GRACE_S = 0.5
 TERMINATE_GRACE_S = 0.25
 
@@ -30,20 +28,14 @@ TERMINATE_GRACE_S = 0.25
 class TrainingProcess:
     """One run: `await start()`, then `async for event in process`, `send(...)` between, `await stop()` to end it."""
 
-    def __init__(
-        self, config: dict, out: str | None, resume: str | None = None
-    ) -> None:
+    def __init__(self, config: dict, out: str | None, resume: str | None = None) -> None:
         self._request = {"config": config, "out": out, "resume": resume}
         self._process: asyncio.subprocess.Process | None = None
         self._stderr: deque[str] = deque(maxlen=20)
         self._stderr_task: asyncio.Task | None = None
         self._stopping = False
-        self._early: list[
-            dict
-        ] = []  # commands sent while the process was still being started
-        self._said_last = (
-            asyncio.Event()
-        )  # done, stopped or failed has been read: the run's files are written
+        self._early: list[dict] = []  # commands sent while the process was still being started
+        self._said_last = asyncio.Event()  # done, stopped or failed has been read: the run's files are written
         self.finished = False
 
     @property
@@ -84,12 +76,7 @@ class TrainingProcess:
 
     def _write(self, message: dict) -> None:
         process = self._process
-        if (
-            process is None
-            or process.stdin is None
-            or process.stdin.is_closing()
-            or process.returncode is not None
-        ):
+        if process is None or process.stdin is None or process.stdin.is_closing() or process.returncode is not None:
             return
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             process.stdin.write((json.dumps(message) + "\n").encode())
@@ -110,9 +97,7 @@ class TrainingProcess:
                 event = event_from_json(json.loads(line))
             except json.JSONDecodeError:
                 continue  # the child sends only events on stdout; anything else is not ours to show
-            except (
-                EventError
-            ) as error:  # another protocol: nothing after it can be trusted
+            except EventError as error:  # another protocol: nothing after it can be trusted
                 self.kill_now()
                 event = FailedEvent("train_bad_event", {"reason": str(error)}, None)
             final = event.FINAL

@@ -66,13 +66,9 @@ class Verifier:
 
     async def _death_reason(self) -> str:
         process, self._process = self._process, None
-        stderr = (
-            (await process.stderr.read()).decode(errors="replace").strip().splitlines()
-        )
+        stderr = (await process.stderr.read()).decode(errors="replace").strip().splitlines()
         await process.wait()
-        return (
-            stderr[-1] if stderr else f"checker exited with code {process.returncode}"
-        )
+        return stderr[-1] if stderr else f"checker exited with code {process.returncode}"
 
     async def close(self) -> None:
         if self._process is not None and self._process.returncode is None:

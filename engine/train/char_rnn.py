@@ -26,9 +26,7 @@ class CharRNN(nn.Module):
     def forward(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> torch.Tensor:
         return self.step(x, h0)[0]
 
-    def step(
-        self, x: torch.Tensor, h0: torch.Tensor | None = None
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+    def step(self, x: torch.Tensor, h0: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor]:
         """Logits and the last hidden state, so sampling can go on one character at a time."""
         outputs, h_n = self.rnn(F.one_hot(x, self.vocab).to(self.fc.weight.dtype), h0)
         return self.fc(outputs), h_n
@@ -62,16 +60,10 @@ class CharRNN(nn.Module):
                 if temperature == 0:
                     choice = int(last.argmax())
                 else:
-                    probabilities = torch.softmax(last / temperature, dim=0).to(
-                        generator.device
-                    )
-                    choice = int(
-                        torch.multinomial(probabilities, 1, generator=generator)
-                    )
+                    probabilities = torch.softmax(last / temperature, dim=0).to(generator.device)
+                    choice = int(torch.multinomial(probabilities, 1, generator=generator))
                 drawn.append(choice)
-                logits, hidden = self.step(
-                    torch.tensor([[choice]], device=device), hidden
-                )
+                logits, hidden = self.step(torch.tensor([[choice]], device=device), hidden)
         finally:
             self.train(was_training)
         return drawn

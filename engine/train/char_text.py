@@ -28,9 +28,7 @@ def read_text() -> str:
     try:
         return TEXT_FILE.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise SpecError(
-            "data_unreadable", path=str(TEXT_FILE), reason=str(error)
-        ) from None
+        raise SpecError("data_unreadable", path=str(TEXT_FILE), reason=str(error)) from None
 
 
 def vocabulary(text: str) -> tuple[str, ...]:
@@ -64,11 +62,6 @@ def load_text_dataset(config: TrainConfig) -> Dataset:
     vocab = vocabulary(text)
     x, y = text_windows(np.array(encode(text, vocab), dtype=np.int64), config.seed)
     cut = split(len(x), config.train_split)
-    tensors = [
-        torch.from_numpy(np.ascontiguousarray(array))
-        for array in (x[:cut], y[:cut], x[cut:], y[cut:])
-    ]
+    tensors = [torch.from_numpy(np.ascontiguousarray(array)) for array in (x[:cut], y[:cut], x[cut:], y[cut:])]
     source = str(TEXT_FILE.relative_to(ASSETS.parent))
-    return Dataset(
-        "text", "text", *tensors, class_names=vocab, source=source, extent=None
-    )
+    return Dataset("text", "text", *tensors, class_names=vocab, source=source, extent=None)

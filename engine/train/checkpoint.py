@@ -43,18 +43,14 @@ def save_checkpoint(path: Path | str, payload: dict) -> None:
     try:
         check_payload(payload, path)
     except SpecError as error:
-        raise ValueError(
-            f"not a checkpoint payload (a bug in the caller, not in the user's input): {error}"
-        ) from None
+        raise ValueError(f"not a checkpoint payload (a bug in the caller, not in the user's input): {error}") from None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115  closed by `with handle` below
             dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
         )
     except OSError as error:
-        raise SpecError(
-            "checkpoint_write_failed", path=str(path), reason=_reason(error)
-        ) from None
+        raise SpecError("checkpoint_write_failed", path=str(path), reason=_reason(error)) from None
     temporary = Path(handle.name)
     try:
         with handle:
@@ -74,12 +70,8 @@ def load_checkpoint(path: Path | str) -> dict:
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
-        code = (
-            "checkpoint_unsafe" if "GLOBAL" in str(error) else "checkpoint_unreadable"
-        )
-        raise SpecError(
-            code, torch_message=unpickler_words(str(error)), path=str(path)
-        ) from None
+        code = "checkpoint_unsafe" if "GLOBAL" in str(error) else "checkpoint_unreadable"
+        raise SpecError(code, torch_message=unpickler_words(str(error)), path=str(path)) from None
     except Exception as error:  # noqa: BLE001  a damaged file makes torch raise KeyError, OSError, EOFError, RuntimeError …
         raise SpecError(
             "checkpoint_unreadable",
@@ -93,9 +85,7 @@ def load_checkpoint(path: Path | str) -> dict:
 def check_payload(payload: object, path: Path) -> None:
     """A TensorTour checkpoint: a dict with the right format tag and every field of the right type."""
     if not isinstance(payload, dict) or "format" not in payload:
-        raise SpecError(
-            "checkpoint_not_tensortour", path=str(path), found=_describe(payload)
-        )
+        raise SpecError("checkpoint_not_tensortour", path=str(path), found=_describe(payload))
     if payload["format"] != CHECKPOINT_FORMAT:
         raise SpecError(
             "checkpoint_version",
@@ -105,9 +95,7 @@ def check_payload(payload: object, path: Path) -> None:
         )
     missing = [key for key in FIELDS if key not in payload]
     if missing:
-        raise SpecError(
-            "checkpoint_missing_keys", path=str(path), keys=", ".join(missing)
-        )
+        raise SpecError("checkpoint_missing_keys", path=str(path), keys=", ".join(missing))
     for key, kind in FIELDS.items():
         value = payload[key]
         if not isinstance(value, kind) or isinstance(value, bool):
@@ -127,13 +115,9 @@ def unpickler_words(message: str) -> str:
         text = text.split("WeightsUnpickler error:", 1)[1]
     else:
         text = "\n\n".join(
-            part
-            for part in text.split("\n\n")
-            if not part.lstrip().startswith("Weights only load failed")
+            part for part in text.split("\n\n") if not part.lstrip().startswith("Weights only load failed")
         )
-    text = text.split("Check the documentation", 1)[0].split(
-        "Please use `torch.serialization", 1
-    )[0]
+    text = text.split("Check the documentation", 1)[0].split("Please use `torch.serialization", 1)[0]
     return " ".join(text.split()) or message
 
 
@@ -144,13 +128,9 @@ def _write(handle: IO[bytes], payload: dict, path: Path) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     except OSError as error:
-        raise SpecError(
-            "checkpoint_write_failed", path=str(path), reason=_reason(error)
-        ) from None
+        raise SpecError("checkpoint_write_failed", path=str(path), reason=_reason(error)) from None
     except (pickle.PicklingError, TypeError, AttributeError, RuntimeError) as error:
-        raise SpecError(
-            "checkpoint_not_saveable", torch_message=str(error), path=str(path)
-        ) from None
+        raise SpecError("checkpoint_not_saveable", torch_message=str(error), path=str(path)) from None
 
 
 def _check_loadable(temporary: Path, path: Path) -> None:
@@ -170,9 +150,7 @@ def _replace(temporary: Path, path: Path) -> None:
     try:
         os.replace(temporary, path)
     except OSError as error:
-        raise SpecError(
-            "checkpoint_write_failed", path=str(path), reason=_reason(error)
-        ) from None
+        raise SpecError("checkpoint_write_failed", path=str(path), reason=_reason(error)) from None
 
 
 def _check_file(path: Path) -> None:
@@ -186,9 +164,7 @@ def _check_file(path: Path) -> None:
         with open(path, "rb") as handle:
             head = handle.read(4096)
     except OSError as error:
-        raise SpecError(
-            "checkpoint_os_error", path=str(path), reason=_reason(error)
-        ) from None
+        raise SpecError("checkpoint_os_error", path=str(path), reason=_reason(error)) from None
     if size == 0 or (head.startswith(_ZIP_MAGIC) and not zipfile.is_zipfile(path)):
         raise SpecError("checkpoint_truncated", path=str(path), size=size)
     if _looks_like_text(head):
@@ -200,9 +176,7 @@ def _looks_like_text(head: bytes) -> bool:
     if b"\x00" in head or head.startswith(_ZIP_MAGIC):
         return False
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(
-            head, final=False
-        )  # a character cut by the window is fine
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a character cut by the window is fine
     except UnicodeDecodeError:
         return False
     return True

@@ -80,6 +80,4 @@ def _read_commands(inbox) -> None:
 if __name__ == "__main__":
     code = main()
     sys.stderr.flush()
-    os._exit(
-        code
-    )  # the events are flushed (line-buffered); skip the ~0.7 s of unloading torch so Stop is quick
+    os._exit(code)  # the events are flushed (line-buffered); skip the ~0.7 s of unloading torch so Stop is quick

@@ -61,9 +61,7 @@ class TrainConfig:
         ):
             value = getattr(self, name)
             if value not in choices:
-                raise SpecError(
-                    "train_choice", what=name, value=value, choices=", ".join(choices)
-                )
+                raise SpecError("train_choice", what=name, value=value, choices=", ".join(choices))
         _finite(self.lr, "lr", low=0.0, low_open=True)
         _finite(self.noise, "noise", low=0.0, high=1.0)
         _finite(
@@ -85,9 +83,7 @@ class TrainConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < low:
                 raise SpecError("train_at_least", what=name, low=low, value=value)
-        if not 1 <= len(self.hidden) <= MAX_LAYERS or any(
-            not 1 <= size <= MAX_HIDDEN for size in self.hidden
-        ):
+        if not 1 <= len(self.hidden) <= MAX_LAYERS or any(not 1 <= size <= MAX_HIDDEN for size in self.hidden):
             raise SpecError(
                 "train_hidden",
                 value=",".join(map(str, self.hidden)),
@@ -95,13 +91,9 @@ class TrainConfig:
                 high=MAX_HIDDEN,
             )
         if self.model in CONV_MODELS and self.dataset in TOY_DATASETS:
-            raise SpecError(
-                "train_needs_images", model=self.model, dataset=self.dataset
-            )
+            raise SpecError("train_needs_images", model=self.model, dataset=self.dataset)
         if (self.model == "charrnn") != (self.dataset in TEXT_DATASETS):
-            raise SpecError(
-                "train_text_needs_charrnn", model=self.model, dataset=self.dataset
-            )
+            raise SpecError("train_text_needs_charrnn", model=self.model, dataset=self.dataset)
 
     @property
     def is_toy(self) -> bool:
@@ -129,9 +121,7 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(word) for word in words)
     except ValueError:
-        raise SpecError(
-            "train_hidden", value=text, layers=MAX_LAYERS, high=MAX_HIDDEN
-        ) from None
+        raise SpecError("train_hidden", value=text, layers=MAX_LAYERS, high=MAX_HIDDEN) from None
     TrainConfig(hidden=sizes or (0,))
     return sizes
 
@@ -152,15 +142,10 @@ def _finite(
     low_open: bool = False,
     high_open: bool = False,
 ) -> None:
-    ok = (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-    )
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     if ok:
-        ok = (value > low if low_open else value >= low) and (
-            value < high if high_open else value <= high
-        )
+        ok = (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
     if not ok:
-        interval = f"{'(' if low_open else '['}{low:g}, {'∞' if high == math.inf else f'{high:g}'}{')' if high_open or high == math.inf else ']'}"
+        upper = "∞" if high == math.inf else f"{high:g}"
+        interval = f"{'(' if low_open else '['}{low:g}, {upper}{')' if high_open or high == math.inf else ']'}"
         raise SpecError("train_range", what=what, value=value, interval=interval)

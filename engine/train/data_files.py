@@ -96,13 +96,9 @@ def read_bytes(path: Path, dataset: str, gzipped_ok: bool = True) -> tuple[bytes
                 return handle.read(), chosen
         return chosen.read_bytes(), chosen
     except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-        raise SpecError(
-            "data_bad_gzip", path=str(chosen), reason=str(error) or type(error).__name__
-        ) from None
+        raise SpecError("data_bad_gzip", path=str(chosen), reason=str(error) or type(error).__name__) from None
     except OSError as error:
-        raise SpecError(
-            "data_unreadable", path=str(chosen), reason=error.strerror or str(error)
-        ) from None
+        raise SpecError("data_unreadable", path=str(chosen), reason=error.strerror or str(error)) from None
 
 
 def parse_idx(data: bytes, path: Path, images: bool) -> np.ndarray:
@@ -118,25 +114,15 @@ def parse_idx(data: bytes, path: Path, images: bool) -> np.ndarray:
             expected=f"0x{magic:08x}",
         )
     if len(data) < header:
-        raise SpecError(
-            "data_truncated", path=str(path), expected=header, got=len(data)
-        )
-    shape = tuple(
-        int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(dims)
-    )
+        raise SpecError("data_truncated", path=str(path), expected=header, got=len(data))
+    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(dims))
     if any(size == 0 for size in shape[1:]):
-        raise SpecError(
-            "data_bad_dims", path=str(path), got="×".join(map(str, shape[1:]))
-        )
+        raise SpecError("data_bad_dims", path=str(path), got="×".join(map(str, shape[1:])))
     expected = header + int(np.prod(shape))
     if len(data) < expected:
-        raise SpecError(
-            "data_truncated", path=str(path), expected=expected, got=len(data)
-        )
+        raise SpecError("data_truncated", path=str(path), expected=expected, got=len(data))
     if len(data) > expected:
-        raise SpecError(
-            "data_trailing", path=str(path), expected=expected, got=len(data)
-        )
+        raise SpecError("data_trailing", path=str(path), expected=expected, got=len(data))
     array = np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
     if not images:
         check_labels(array, path)
@@ -146,9 +132,7 @@ def parse_idx(data: bytes, path: Path, images: bool) -> np.ndarray:
 def check_labels(labels: np.ndarray, path: Path) -> None:
     if labels.size and int(labels.max()) >= CLASSES:
         index = int(np.argmax(labels >= CLASSES))
-        raise SpecError(
-            "data_bad_label", path=str(path), label=int(labels[index]), index=index
-        )
+        raise SpecError("data_bad_label", path=str(path), label=int(labels[index]), index=index)
 
 
 def read_idx_set(dataset: str, data_dir: Path) -> Arrays:
@@ -179,9 +163,7 @@ def parse_cifar(data: bytes, path: Path) -> tuple[np.ndarray, np.ndarray]:
     if len(data) == 0:
         raise SpecError("data_empty", path=str(path))
     if len(data) % CIFAR_RECORD:
-        raise SpecError(
-            "data_record_length", path=str(path), size=len(data), record=CIFAR_RECORD
-        )
+        raise SpecError("data_record_length", path=str(path), size=len(data), record=CIFAR_RECORD)
     records = np.frombuffer(data, dtype=np.uint8).reshape(-1, CIFAR_RECORD)
     labels = records[:, 0]
     check_labels(labels, path)
@@ -192,8 +174,7 @@ def read_cifar(data_dir: Path) -> Arrays:
     """CIFAR-10 binary: data_batch_1..5.bin for training, test_batch.bin for testing (uint8)."""
     folder = dataset_folder("cifar10", data_dir)
     batches = [
-        parse_cifar(*read_bytes(folder / name, "cifar10", gzipped_ok=False))
-        for name in (*CIFAR_TRAIN, CIFAR_TEST)
+        parse_cifar(*read_bytes(folder / name, "cifar10", gzipped_ok=False)) for name in (*CIFAR_TRAIN, CIFAR_TEST)
     ]
     train_x = np.concatenate([images for images, _ in batches[:-1]])
     train_y = np.concatenate([labels for _, labels in batches[:-1]])
@@ -213,9 +194,7 @@ def digits_source() -> str:
     return str(DIGITS_FILE.relative_to(DIGITS_FILE.parents[2]))
 
 
-def _same_count(
-    images: np.ndarray, images_path: Path, labels: np.ndarray, labels_path: Path
-) -> None:
+def _same_count(images: np.ndarray, images_path: Path, labels: np.ndarray, labels_path: Path) -> None:
     if len(images) != len(labels):
         raise SpecError(
             "data_count_mismatch",

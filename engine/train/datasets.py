@@ -35,10 +35,7 @@ def load_dataset(config: TrainConfig, report: Report | None = None) -> Dataset:
     if name in TOY_DATASETS:
         points, labels = toy_points(name, config.noise, config.seed)
         cut = split(len(points), config.train_split)
-        tensors = [
-            torch.from_numpy(array)
-            for array in (points[:cut], labels[:cut], points[cut:], labels[cut:])
-        ]
+        tensors = [torch.from_numpy(array) for array in (points[:cut], labels[:cut], points[cut:], labels[cut:])]
         return Dataset(
             name,
             "points",
@@ -51,9 +48,7 @@ def load_dataset(config: TrainConfig, report: Report | None = None) -> Dataset:
         images, labels = shape_images(config.seed)
         cut = split(len(images), config.train_split)
         arrays = (images[:cut], labels[:cut], images[cut:], labels[cut:])
-        return _images(
-            name, arrays, 1.0, SHAPE_NAMES, f"generated (seed {config.seed})"
-        )
+        return _images(name, arrays, 1.0, SHAPE_NAMES, f"generated (seed {config.seed})")
     if name == "text":
         from engine.train.char_text import load_text_dataset
 
@@ -72,19 +67,12 @@ def load_dataset(config: TrainConfig, report: Report | None = None) -> Dataset:
     arrays = read_cifar(data_dir) if name == "cifar10" else read_idx_set(name, data_dir)
     if name != "cifar10":
         arrays = (arrays[0][:, None], arrays[1], arrays[2][:, None], arrays[3])
-    return _images(
-        name, arrays, 255.0, CLASS_NAMES[name], str(dataset_folder(name, data_dir))
-    )
+    return _images(name, arrays, 255.0, CLASS_NAMES[name], str(dataset_folder(name, data_dir)))
 
 
 def normalise(images: np.ndarray, maximum: float) -> torch.Tensor:
     """(x / max - 0.5) / 0.5 in float32, step by step as ToTensor + Normalize compute it."""
-    return (
-        torch.from_numpy(np.array(images, dtype=np.float32))
-        .div_(maximum)
-        .sub_(0.5)
-        .div_(0.5)
-    )
+    return torch.from_numpy(np.array(images, dtype=np.float32)).div_(maximum).sub_(0.5).div_(0.5)
 
 
 def _images(

@@ -131,9 +131,7 @@ def _cifar(
     folder = data_dir / CIFAR_FOLDER
     archive = data_dir / CIFAR_ARCHIVE
     _ensure("cifar10", archive, expected[CIFAR_ARCHIVE], mirror, report, timeout)
-    unpacked = Path(
-        _writable(data_dir, lambda: tempfile.mkdtemp(prefix=".cifar10-", dir=data_dir))
-    )
+    unpacked = Path(_writable(data_dir, lambda: tempfile.mkdtemp(prefix=".cifar10-", dir=data_dir)))
     try:
         try:
             with tarfile.open(archive, "r:gz") as tar:
@@ -176,9 +174,7 @@ def _ensure(
     url = source_url(dataset, target.name, mirror)
     handle, temp = _writable(
         target.parent,
-        lambda: tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=target.parent
-        ),
+        lambda: tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent),
     )
     try:
         with os.fdopen(handle, "wb") as out:
@@ -190,9 +186,7 @@ def _ensure(
         Path(temp).unlink(missing_ok=True)
 
 
-def _transfer(
-    url: str, out: BinaryIO, name: str, report: Report | None, timeout: float
-) -> str:
+def _transfer(url: str, out: BinaryIO, name: str, report: Report | None, timeout: float) -> str:
     """Stream `url` into `out`; the MD5 of what arrived. A short body is an error even when the server closed politely."""
     digest = hashlib.md5(usedforsecurity=False)
     try:
@@ -206,17 +200,11 @@ def _transfer(
                 if report is not None:
                     report(done, total, name)
     except urllib.error.HTTPError as error:
-        raise SpecError(
-            "data_download_failed", url=url, reason=f"HTTP {error.code} {error.reason}"
-        ) from None
+        raise SpecError("data_download_failed", url=url, reason=f"HTTP {error.code} {error.reason}") from None
     except urllib.error.URLError as error:
-        raise SpecError(
-            "data_download_failed", url=url, reason=str(error.reason)
-        ) from None
+        raise SpecError("data_download_failed", url=url, reason=str(error.reason)) from None
     except (http.client.HTTPException, OSError) as error:
-        raise SpecError(
-            "data_download_failed", url=url, reason=str(error) or type(error).__name__
-        ) from None
+        raise SpecError("data_download_failed", url=url, reason=str(error) or type(error).__name__) from None
     if total is not None and done != total:
         raise SpecError(
             "data_download_failed",
@@ -247,6 +235,4 @@ def _writable(path: Path, action: Callable[[], T]) -> T:
     try:
         return action()
     except OSError as error:
-        raise SpecError(
-            "data_write_failed", path=str(path), reason=error.strerror or str(error)
-        ) from None
+        raise SpecError("data_write_failed", path=str(path), reason=error.strerror or str(error)) from None

@@ -23,9 +23,7 @@ class EventError(ValueError):
 @dataclass(frozen=True)
 class TrainEvent:
     KIND: ClassVar[str] = ""
-    REPLACES_OLDER: ClassVar[bool] = (
-        False  # a newer one of the same kind makes it redundant
-    )
+    REPLACES_OLDER: ClassVar[bool] = False  # a newer one of the same kind makes it redundant
     FINAL: ClassVar[bool] = False  # the run ends after it
 
     def to_json(self) -> dict[str, Any]:
@@ -88,13 +86,8 @@ class StartedEvent(TrainEvent):
 
     @classmethod
     def from_fields(cls, values: dict[str, Any]) -> StartedEvent:
-        dataset = DatasetInfo(
-            **_values(DatasetInfo, values["dataset"], "started.dataset")
-        )
-        rows = [
-            LayerInfo(**_values(LayerInfo, row, "started.summary"))
-            for row in values["summary"]
-        ]
+        dataset = DatasetInfo(**_values(DatasetInfo, values["dataset"], "started.dataset"))
+        rows = [LayerInfo(**_values(LayerInfo, row, "started.summary")) for row in values["summary"]]
         return cls(**{**values, "dataset": dataset, "summary": rows})
 
 
@@ -150,10 +143,7 @@ class ImagesEvent(TrainEvent):
 
     @classmethod
     def from_fields(cls, values: dict[str, Any]) -> ImagesEvent:
-        samples = [
-            ImageSample(**_values(ImageSample, s, "images.samples"))
-            for s in values["samples"]
-        ]
+        samples = [ImageSample(**_values(ImageSample, s, "images.samples")) for s in values["samples"]]
         return cls(**{**values, "samples": samples})
 
 
@@ -256,9 +246,7 @@ def event_from_json(data: object) -> TrainEvent:
 def _values(cls: type, data: object, what: str) -> dict[str, Any]:
     """`data`'s value for each field of `cls`, or an EventError naming what is missing or unknown."""
     if not isinstance(data, dict):
-        raise EventError(
-            f"training event {what}: not an object but {type(data).__name__}"
-        )
+        raise EventError(f"training event {what}: not an object but {type(data).__name__}")
     names = [f.name for f in fields(cls)]
     missing = [name for name in names if name not in data]
     unknown = [key for key in data if key not in names and key != "event"]

@@ -65,9 +65,7 @@ class Trainer:
         self.device = resolve_device(config.device)
         torch.manual_seed(config.seed)
         self.data = load_dataset(config)
-        self.model = build_model(
-            config, self.data.input_shape, len(self.data.class_names)
-        ).to(self.device)
+        self.model = build_model(config, self.data.input_shape, len(self.data.class_names)).to(self.device)
         self.optimizer = _optimizer(config, self.model)
         self.x_train, self.y_train = (
             self.data.x_train.to(self.device),
@@ -145,9 +143,7 @@ class Trainer:
         """One optimizer step on the next batch; a non-finite loss stops before the step, so the weights stay good."""
         if self._order is None:
             self._epoch_rng = self.generator.get_state()
-            self._order = torch.randperm(self.train_size, generator=self.generator).to(
-                self.device
-            )
+            self._order = torch.randperm(self.train_size, generator=self.generator).to(self.device)
         started = time.perf_counter()
         size = self.config.batch_size
         index = self._order[self.step * size : (self.step + 1) * size]
@@ -208,9 +204,7 @@ class Trainer:
         sample_due = force or now - self._last_sample >= SAMPLE_INTERVAL_S
         if self.views and self.data.kind == "text" and sample_due:
             self._last_sample = now
-            prompt, text = sample_view(
-                self.model, self.data, self.config.seed, self.device
-            )
+            prompt, text = sample_view(self.model, self.data, self.config.seed, self.device)
             self.emit(SampleEvent(self.epoch, done, prompt, text))
 
     def save(self) -> Path | None:
@@ -249,9 +243,7 @@ class Trainer:
         """Cross-entropy (or MSE on softmax vs one-hot); a sequence model's (N, T, V) scores count every position."""
         logits, y = logits.reshape(-1, logits.shape[-1]), y.reshape(-1)
         if self.config.loss == "mse":
-            return F.mse_loss(
-                logits.softmax(1), F.one_hot(y, logits.shape[1]).to(logits.dtype)
-            )
+            return F.mse_loss(logits.softmax(1), F.one_hot(y, logits.shape[1]).to(logits.dtype))
         return F.cross_entropy(logits, y)
 
     def _end_epoch(self) -> None:
@@ -295,11 +287,7 @@ class Trainer:
             total += self._loss(logits, y).item() * len(y)
             predictions.append(logits.argmax(-1))
         self.model.train()
-        predicted = (
-            torch.cat(predictions)
-            if predictions
-            else torch.empty(0, dtype=torch.long, device=self.device)
-        )
+        predicted = torch.cat(predictions) if predictions else torch.empty(0, dtype=torch.long, device=self.device)
         self.elapsed_s += time.perf_counter() - started
         accuracy = (predicted == self.y_test).sum().item() / max(1, self.y_test.numel())
         return total / max(1, len(self.y_test)), accuracy, predicted
@@ -341,9 +329,7 @@ class Trainer:
         self.generator.set_state(saved["rng"]["generator"])
         if self.step:
             self._epoch_rng = self.generator.get_state()
-            self._order = torch.randperm(self.train_size, generator=self.generator).to(
-                self.device
-            )
+            self._order = torch.randperm(self.train_size, generator=self.generator).to(self.device)
         partial = saved.get("partial", {})
         self._loss_sum = float(partial.get("loss_sum", 0.0))
         self._correct = torch.tensor(int(partial.get("correct", 0)), device=self.device)
@@ -361,9 +347,7 @@ def _optimizer(config: TrainConfig, model: torch.nn.Module) -> torch.optim.Optim
             momentum=config.momentum,
             weight_decay=config.weight_decay,
         )
-    return torch.optim.Adam(
-        model.parameters(), lr=config.lr, weight_decay=config.weight_decay
-    )
+    return torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
 
 
 def _checkpoint_path(run_dir: Path) -> Path:
@@ -376,9 +360,7 @@ def _make_run_dir(run_dir: Path) -> None:
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise SpecError(
-            "train_write_failed", path=str(run_dir), reason=error.strerror or str(error)
-        ) from None
+        raise SpecError("train_write_failed", path=str(run_dir), reason=error.strerror or str(error)) from None
 
 
 def _word(value: float) -> str:

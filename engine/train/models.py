@@ -47,9 +47,7 @@ class LayerRow:
     parameters: int
 
 
-def build_model(
-    config: TrainConfig, input_shape: tuple[int, ...], classes: int
-) -> nn.Module:
+def build_model(config: TrainConfig, input_shape: tuple[int, ...], classes: int) -> nn.Module:
     """The network `config.model` for samples of `input_shape` (no batch dim) and `classes` outputs.
 
     Weights use torch's default initialisation under whatever seed the caller set.
@@ -64,9 +62,7 @@ def build_model(
 
         return CharRNN(classes, config.hidden[0])
     if len(input_shape) != 3:
-        raise SpecError(
-            "model_needs_images", model=config.model, shape=_shape_text(input_shape)
-        )
+        raise SpecError("model_needs_images", model=config.model, shape=_shape_text(input_shape))
     channels, height, width = input_shape
     if config.model == "net":
         features = [
@@ -121,9 +117,7 @@ def model_summary(model: nn.Module, input_shape: tuple[int, ...]) -> list[LayerR
             )
         )
 
-    leaves = [
-        module for module in model.modules() if not any(True for _ in module.children())
-    ]
+    leaves = [module for module in model.modules() if not any(True for _ in module.children())]
     handles = [module.register_forward_hook(record) for module in leaves]
     first = next(model.parameters(), None)
     device = first.device if first is not None else torch.device("cpu")
@@ -150,9 +144,7 @@ def parameter_count(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-def _mlp(
-    config: TrainConfig, input_shape: tuple[int, ...], classes: int
-) -> nn.Sequential:
+def _mlp(config: TrainConfig, input_shape: tuple[int, ...], classes: int) -> nn.Sequential:
     """Flatten → Linear → activation → … → Linear(classes), with the config's hidden sizes."""
     head = _head(config.hidden, classes, ACTIVATION_LAYERS[config.activation])
     return _sequential([nn.Flatten()] + head(math.prod(input_shape)))
@@ -173,9 +165,7 @@ def _head(
     return build
 
 
-def _flat_size(
-    features: list[nn.Module], model: str, input_shape: tuple[int, ...]
-) -> int:
+def _flat_size(features: list[nn.Module], model: str, input_shape: tuple[int, ...]) -> int:
     """Run zeros through the convolutions; torch's own error says why an input is too small."""
     try:
         with torch.no_grad():

@@ -50,9 +50,7 @@ def _cross(u: np.ndarray, v: np.ndarray, r: np.ndarray, _: np.ndarray) -> np.nda
     return _box(u, v, r) & ((np.abs(u) <= arm) | (np.abs(v) <= arm))
 
 
-def _diagonal(
-    u: np.ndarray, v: np.ndarray, r: np.ndarray, direction: np.ndarray
-) -> np.ndarray:
+def _diagonal(u: np.ndarray, v: np.ndarray, r: np.ndarray, direction: np.ndarray) -> np.ndarray:
     """A thick line along one of the two diagonals."""
     across = np.where(direction > 0, u - v, u + v) / np.sqrt(2)
     return _box(u, v, r) & (np.abs(across) <= 0.2 * r + 0.8)
@@ -67,9 +65,7 @@ MASKS: tuple[Mask, ...] = (
     lambda u, v, r, period: _box(u, v, r) & _stripes(u + r, period),
     lambda u, v, r, _: (u * u + v * v <= r * r) & (u * u + v * v >= (0.55 * r) ** 2),
     lambda u, v, r, _: np.abs(u) + np.abs(v) <= 1.1 * r,
-    lambda u, v, r, period: (
-        _box(u, v, r) & (_stripes(u + r, period) == _stripes(v + r, period))
-    ),
+    lambda u, v, r, period: _box(u, v, r) & (_stripes(u + r, period) == _stripes(v + r, period)),
     _diagonal,
 )
 
@@ -79,11 +75,7 @@ def shape_images(seed: int, count: int = IMAGES) -> tuple[np.ndarray, np.ndarray
     rng = np.random.default_rng(seed)
     labels = rng.permutation(np.arange(count) % len(CLASS_NAMES))
     radius = rng.uniform(6.0, 12.0, count).astype(np.float32)
-    centre = (
-        rng.uniform(0.0, 1.0, (count, 2)).astype(np.float32)
-        * (SIDE - 1 - 2 * radius[:, None])
-        + radius[:, None]
-    )
+    centre = rng.uniform(0.0, 1.0, (count, 2)).astype(np.float32) * (SIDE - 1 - 2 * radius[:, None]) + radius[:, None]
     period = rng.uniform(2.5, 4.0, count).astype(np.float32)
     detail = np.where(
         labels == CLASS_NAMES.index("diagonal"),
@@ -96,17 +88,9 @@ def shape_images(seed: int, count: int = IMAGES) -> tuple[np.ndarray, np.ndarray
         chosen = np.flatnonzero(labels == label)
         u = grid[None, None, :] - centre[chosen, 0, None, None]
         v = grid[None, :, None] - centre[chosen, 1, None, None]
-        mask[chosen] = draw(
-            u, v, radius[chosen, None, None], detail[chosen, None, None]
-        )
+        mask[chosen] = draw(u, v, radius[chosen, None, None], detail[chosen, None, None])
     foreground = rng.uniform(0.0, 1.0, (count, 3)).astype(np.float32)
-    background = (
-        foreground + rng.uniform(0.35, 0.65, (count, 3)).astype(np.float32)
-    ) % 1.0
-    images = np.where(
-        mask[:, None], foreground[:, :, None, None], background[:, :, None, None]
-    )
-    images += (
-        rng.random(images.shape, dtype=np.float32) - 0.5
-    ) * 0.2  # ±0.1 uniform: a third of a Gaussian's cost
+    background = (foreground + rng.uniform(0.35, 0.65, (count, 3)).astype(np.float32)) % 1.0
+    images = np.where(mask[:, None], foreground[:, :, None, None], background[:, :, None, None])
+    images += (rng.random(images.shape, dtype=np.float32) - 0.5) * 0.2  # ±0.1 uniform: a third of a Gaussian's cost
     return np.clip(images, 0.0, 1.0, out=images), labels.astype(np.int64)

@@ -21,24 +21,17 @@ CLASS_NAMES = ("blue", "orange")
 Sampler = Callable[[np.random.Generator, int, float], tuple[np.ndarray, np.ndarray]]
 
 
-def _circle(
-    rng: np.random.Generator, n: int, noise: float
-) -> tuple[np.ndarray, np.ndarray]:
+def _circle(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
     """Blue inside half the radius, orange in the outer ring (0.7 to 1 radius); the noise only moves points."""
     half = n // 2
-    radius = (
-        np.concatenate([rng.uniform(0.0, 0.5, half), rng.uniform(0.7, 1.0, n - half)])
-        * SCALE
-    )
+    radius = np.concatenate([rng.uniform(0.0, 0.5, half), rng.uniform(0.7, 1.0, n - half)]) * SCALE
     angle = rng.uniform(0.0, 2 * np.pi, n)
     points = np.stack([radius * np.sin(angle), radius * np.cos(angle)], axis=1)
     points += rng.uniform(-SCALE, SCALE, (n, 2)) * noise
     return points, np.repeat([0, 1], [half, n - half])
 
 
-def _xor(
-    rng: np.random.Generator, n: int, noise: float
-) -> tuple[np.ndarray, np.ndarray]:
+def _xor(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
     """Blue where x·y > 0; points keep 0.3 away from the axes (before the noise) so the quadrants are clear."""
     half = n // 2
     labels = np.repeat([0, 1], [half, n - half])
@@ -48,21 +41,15 @@ def _xor(
     return points + rng.uniform(-SCALE, SCALE, (n, 2)) * noise, labels
 
 
-def _gauss(
-    rng: np.random.Generator, n: int, noise: float
-) -> tuple[np.ndarray, np.ndarray]:
+def _gauss(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
     """Two blobs at (2, 2) and (-2, -2); Playground widens their variance from 0.5 to 4 as noise goes 0 to 0.5."""
     half = n // 2
     variance = 0.5 + 7.0 * noise
     centres = np.repeat(np.array([[2.0, 2.0], [-2.0, -2.0]]), [half, n - half], axis=0)
-    return centres + rng.normal(0.0, np.sqrt(variance), (n, 2)), np.repeat(
-        [0, 1], [half, n - half]
-    )
+    return centres + rng.normal(0.0, np.sqrt(variance), (n, 2)), np.repeat([0, 1], [half, n - half])
 
 
-def _spiral(
-    rng: np.random.Generator, n: int, noise: float
-) -> tuple[np.ndarray, np.ndarray]:
+def _spiral(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
     """Two arms a half turn apart, 1.75 turns each, radius growing from 0 to 5 (Playground's genSpiral)."""
     half = n // 2
     points, labels = [], []
@@ -76,9 +63,7 @@ def _spiral(
     return np.concatenate(points), np.concatenate(labels)
 
 
-def _moons(
-    rng: np.random.Generator, n: int, noise: float
-) -> tuple[np.ndarray, np.ndarray]:
+def _moons(rng: np.random.Generator, n: int, noise: float) -> tuple[np.ndarray, np.ndarray]:
     """scikit-learn's two interleaving half circles, centred and stretched to the board; noise is Gaussian."""
     half = n // 2
     outer = np.linspace(0.0, np.pi, half)
@@ -103,9 +88,7 @@ SAMPLERS: dict[str, Sampler] = {
 }
 
 
-def toy_points(
-    name: str, noise: float, seed: int, n: int = POINTS
-) -> tuple[np.ndarray, np.ndarray]:
+def toy_points(name: str, noise: float, seed: int, n: int = POINTS) -> tuple[np.ndarray, np.ndarray]:
     """All `n` points of a set (float32, about [-1, 1]) and their labels (int64), shuffled; half of each class."""
     rng = np.random.default_rng(seed)
     points, labels = SAMPLERS[name](rng, n, noise)

@@ -29,11 +29,7 @@ def boundary_view(
     x0, x1, y0, y1 = extent
     xs = torch.linspace(x0, x1, BOUNDARY_WIDTH)
     ys = torch.linspace(y1, y0, BOUNDARY_HEIGHT)
-    grid = (
-        torch.stack(torch.meshgrid(ys, xs, indexing="ij")[::-1], dim=-1)
-        .reshape(-1, 2)
-        .to(device)
-    )
+    grid = torch.stack(torch.meshgrid(ys, xs, indexing="ij")[::-1], dim=-1).reshape(-1, 2).to(device)
     was_training = model.training
     model.eval()
     probabilities = model(grid).softmax(1)
@@ -52,18 +48,14 @@ def boundary_view(
 def point_list(data) -> list[list[float]]:
     """Up to MAX_POINTS test points as [x, y, label], drawn over the boundary."""
     x, y = data.x_test[:MAX_POINTS], data.y_test[:MAX_POINTS]
-    return [
-        [round(a, 4), round(b, 4), int(c)] for (a, b), c in zip(x.tolist(), y.tolist())
-    ]
+    return [[round(a, 4), round(b, 4), int(c)] for (a, b), c in zip(x.tolist(), y.tolist())]
 
 
 def image_views(model: torch.nn.Module, data, predicted: torch.Tensor) -> ImagesEvent:
     """The course's test step: confusion matrix, per-class accuracy, a few test images, the first layer's filters."""
     classes = len(data.class_names)
     truth = data.y_test.to(predicted.device)
-    confusion = torch.bincount(
-        truth * classes + predicted, minlength=classes * classes
-    ).reshape(classes, classes)
+    confusion = torch.bincount(truth * classes + predicted, minlength=classes * classes).reshape(classes, classes)
     totals = confusion.sum(1).clamp(min=1)
     per_class = (confusion.diagonal() / totals).tolist()
     samples = [
@@ -79,39 +71,29 @@ def image_views(model: torch.nn.Module, data, predicted: torch.Tensor) -> Images
 
 
 @torch.no_grad()
-def first_layer_filters(
-    model: torch.nn.Module, input_shape: tuple[int, ...]
-) -> tuple[list, str]:
+def first_layer_filters(model: torch.nn.Module, input_shape: tuple[int, ...]) -> tuple[list, str]:
     """The first layer's weights as small images, each scaled to −1..1: what the network looks for first."""
     for module in model.modules():
         if isinstance(module, torch.nn.Conv2d):
             weights = module.weight[:MAX_FILTERS].mean(1)
-            return _scaled(
-                weights
-            ), f"conv {module.kernel_size[0]}×{module.kernel_size[1]}"
+            return _scaled(weights), f"conv {module.kernel_size[0]}×{module.kernel_size[1]}"
         if isinstance(module, torch.nn.Linear):
             if len(input_shape) != 3:
                 return [], ""
             channels, height, width = input_shape
-            weights = (
-                module.weight[:MAX_FILTERS].reshape(-1, channels, height, width).mean(1)
-            )
+            weights = module.weight[:MAX_FILTERS].reshape(-1, channels, height, width).mean(1)
             return _scaled(weights), f"linear {height}×{width}"
     return [], ""
 
 
 @torch.no_grad()
-def sample_view(
-    model: torch.nn.Module, data, seed: int, device: torch.device
-) -> tuple[str, str]:
+def sample_view(model: torch.nn.Module, data, seed: int, device: torch.device) -> tuple[str, str]:
     """The prompt and the text the model writes after it, with a fixed seed: it changes only as the model learns."""
     prompt = data.x_test[0][:SAMPLE_PROMPT].tolist()
     generator = torch.Generator(device=device).manual_seed(seed)
     written = model.sample(prompt, SAMPLE_LENGTH, 0.8, generator)
     vocabulary = data.class_names
-    return "".join(vocabulary[i] for i in prompt), "".join(
-        vocabulary[i] for i in written
-    )
+    return "".join(vocabulary[i] for i in prompt), "".join(vocabulary[i] for i in written)
 
 
 def _scaled(weights: torch.Tensor) -> list:

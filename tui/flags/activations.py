@@ -26,18 +26,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="why non-linear: two linear layers against one matrix",
     )
-    parser.add_argument(
-        "--seed", type=int, default=0, help="the random draw of the --collapse demo"
-    )
+    parser.add_argument("--seed", type=int, default=0, help="the random draw of the --collapse demo")
 
 
 def setup_from(args: argparse.Namespace) -> ActivationSetup:
     """The function, vector and demo the flags describe; raises SpecError for anything invalid."""
-    vector = (
-        {}
-        if args.vector is None
-        else {"vector": tuple(parse_vector(args.vector, "activations_vector"))}
-    )
-    return ActivationSetup(
-        ActivationSpec(args.function, **vector), collapse=args.collapse, seed=args.seed
-    )
+    vector = {} if args.vector is None else {"vector": tuple(parse_vector(args.vector, "activations_vector"))}
+    return ActivationSetup(ActivationSpec(args.function, **vector), collapse=args.collapse, seed=args.seed)

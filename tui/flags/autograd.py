@@ -19,9 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="course: x as rows, e.g. '1 2; 3 4' (at most 3×3); twolayer: 2 numbers",
     )
-    parser.add_argument(
-        "--apple", default=None, help="apples: the price of one apple (100)"
-    )
+    parser.add_argument("--apple", default=None, help="apples: the price of one apple (100)")
     parser.add_argument("--count", default=None, help="apples: how many apples (2)")
     parser.add_argument("--tax", default=None, help="apples: the tax factor (1.1)")
     parser.add_argument(
@@ -35,11 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def setup_from(args: argparse.Namespace) -> AutogradSpec:
     """The AutogradSpec the flags describe; raises SpecError for anything invalid."""
     spec = AutogradSpec(preset=args.preset)
-    texts = {
-        name: getattr(args, name)
-        for name in ("x", "apple", "count", "tax")
-        if getattr(args, name) is not None
-    }
+    texts = {name: getattr(args, name) for name in ("x", "apple", "count", "tax") if getattr(args, name) is not None}
     if args.target is not None:
         texts["class"] = args.target
     return spec_with_texts(spec, texts) if texts else spec

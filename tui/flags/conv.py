@@ -25,9 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         help="kernel size: a preset is drawn at it, a typed kernel cropped or zero-extended",
     )
-    parser.add_argument(
-        "--bias", default="", help="one number per output channel (default 0)"
-    )
+    parser.add_argument("--bias", default="", help="one number per output channel (default 0)")
     parser.add_argument("--stride", type=int, default=1)
     parser.add_argument("--padding", type=int, default=0)
     parser.add_argument("--dilation", type=int, default=1)
@@ -41,9 +39,7 @@ def setup_from(args: argparse.Namespace) -> ConvSetup:
         input_name=args.input if args.input in INPUTS else CUSTOM,
         base_input=None if args.input in INPUTS else parse_matrix(args.input, "input"),
         kernel_name=args.kernel if args.kernel in KERNELS else CUSTOM,
-        base_kernel=None
-        if args.kernel in KERNELS
-        else parse_matrix(args.kernel, "kernel"),
+        base_kernel=None if args.kernel in KERNELS else parse_matrix(args.kernel, "kernel"),
         stride=args.stride,
         padding=args.padding,
         dilation=args.dilation,
@@ -53,8 +49,6 @@ def setup_from(args: argparse.Namespace) -> ConvSetup:
     if args.kernel_size is not None:
         setup = setup.with_kernel_size(args.kernel_size)
     bias = tuple(parse_vector(args.bias, "bias"))
-    setup = (
-        setup.with_custom(setup.base_input, setup.base_kernel, bias) if bias else setup
-    )
+    setup = setup.with_custom(setup.base_input, setup.base_kernel, bias) if bias else setup
     setup.spec()
     return setup

@@ -24,8 +24,4 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def setup_from(args: argparse.Namespace) -> LossSpec:
     """The LossSpec the flags describe; raises SpecError for anything invalid."""
-    return (
-        LossSpec(target=args.target)
-        if args.y is None
-        else LossSpec(parse_y(args.y), args.target)
-    )
+    return LossSpec(target=args.target) if args.y is None else LossSpec(parse_y(args.y), args.target)

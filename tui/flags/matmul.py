@@ -23,9 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="add B, one number per column of W (default: on)",
     )
-    parser.add_argument(
-        "--seed", type=int, help="random small integers instead of the pattern"
-    )
+    parser.add_argument("--seed", type=int, help="random small integers instead of the pattern")
     parser.add_argument(
         "--example",
         choices=list(EXAMPLES),

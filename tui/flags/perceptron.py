@@ -25,7 +25,5 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def setup_from(args: argparse.Namespace) -> PerceptronSpec:
     """The gate with the weights typed on the command line; raises SpecError for anything invalid."""
     spec = PerceptronSpec(args.gate)
-    typed = {
-        name: getattr(args, name) for name in WEIGHTS if getattr(args, name) is not None
-    }
+    typed = {name: getattr(args, name) for name in WEIGHTS if getattr(args, name) is not None}
     return spec.with_weights(**typed) if typed else spec

@@ -22,18 +22,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="digit",
         help=f"a preset ({', '.join(INPUTS)}) or rows like '1 2 3; 4 5 6'",
     )
-    parser.add_argument(
-        "--size", type=int, default=2, help="window size K (a K×K window)"
-    )
+    parser.add_argument("--size", type=int, default=2, help="window size K (a K×K window)")
     parser.add_argument(
         "--stride",
         type=int,
         default=None,
         help="stride S (default: S = K, as in torch)",
     )
-    parser.add_argument(
-        "--padding", type=int, default=0, help="padding P, at most K/2 (torch's rule)"
-    )
+    parser.add_argument("--padding", type=int, default=0, help="padding P, at most K/2 (torch's rule)")
     parser.add_argument(
         "--shift",
         type=int,

@@ -15,12 +15,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="mix",
         help=f"a preset ({', '.join(SEQUENCES)}) or rows x_1; x_2; … like '1 0; 0 1'",
     )
-    parser.add_argument(
-        "--hidden", type=int, default=3, help=f"hidden size H, 1 to {MAX_HIDDEN}"
-    )
-    parser.add_argument(
-        "--seed", type=int, default=0, help=f"seed of the weights, 0 to {MAX_SEED}"
-    )
+    parser.add_argument("--hidden", type=int, default=3, help=f"hidden size H, 1 to {MAX_HIDDEN}")
+    parser.add_argument("--seed", type=int, default=0, help=f"seed of the weights, 0 to {MAX_SEED}")
 
 
 def setup_from(args: argparse.Namespace) -> RnnSetup:

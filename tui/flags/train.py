@@ -75,9 +75,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     run = parser.add_argument_group("training")
     run.add_argument("--optimizer", choices=OPTIMIZERS, default=_default("optimizer"))
-    run.add_argument(
-        "--lr", type=float, default=_default("lr"), help="learning rate, > 0"
-    )
+    run.add_argument("--lr", type=float, default=_default("lr"), help="learning rate, > 0")
     run.add_argument(
         "--momentum",
         type=float,
@@ -132,9 +130,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def config_from(args: argparse.Namespace) -> TrainConfig:
     """The TrainConfig the flags describe (each flag is named after its field); raises SpecError for anything invalid."""
-    values = {
-        f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name != "hidden"
-    }
+    values = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name != "hidden"}
     return TrainConfig(**values, hidden=parse_hidden(args.hidden))
 
 

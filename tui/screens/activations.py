@@ -75,11 +75,7 @@ class ActivationsScreen(StepLesson[ActivationSetup, ActivationsTrace]):
         self.index = self._view_step()
 
     def trace_for(self, setup: ActivationSetup) -> ActivationsTrace:
-        return (
-            collapse_trace(setup.seed)
-            if setup.collapse
-            else activation_trace(setup.spec)
-        )
+        return collapse_trace(setup.seed) if setup.collapse else activation_trace(setup.spec)
 
     @property
     def view(self) -> str:
@@ -89,9 +85,7 @@ class ActivationsScreen(StepLesson[ActivationSetup, ActivationsTrace]):
 
     def _view_step(self) -> int:
         """The step the current view had last (each view keeps its own); a curve starts at x = 0."""
-        return self._steps.get(
-            self.view, self.trace.index_of(0.0) if self.view == CURVE else 0
-        )
+        return self._steps.get(self.view, self.trace.index_of(0.0) if self.view == CURVE else 0)
 
     def index_after_change(self, old_trace: ActivationsTrace, old_index: int) -> int:
         return self._view_step()
@@ -104,9 +98,7 @@ class ActivationsScreen(StepLesson[ActivationSetup, ActivationsTrace]):
 
     def check_target(self) -> tuple[object, str]:
         spec = self.setup.spec
-        return spec, t(
-            "activations.verify_function", function=TORCH_FUNCTION[spec.function]
-        )
+        return spec, t("activations.verify_function", function=TORCH_FUNCTION[spec.function])
 
     # Drawing -----------------------------------------------------------------
 
@@ -132,14 +124,9 @@ class ActivationsScreen(StepLesson[ActivationSetup, ActivationsTrace]):
             plot.border_title, plot.border_subtitle = FORMULAS[function]
         elif self.view == CURVE:
             plot.border_title, plot.border_subtitle = (
-                f"{mark} {formula}"
-                for mark, formula in zip((SOLID, DOTTED), FORMULAS[function])
+                f"{mark} {formula}" for mark, formula in zip((SOLID, DOTTED), FORMULAS[function])
             )
-        use = (
-            "\n".join(collapse_verdict(self.trace))
-            if self.setup.collapse
-            else use_line(function)
-        )
+        use = "\n".join(collapse_verdict(self.trace)) if self.setup.collapse else use_line(function)
         self.query_one("#use", Line).show(use)
 
     def show_step(self) -> None:
@@ -154,8 +141,7 @@ class ActivationsScreen(StepLesson[ActivationSetup, ActivationsTrace]):
             if isinstance(self.trace, SoftmaxTrace):
                 rows = softmax_table(self.trace)
                 table = [((rows[0], "header"),)] + [
-                    ((line, "current" if k == self.index else ""),)
-                    for k, line in enumerate(rows[1:-1])
+                    ((line, "current" if k == self.index else ""),) for k, line in enumerate(rows[1:-1])
                 ]
                 self.query_one("#plot", Canvas).show([*table, ((rows[-1], "label"),)])
                 reading = softmax_lines(self.trace, self.index)
@@ -163,19 +149,13 @@ class ActivationsScreen(StepLesson[ActivationSetup, ActivationsTrace]):
                 self.query_one("#plot", Canvas).show(curve_rows(self.trace, self.index))
                 reading = curve_lines(self.trace.step(self.index))
             self.query_one("#reading", Line).show("\n".join(reading))
-            self.show_status(
-                "activations.status", name=function_name(self.setup.spec.function)
-            )
+            self.show_status("activations.status", name=function_name(self.setup.spec.function))
 
     # Changing the setup --------------------------------------------------------
 
     def _keeping_spec(self, setup: ActivationSetup) -> ActivationSetup:
         """`setup` holding the current spec object where its spec is equal: the checker is asked once per spec."""
-        return (
-            replace(setup, spec=self.setup.spec)
-            if setup.spec == self.setup.spec
-            else setup
-        )
+        return replace(setup, spec=self.setup.spec) if setup.spec == self.setup.spec else setup
 
     def _with_function(self, function: str) -> ActivationSetup:
         return self._keeping_spec(
@@ -187,9 +167,7 @@ class ActivationsScreen(StepLesson[ActivationSetup, ActivationsTrace]):
         )
 
     def action_function(self, delta: int) -> None:
-        following = FUNCTIONS[
-            (FUNCTIONS.index(self.setup.spec.function) + delta) % len(FUNCTIONS)
-        ]
+        following = FUNCTIONS[(FUNCTIONS.index(self.setup.spec.function) + delta) % len(FUNCTIONS)]
         self.action_pick(following)
 
     def action_pick(self, function: str) -> None:
@@ -233,9 +211,7 @@ class ActivationsScreen(StepLesson[ActivationSetup, ActivationsTrace]):
         """The dialog's Apply: the typed vector, if it makes a valid softmax input; softmax is then shown."""
 
         def softmax_setup() -> ActivationSetup:
-            spec = ActivationSpec(
-                "softmax", tuple(parse_vector(texts["vector"], "activations_vector"))
-            )
+            spec = ActivationSpec("softmax", tuple(parse_vector(texts["vector"], "activations_vector")))
             return self._keeping_spec(replace(self.setup, spec=spec, collapse=False))
 
         return self.adopt(

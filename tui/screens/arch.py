@@ -133,9 +133,7 @@ class ArchScreen(StepLesson[ArchSpec, ArchTrace]):
 
     def _switch(self, spec: ArchSpec) -> None:
         """Another network opens at its input; the same one (at its own size again) stays on the layer shown."""
-        message = t(
-            "arch.switched", network=spec.net.title, year=spec.net.year, size=spec.side
-        )
+        message = t("arch.switched", network=spec.net.title, year=spec.net.year, size=spec.side)
         self.apply(
             lambda: spec,
             message,
@@ -163,11 +161,7 @@ class ArchScreen(StepLesson[ArchSpec, ArchTrace]):
             t("arch_edit.size", network=self.setup.net.title),
             str(self.setup.side),
         )
-        self.app.push_screen(
-            TextDialog(
-                t("arch_edit.title"), t("arch_edit.hint"), [field], self._apply_texts
-            )
-        )
+        self.app.push_screen(TextDialog(t("arch_edit.title"), t("arch_edit.hint"), [field], self._apply_texts))
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The edit dialog's Apply: a whole number that the network can take as its input side."""

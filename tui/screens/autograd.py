@@ -83,9 +83,7 @@ class AutogradScreen(StepLesson[AutogradSpec, AutogradTrace]):
         grid = self.query_one("#grads", Grid)
         leaves = touched(trace, index)
         current = [row for row, cell in enumerate(trace.cells) if cell.leaf in leaves]
-        grid.show(
-            [rows], row_labels=labels, marks={(0, row, 1): "current" for row in current}
-        )
+        grid.show([rows], row_labels=labels, marks={(0, row, 1): "current" for row in current})
         if current:
             grid.mark(grid.marks, follow=[(0, current[0], 1), (0, current[-1], 1)])
         kind = t(f"autograd.kind_{trace.step(index).kind}")
@@ -97,9 +95,7 @@ class AutogradScreen(StepLesson[AutogradSpec, AutogradTrace]):
         preset = PRESETS[(PRESETS.index(self.setup.preset) + 1) % len(PRESETS)]
         # the new graph's own inputs: an x typed for one does not fit another
         spec = AutogradSpec(preset=preset)
-        self.apply(
-            lambda: spec, t("autograd.preset_changed", name=preset_name(spec)), index=0
-        )
+        self.apply(lambda: spec, t("autograd.preset_changed", name=preset_name(spec)), index=0)
 
     def action_switch_pass(self) -> None:
         to_backward = self.index < self.trace.seed_index
@@ -112,10 +108,7 @@ class AutogradScreen(StepLesson[AutogradSpec, AutogradTrace]):
 
         spec = self.setup
         if spec.preset == "apples":
-            fields = [
-                Field(name, t(f"autograd_edit.{name}"), fmt_exact(float(value)))
-                for name, value in spec.inputs()
-            ]
+            fields = [Field(name, t(f"autograd_edit.{name}"), fmt_exact(float(value))) for name, value in spec.inputs()]
         elif spec.preset == "twolayer":
             fields = [
                 Field(
@@ -127,14 +120,8 @@ class AutogradScreen(StepLesson[AutogradSpec, AutogradTrace]):
             ]
         else:
             fields = [Field("x", t("autograd_edit.x_matrix"), format_matrix(spec.x))]
-        self.app.push_screen(
-            TextDialog(
-                t("autograd_edit.title"), t("edit.hint"), fields, self._apply_texts
-            )
-        )
+        self.app.push_screen(TextDialog(t("autograd_edit.title"), t("edit.hint"), fields, self._apply_texts))
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The dialog's Apply: valid inputs replace the spec; otherwise the dialog says why and keeps the text."""
-        return self.adopt(
-            lambda: spec_with_texts(self.setup, texts), t("autograd.applied")
-        )
+        return self.adopt(lambda: spec_with_texts(self.setup, texts), t("autograd.applied"))

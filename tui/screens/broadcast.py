@@ -94,9 +94,7 @@ class BroadcastScreen(StepLesson[BroadcastSetup, BroadcastTrace]):
     def draw_trace(self) -> None:
         """A new spec: the table's title, which value grids exist, NumPy's verdict."""
         spec = self.trace.spec
-        self.query_one("#shapes", Grid).set_titles(
-            t("broadcast.shapes"), shapes_line(self.trace)
-        )
+        self.query_one("#shapes", Grid).set_titles(t("broadcast.shapes"), shapes_line(self.trace))
         for index, name in enumerate(NAMES):
             self.query_one(f"#value-{name}", Grid).display = index < len(spec.shapes)
         self._show_verdict()
@@ -121,11 +119,7 @@ class BroadcastScreen(StepLesson[BroadcastSetup, BroadcastTrace]):
         """Redraw the small table and value grids for the step; nothing here computes."""
         step = self.trace.step(self.index)
         self._show_table(step)
-        note = (
-            f" {t('broadcast.copied')}"
-            if step.kind == STRETCH and self.showing_values
-            else ""
-        )
+        note = f" {t('broadcast.copied')}" if step.kind == STRETCH and self.showing_values else ""
         self.query_one("#explain", Line).show(explain(self.trace, step) + note)
         failure = self.query_one("#failure", Line)
         failure.display = step.failed
@@ -156,22 +150,16 @@ class BroadcastScreen(StepLesson[BroadcastSetup, BroadcastTrace]):
         )
         if step.axis is not None:
             # scrolled once the new content is laid out: 32 axes do not fit
-            self.call_after_refresh(
-                grid.mark, marks, [(0, 0, step.axis), (0, operands + 1, step.axis)]
-            )
+            self.call_after_refresh(grid.mark, marks, [(0, 0, step.axis), (0, operands + 1, step.axis)])
 
     def _show_values(self, step: BroadcastStep) -> None:
         """Each operand as the step has it, copies marked; the result once rule 4 has fixed its shape."""
         for name, view in zip(NAMES, self.values.at(step)):
             grid = self.query_one(f"#value-{name}", Grid)
             cells, labels = value_cells(view.values)
-            marks = dict.fromkeys(view.copied_cells(), "gap") | dict.fromkeys(
-                view.copied_cells(fresh=True), "tap"
-            )
+            marks = dict.fromkeys(view.copied_cells(), "gap") | dict.fromkeys(view.copied_cells(fresh=True), "tap")
             grid.show(cells, labels, marks=marks)
-            grid.set_titles(
-                t("broadcast.operand", name=name, shape=python_shape(view.values.shape))
-            )
+            grid.set_titles(t("broadcast.operand", name=name, shape=python_shape(view.values.shape)))
         result = self.query_one(f"#{RESULT_GRID}", Grid)
         result.display = step.kind in (RESULT, STRETCH, COMPUTE)
         if result.display:
@@ -189,11 +177,7 @@ class BroadcastScreen(StepLesson[BroadcastSetup, BroadcastTrace]):
         if self.values is None:
             view = t("broadcast.view_too_big")
         else:
-            view = (
-                t("broadcast.view_values")
-                if self.wants_values
-                else t("broadcast.view_symbolic")
-            )
+            view = t("broadcast.view_values") if self.wants_values else t("broadcast.view_symbolic")
         self.show_status(
             "broadcast.status",
             example=example_name(self.setup),
@@ -228,22 +212,15 @@ class BroadcastScreen(StepLesson[BroadcastSetup, BroadcastTrace]):
         self.wants_values = not self.wants_values
         self._show_verdict()
         self.show_step()
-        self.say(
-            t("broadcast.values_on") if self.wants_values else t("broadcast.values_off")
-        )
+        self.say(t("broadcast.values_on") if self.wants_values else t("broadcast.values_off"))
 
     def action_edit(self) -> None:
         """`e`: one field per operand, c left empty for two shapes; a mistake keeps the dialog and the text."""
         # imported when first opened, not at start-up
         from tui.screens.text_dialog import Field, TextDialog
 
-        typed = [python_shape(shape) for shape in self.setup.shapes] + [""] * (
-            len(NAMES) - len(self.setup.shapes)
-        )
-        fields = [
-            Field(name, t(f"broadcast_edit.{name}"), text)
-            for name, text in zip(NAMES, typed)
-        ]
+        typed = [python_shape(shape) for shape in self.setup.shapes] + [""] * (len(NAMES) - len(self.setup.shapes))
+        fields = [Field(name, t(f"broadcast_edit.{name}"), text) for name, text in zip(NAMES, typed)]
         self.app.push_screen(
             TextDialog(
                 t("broadcast_edit.title"),
@@ -256,9 +233,7 @@ class BroadcastScreen(StepLesson[BroadcastSetup, BroadcastTrace]):
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The dialog's Apply: the typed shapes, if they parse and fit the limits (a mismatch is welcome)."""
         return self.adopt(
-            lambda: self.setup.with_shapes(
-                parse_shapes([texts[name] for name in NAMES])
-            ),
+            lambda: self.setup.with_shapes(parse_shapes([texts[name] for name in NAMES])),
             lambda: shapes_line(self.trace),
             index=0,
         )

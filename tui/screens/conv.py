@@ -85,9 +85,7 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
         input_grid = self.query_one("#input", Grid)
         input_grid.show(
             [_cells(channel) for channel in trace.padded],
-            [t("conv.channel", c=c) for c in range(spec.in_channels)]
-            if many_in
-            else (),
+            [t("conv.channel", c=c) for c in range(spec.in_channels)] if many_in else (),
             padding=spec.padding,
         )
         height, width = spec.input.shape[1:]
@@ -99,9 +97,7 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
         output_grid = self.query_one("#output", Grid)
         output_grid.show(
             [_cells(channel) for channel in trace.output],
-            [t("conv.out_channel", c=o) for o in range(spec.out_channels)]
-            if spec.out_channels > 1
-            else (),
+            [t("conv.out_channel", c=o) for o in range(spec.out_channels)] if spec.out_channels > 1 else (),
         )
         output_grid.set_titles(t("conv.output", h=trace.out_height, w=trace.out_width))
         self._show_unfolded()
@@ -113,28 +109,18 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
         grid = self.query_one("#kernel", Grid)
         grid.show(
             [_cells(kernel) for kernel in spec.weight[out_channel]],
-            [t("conv.channel", c=c) for c in range(spec.in_channels)]
-            if spec.in_channels > 1
-            else (),
+            [t("conv.channel", c=c) for c in range(spec.in_channels)] if spec.in_channels > 1 else (),
         )
         size = spec.kernel_size
         grid.set_titles(
-            t("conv.kernel_of", k=size, o=out_channel)
-            if spec.out_channels > 1
-            else t("conv.kernel", k=size),
-            self.setup.kernel_name_for(out_channel)
-            if self.setup.kernel_name != CUSTOM
-            else t("conv.custom"),
+            t("conv.kernel_of", k=size, o=out_channel) if spec.out_channels > 1 else t("conv.kernel", k=size),
+            self.setup.kernel_name_for(out_channel) if self.setup.kernel_name != CUSTOM else t("conv.custom"),
         )
         self._kernel_channel = out_channel
 
     def _show_unfolded(self) -> None:
         trace = self.trace
-        positions = [
-            f"({r},{c})"
-            for r in range(trace.out_height)
-            for c in range(trace.out_width)
-        ]
+        positions = [f"({r},{c})" for r in range(trace.out_height) for c in range(trace.out_width)]
         unfolded = self.query_one("#unfolded", Grid)
         unfolded.show([_cells(trace.im2col)], row_labels=positions)
         unfolded.set_titles(
@@ -162,8 +148,7 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
         height, width = self.trace.formulas
         same = width.filled == height.filled
         self.query_one("#formula", Line).show(
-            f"{height.symbolic} = {height.filled};  "
-            + ("W_out = H_out" if same else f"W_out = {width.filled}")
+            f"{height.symbolic} = {height.filled};  " + ("W_out = H_out" if same else f"W_out = {width.filled}")
         )
 
     def show_step(self) -> None:
@@ -191,9 +176,7 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
         grid = self.query_one("#input", Grid)
         grid.mark(
             marks,
-            follow=[
-                (c, r, col) for c in (0,) for r, col in ((top, left), (bottom, right))
-            ],
+            follow=[(c, r, col) for c in (0,) for r, col in ((top, left), (bottom, right))],
         )
 
     def _mark_output(self, step: ConvStep) -> None:
@@ -208,14 +191,10 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
         unfolded = self.query_one("#unfolded", Grid)
         row_cells = [(0, position, col) for col in range(trace.im2col.shape[1])]
         unfolded.mark(dict.fromkeys(row_cells, "row"), follow=row_cells[:1])
-        column_cells = [
-            (0, r, step.out_channel) for r in range(trace.kernel_columns.shape[0])
-        ]
+        column_cells = [(0, r, step.out_channel) for r in range(trace.kernel_columns.shape[0])]
         self.query_one("#columns", Grid).mark(dict.fromkeys(column_cells, "tap"))
         current = (0, position, step.out_channel)
-        self.query_one("#flat-output", Grid).mark(
-            {current: "current"}, follow=[current]
-        )
+        self.query_one("#flat-output", Grid).mark({current: "current"}, follow=[current])
 
     def _equation(self, step: ConvStep) -> str:
         spec = self.trace.spec
@@ -230,9 +209,7 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
             )
             for c in range(spec.in_channels)
         ]
-        sums = " + ".join(
-            fmt(s) if s >= 0 else f"({fmt(s)})" for s in step.channel_sums
-        )
+        sums = " + ".join(fmt(s) if s >= 0 else f"({fmt(s)})" for s in step.channel_sums)
         lines.append(f"{step.label} = {sums} + {fmt(step.bias)} = {fmt(step.value)}")
         return "\n".join(lines)
 
@@ -246,9 +223,7 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
             k=spec.kernel_size,
             cin=spec.in_channels,
             cout=spec.out_channels,
-            kernel=t("conv.custom")
-            if setup.kernel_name == CUSTOM
-            else setup.kernel_name,
+            kernel=t("conv.custom") if setup.kernel_name == CUSTOM else setup.kernel_name,
             input=t("conv.custom") if setup.input_name == CUSTOM else setup.input_name,
         )
 
@@ -263,11 +238,7 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
             value = value if value <= 3 else 1
         elif field == "out_channels":
             value = value if value <= 4 else 1
-        message = (
-            self._changed(field, value)
-            if field in ("stride", "padding", "dilation")
-            else ""
-        )
+        message = self._changed(field, value) if field in ("stride", "padding", "dilation") else ""
         self.apply(lambda: replace(self.setup, **{field: value}), message)
 
     def action_kernel_size(self, delta: int) -> None:
@@ -296,9 +267,7 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
                 " ".join(fmt_exact(b) for b in self.trace.spec.bias),
             ),
         ]
-        self.app.push_screen(
-            TextDialog(t("edit.title"), t("edit.hint"), fields, self._apply_texts)
-        )
+        self.app.push_screen(TextDialog(t("edit.title"), t("edit.hint"), fields, self._apply_texts))
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The edit dialog's Apply: the typed matrices, if they make a valid setup."""

@@ -61,21 +61,13 @@ class IndexScreen(StepLesson[IndexSetup, IndexTrace]):
         source = self.query_one("#source", Grid)
         source.show(_cells(Layout(array.shape).cells(array)))
         source.set_titles(t("index.source", shape=trace.source_shape_text))
-        self.query_one("#expression", Line).show(
-            f"{trace.spec.subscript.text}  ·  {kind_text(trace.kind)}"
-        )
+        self.query_one("#expression", Line).show(f"{trace.spec.subscript.text}  ·  {kind_text(trace.kind)}")
         self._show_helper()
         result = self.query_one("#result", Grid)
         layout = Layout(trace.result.shape)
         result.show(_cells(layout.cells(trace.result)), layout.captions("out"))
-        result.set_titles(
-            t("index.result_error")
-            if trace.problem
-            else t("index.result", shape=trace.shape_text)
-        )
-        self.query_one("#memory", Line).show(
-            "" if trace.problem else memory_text(trace)
-        )
+        result.set_titles(t("index.result_error") if trace.problem else t("index.result", shape=trace.shape_text))
+        self.query_one("#memory", Line).show("" if trace.problem else memory_text(trace))
         checked = self.query_one("#checked", Line)
         checked.show(checked_text(trace))
         checked.set_class(not trace.numpy_agrees, "error")
@@ -92,10 +84,7 @@ class IndexScreen(StepLesson[IndexSetup, IndexTrace]):
             helper.set_titles(t("index.mask_title", mask=trace.mask_text))
         elif trace.index_arrays:
             blocks, captions = trace.index_grid()
-            texts = [
-                t("index.array_caption", axis=array.axis, suffix=suffix)
-                for array, suffix in captions
-            ]
+            texts = [t("index.array_caption", axis=array.axis, suffix=suffix) for array, suffix in captions]
             helper.show(_cells(blocks, str), texts if len(blocks) else ())
             helper.set_titles(t("index.arrays_title"))
 
@@ -150,9 +139,7 @@ class IndexScreen(StepLesson[IndexSetup, IndexTrace]):
                 index=0,
             )
 
-        field = Field(
-            "expression", t("index.expression_label"), self.trace.spec.subscript.text
-        )
+        field = Field("expression", t("index.expression_label"), self.trace.spec.subscript.text)
         self.app.push_screen(
             TextDialog(
                 t("index.edit_expression_title"),
@@ -174,8 +161,4 @@ class IndexScreen(StepLesson[IndexSetup, IndexTrace]):
             )
 
         field = Field("array", t("index.array_label"), self.setup.array_text)
-        self.app.push_screen(
-            TextDialog(
-                t("index.edit_array_title"), t("index.edit_array_hint"), [field], submit
-            )
-        )
+        self.app.push_screen(TextDialog(t("index.edit_array_title"), t("index.edit_array_hint"), [field], submit))

@@ -69,18 +69,12 @@ class LessonText:
         """After the first frame: rich's Markdown costs ~80 ms to import and more to lay out."""
         from rich.markdown import Markdown
 
-        self.query_one("#lesson-text", Static).update(
-            Markdown(lesson_text(self.LESSON))
-        )
+        self.query_one("#lesson-text", Static).update(Markdown(lesson_text(self.LESSON)))
 
     def fit_text(self, width: int) -> None:
         """Open or close the text for a terminal `width` columns wide, unless the student chose with t."""
         lesson = self.query_one("#lesson")
-        lesson.display = (
-            self._text_choice
-            if self._text_choice is not None
-            else width >= TEXT_BESIDE_FROM
-        )
+        lesson.display = self._text_choice if self._text_choice is not None else width >= TEXT_BESIDE_FROM
         lesson.set_class(width >= TEXT_WIDE_FROM, "-wide")
 
     def action_toggle_text(self) -> None:
@@ -92,20 +86,14 @@ class LessonText:
         lesson = self.query_one("#lesson", VerticalScroll)
         if not lesson.display:
             self._text_choice = lesson.display = True
-        lesson.scroll_relative(
-            y=direction * max(lesson.size.height - 2, 1), animate=False
-        )
+        lesson.scroll_relative(y=direction * max(lesson.size.height - 2, 1), animate=False)
 
     def action_help(self) -> None:
         # imported when first opened, not at start-up
         from tui.screens.help import HelpScreen
 
         bindings = help_bindings(self, self.app)
-        self.app.push_screen(
-            HelpScreen(
-                lesson_title(self.LESSON), t(f"lesson.{self.LESSON}.summary"), bindings
-            )
-        )
+        self.app.push_screen(HelpScreen(lesson_title(self.LESSON), t(f"lesson.{self.LESSON}.summary"), bindings))
 
 
 class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
@@ -288,9 +276,7 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
     def _tick(self) -> None:
         if self.index >= self.step_count - 1:
             self._stop_playing()
-        self.index = (
-            min(self.index + 1, self.step_count - 1) if self._player else self.index
-        )
+        self.index = min(self.index + 1, self.step_count - 1) if self._player else self.index
 
     def _stop_playing(self) -> None:
         if self._player:
@@ -310,9 +296,7 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
 
     def show_status(self, key: str, **params: object) -> None:
         """The status line: playing or paused, then the lesson's `key` with step, total and speed filled in."""
-        status = t(
-            key, step=self.index + 1, total=self.step_count, speed=self.speed, **params
-        )
+        status = t(key, step=self.index + 1, total=self.step_count, speed=self.speed, **params)
         self.query_one("#status", Line).show(f"{self.play_state()} {status}")
 
     # Checking against torch ----------------------------------------------------
@@ -332,9 +316,7 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
         if verdict.delta is None:
             self.show_check(t("step.verify_unavailable", reason=verdict.reason))
         elif verdict.delta <= 1e-9:
-            self.show_check(
-                t("step.verify_ok", function=function, delta=fmt(verdict.delta))
-            )
+            self.show_check(t("step.verify_ok", function=function, delta=fmt(verdict.delta)))
         else:
             self.show_check(
                 t("step.verify_bad", function=function, delta=fmt(verdict.delta)),
@@ -358,6 +340,4 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
 
     def refuse(self, error: SpecError) -> None:
         """An invalid change: say why, in the student's language, and keep what is on screen."""
-        self.say(
-            f"{t('error.prefix')}: {error_text(error)} — {t('error.kept')}", error=True
-        )
+        self.say(f"{t('error.prefix')}: {error_text(error)} — {t('error.kept')}", error=True)

@@ -97,9 +97,7 @@ class LossScreen(StepLesson[LossSpec, LossTrace]):
                 fmt(curve.loss_high),
             ),
         ]
-        self.query_one("#plot", LossPlot).show(
-            panels, (f"w = {fmt(W_LOW)}", fmt(W_HIGH))
-        )
+        self.query_one("#plot", LossPlot).show(panels, (f"w = {fmt(W_LOW)}", fmt(W_HIGH)))
 
     def show_step(self) -> None:
         step = self.trace.step(self.index)
@@ -125,20 +123,14 @@ class LossScreen(StepLesson[LossSpec, LossTrace]):
         self.query_one("#notes", Line).show(sum_note(self.trace))
 
     def _show_totals(self) -> None:
-        self.query_one("#terms", Grid).mark(
-            {(0, k + 1, col): "tap" for k in range(self.trace.n) for col in (2, 3)}
-        )
+        self.query_one("#terms", Grid).mark({(0, k + 1, col): "tap" for k in range(self.trace.n) for col in (2, 3)})
         self.query_one("#equation", Line).show(totals_line(self.trace))
         self.query_one("#sums", Line).show("\n".join(relation_lines(self.trace)))
         self.query_one("#notes", Line).show(sum_note(self.trace))
 
     def _show_cursor(self, step: LossStep) -> None:
-        self.query_one("#plot", LossPlot).move_cursor(
-            self.trace.curve.stop_index(step.stop)
-        )
-        self.query_one("#equation", Line).show(
-            "\n".join(cursor_lines(self.trace, step.point))
-        )
+        self.query_one("#plot", LossPlot).move_cursor(self.trace.curve.stop_index(step.stop))
+        self.query_one("#equation", Line).show("\n".join(cursor_lines(self.trace, step.point)))
         self.query_one("#sums", Line).show(t("loss.why_short"))
         self.query_one("#notes", Line).show(model_line())
 
@@ -171,9 +163,7 @@ class LossScreen(StepLesson[LossSpec, LossTrace]):
             Field("y", t("loss_edit.y"), " ".join(fmt_exact(v) for v in spec.y)),
             Field("class", t("loss_edit.class"), str(spec.target)),
         ]
-        self.app.push_screen(
-            TextDialog(t("loss_edit.title"), t("edit.hint"), fields, self._apply_texts)
-        )
+        self.app.push_screen(TextDialog(t("loss_edit.title"), t("edit.hint"), fields, self._apply_texts))
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The dialog's Apply: a valid y and class replace the spec; otherwise the dialog says why and keeps the text."""

@@ -76,9 +76,7 @@ class MatmulScreen(StepLesson[MatmulSpec, MatmulTrace]):
         product = values and trace.result is not None
         self.query_one("#w").display = self.query_one("#x-cell").display = values
         self.query_one("#a").display = product
-        self.query_one("#b").display = self.query_one("#corner").display = (
-            product and trace.spec.has_bias
-        )
+        self.query_one("#b").display = self.query_one("#corner").display = product and trace.spec.has_bias
         self._batch = -1
 
     def _show_slice(self, batch: int) -> None:
@@ -88,17 +86,11 @@ class MatmulScreen(StepLesson[MatmulSpec, MatmulTrace]):
         self._batch = batch
         x_grid = self.query_one("#x", Grid)
         x_grid.show([_cells(part.x)])
-        x_grid.set_titles(
-            self._title("X", spec.x_shape, check.x_promoted, part.x_index, part.x.shape)
-        )
+        x_grid.set_titles(self._title("X", spec.x_shape, check.x_promoted, part.x_index, part.x.shape))
         if trace.result is None:
             w_grid = self.query_one("#w", Grid)
             w_grid.show([_cells(part.w)])
-            w_grid.set_titles(
-                self._title(
-                    "W", spec.w_shape, check.w_promoted, part.w_index, part.w.shape
-                )
-            )
+            w_grid.set_titles(self._title("W", spec.w_shape, check.w_promoted, part.w_index, part.w.shape))
             return
         matrices = [part.w, part.a] + ([part.b] if part.b is not None else [])
         width = max(len(fmt(value)) for matrix in matrices for value in matrix.flat)
@@ -114,9 +106,7 @@ class MatmulScreen(StepLesson[MatmulSpec, MatmulTrace]):
             shape=shape_text(check.core_out),
         )
         self.query_one("#a", Grid).set_titles(
-            a_title
-            if part.a_index
-            else t("matmul.title", name="A", shape=shape_text(check.core_out))
+            a_title if part.a_index else t("matmul.title", name="A", shape=shape_text(check.core_out))
         )
         if part.b is not None:
             self.query_one("#b", Grid).set_titles(
@@ -164,9 +154,7 @@ class MatmulScreen(StepLesson[MatmulSpec, MatmulTrace]):
         for rule in self.trace.shape_steps:
             current = rule is step
             text.append(
-                "\n"
-                + ("▸ " if current else "  ")
-                + rule_text(self.trace, rule).replace("\n", "\n  "),
+                "\n" + ("▸ " if current else "  ") + rule_text(self.trace, rule).replace("\n", "\n  "),
                 style="bold" if current else "",
             )
         return text
@@ -186,18 +174,14 @@ class MatmulScreen(StepLesson[MatmulSpec, MatmulTrace]):
             row, col, current = 0, 0, None
         pairing = current is not None or step.kind in ("inner", "refused")
         x_marks = {(0, row, k): "tap" for k in range(inner)} if pairing else {}
-        w_marks = (
-            {(0, k, col): "tap" for k in range(part.w.shape[0])} if pairing else {}
-        )
+        w_marks = {(0, k, col): "tap" for k in range(part.w.shape[0])} if pairing else {}
         self.query_one("#x", Grid).mark(x_marks, follow=[(0, row, 0)])
         self.query_one("#w", Grid).mark(w_marks, follow=[(0, 0, col)])
         if self.trace.result is None:
             return
         a_grid = self.query_one("#a", Grid)
         a_grid.reveal(step.filled if isinstance(step, DotStep) else 0)
-        a_grid.mark(
-            {current: "current"} if current else {}, follow=[current or (0, 0, 0)]
-        )
+        a_grid.mark({current: "current"} if current else {}, follow=[current or (0, 0, 0)])
         if part.b is not None:
             marks = {(0, r, c): "pad" for r in range(1, rows) for c in range(cols)}
             if current:
@@ -213,11 +197,7 @@ class MatmulScreen(StepLesson[MatmulSpec, MatmulTrace]):
         elif spec.source == RANDOM:
             values = t("matmul.values_random", seed=f"#{spec.seed}")
         else:
-            values = t(
-                "matmul.values_typed"
-                if spec.source == TYPED
-                else "matmul.values_pattern"
-            )
+            values = t("matmul.values_typed" if spec.source == TYPED else "matmul.values_pattern")
         self.show_status(
             "matmul.status",
             example=t(f"matmul.example_{spec.example}"),
@@ -256,16 +236,9 @@ class MatmulScreen(StepLesson[MatmulSpec, MatmulTrace]):
         fields = [
             Field("x_shape", t("matmul.edit_x_shape"), shape_text(spec.x_shape)),
             Field("w_shape", t("matmul.edit_w_shape"), shape_text(spec.w_shape)),
-            *(
-                Field(name, t(f"matmul.edit_{name}"), spec.values_text(name))
-                for name in "xwb"
-            ),
+            *(Field(name, t(f"matmul.edit_{name}"), spec.values_text(name)) for name in "xwb"),
         ]
-        self.app.push_screen(
-            TextDialog(
-                t("matmul.edit_title"), t("matmul.edit_hint"), fields, self._try_edit
-            )
-        )
+        self.app.push_screen(TextDialog(t("matmul.edit_title"), t("matmul.edit_hint"), fields, self._try_edit))
 
     def _try_edit(self, typed: Mapping[str, str]) -> SpecError | None:
         """Called by the edit dialog; returns an error to show there, or None when applied."""

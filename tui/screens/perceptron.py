@@ -102,9 +102,7 @@ class PerceptronScreen(StepLesson[PerceptronSpec, PerceptronTrace]):
         self.query_one("#table", Canvas).show(table)
         self.query_one("#plot", Canvas).show(plot_rows(self.trace, row.index))
         self.query_one("#equation", Line).show("\n".join(step_lines(row)))
-        self.show_status(
-            "perceptron.status", x=input_text(row), gate=gate_name(self.setup.gate)
-        )
+        self.show_status("perceptron.status", x=input_text(row), gate=gate_name(self.setup.gate))
 
     # Changing the spec ---------------------------------------------------------
 
@@ -128,9 +126,7 @@ class PerceptronScreen(StepLesson[PerceptronSpec, PerceptronTrace]):
     def action_weight(self, name: str, delta: int) -> None:
         self.apply(
             lambda: self.setup.with_step(name, delta),
-            lambda: t(
-                "perceptron.changed", what=name, value=self.setup.weight_text(name)
-            ),
+            lambda: t("perceptron.changed", what=name, value=self.setup.weight_text(name)),
         )
 
     def action_edit(self) -> None:
@@ -142,10 +138,7 @@ class PerceptronScreen(StepLesson[PerceptronSpec, PerceptronTrace]):
         except SpecError as error:
             self.refuse(error)
             return
-        fields = [
-            Field(name, t(f"perceptron_edit.{name}"), str(getattr(self.setup, name)))
-            for name in WEIGHTS
-        ]
+        fields = [Field(name, t(f"perceptron_edit.{name}"), str(getattr(self.setup, name))) for name in WEIGHTS]
         self.app.push_screen(
             TextDialog(
                 t("perceptron_edit.title"),
@@ -159,10 +152,7 @@ class PerceptronScreen(StepLesson[PerceptronSpec, PerceptronTrace]):
         """The dialog's Apply: all three numbers, if each parses and is in range."""
         return self.adopt(
             lambda: self.setup.with_weights(
-                **{
-                    name: as_decimal(texts[name], f"perceptron_{name}")
-                    for name in WEIGHTS
-                }
+                **{name: as_decimal(texts[name], f"perceptron_{name}") for name in WEIGHTS}
             ),
             lambda: self.setup.unit.text(),
         )

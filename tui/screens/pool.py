@@ -80,9 +80,7 @@ class PoolScreen(StepLesson[PoolSetup, PoolTrace]):
         yield Line(id="notes", markup=False)
 
     def check_target(self) -> tuple[object, str]:
-        return self.trace.spec, t(
-            "pool.verify_function", function=TORCH_FUNCTION[self.trace.spec.mode]
-        )
+        return self.trace.spec, t("pool.verify_function", function=TORCH_FUNCTION[self.trace.spec.mode])
 
     # Drawing -----------------------------------------------------------------
 
@@ -107,14 +105,10 @@ class PoolScreen(StepLesson[PoolSetup, PoolTrace]):
                 t("pool.input_padded", h=height, w=width, p=spec.padding, pad=pad)
                 if spec.padding
                 else t("pool.input", h=height, w=width),
-                t("pool.custom")
-                if self.setup.input_name == CUSTOM
-                else self.setup.input_name,
+                t("pool.custom") if self.setup.input_name == CUSTOM else self.setup.input_name,
             )
             output_grid.show([_cells(trace.output)])
-            output_grid.set_titles(
-                t("pool.output", mode=spec.mode, h=trace.out_height, w=trace.out_width)
-            )
+            output_grid.set_titles(t("pool.output", mode=spec.mode, h=trace.out_height, w=trace.out_width))
         self._show_formula()
         self._show_notes()
 
@@ -165,9 +159,7 @@ class PoolScreen(StepLesson[PoolSetup, PoolTrace]):
         height, width = spec.input.shape
         grid.show([_cells(self.trace.padded_grad(self.index))], padding=spec.padding)
         key = "pool.grad_input_padded" if spec.padding else "pool.grad_input"
-        grid.set_titles(
-            t(key, h=height, w=width), t("pool.grad_through", n=self.index + 1)
-        )
+        grid.set_titles(t(key, h=height, w=width), t("pool.grad_through", n=self.index + 1))
 
     def _backward_text(self, step: PoolStep, grad: GradStep) -> str:
         if step.chosen_cell is not None:
@@ -185,9 +177,7 @@ class PoolScreen(StepLesson[PoolSetup, PoolTrace]):
             n=len(grad.targets),
             share=fmt(grad.share),
         )
-        return text + (
-            t("pool.grad_dropped", dropped=grad.dropped) if grad.dropped else ""
-        )
+        return text + (t("pool.grad_dropped", dropped=grad.dropped) if grad.dropped else "")
 
     def _show_status(self) -> None:
         spec = self.trace.spec
@@ -245,9 +235,7 @@ class PoolScreen(StepLesson[PoolSetup, PoolTrace]):
         )
 
     def action_shift(self, delta: int) -> None:
-        self.apply(
-            lambda: replace(self.setup, shift=self.setup.shift + delta), self._shifted
-        )
+        self.apply(lambda: replace(self.setup, shift=self.setup.shift + delta), self._shifted)
 
     def _shifted(self) -> str:
         report = self.setup.shift_report()
@@ -268,18 +256,12 @@ class PoolScreen(StepLesson[PoolSetup, PoolTrace]):
         # imported when first opened, not at start-up
         from tui.screens.text_dialog import Field, TextDialog
 
-        field = Field(
-            "input", t("pool_edit.input"), format_matrix(self.setup.base_input)
-        )
-        self.app.push_screen(
-            TextDialog(t("pool_edit.title"), t("edit.hint"), [field], self._apply_texts)
-        )
+        field = Field("input", t("pool_edit.input"), format_matrix(self.setup.base_input))
+        self.app.push_screen(TextDialog(t("pool_edit.title"), t("edit.hint"), [field], self._apply_texts))
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The edit dialog's Apply: the typed input, if it makes a valid setup."""
-        return self.adopt(
-            lambda: self.setup.with_input(parse_matrix(texts["input"], "input"))
-        )
+        return self.adopt(lambda: self.setup.with_input(parse_matrix(texts["input"], "input")))
 
     # Views -----------------------------------------------------------------------
 

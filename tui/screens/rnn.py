@@ -159,9 +159,7 @@ class RnnScreen(StepLesson[RnnSetup, RnnTrace]):
     def action_hidden(self, delta: int) -> None:
         self.apply(
             lambda: self.setup.with_hidden_step(delta),
-            lambda: t(
-                "rnn.changed_hidden", h=self.setup.hidden_size, seed=self.setup.seed
-            ),
+            lambda: t("rnn.changed_hidden", h=self.setup.hidden_size, seed=self.setup.seed),
         )
 
     def action_new_weights(self) -> None:
@@ -188,15 +186,11 @@ class RnnScreen(StepLesson[RnnSetup, RnnTrace]):
         from tui.screens.text_dialog import Field, TextDialog
 
         fields = [
-            Field(
-                "sequence", t("rnn_edit.sequence"), format_matrix(self.setup.sequence)
-            ),
+            Field("sequence", t("rnn_edit.sequence"), format_matrix(self.setup.sequence)),
             Field("hidden", t("rnn_edit.hidden"), str(self.setup.hidden_size)),
             Field("seed", t("rnn_edit.seed"), str(self.setup.seed)),
         ]
-        self.app.push_screen(
-            TextDialog(t("rnn_edit.title"), t("edit.hint"), fields, self._apply_texts)
-        )
+        self.app.push_screen(TextDialog(t("rnn_edit.title"), t("edit.hint"), fields, self._apply_texts))
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
         """The edit dialog's Apply: all three fields, if together they make a valid setup."""
@@ -205,9 +199,7 @@ class RnnScreen(StepLesson[RnnSetup, RnnTrace]):
             sequence = parse_matrix(texts["sequence"], "rnn_sequence")
             hidden = parse_count(texts["hidden"], "rnn_hidden")
             seed = parse_count(texts["seed"], "rnn_seed")
-            return replace(self.setup, hidden_size=hidden, seed=seed).with_sequence(
-                sequence
-            )
+            return replace(self.setup, hidden_size=hidden, seed=seed).with_sequence(sequence)
 
         return self.adopt(typed_setup, self._sequence_changed)
 

@@ -35,6 +35,4 @@ class TooSmallScreen(ModalScreen[None]):
 
     @staticmethod
     def _message(width: int, height: int) -> str:
-        return t(
-            "size.too_small", need_w=MIN_WIDTH, need_h=MIN_HEIGHT, w=width, h=height
-        )
+        return t("size.too_small", need_w=MIN_WIDTH, need_h=MIN_HEIGHT, w=width, h=height)

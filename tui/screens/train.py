@@ -115,9 +115,7 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
         self.title = t("app.title")
         self.sub_title = lesson_title(self.LESSON)
         self.query_one("#lesson").display = False
-        self.query_one("#chart").border_title = t(
-            "train_ui.chart_title", train=TRAIN_MARKER, test=TEST_MARKER
-        )
+        self.query_one("#chart").border_title = t("train_ui.chart_title", train=TRAIN_MARKER, test=TEST_MARKER)
         self.call_after_refresh(self._load_text)
         if self.setup.start:
             self.start(self.config)
@@ -171,9 +169,7 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
         self.clear_run(config)
         self.set_class(not config.is_toy, "-images")
         self.query_one(LossChart).reset(config.epochs)
-        self.query_one("#summary", Static).update(
-            t("train_ui.starting", dataset=config.dataset, model=config.model)
-        )
+        self.query_one("#summary", Static).update(t("train_ui.starting", dataset=config.dataset, model=config.model))
         self.query_one("#epoch-line", Line).show("")
         self.say("")
         self._show_view()
@@ -253,9 +249,7 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
             self.say(t("train_ui.toy_views"))
             return
         if self.view in IMAGE_VIEWS:
-            self.image_view = IMAGE_VIEWS[
-                (IMAGE_VIEWS.index(self.view) + 1) % len(IMAGE_VIEWS)
-            ]
+            self.image_view = IMAGE_VIEWS[(IMAGE_VIEWS.index(self.view) + 1) % len(IMAGE_VIEWS)]
         self.view = self.image_view
         self._summary_pinned = False
         if not self.images:
@@ -268,11 +262,7 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
         if self.view == "summary":
             self._summary_pinned = False
             self.view = (
-                "boundary"
-                if self.config.is_toy and self.boundary
-                else self.image_view
-                if self.images
-                else "summary"
+                "boundary" if self.config.is_toy and self.boundary else self.image_view if self.images else "summary"
             )
         else:
             self._summary_pinned = True

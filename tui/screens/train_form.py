@@ -155,9 +155,7 @@ class TrainForm(Widget):
                                 )
         yield Static(id="form-error", markup=False)
         with Horizontal(id="form-buttons"):
-            yield Button(
-                t("train_ui.start"), variant="primary", compact=True, id="start"
-            )
+            yield Button(t("train_ui.start"), variant="primary", compact=True, id="start")
 
     def texts(self) -> dict[str, str]:
         values = {}

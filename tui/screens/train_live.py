@@ -94,15 +94,11 @@ class LiveView:
 
     def _chart_batch(self, event: BatchEvent) -> None:
         steps = event.steps_per_epoch or 1
-        self.query_one(LossChart).add_batch(
-            event.epoch - 1 + event.step / steps, event.loss
-        )
+        self.query_one(LossChart).add_batch(event.epoch - 1 + event.step / steps, event.loss)
 
     def _on_epoch(self, event: EpochEvent) -> None:
         self.epoch = event
-        self.query_one(LossChart).add_epoch(
-            event.epoch, event.train_loss, event.test_loss
-        )
+        self.query_one(LossChart).add_epoch(event.epoch, event.train_loss, event.test_loss)
         self.query_one("#epoch-line", Line).show(epoch_text(event))
         self._show_progress()
 
@@ -169,18 +165,14 @@ class LiveView:
     # Drawing -----------------------------------------------------------------------
 
     def _show_progress(self) -> None:
-        text = progress_text(
-            self.state, self.started, self.batch, self.epoch, self.lr, self.config
-        )
+        text = progress_text(self.state, self.started, self.batch, self.epoch, self.lr, self.config)
         self.query_one("#progress", Line).show(text)
 
     def _show_view(self) -> None:
         """The right pane: the model summary, the decision boundary, or one of the image views."""
         self._boundary_due = False
         view = self.view
-        if (view == "boundary" and not self.boundary) or (
-            view in IMAGE_VIEWS and not self.images
-        ):
+        if (view == "boundary" and not self.boundary) or (view in IMAGE_VIEWS and not self.images):
             view = "summary"  # until the first picture of that kind arrives
         shown = {
             "summary": "summary",
@@ -194,15 +186,11 @@ class LiveView:
         if view == "summary":
             pane.border_title = t("train_ui.view_summary")
         elif view == "boundary" and self.boundary:
-            pane.border_title = t(
-                "train_ui.view_boundary", legend=boundary_legend(classes)
-            )
+            pane.border_title = t("train_ui.view_boundary", legend=boundary_legend(classes))
             self._draw_boundary(self.boundary)
             self._boundary_drawn = time.monotonic()
         elif self.images:
-            pane.border_title = t(
-                f"train_ui.view_{view}", layer=self.images.filter_title
-            )
+            pane.border_title = t(f"train_ui.view_{view}", layer=self.images.filter_title)
             self._draw_images(view, self.images, classes)
 
     def _draw_boundary(self, event: BoundaryEvent) -> None:
@@ -223,16 +211,10 @@ class LiveView:
 
     def _draw_images(self, view: str, images: ImagesEvent, classes: list[str]) -> None:
         if view == "confusion":
-            self.query_one(Confusion).show(
-                images.confusion, classes, images.per_class_acc
-            )
+            self.query_one(Confusion).show(images.confusion, classes, images.per_class_acc)
             return
-        tiles, captions = (
-            sample_tiles(images, classes) if view == "samples" else filter_tiles(images)
-        )
-        self.query_one("#pictures", HalfBlocks).show(
-            lambda rows, cols: gallery(rows, cols, tiles, captions)
-        )
+        tiles, captions = sample_tiles(images, classes) if view == "samples" else filter_tiles(images)
+        self.query_one("#pictures", HalfBlocks).show(lambda rows, cols: gallery(rows, cols, tiles, captions))
 
     def say(self, text: str, error: bool = False) -> None:
         message = self.query_one("#message", Line)

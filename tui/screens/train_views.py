@@ -133,19 +133,13 @@ def summary_text(started: StartedEvent) -> str:
         source=data.source,
     )
     lines = [data_line]
-    lines += [
-        f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}"
-        for a, b, c in [header, *rows]
-    ]
+    lines += [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}" for a, b, c in [header, *rows]]
     lines.append(t("train_ui.total_params", count=f"{started.parameters:,}"))
     return "\n".join(lines)
 
 
 def boundary_legend(classes: list[str]) -> str:
-    return "  ".join(
-        f"{POINT_GLYPHS[i % len(POINT_GLYPHS)]} {name}"
-        for i, name in enumerate(classes)
-    )
+    return "  ".join(f"{POINT_GLYPHS[i % len(POINT_GLYPHS)]} {name}" for i, name in enumerate(classes))
 
 
 def sample_tiles(images: ImagesEvent, classes: list[str]) -> Tiles:
@@ -156,9 +150,7 @@ def sample_tiles(images: ImagesEvent, classes: list[str]) -> Tiles:
 
     tiles = [_rgb(np.asarray(sample.image, np.float32)) for sample in images.samples]
     captions = [
-        (f"✓ {name(s.pred)}", RIGHT)
-        if s.pred == s.true
-        else (f"✗ {name(s.pred)}/{name(s.true)}", WRONG)
+        (f"✓ {name(s.pred)}", RIGHT) if s.pred == s.true else (f"✗ {name(s.pred)}/{name(s.true)}", WRONG)
         for s in images.samples
     ]
     return tiles, captions

@@ -24,9 +24,7 @@ def matrix_lines(array, indent: str = "  ") -> list[str]:
 def aligned(cells: list[list[str]]) -> list[str]:
     """Each column right-aligned to its widest cell, one space between columns."""
     widths = [max(len(row[col]) for row in cells) for col in range(len(cells[0]))]
-    return [
-        " ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in cells
-    ]
+    return [" ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in cells]
 
 
 def window_steps(trace) -> list[str]:

@@ -49,9 +49,7 @@ def softmax_table(trace: SoftmaxTrace) -> list[str]:
     cells = [["k", "a", "a−max", "e^(a−max)", "y"]]
     cells += [
         [str(k), fmt(a), fmt(s), fmt(e), fmt(y)]
-        for k, (a, s, e, y) in enumerate(
-            zip(trace.a, trace.shifted, trace.exps, trace.y)
-        )
+        for k, (a, s, e, y) in enumerate(zip(trace.a, trace.shifted, trace.exps, trace.y))
     ]
     cells.append(["Σ", "", "", fmt(trace.total), fmt(trace.y_sum)])
     lines = aligned(cells)
@@ -74,16 +72,12 @@ def collapse_matrices(trace: CollapseTrace) -> list[str]:
         (t("activations.w2", shape="2×3"), matrix_lines(trace.w2, "")),
         (t("activations.w", shape="2×2"), matrix_lines(trace.merged_weights, "")),
     ]
-    widths = [
-        max(len(title), *(len(line) for line in lines)) for title, lines in blocks
-    ]
+    widths = [max(len(title), *(len(line) for line in lines)) for title, lines in blocks]
     height = max(len(lines) for _, lines in blocks) + 1
     rows = []
     for r in range(height):
         cells = [
-            (title if r == 0 else lines[r - 1] if r - 1 < len(lines) else "").ljust(
-                width
-            )
+            (title if r == 0 else lines[r - 1] if r - 1 < len(lines) else "").ljust(width)
             for (title, lines), width in zip(blocks, widths)
         ]
         rows.append("   ".join(cells).rstrip())
@@ -93,11 +87,7 @@ def collapse_matrices(trace: CollapseTrace) -> list[str]:
 def collapse_lines(step: CollapseStep) -> list[str]:
     """One input through W2·(W1·x), W·x and W2·ReLU(W1·x), with the differences."""
     linear = t("activations.delta", delta=fmt(step.linear_delta))
-    relu = (
-        t("activations.delta", delta=fmt(step.relu_delta))
-        if step.cut
-        else t("activations.nothing_cut")
-    )
+    relu = t("activations.delta", delta=fmt(step.relu_delta)) if step.cut else t("activations.nothing_cut")
     return [
         f"x             = {vec(step.x)}",
         f"W1·x          = {vec(step.hidden)}",
@@ -139,9 +129,7 @@ def plain(setup: ActivationSetup) -> str:
             "",
         ]
         for k in range(trace.step_count):
-            lines.append(
-                t("activations.plain_input", step=k + 1, total=trace.step_count)
-            )
+            lines.append(t("activations.plain_input", step=k + 1, total=trace.step_count))
             lines += [f"  {line}" for line in collapse_lines(trace.step(k))]
         return "\n".join([*lines, "", *collapse_verdict(trace)])
     spec = setup.spec
@@ -186,8 +174,5 @@ def plain_curve(trace: CurveTrace) -> list[str]:
         *lines,
         "",
         legend,
-        *(
-            f"  {line}"
-            for line in plain_picture(curve_rows(trace, trace.index_of(0.0)))
-        ),
+        *(f"  {line}" for line in plain_picture(curve_rows(trace, trace.index_of(0.0)))),
     ]

@@ -34,14 +34,8 @@ def detail_lines(row: LayerRow) -> list[str]:
 def inception_lines(row: LayerRow) -> list[str]:
     """The input, the four branches as columns (top to bottom), their concatenation, the parameters per branch."""
     depth = max(len(branch) for branch in row.branches)
-    columns = [
-        [""] * (depth - len(branch)) + [layer.brief for layer in branch]
-        for branch in row.branches
-    ]
-    grid = [
-        "".join(f"│ {column[level]}".ljust(BRANCH_WIDTH) for column in columns).rstrip()
-        for level in range(depth)
-    ]
+    columns = [[""] * (depth - len(branch)) + [layer.brief for layer in branch] for branch in row.branches]
+    grid = ["".join(f"│ {column[level]}".ljust(BRANCH_WIDTH) for column in columns).rstrip() for level in range(depth)]
     return [
         t("arch.inception_in", shape=row.in_text),
         *grid,
@@ -64,9 +58,7 @@ def _aligned(rows: list[list[str]], right: tuple[bool, ...]) -> list[str]:
     lines = []
     for row in rows:
         cells = [
-            (" " * (w - _width(cell)) + cell)
-            if r
-            else (cell + " " * (w - _width(cell)))
+            (" " * (w - _width(cell)) + cell) if r else (cell + " " * (w - _width(cell)))
             for cell, w, r in zip(row, widths, right)
         ]
         lines.append(("  " + "  ".join(cells)).rstrip())

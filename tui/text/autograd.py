@@ -79,16 +79,8 @@ def graph_lines(trace: AutogradTrace, index: int) -> list[tuple[str, str]]:
     for position, node in enumerate(trace.nodes, start=1):
         arrow = f"◀─({node.op.symbol})─" if backward else f"─({node.op.symbol})─▶"
         text = f"{', '.join(node.inputs)} {arrow} {node.name}"
-        value = (
-            f" = {fmt(float(trace.values[node.name]))}"
-            if trace.values[node.name].size == 1
-            else ""
-        )
-        left.append(
-            text + value
-            if backward or index >= position or step.kind == COMPARE
-            else text
-        )
+        value = f" = {fmt(float(trace.values[node.name]))}" if trace.values[node.name].size == 1 else ""
+        left.append(text + value if backward or index >= position or step.kind == COMPARE else text)
         full.append(text + value)
     width = max(cells(text) for text in left + full) + 2
     rights = [(LEAF_GRAD_FN,)] + [node.op.grad_fns for node in trace.nodes]
@@ -96,9 +88,7 @@ def graph_lines(trace: AutogradTrace, index: int) -> list[tuple[str, str]]:
     lines = []
     for text, names, state in zip(left, rights, states):
         lines.append((text + " " * (width - cells(text)) + names[0], state))
-        lines += [
-            (f"← {name}".rjust(width + len(names[0])), state) for name in names[1:]
-        ]
+        lines += [(f"← {name}".rjust(width + len(names[0])), state) for name in names[1:]]
     return lines
 
 
@@ -112,9 +102,7 @@ def _state(trace: AutogradTrace, index: int, line: int) -> str:
     last = len(trace.nodes)
     if step.kind == SEED:
         return CURRENT if line == last else PENDING
-    position = (
-        last - (index - trace.seed_index) + 1
-    )  # the node this backward step passes through
+    position = last - (index - trace.seed_index) + 1  # the node this backward step passes through
     return CURRENT if line == position else DONE if line > position else PENDING
 
 
@@ -123,9 +111,7 @@ def _state(trace: AutogradTrace, index: int, line: int) -> str:
 
 def input_line(spec: AutogradSpec) -> str:
     if spec.preset == "apples":
-        return ", ".join(
-            f"{name} = {fmt(float(value))}" for name, value in spec.inputs()
-        )
+        return ", ".join(f"{name} = {fmt(float(value))}" for name, value in spec.inputs())
     if spec.preset == "twolayer":
         return t("autograd.twolayer_inputs", x=array_text(spec.x), c=spec.target)
     return f"x = {array_text(spec.x)}"
@@ -140,11 +126,7 @@ def detail_lines(trace: AutogradTrace, index: int) -> list[str]:
     if step.kind == SEED:
         return [t("autograd.seed", out=trace.output)]
     if step.kind == BACKWARD:
-        return [
-            line
-            for contribution in step.contributions
-            for line in _backward_lines(trace, step, contribution)
-        ]
+        return [line for contribution in step.contributions for line in _backward_lines(trace, step, contribution)]
     return compare_lines(trace)
 
 
@@ -158,28 +140,20 @@ def _forward_lines(trace: AutogradTrace, step: AutogradStep) -> list[str]:
     return [node.formula, f"{node.name} = {array_text(step.value)}"]
 
 
-def _backward_lines(
-    trace: AutogradTrace, step: AutogradStep, part: Contribution
-) -> list[str]:
+def _backward_lines(trace: AutogradTrace, step: AutogradStep, part: Contribution) -> list[str]:
     """Elementwise: ∂out/∂in = ∂out/∂node × local, with the numbers; matrix rules: the product and its value."""
     out, node, name = trace.output, step.node.name, part.input
     equals = "=" if part.first else "+="
     if part.local is None:
         is_big_leaf = name in trace.graph.leaf_names and part.value.size > INLINE_CELLS
-        value = (
-            t("autograd.see_table") if is_big_leaf else f"= {array_text(part.value)}"
-        )
+        value = t("autograd.see_table") if is_big_leaf else f"= {array_text(part.value)}"
         return [f"∂{out}/∂{name} {equals} {part.rule} {value}"]
     symbolic = f"∂{out}/∂{name} {equals} ∂{out}/∂{node} × ∂{node}/∂{name}, ∂{node}/∂{name} = {part.rule}"
     if uniform(part.upstream, part.local, part.value):
         numbers = f"= {fmt(float(part.upstream.flat[0]))} × {fmt(float(part.local.flat[0]))} = {compact(part.value)}"
     else:
         numbers = f"= {array_text(part.upstream)} × {array_text(part.local)} = {array_text(part.value)}"
-    total = (
-        ""
-        if part.first
-        else " " + t("autograd.total", out=out, name=name, value=compact(part.total))
-    )
+    total = "" if part.first else " " + t("autograd.total", out=out, name=name, value=compact(part.total))
     return [symbolic, f"  {numbers}{total}"]
 
 
@@ -189,13 +163,9 @@ def compare_lines(trace: AutogradTrace) -> list[str]:
     for form in trace.closed:
         head = f"∂{trace.output}/∂{form.name} = {form.formula}"
         lines.append(
-            f"{head} = {form.filled} = {compact(form.value)}"
-            if form.filled
-            else f"{head} = {compact(form.value)}"
+            f"{head} = {form.filled} = {compact(form.value)}" if form.filled else f"{head} = {compact(form.value)}"
         )
-    lines.append(
-        t("autograd.numeric", error=fmt_error(trace.numeric_error), h=fmt(NUMERIC_STEP))
-    )
+    lines.append(t("autograd.numeric", error=fmt_error(trace.numeric_error), h=fmt(NUMERIC_STEP)))
     if trace.kinks:
         lines.append(t("autograd.kink", cells=", ".join(trace.kinks)))
     return lines
@@ -221,11 +191,7 @@ def table_rows(trace: AutogradTrace, index: int) -> tuple[list[list[str]], list[
 def touched(trace: AutogradTrace, index: int) -> set[str]:
     """The leaves this backward step sends a gradient to."""
     step = trace.step(index)
-    return {
-        part.input
-        for part in step.contributions
-        if part.input in trace.graph.leaf_names
-    }
+    return {part.input for part in step.contributions if part.input in trace.graph.leaf_names}
 
 
 def chain_line(trace: AutogradTrace) -> str:

@@ -32,28 +32,19 @@ from tui.i18n import lesson_title, t
 
 
 def example_name(setup: BroadcastSetup) -> str:
-    return (
-        t("broadcast.custom")
-        if setup.example == CUSTOM
-        else t(f"broadcast.examples.{setup.example}")
-    )
+    return t("broadcast.custom") if setup.example == CUSTOM else t(f"broadcast.examples.{setup.example}")
 
 
 def shapes_line(trace: BroadcastTrace) -> str:
     """`(3, 1) + (4,)`: the operands' shapes joined by the operation."""
-    return f" {OPS[trace.spec.op]} ".join(
-        python_shape(shape) for shape in trace.spec.shapes
-    )
+    return f" {OPS[trace.spec.op]} ".join(python_shape(shape) for shape in trace.spec.shapes)
 
 
 def explain(trace: BroadcastTrace, step: BroadcastStep) -> str:
     """The catalogue's sentence for one step, filled in with the step's data."""
     spec, sep = trace.spec, t("broadcast.sep")
     names = spec.names
-    sizes = sep.join(
-        t("broadcast.sizes", name=names[k], size=size)
-        for k, size in enumerate(step.sizes)
-    )
+    sizes = sep.join(t("broadcast.sizes", name=names[k], size=size) for k, size in enumerate(step.sizes))
     axis = {
         "axis": step.axis,
         "from_right": step.from_right,
@@ -81,23 +72,15 @@ def explain(trace: BroadcastTrace, step: BroadcastStep) -> str:
             **axis,
         )
     if step.kind == COMPUTE:
-        key = (
-            "broadcast.step_compute_scalar"
-            if spec.ndim == 0
-            else "broadcast.step_compute"
-        )
+        key = "broadcast.step_compute_scalar" if spec.ndim == 0 else "broadcast.step_compute"
         return t(key, shape=result, expression=spec.expression)
-    return t(
-        "broadcast.step_align_scalar" if spec.ndim == 0 else "broadcast.step_align"
-    )
+    return t("broadcast.step_align_scalar" if spec.ndim == 0 else "broadcast.step_align")
 
 
 def element_counts(trace: BroadcastTrace) -> str:
     """`a 3,072 · b 3 · a - b 3,072`: what each array would hold, had anything been allocated."""
     names = [*trace.spec.names, trace.spec.expression][: len(trace.element_counts)]
-    counts = " · ".join(
-        f"{name} {count:,}" for name, count in zip(names, trace.element_counts)
-    )
+    counts = " · ".join(f"{name} {count:,}" for name, count in zip(names, trace.element_counts))
     return t("broadcast.elements", counts=counts)
 
 
@@ -149,9 +132,7 @@ def _value_lines(title: str, array, copied=None) -> list[str]:
             ]
             for block, mark_block in zip(blocks, marks)
         ]
-    width = max(
-        (len(cell) for block in blocks for row in block for cell in row), default=1
-    )
+    width = max((len(cell) for block in blocks for row in block for cell in row), default=1)
     lines = [f"  {title}"]
     for index, block in enumerate(blocks):
         if labels:
@@ -180,20 +161,14 @@ def plain(setup: BroadcastSetup) -> str:
         "",
     ]
     if values is not None:
-        lines += (
-            [t("broadcast.values_plain")]
-            + _operand_lines(trace, values, trace.steps[0])
-            + [""]
-        )
+        lines += [t("broadcast.values_plain")] + _operand_lines(trace, values, trace.steps[0]) + [""]
     else:
         lines += [
             t("broadcast.too_big", limit=VALUES_LIMIT, count=largest_array(trace)),
             "",
         ]
     for step in trace.steps:
-        lines.append(
-            t("broadcast.plain_step", step=step.index + 1, total=trace.step_count)
-        )
+        lines.append(t("broadcast.plain_step", step=step.index + 1, total=trace.step_count))
         lines += _table_lines(trace, step)
         lines.append(f"  {explain(trace, step)}")
         if values is not None and step.kind == STRETCH:
@@ -213,9 +188,7 @@ def plain(setup: BroadcastSetup) -> str:
     return "\n".join(lines)
 
 
-def _operand_lines(
-    trace: BroadcastTrace, values: BroadcastValues, step: BroadcastStep
-) -> list[str]:
+def _operand_lines(trace: BroadcastTrace, values: BroadcastValues, step: BroadcastStep) -> list[str]:
     lines = []
     for name, view in zip(NAMES, values.at(step)):
         lines += _value_lines(

@@ -60,20 +60,14 @@ def step_text(trace: IndexTrace, step: IndexStep) -> str:
         )
     if pick.stop_before_start:
         return t("index.axis_slice_back", start=pick.start, step=pick.step, **common)
-    return t(
-        "index.axis_slice", start=pick.start, stop=pick.stop, step=pick.step, **common
-    )
+    return t("index.axis_slice", start=pick.start, stop=pick.stop, step=pick.step, **common)
 
 
 def problem_text(trace: IndexTrace) -> str:
     """NumPy's exception and exact words, then why, in the student's language."""
     problem = trace.problem
     hint = t(f"index.hint_{problem.reason}", **problem.params)
-    return (
-        t("index.numpy_raises", kind=problem.kind, message=problem.message)
-        + "\n"
-        + hint
-    )
+    return t("index.numpy_raises", kind=problem.kind, message=problem.message) + "\n" + hint
 
 
 def memory_text(trace: IndexTrace) -> str:
@@ -83,11 +77,7 @@ def memory_text(trace: IndexTrace) -> str:
         kind=kind_text(trace.kind),
         shape=trace.shape_text,
     )
-    return (
-        text
-        if trace.memory == "empty"
-        else f"{text}\n{t('index.shares', shares=trace.shares_memory)}"
-    )
+    return text if trace.memory == "empty" else f"{text}\n{t('index.shares', shares=trace.shares_memory)}"
 
 
 def checked_text(trace: IndexTrace) -> str:
@@ -98,9 +88,7 @@ def checked_text(trace: IndexTrace) -> str:
     return t("index.checked_values", count=trace.result.size)
 
 
-def _grid_lines(
-    values: np.ndarray, layout: Layout, name: str, format_cell=fmt
-) -> list[str]:
+def _grid_lines(values: np.ndarray, layout: Layout, name: str, format_cell=fmt) -> list[str]:
     blocks = layout.cells(values)
     if not blocks.size:
         return ["  []"]
@@ -140,10 +128,7 @@ def plain(setup: IndexSetup) -> str:
         lines.append(t("index.plain_arrays", shape=trace.index_layout_text))
         for array in trace.index_arrays:
             lines.append("  " + t("index.array_caption", axis=array.axis, suffix=""))
-            lines += [
-                "  " + line
-                for line in _grid_lines(array.values, trace.index_layout, "", str)
-            ]
+            lines += ["  " + line for line in _grid_lines(array.values, trace.index_layout, "", str)]
     lines.append("")
     for index in range(trace.step_count):
         step = trace.step(index)

@@ -20,10 +20,7 @@ def vector_text(values: tuple[float, ...]) -> str:
 
 def term_cells(trace: LossTrace) -> list[list[str]]:
     """The terms table: a header row, then y, t and both terms for each k."""
-    return [list(HEADER)] + [
-        [fmt(term.y), fmt(term.t), fmt(term.squared), fmt(term.cross)]
-        for term in trace.terms
-    ]
+    return [list(HEADER)] + [[fmt(term.y), fmt(term.t), fmt(term.squared), fmt(term.cross)] for term in trace.terms]
 
 
 def term_lines(term: LossTerm) -> list[str]:
@@ -64,9 +61,7 @@ def relation_lines(trace: LossTrace) -> list[str]:
 def sum_note(trace: LossTrace) -> str:
     """Whether y is a probability distribution, and which class the network would answer."""
     key = "loss.sums_to_one" if trace.sums_to_one else "loss.not_one"
-    return t(
-        key, total=fmt(trace.y_sum), predicted=trace.predicted, c=trace.spec.target
-    )
+    return t(key, total=fmt(trace.y_sum), predicted=trace.predicted, c=trace.spec.target)
 
 
 def model_line() -> str:

@@ -22,12 +22,8 @@ def header_lines(trace: MatmulTrace) -> list[str]:
     spec = trace.spec
     shapes = dict(x=shape_text(spec.x_shape), w=shape_text(spec.w_shape))
     line = t("matmul.header", sep=" ", **shapes)
-    lines = (
-        line if len(line) <= HEADER_WIDTH else t("matmul.header", sep="\n", **shapes)
-    ).splitlines()
-    return (
-        lines + [t("matmul.header_bias", b=trace.bias_text)] if spec.has_bias else lines
-    )
+    lines = (line if len(line) <= HEADER_WIDTH else t("matmul.header", sep="\n", **shapes)).splitlines()
+    return lines + [t("matmul.header_bias", b=trace.bias_text)] if spec.has_bias else lines
 
 
 def rule_text(trace: MatmulTrace, rule: ShapeStep) -> str:
@@ -51,9 +47,7 @@ def rule_text(trace: MatmulTrace, rule: ShapeStep) -> str:
         return "\n".join(lines)
     if rule.kind == "inner":
         kx, kw = check.inner
-        return t(
-            "matmul.rule_inner_ok" if rule.ok else "matmul.rule_inner_bad", kx=kx, kw=kw
-        )
+        return t("matmul.rule_inner_ok" if rule.ok else "matmul.rule_inner_bad", kx=kx, kw=kw)
     if rule.kind == "batch":
         batches = dict(xb=shape_text(check.x_batch), wb=shape_text(check.w_batch))
         return (
@@ -98,9 +92,7 @@ def explain_text(trace: MatmulTrace, rule: ShapeStep) -> str:
     if rule.kind == "batch":
         batches = dict(xb=shape_text(check.x_batch), wb=shape_text(check.w_batch))
         if rule.ok:
-            return t(
-                "matmul.explain_batch_ok", batch=shape_text(check.batch), **batches
-            )
+            return t("matmul.explain_batch_ok", batch=shape_text(check.batch), **batches)
         return t("matmul.explain_batch_bad", **batches)
     if rule.kind == "result":
         text = t(
@@ -110,16 +102,10 @@ def explain_text(trace: MatmulTrace, rule: ShapeStep) -> str:
             k=check.inner[0],
             madds=f"{trace.multiply_adds:,}",
         )
-        return (
-            text
-            if spec.has_values
-            else f"{text}\n{t('matmul.symbolic', limit=MAX_VALUES)}"
-        )
+        return text if spec.has_values else f"{text}\n{t('matmul.symbolic', limit=MAX_VALUES)}"
     if rule.kind == "bias":
         weights, biases = trace.parameters
-        params = dict(
-            weights=f"{weights:,}", biases=f"{biases:,}", params=f"{weights + biases:,}"
-        )
+        params = dict(weights=f"{weights:,}", biases=f"{biases:,}", params=f"{weights + biases:,}")
         return t("matmul.explain_bias", shape=shape_text(check.result), **params)
     return t("matmul.explain_refused")
 
@@ -156,9 +142,7 @@ def plain(spec: MatmulSpec) -> str:
         ("B", spec.b if spec.has_bias else None),
     ):
         if array is not None:
-            lines.append(
-                t("cli.matmul_values", name=name, shape=shape_text(array.shape))
-            )
+            lines.append(t("cli.matmul_values", name=name, shape=shape_text(array.shape)))
             lines += matrix_lines(array)
     if trace.result is None:
         return "\n".join(lines)

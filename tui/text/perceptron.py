@@ -34,11 +34,7 @@ def table_cells(trace: PerceptronTrace) -> list[list[str]]:
     middle = ["s1", "s2"] if trace.spec.two_layer else ["Σ"]
     rows = [["x1", "x2", *middle, "y", gate, ""]]
     for row in trace.rows:
-        shown = (
-            [str(unit.output) for unit in row.units[:-1]]
-            if trace.spec.two_layer
-            else [row.units[-1].total_text]
-        )
+        shown = [str(unit.output) for unit in row.units[:-1]] if trace.spec.two_layer else [row.units[-1].total_text]
         rows.append(
             [
                 str(row.x[0]),
@@ -62,9 +58,7 @@ def input_text(row: Row) -> str:
 
 
 def legend(trace: PerceptronTrace) -> list[str]:
-    chars = "".join(
-        dict.fromkeys(line_char(unit) for unit in trace.lines if unit.has_line)
-    )
+    chars = "".join(dict.fromkeys(line_char(unit) for unit in trace.lines if unit.has_line))
     return [
         t("perceptron.legend_shade"),
         t("perceptron.legend_points"),
@@ -88,11 +82,7 @@ def notes(trace: PerceptronTrace) -> list[str]:
         found = t("perceptron.search_none", best=search.best, **grid)
     if spec.two_layer:
         return [found]
-    key = (
-        "perceptron.score_all"
-        if trace.score == trace.step_count
-        else "perceptron.score"
-    )
+    key = "perceptron.score_all" if trace.score == trace.step_count else "perceptron.score"
     return [t(key, right=trace.score, total=trace.step_count, gate=gate), found]
 
 

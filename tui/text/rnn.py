@@ -46,9 +46,7 @@ def plain(setup: RnnSetup) -> str:
     lines += [t("cli.rnn_h0"), *matrix_lines(spec.h0), ""]
     for index in range(trace.step_count):
         step = trace.step(index)
-        lines.append(
-            t("cli.rnn_step", step=index + 1, total=trace.step_count, label=step.label)
-        )
+        lines.append(t("cli.rnn_step", step=index + 1, total=trace.step_count, label=step.label))
         lines += [f"  {line}" for line in step.lines]
     lines += ["", t("cli.rnn_output", t=spec.steps, h=h), *matrix_lines(trace.output)]
     lines += [

@@ -15,23 +15,13 @@ def plain(setup: TrainSetup) -> str:
     from engine.train.loop import Trainer
     from tui.headless import device_words
 
-    started = Trainer(
-        setup.config, emit=lambda event: None, views=False
-    ).started_event()
+    started = Trainer(setup.config, emit=lambda event: None, views=False).started_event()
     config, data = setup.config, started.dataset
-    rows = [
-        (t("model.layer"), t("model.kind"), t("model.output"), t("model.parameters"))
-    ]
-    rows += [
-        (row.layer, row.kind, "×".join(map(str, row.output)), f"{row.parameters:,}")
-        for row in started.summary
-    ]
+    rows = [(t("model.layer"), t("model.kind"), t("model.output"), t("model.parameters"))]
+    rows += [(row.layer, row.kind, "×".join(map(str, row.output)), f"{row.parameters:,}") for row in started.summary]
     rows.append((t("model.total"), "", "", f"{started.parameters:,}"))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    table = [
-        f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d:>{widths[3]}}"
-        for a, b, c, d in rows
-    ]
+    table = [f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d:>{widths[3]}}" for a, b, c, d in rows]
     settings = ", ".join(f"{key}={value}" for key, value in config.to_json().items())
     return "\n".join(
         [

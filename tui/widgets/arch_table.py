@@ -23,7 +23,11 @@ MARK = "▶ "
 class ArchTable(ScrollView, can_focus=False):
     """`rows[0]` is the network's input (never current); a step selects one of the rows after it."""
 
-    COMPONENT_CLASSES = {"arch-table--header", "arch-table--current", "arch-table--input"}
+    COMPONENT_CLASSES = {
+        "arch-table--header",
+        "arch-table--current",
+        "arch-table--input",
+    }
 
     DEFAULT_CSS = """
     ArchTable {
@@ -48,7 +52,12 @@ class ArchTable(ScrollView, can_focus=False):
     def current(self) -> int:
         return self._current
 
-    def show(self, header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[bool]) -> None:
+    def show(
+        self,
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        right: Sequence[bool],
+    ) -> None:
         """New content: a column is as wide as its widest cell; `right[i]` right-aligns column i (numbers)."""
         self._header, self._rows, self._right = header, rows, right
         self._widths = [max(cell_len(line[column]) for line in (header, *rows)) for column in range(len(header))]

@@ -20,7 +20,15 @@ BIG_MISTAKE = 0.1
 
 
 class Confusion(ScrollView, can_focus=False):
-    COMPONENT_CLASSES = {"confusion--header", "confusion--label", "confusion--hit", "confusion--miss", "confusion--big", "confusion--zero", "confusion--acc"}
+    COMPONENT_CLASSES = {
+        "confusion--header",
+        "confusion--label",
+        "confusion--hit",
+        "confusion--miss",
+        "confusion--big",
+        "confusion--zero",
+        "confusion--acc",
+    }
 
     DEFAULT_CSS = """
     Confusion {
@@ -51,7 +59,12 @@ class Confusion(ScrollView, can_focus=False):
     def matrix(self) -> list[list[int]]:
         return self._matrix
 
-    def show(self, matrix: Sequence[Sequence[int]], names: Sequence[str], accuracy: Sequence[float]) -> None:
+    def show(
+        self,
+        matrix: Sequence[Sequence[int]],
+        names: Sequence[str],
+        accuracy: Sequence[float],
+    ) -> None:
         self._matrix = [list(map(int, row)) for row in matrix]
         self._names = [str(name) for name in names] or [str(i) for i in range(len(self._matrix))]
         self._accuracy = list(accuracy)
@@ -85,12 +98,21 @@ class Confusion(ScrollView, can_focus=False):
         if not self._matrix or y > len(self._matrix):
             return Strip.blank(self.size.width, self.rich_style)
         if y == 0:
-            header = " " * self._label_shown + "".join(name[: self._cell - 1].rjust(self._cell) for name in self._names) + "   %"
+            header = (
+                " " * self._label_shown
+                + "".join(name[: self._cell - 1].rjust(self._cell) for name in self._names)
+                + "   %"
+            )
             return Strip([Segment(header, self._style("header"))])
         true = y - 1
         row = self._matrix[true]
         total = sum(row) or 1
-        segments = [Segment(self._row_label(true).rjust(self._label_shown - 1) + " ", self._style("label"))]
+        segments = [
+            Segment(
+                self._row_label(true).rjust(self._label_shown - 1) + " ",
+                self._style("label"),
+            )
+        ]
         for predicted, count in enumerate(row):
             if predicted == true:
                 kind = "hit"
@@ -99,7 +121,12 @@ class Confusion(ScrollView, can_focus=False):
             else:
                 kind = "big" if count / total >= BIG_MISTAKE else "miss"
             segments.append(Segment(" ", self.rich_style))
-            segments.append(Segment(("·" if count == 0 else str(count)).rjust(self._cell - 1), self._style(kind)))
+            segments.append(
+                Segment(
+                    ("·" if count == 0 else str(count)).rjust(self._cell - 1),
+                    self._style(kind),
+                )
+            )
         if true < len(self._accuracy):
             segments.append(Segment(f"{round(100 * self._accuracy[true]):>4}", self._style("acc")))
         return Strip(segments)

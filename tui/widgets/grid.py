@@ -81,9 +81,7 @@ class Grid(ScrollView, can_focus=False):
 
     def cell_text(self, block: int, row: int, col: int) -> str:
         """What the cell shows: its number, or · while it is not revealed yet."""
-        return (
-            "·" if self._is_pending(block, row, col) else self._cells[block][row][col]
-        )
+        return "·" if self._is_pending(block, row, col) else self._cells[block][row][col]
 
     def _is_pending(self, block: int, row: int, col: int) -> bool:
         if self._revealed is None:
@@ -122,9 +120,7 @@ class Grid(ScrollView, can_focus=False):
         )
         widths = [len(text) for block in cells for row in block for text in row]
         self._cell_width = max(widths, default=1) + 1
-        self._label_width = (
-            max((cell_len(label) for label in row_labels), default=-1) + 1
-        )
+        self._label_width = max((cell_len(label) for label in row_labels), default=-1) + 1
         self._block_starts = []
         y = 0
         for block in cells:
@@ -163,15 +159,9 @@ class Grid(ScrollView, can_focus=False):
     def mark(self, marks: Mapping[Cell, str], follow: Sequence[Cell] = ()) -> None:
         """Set new marks; repaint only the lines where a mark appeared, moved or left."""
         old = self._marks
-        changed = {
-            cell
-            for cell in old.keys() | marks.keys()
-            if old.get(cell) != marks.get(cell)
-        }
+        changed = {cell for cell in old.keys() | marks.keys() if old.get(cell) != marks.get(cell)}
         self._marks = dict(marks)
-        for line in sorted(
-            {self._block_starts[block] + row for block, row, _ in changed}
-        ):
+        for line in sorted({self._block_starts[block] + row for block, row, _ in changed}):
             self.refresh_line(line)
         if follow:
             self._follow = follow
@@ -199,15 +189,9 @@ class Grid(ScrollView, can_focus=False):
         columns = len(self._cells[0][0])
         starts = [self._label_width + col * self._cell_width for col in range(columns)]
         left = sum(1 for x in starts if x < scroll_x)
-        right = sum(
-            1
-            for x in starts
-            if x >= scroll_x and x + self._cell_width > scroll_x + width
-        )
+        right = sum(1 for x in starts if x >= scroll_x and x + self._cell_width > scroll_x + width)
         lines = [
-            start + row
-            for block, start in enumerate(self._block_starts)
-            for row in range(len(self._cells[block]))
+            start + row for block, start in enumerate(self._block_starts) for row in range(len(self._cells[block]))
         ]
         above = sum(1 for y in lines if y < scroll_y)
         below = sum(1 for y in lines if y >= scroll_y + height)
@@ -220,9 +204,9 @@ class Grid(ScrollView, can_focus=False):
             self._label_width + col * self._cell_width,
             self._block_starts[block] + row,
         )
-        return self.scrollable_content_region.reset_offset.translate(
-            self.scroll_offset
-        ).contains_region(Region(x, y, self._cell_width, 1))
+        return self.scrollable_content_region.reset_offset.translate(self.scroll_offset).contains_region(
+            Region(x, y, self._cell_width, 1)
+        )
 
     def _show_overflow(self) -> None:
         """The subtitle, then how many columns and rows are out of sight on which side, in the words that fit."""
@@ -236,20 +220,12 @@ class Grid(ScrollView, can_focus=False):
                 notes = []
                 if left or right:
                     notes.append(
-                        ("◂ " if left else "")
-                        + _more("columns", left + right, form)
-                        + (" ▸" if right else "")
+                        ("◂ " if left else "") + _more("columns", left + right, form) + (" ▸" if right else "")
                     )
                 if above or below:
-                    notes.append(
-                        ("▴ " if above else "")
-                        + _more("rows", above + below, form)
-                        + (" ▾" if below else "")
-                    )
+                    notes.append(("▴ " if above else "") + _more("rows", above + below, form) + (" ▾" if below else ""))
                 candidates.append(" · ".join(filter(None, [subtitle, *notes])))
-        subtitle = next(
-            (text for text in candidates if cell_len(text) <= room), candidates[-1]
-        )
+        subtitle = next((text for text in candidates if cell_len(text) <= room), candidates[-1])
         if self.styles.border_bottom[0] in ("", "none", "hidden"):
             self.border_title = " · ".join(filter(None, [self._title, subtitle]))
         else:
@@ -275,9 +251,7 @@ class Grid(ScrollView, can_focus=False):
         for block, start in enumerate(self._block_starts):
             rows = self._cells[block]
             if self._captions and y == start - 1:
-                return Strip(
-                    [Segment(self._captions[block], self._style_for("caption"))]
-                )
+                return Strip([Segment(self._captions[block], self._style_for("caption"))])
             if start <= y < start + len(rows):
                 return self._row_strip(block, y - start)
         return Strip.blank(self.size.width, self.rich_style)
@@ -316,11 +290,7 @@ class Grid(ScrollView, can_focus=False):
     def _style_for(self, name: str) -> Style:
         """Component styles, looked up once per theme: a lookup walks the DOM and a step draws many cells."""
         if name not in self._styles:
-            self._styles[name] = (
-                self.rich_style
-                if name == "base"
-                else self.get_component_rich_style(f"grid--{name}")
-            )
+            self._styles[name] = self.rich_style if name == "base" else self.get_component_rich_style(f"grid--{name}")
         return self._styles[name]
 
     def notify_style_update(self) -> None:

@@ -21,7 +21,14 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 RGB = tuple[int, int, int]
-CLASS_COLORS: tuple[RGB, ...] = ((8, 119, 189), (245, 147, 34), (46, 160, 67), (200, 60, 150), (150, 110, 220), (190, 190, 40))
+CLASS_COLORS: tuple[RGB, ...] = (
+    (8, 119, 189),
+    (245, 147, 34),
+    (46, 160, 67),
+    (200, 60, 150),
+    (150, 110, 220),
+    (190, 190, 40),
+)
 POINT_GLYPHS = ("●", "○", "▲", "△", "■", "□")
 MONO_SHADES = (" ", "░", "▒", "▓", "█")
 NEUTRAL: RGB = (48, 48, 48)
@@ -63,7 +70,14 @@ class Picture:
         cells = shades[: (height + 1) // 2, :width]
         self.shades[top // 2 : top // 2 + cells.shape[0], left : left + width] = cells
 
-    def write(self, row: int, col: int, text: str, color: RGB | None = None, bold: bool = False) -> None:
+    def write(
+        self,
+        row: int,
+        col: int,
+        text: str,
+        color: RGB | None = None,
+        bold: bool = False,
+    ) -> None:
         """Text over cells from (row, col), clipped at the right edge; a wide character takes two cells."""
         for char in text:
             width = cell_len(char)
@@ -101,7 +115,11 @@ def grey(values: np.ndarray) -> np.ndarray:
 def diverging(values: np.ndarray) -> np.ndarray:
     """−1..1 → blue (negative) through dark grey (0) to red (positive): a filter's sign shows in its colour."""
     v = np.clip(values, -1, 1)[..., None]
-    negative, zero, positive = np.array([70, 130, 255.0]), np.array(NEUTRAL, float), np.array([255, 80, 60.0])
+    negative, zero, positive = (
+        np.array([70, 130, 255.0]),
+        np.array(NEUTRAL, float),
+        np.array([255, 80, 60.0]),
+    )
     mixed = np.where(v < 0, zero + (negative - zero) * -v, zero + (positive - zero) * v)
     return mixed.astype(np.uint8)
 
@@ -111,7 +129,13 @@ def class_color(label: int) -> RGB:
 
 
 def boundary_picture(
-    rows: int, cols: int, label: Sequence[Sequence[int]], confidence: Sequence[Sequence[float]], classes: int, points: Sequence[Sequence[float]], extent: Sequence[float]
+    rows: int,
+    cols: int,
+    label: Sequence[Sequence[int]],
+    confidence: Sequence[Sequence[float]],
+    classes: int,
+    points: Sequence[Sequence[float]],
+    extent: Sequence[float],
 ) -> Picture:
     """The predicted class over the plane, paler where the model is unsure, with the test points as glyphs on it.
 
@@ -120,22 +144,42 @@ def boundary_picture(
     side = max(1, min(cols, 2 * rows))
     picture = Picture(rows, cols)
     labels = np.asarray(label, dtype=np.int64)
-    certainty = np.clip((np.asarray(confidence, dtype=np.float32) - 1 / classes) / (1 - 1 / classes), 0, 1)
+    certainty = np.clip(
+        (np.asarray(confidence, dtype=np.float32) - 1 / classes) / (1 - 1 / classes),
+        0,
+        1,
+    )
     colors = np.array([class_color(c) for c in range(max(classes, 1))], np.float32)
-    rgb = np.array(NEUTRAL, np.float32) + (colors[labels % len(colors)] - np.array(NEUTRAL, np.float32)) * (0.35 + 0.65 * certainty[..., None])
+    rgb = np.array(NEUTRAL, np.float32) + (colors[labels % len(colors)] - np.array(NEUTRAL, np.float32)) * (
+        0.35 + 0.65 * certainty[..., None]
+    )
     shades = np.array(MONO_SHADES)[labels % len(MONO_SHADES)]
-    image, cell_shades = fit(rgb.astype(np.uint8), side, side), fit(shades, (side + 1) // 2, side)
+    image, cell_shades = (
+        fit(rgb.astype(np.uint8), side, side),
+        fit(shades, (side + 1) // 2, side),
+    )
     picture.paint(0, 0, image, cell_shades)
     x0, x1, y0, y1 = extent
     for x, y, point_label in points:
         col = int((x - x0) / (x1 - x0) * side) if x1 > x0 else 0
         row = int((y1 - y) / (y1 - y0) * side) // 2 if y1 > y0 else 0
         if 0 <= col < side and 0 <= row < (side + 1) // 2:
-            picture.write(row, col, POINT_GLYPHS[int(point_label) % len(POINT_GLYPHS)], _lighter(class_color(int(point_label))), bold=True)
+            picture.write(
+                row,
+                col,
+                POINT_GLYPHS[int(point_label) % len(POINT_GLYPHS)],
+                _lighter(class_color(int(point_label))),
+                bold=True,
+            )
     return picture
 
 
-def gallery(rows: int, cols: int, images: Sequence[np.ndarray], captions: Sequence[tuple[str, RGB | None]]) -> Picture:
+def gallery(
+    rows: int,
+    cols: int,
+    images: Sequence[np.ndarray],
+    captions: Sequence[tuple[str, RGB | None]],
+) -> Picture:
     """Tiles of (h, w, 3) uint8 images in a grid, each with a caption line under it, as many as fit."""
     picture = Picture(rows, cols)
     if not images:
@@ -224,8 +268,14 @@ class HalfBlocks(Widget, can_focus=False):
             return Strip.blank(self.size.width, base)
         mono = self.app.no_color
         segments = []
-        top_row, bottom_row = picture.pixels[2 * y].tolist(), picture.pixels[2 * y + 1].tolist()
-        top_set, bottom_set = picture.painted[2 * y].tolist(), picture.painted[2 * y + 1].tolist()
+        top_row, bottom_row = (
+            picture.pixels[2 * y].tolist(),
+            picture.pixels[2 * y + 1].tolist(),
+        )
+        top_set, bottom_set = (
+            picture.painted[2 * y].tolist(),
+            picture.painted[2 * y + 1].tolist(),
+        )
         for col in range(picture.cols):
             mark = picture.marks.get((y, col))
             top = tuple(top_row[col]) if top_set[col] else None
@@ -233,7 +283,12 @@ class HalfBlocks(Widget, can_focus=False):
             if mark is not None:
                 if mark.text:
                     back = None if mono else _mean(top, bottom)
-                    segments.append(Segment(mark.text, self._style(None if mono else mark.color, back, mark.bold)))
+                    segments.append(
+                        Segment(
+                            mark.text,
+                            self._style(None if mono else mark.color, back, mark.bold),
+                        )
+                    )
             elif mono:
                 segments.append(Segment(picture.shades[y, col] if top or bottom else " ", base))
             elif top is not None:

@@ -52,19 +52,14 @@ class KeyBar(Static):
     def draw(self) -> None:
         key_style = self.get_component_rich_style("keybar--key")
         line = Text(no_wrap=True)
-        for namespace, binding, description in self.fitted(
-            self.size.width or self.app.size.width
-        ):
+        for namespace, binding, description in self.fitted(self.size.width or self.app.size.width):
             click = Style(meta={"@click": f"{namespace}.{binding.action}"})
             line.append(f" {self.app.get_key_display(binding)} ", key_style + click)
             line.append(f"{description} ", click)
         self.update(line)
 
     def descriptions(self) -> list[str]:
-        return [
-            description
-            for _, _, description in self.fitted(self.size.width or self.app.size.width)
-        ]
+        return [description for _, _, description in self.fitted(self.size.width or self.app.size.width)]
 
     def fitted(self, width: int) -> list[tuple[str, Binding, str]]:
         """The keys that fit in `width` cells: the screen's in order, then q and ?; the last of the others go first."""
@@ -77,15 +72,12 @@ class KeyBar(Static):
             others.pop()
             dropped = True
         if dropped:
-            kept = [
-                (n, b, t("keys.more") if b.action == "help" else d) for n, b, d in kept
-            ]
+            kept = [(n, b, t("keys.more") if b.action == "help" else d) for n, b, d in kept]
         return others + kept
 
     def _width(self, items: list[tuple[str, Binding, str]]) -> int:
         return sum(
-            cell_len(f" {self.app.get_key_display(binding)} {description} ")
-            for _, binding, description in items
+            cell_len(f" {self.app.get_key_display(binding)} {description} ") for _, binding, description in items
         )
 
     def _shown(self):

@@ -125,8 +125,15 @@ class LossChart(PlotWidget, can_focus=False):
         self.set_xticks(epoch_ticks(self.epochs, most=max(2, (self.size.width - self.margin_left) // 6)))
         self.set_ylimits(max(0.0, low - pad) if low >= 0 else low - pad, high + pad)
         if self.batches[0]:
-            self.plot(*downsample(*self.batches, buckets), line_style=BATCH_STYLE, hires_mode=HiResMode.BRAILLE)
-        for (xs, ys), style, marker in ((self.train, TRAIN_STYLE, TRAIN_MARKER), (self.test, TEST_STYLE, TEST_MARKER)):
+            self.plot(
+                *downsample(*self.batches, buckets),
+                line_style=BATCH_STYLE,
+                hires_mode=HiResMode.BRAILLE,
+            )
+        for (xs, ys), style, marker in (
+            (self.train, TRAIN_STYLE, TRAIN_MARKER),
+            (self.test, TEST_STYLE, TEST_MARKER),
+        ):
             if xs:
                 x, y = downsample(xs, ys, buckets)
                 self.plot(x, y, line_style=style, hires_mode=HiResMode.BRAILLE)

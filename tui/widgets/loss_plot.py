@@ -57,7 +57,12 @@ def braille_cells(values: Sequence[float], low: float, high: float, width: int, 
 class LossPlot(Widget, can_focus=False):
     """Panels of braille curves over the same samples; `cursor` picks the sample the reversed column marks."""
 
-    COMPONENT_CLASSES = {"loss-plot--title", "loss-plot--axis", "loss-plot--curve", "loss-plot--cursor"}
+    COMPONENT_CLASSES = {
+        "loss-plot--title",
+        "loss-plot--axis",
+        "loss-plot--curve",
+        "loss-plot--cursor",
+    }
 
     DEFAULT_CSS = """
     LossPlot {
@@ -117,7 +122,9 @@ class LossPlot(Widget, can_focus=False):
         """Each panel: a title line and its curve rows; one line of x-axis labels at the bottom."""
         if not self._panels or self._plot_width() < 2:
             return []
-        styles = {name: self.get_component_rich_style(f"loss-plot--{name}") for name in ("title", "axis", "curve", "cursor")}
+        styles = {
+            name: self.get_component_rich_style(f"loss-plot--{name}") for name in ("title", "axis", "curve", "cursor")
+        }
         label_width, width = self._label_width(), self._plot_width()
         shared, extra = divmod(max(self.size.height - 1, 0), len(self._panels))
         cursor = self.cursor_column

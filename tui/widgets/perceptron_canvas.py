@@ -88,7 +88,10 @@ class Canvas(Widget, can_focus=False):
 
     @staticmethod
     def _measure(rows: tuple[tuple[tuple[str, str], ...], ...]) -> Size:
-        return Size(max((sum(cell_len(text) for text, _ in row) for row in rows), default=0), len(rows))
+        return Size(
+            max((sum(cell_len(text) for text, _ in row) for row in rows), default=0),
+            len(rows),
+        )
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return self._measure(self._rows).width

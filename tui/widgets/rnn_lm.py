@@ -117,9 +117,7 @@ class LanguageModelPane(Vertical):
             self.state = "training"
         dataset = event.dataset
         parameters = f"{event.parameters:,}"
-        model = t(
-            "rnn_lm.model", v=len(dataset.classes), h=self.hidden, parameters=parameters
-        )
+        model = t("rnn_lm.model", v=len(dataset.classes), h=self.hidden, parameters=parameters)
         self.query_one("#lm-model", Line).show(model)
         self.query_one("#lm-data", Line).show(
             t(
