@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from engine.errors import SpecError
 from tui import i18n
-from tui.i18n import ASSETS, LANGUAGES, catalogue, detect_language
+from tui.i18n import ASSETS, LANGUAGES, catalogue, detect_language, error_text, set_language
 from tui.lessons import LESSONS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,3 +105,14 @@ def test_the_merged_catalogue_is_cached_while_its_files_are_unchanged(tmp_path, 
     stale = [(name, mtime - 1, size) for name, mtime, size in stamp]
     cache_file.write_bytes(marshal.dumps((stale, {"app.title": "stale"})))
     assert i18n.catalogue.__wrapped__("en") == parsed
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_quoted_control_character_is_shown_as_its_escape(lang):
+    """Typed text or a file's bytes, quoted raw, would move the cursor or recolour the terminal."""
+    set_language(lang)
+    try:
+        said = error_text(SpecError("index_bad_character", column=1, char="\x1b"))
+    finally:
+        set_language("en")
+    assert "\\x1b" in said and "\x1b" not in said
