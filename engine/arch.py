@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Protocol
 
 from engine.errors import SpecError
 
@@ -342,81 +343,10 @@ class Linear:
         )
 
 
-@dataclass(frozen=True)
-class Inception:
-    """torchvision's Inception block: four branches side by side, their channels concatenated.
+class Layer(Protocol):
+    """A layer description: what it gives out for an input shape, with the arithmetic."""
 
-    1×1; 1×1 then 3×3; 1×1 then 3×3 (the paper's 5×5: torchvision keeps 3×3, vision issue #906);
-    3×3 max pool (stride 1, padding 1, ceil mode) then 1×1. Every conv is a BasicConv2d.
-    """
-
-    name: str
-    ch1x1: int
-    ch3x3red: int
-    ch3x3: int
-    ch5x5red: int
-    ch5x5: int
-    pool_proj: int
-    kind = "inception"
-
-    @property
-    def config(self) -> str:
-        return self.name.removeprefix("inception")
-
-    @property
-    def branches(self) -> tuple[tuple[Conv | Pool, ...], ...]:
-        name = self.name
-        return (
-            (Conv(f"{name}.branch1", self.ch1x1, 1, batch_norm=True),),
-            (
-                Conv(f"{name}.branch2.0", self.ch3x3red, 1, batch_norm=True),
-                Conv(f"{name}.branch2.1", self.ch3x3, 3, padding=1, batch_norm=True),
-            ),
-            (
-                Conv(f"{name}.branch3.0", self.ch5x5red, 1, batch_norm=True),
-                Conv(f"{name}.branch3.1", self.ch5x5, 3, padding=1, batch_norm=True),
-            ),
-            (
-                Pool(f"{name}.branch4.0", "max", 3, 1, 1, ceil_mode=True),
-                Conv(f"{name}.branch4.1", self.pool_proj, 1, batch_norm=True),
-            ),
-        )
-
-    def apply(self, shape: Shape) -> LayerRow:
-        rows = tuple(run(branch, shape) for branch in self.branches)
-        outs = [branch[-1].out_shape for branch in rows]
-        channels = sum(out[0] for out in outs)
-        params = [sum(row.params for row in branch) for branch in rows]
-        macs = [sum(row.macs for row in branch) for branch in rows]
-        numbers = (
-            self.ch1x1,
-            self.ch3x3red,
-            self.ch3x3,
-            self.ch5x5red,
-            self.ch5x5,
-            self.pool_proj,
-        )
-        return LayerRow(
-            name=self.name,
-            kind=self.kind,
-            config=self.config,
-            call=f"Inception({shape[0]}, {', '.join(map(str, numbers))})",
-            brief=self.config,
-            in_shape=shape,
-            out_shape=(
-                channels,
-                *outs[0][1:],
-            ),  # every branch keeps H×W (padding 1 on the 3×3s and the pool)
-            shape_formula=" + ".join(str(out[0]) for out in outs) + f" = {channels}",
-            params=sum(params),
-            params_formula=" + ".join(compact(value) for value in params) + f" = {grouped(sum(params))}",
-            macs=sum(macs),
-            macs_formula=" + ".join(compact(value) for value in macs) + f" = {grouped(sum(macs))}",
-            branches=rows,
-        )
-
-
-Layer = Conv | Pool | AdaptiveAvgPool | Elementwise | Flatten | Linear | Inception
+    def apply(self, shape: Shape) -> LayerRow: ...
 
 
 def run(layers: tuple[Layer, ...], shape: Shape) -> tuple[LayerRow, ...]:

@@ -18,7 +18,6 @@ from engine.arch import (
     Conv,
     Elementwise,
     Flatten,
-    Inception,
     Layer,
     LayerRow,
     Linear,
@@ -26,6 +25,7 @@ from engine.arch import (
     Shape,
     run,
 )
+from engine.arch_inception import Inception
 from engine.errors import SpecError
 
 MAX_SIZE = 1024
