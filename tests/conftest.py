@@ -4,6 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from tui.i18n import set_language
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """The app sets the catalogue's language for the whole process; leave it as other tests expect."""
+    yield
+    set_language("en")
+
 
 @pytest.fixture
 def cuda_refusal() -> str:

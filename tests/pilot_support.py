@@ -12,10 +12,8 @@ import concurrent.futures
 import re
 import threading
 
-import pytest
 from textual.widgets import Static
 
-from engine.errors import SpecError
 from tui.app import TensorTourApp
 from tui.i18n import set_language
 from tui.screens.lesson import StepLesson
@@ -88,12 +86,6 @@ async def verification_line(app, pilot, seconds: float = 30) -> str:
     return line
 
 
-def spec_error(call) -> SpecError:
-    with pytest.raises(SpecError) as caught:
-        call()
-    return caught.value
-
-
 class AppHost:
     """One app on an event loop in its own thread, so a sync Hypothesis test can drive it example after example.
 
@@ -144,3 +136,24 @@ class AppHost:
             self._thread.join(60)
         if self._error and not exc_info[0]:
             raise self._error
+
+
+# Snapshots ------------------------------------------------------------------------
+
+SIZE = (80, 24)
+
+
+def make_app(lang: str, lesson: str | None = None, **options) -> TensorTourApp:
+    app = TensorTourApp(lang=lang, lesson=lesson, **options)
+    app.verifier = FakeVerifier()
+    return app
+
+
+async def verified(pilot) -> None:
+    """Wait until the lesson's verification line shows the fixed verdict."""
+    for _ in range(50):
+        line = pilot.app.screen.query("#verify")
+        if line and "0" in str(line.first().render()) and "…" not in str(line.first().render()):
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the verification line never showed the fixed verdict")

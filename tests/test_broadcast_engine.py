@@ -16,6 +16,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import mutually_broadcastable_shapes
+from spec_errors import spec_error
 
 from engine.broadcast import (
     COMPARE,
@@ -36,12 +37,6 @@ from engine.errors import SpecError
 
 def checked(examples: int = 100) -> settings:
     return settings(derandomize=True, deadline=None, database=None, max_examples=examples)
-
-
-def spec_error(call) -> SpecError:
-    with pytest.raises(SpecError) as caught:
-        call()
-    return caught.value
 
 
 def numpy_error(shapes, op="add") -> str | None:

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from spec_errors import spec_error
 
-from engine.errors import SpecError
 from engine.perceptron import (
     GATES,
     INPUTS,
@@ -48,12 +48,6 @@ tenths = st.integers(min_value=-100, max_value=100)
 
 def outputs(trace) -> list[int]:
     return [row.output for row in trace.rows]
-
-
-def spec_error(call) -> SpecError:
-    with pytest.raises(SpecError) as caught:
-        call()
-    return caught.value
 
 
 @pytest.mark.parametrize("gate", ["and", "or", "nand"])

@@ -11,36 +11,9 @@ verification line is then the same on every run.
 from __future__ import annotations
 
 import pytest
-from pilot_support import FakeVerifier
+from pilot_support import SIZE, make_app, verified
 
 from engine.conv_setup import ConvSetup
-from tui.app import TensorTourApp
-from tui.i18n import set_language
-
-SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    """The app sets the catalogue's language for the whole process; leave it as other tests expect."""
-    yield
-    set_language("en")
-
-
-def make_app(lang: str, lesson: str | None = None, **options) -> TensorTourApp:
-    app = TensorTourApp(lang=lang, lesson=lesson, **options)
-    app.verifier = FakeVerifier()
-    return app
-
-
-async def verified(pilot) -> None:
-    """Wait until the lesson's verification line shows the fixed verdict."""
-    for _ in range(50):
-        line = pilot.app.screen.query("#verify")
-        if line and "0" in str(line.first().render()) and "…" not in str(line.first().render()):
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("the verification line never showed the fixed verdict")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

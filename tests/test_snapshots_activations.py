@@ -8,7 +8,7 @@ The torch check is a fake with a fixed verdict, so the verification line is the 
 from __future__ import annotations
 
 import pytest
-from test_snapshots import SIZE, english_afterwards, make_app, verified  # noqa: F401  (a fixture, used by name)
+from pilot_support import SIZE, make_app, verified
 
 from engine.activations import ActivationSpec
 from engine.activations_collapse import ActivationSetup

@@ -8,7 +8,7 @@ The lesson has no torch check, so nothing on screen depends on a child process.
 from __future__ import annotations
 
 import pytest
-from test_snapshots import SIZE, english_afterwards, make_app  # noqa: F401  (a fixture, used by name)
+from pilot_support import SIZE, make_app
 
 from engine.perceptron import PerceptronSpec
 

@@ -9,7 +9,7 @@ training process a scripted one, so every run draws the same screen.
 from __future__ import annotations
 
 import pytest
-from test_snapshots import SIZE, english_afterwards, make_app, verified  # noqa: F401  (a fixture, used by name)
+from pilot_support import SIZE, make_app, verified
 from test_tui_rnn import SAMPLE, STARTED, ScriptedProcess, batch
 
 from engine.rnn_setup import RnnSetup

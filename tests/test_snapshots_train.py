@@ -8,7 +8,7 @@ The live views are fed a fixed list of events (no child process), so every run d
 from __future__ import annotations
 
 import pytest
-from test_snapshots import SIZE, english_afterwards, make_app  # noqa: F401  (a fixture, used by name)
+from pilot_support import SIZE, make_app
 from test_tui_train import DIGITS, IMAGE_EVENTS, TOY_EVENTS, XOR, feed
 
 from tui.flags.train import TrainSetup

@@ -10,7 +10,8 @@ import re
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pilot_support import TORCH_KERNEL, AppHost, drive, spec_error, status, text
+from pilot_support import TORCH_KERNEL, AppHost, drive, status, text
+from spec_errors import spec_error
 from textual.widgets import Input, Static
 
 from engine.conv import conv_trace

@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pilot_support import CJK, AppHost, drive, verification_line
+from spec_errors import spec_error
 from textual.widgets import Input, Static
 
 from engine.errors import SpecError
@@ -287,14 +288,6 @@ def test_edit_applies_a_typed_input_and_keeps_a_bad_one_in_the_dialog():
 
 def app_setup(app) -> PoolSetup:
     return screen(app).setup
-
-
-def spec_error(call) -> SpecError:
-    try:
-        call()
-    except SpecError as error:
-        return error
-    raise AssertionError("no SpecError")
 
 
 TYPED_CHARS = st.sampled_from(list("0123456789 ;,.-+eEnaifx[]"))

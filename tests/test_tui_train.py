@@ -15,11 +15,10 @@ import signal
 import time
 from pathlib import Path
 
-import pytest
 from pilot_support import CJK, drive
+from spec_errors import spec_error
 from textual.widgets import Input, Select, Static
 
-from engine.errors import SpecError
 from engine.train.config import TrainConfig, parse_hidden, parse_number
 from engine.train.events import FailedEvent, TrainEvent, event_from_json
 from tui.flags.train import TrainSetup
@@ -47,12 +46,6 @@ def screen(app) -> TrainScreen:
 
 def text(app, selector: str) -> str:
     return str(screen(app).query_one(selector, Static).render())
-
-
-def spec_error(call) -> SpecError:
-    with pytest.raises(SpecError) as caught:
-        call()
-    return caught.value
 
 
 async def until(pilot, check, seconds: float = 30.0) -> float:
