@@ -12,6 +12,7 @@ import concurrent.futures
 import re
 import threading
 
+from hypothesis import HealthCheck, settings
 from textual.widgets import Static
 
 from tui.app import TensorTourApp
@@ -157,3 +158,15 @@ async def verified(pilot) -> None:
             return
         await pilot.pause(0.05)
     raise AssertionError("the verification line never showed the fixed verdict")
+
+
+def one_app_fuzz(max_examples: int) -> settings:
+    """Hypothesis settings for a fuzzer that drives one running app (AppHost): the same examples on every run,
+    no deadline (Pilot waits for the screen), no health checks (a slow app is not a slow strategy)."""
+    return settings(
+        max_examples=max_examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from pilot_support import CJK, AppHost, drive, status, text
+from pilot_support import CJK, AppHost, drive, one_app_fuzz, status, text
 from test_startup import python
 from textual.widgets import Input
 
@@ -304,13 +304,7 @@ def test_any_keys_or_typed_size_keep_table_status_and_formulas_in_step():
                 assert await shown(app, pilot) == ArchSpec(before.network, int(typed))
             return app.is_running
 
-        @settings(
-            max_examples=8,
-            derandomize=True,
-            database=None,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        )
+        @one_app_fuzz(8)
         @given(keys=KEYS, typed=TYPED)
         def check(keys, typed):
             assert host.call(lambda app, pilot: keys_then_size(app, pilot, keys, typed))

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from pilot_support import CJK, AppHost, drive
+from pilot_support import CJK, AppHost, drive, one_app_fuzz
 from textual.widgets import Input, Static
 
 from engine.broadcast import BroadcastSpec, broadcast_trace
@@ -303,13 +303,7 @@ def test_random_text_in_the_dialog_never_breaks_the_lesson():
     with AppHost(lesson="broadcast", setup=BroadcastSetup()) as host:
         state = {"shapes": BroadcastSetup().shapes}
 
-        @settings(
-            max_examples=40,
-            derandomize=True,
-            database=None,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        )
+        @one_app_fuzz(40)
         @given(
             st.lists(
                 st.text(SHAPE_CHARS, max_size=10) | st.sampled_from(["3,1", "4", "()", "(2, 1)", ""]),

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from pilot_support import TORCH_KERNEL, AppHost, drive, status, text
+from pilot_support import TORCH_KERNEL, AppHost, drive, one_app_fuzz, status, text
 from spec_errors import spec_error
 from textual.widgets import Input, Static
 
@@ -148,13 +148,7 @@ def test_random_text_in_the_edit_dialog_never_breaks_the_lesson():
     with AppHost() as host:
         state = {"setup": ConvSetup(), "screen": host.call(lesson_lines)}
 
-        @settings(
-            max_examples=60,
-            derandomize=True,
-            database=None,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        )
+        @one_app_fuzz(60)
         @given(
             field(matrix_text(False, 5)),
             field(matrix_text(True, 3)),

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from pilot_support import CJK, AppHost, drive
+from pilot_support import CJK, AppHost, drive, one_app_fuzz
 from test_tui_home import palette_search
 from textual.widgets import Input, OptionList, Static
 
@@ -281,13 +281,7 @@ def test_random_text_in_the_expression_dialog_never_breaks_the_lesson():
     with AppHost(lesson="index", setup=IndexSetup()) as host:
         shown = {"expression": "a[1:, 1:]"}
 
-        @settings(
-            max_examples=25,
-            derandomize=True,
-            database=None,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        )
+        @one_app_fuzz(25)
         @given(
             st.one_of(
                 st.lists(pieces, max_size=10).map("".join),

@@ -6,9 +6,9 @@ Expected numbers come from numpy, computed here from the weights the screen show
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from pilot_support import CJK, AppHost, drive, lesson, status, text
+from pilot_support import CJK, AppHost, drive, lesson, one_app_fuzz, status, text
 from textual.widgets import Input, Static
 
 from engine.perceptron import PerceptronSpec
@@ -166,13 +166,7 @@ def test_random_weight_keys_keep_the_table_equal_to_numpy():
             await pilot.press(*keys)
             return shown_weights(app), table_rows(app)
 
-        @settings(
-            max_examples=8,
-            derandomize=True,
-            database=None,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        )
+        @one_app_fuzz(8)
         @given(st.lists(st.sampled_from(list("wWvVbB")), min_size=1, max_size=6))
         def check(keys):
             (w1, w2, b), rows = host.call(lambda app, pilot: press(app, pilot, keys))

@@ -12,9 +12,9 @@ from dataclasses import replace
 import numpy as np
 import torch
 import torch.nn.functional as F
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from pilot_support import CJK, AppHost, drive, verification_line
+from pilot_support import CJK, AppHost, drive, one_app_fuzz, verification_line
 from spec_errors import spec_error
 from textual.widgets import Input, Static
 
@@ -306,13 +306,7 @@ def test_random_text_in_the_edit_dialog_never_breaks_the_lesson():
             error = str(dialog.query_one("#edit-error", Static).render()) if dialog else None
             return app.is_running, error, status(app), text(app, "#equation")
 
-        @settings(
-            max_examples=40,
-            derandomize=True,
-            database=None,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        )
+        @one_app_fuzz(40)
         @given(
             st.one_of(
                 st.text(TYPED_CHARS, max_size=20),

@@ -11,9 +11,9 @@ import asyncio
 from typing import ClassVar
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from pilot_support import CJK, AppHost, drive, grid, lesson, status, text
+from pilot_support import CJK, AppHost, drive, grid, lesson, one_app_fuzz, status, text
 from textual.widgets import Input, Static
 
 from engine.errors import SpecError
@@ -263,13 +263,7 @@ def test_random_text_in_the_edit_dialog_never_breaks_the_lesson():
             error = str(dialog.query_one("#edit-error", Static).render()) if dialog else None
             return app.is_running, error, status(app)
 
-        @settings(
-            max_examples=25,
-            derandomize=True,
-            database=None,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-        )
+        @one_app_fuzz(25)
         @given(
             TYPED,
             st.one_of(st.integers(-2, 9).map(str), TYPED),
