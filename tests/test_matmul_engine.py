@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from engine.errors import SpecError
 from engine.matmul import DotStep, matmul_trace
 from engine.matmul_shapes import MAX_AXIS, MAX_DIMS, ShapeCheck, parse_shape, shape_text
-from engine.matmul_spec import EXAMPLES, MatmulSpec, pattern_values, typed_values
+from engine.matmul_spec import EXAMPLES, MatmulSpec, pattern_values, shows_values, typed_values
 from engine.trace import kept_index
 
 SETTINGS = settings(derandomize=True, deadline=None, max_examples=1000)
@@ -257,7 +257,7 @@ value_shapes = st.tuples(
     st.integers(1, 4),
     st.integers(1, 4),
     st.sampled_from(["2d", "x1d", "w1d", "both1d"]),
-)
+).filter(lambda case: shows_values(*_shapes(case)))
 
 
 def _shapes(case):
