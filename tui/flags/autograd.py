@@ -40,7 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def setup_from(args: argparse.Namespace) -> AutogradSpec:
     """The AutogradSpec the flags describe; raises SpecError for anything invalid."""
     spec = AutogradSpec(preset=args.preset)
-    texts = {name: getattr(args, name) for name in ("x", "apple", "count", "tax", "v") if getattr(args, name) is not None}
+    texts = {
+        name: getattr(args, name) for name in ("x", "apple", "count", "tax", "v") if getattr(args, name) is not None
+    }
     if args.target is not None:
         texts["class"] = args.target
     return spec_with_texts(spec, texts) if texts else spec
