@@ -243,7 +243,7 @@ class Node:
 
     def formula_with(self, values: dict[str, np.ndarray]) -> str:
         """The formula with the inputs' numbers in place of their names: `cost = 100 · 2`."""
-        return self.op.formula(self.name, tuple(fmt(float(values[name])) for name in self.inputs))
+        return self.op.formula(self.name, tuple(fmt(values[name].item()) for name in self.inputs))
 
 
 @dataclass(frozen=True, eq=False)
@@ -269,12 +269,15 @@ class Graph:
             values[node.name] = node.op.forward(*(values[name] for name in node.inputs))
         return values
 
-    def backward(self, values: dict[str, np.ndarray]) -> list[dict[str, np.ndarray]]:
-        """The gradients after each backward step: the seed ∂out/∂out = 1, then each node from the output back.
+    def backward(self, values: dict[str, np.ndarray], seed: np.ndarray | None = None) -> list[dict[str, np.ndarray]]:
+        """The gradients after each backward step: the seed, then each node from the output back.
 
+        The seed is ∂out/∂out = 1 for a scalar output; for a vector output it is the
+        `gradient=v` a student passes to backward (torch cannot make one up).
         An input used twice (u = y·y) receives both contributions, added.
         """
-        grads = {self.output: np.ones_like(values[self.output])}
+        start = np.ones_like(values[self.output]) if seed is None else np.asarray(seed, dtype=np.float64)
+        grads = {self.output: start}
         history = [dict(grads)]
         for node in reversed(self.nodes):
             inputs = [values[name] for name in node.inputs]

@@ -3,6 +3,9 @@
 course:   the course's example, x = [[1, 1], [1, 1]], y = x + 2, z = y·y·3, out = z.mean()
 apples:   the book's shopping graph, 2 apples × 100 yen × tax 1.1 = 220
 twolayer: a 2-layer net on one example, Affine → ReLU → Affine → Softmax-with-loss, fixed weights
+nograd:   the course's graph computed under torch.no_grad(): nothing recorded, backward refused
+vector:   the course's graph without the mean, z = 3(x + 2)², so z.backward(gradient=v) computes Jᵀ·v
+twice:    the course's graph, backward called again without zeroing x.grad, then once more on the freed graph
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ from engine.autograd import (
     softmax,
     uniform,
 )
+from engine.autograd_calls import default_gradient, gradient_mismatch
 from engine.errors import SpecError
 from engine.matrix import parse_matrix, parse_vector
 from engine.numbers import fmt
 
-PRESETS = ("course", "apples", "twolayer")
+PRESETS = ("course", "apples", "twolayer", "nograd", "vector", "twice")
+COURSE_GRAPHS = ("course", "nograd", "vector", "twice")  # the course's x, typed as a matrix
 COURSE_ADD, COURSE_SCALE = 2.0, 3.0
 MAX_SIDE = 3
 MAX_MAGNITUDE = 1e6
@@ -53,7 +58,8 @@ def _frozen(array: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class AutogradSpec:
-    """A preset and its editable inputs: x (course, twolayer), apple/count/tax (apples), the target class (twolayer)."""
+    """A preset and its editable inputs: x (all but apples), apple/count/tax (apples), the target class (twolayer),
+    the gradient v passed to backward (vector; None: the default, `v`, follows x's shape)."""
 
     preset: str = "course"
     x: np.ndarray | None = None
@@ -61,16 +67,19 @@ class AutogradSpec:
     count: float = 2.0
     tax: float = 1.1
     target: int = TWOLAYER_TARGET
+    gradient: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.preset not in PRESETS:
             raise SpecError("autograd_unknown_preset", name=self.preset, choices=", ".join(PRESETS))
         default = TWOLAYER_X if self.preset == "twolayer" else COURSE_X
         object.__setattr__(self, "x", _frozen(default if self.x is None else self.x))
+        if self.gradient is not None:
+            object.__setattr__(self, "gradient", _frozen(self.gradient))
         self._validate()
 
     def _validate(self) -> None:
-        if self.preset == "course":
+        if self.preset in COURSE_GRAPHS:
             if self.x.ndim != 2 or self.x.size == 0:
                 raise SpecError("empty_matrix", what="input")
             if self.x.shape[0] > MAX_SIDE or self.x.shape[1] > MAX_SIDE:
@@ -80,6 +89,13 @@ class AutogradSpec:
                     width=self.x.shape[1],
                     limit=MAX_SIDE,
                 )
+        if self.preset == "vector" and self.v.shape != self.x.shape:
+            raise SpecError(
+                "autograd_gradient_shape",
+                torch_message=gradient_mismatch(self.v.shape, self.x.shape),
+                got="×".join(map(str, self.v.shape)),
+                expected="×".join(map(str, self.x.shape)),
+            )
         if self.preset == "twolayer":
             if self.x.size != W1.shape[0]:
                 raise SpecError("autograd_x_length", got=self.x.size, expected=W1.shape[0])
@@ -104,20 +120,26 @@ class AutogradSpec:
         """What the student can type for this preset, by name."""
         if self.preset == "apples":
             return (("apple", self.apple), ("count", self.count), ("tax", self.tax))
+        if self.preset == "vector":
+            return (("x", self.x), ("v", self.v))
         return (("x", self.x),)
+
+    @property
+    def v(self) -> np.ndarray:
+        """The gradient=v vector passes to z.backward: the one typed, else 1, 0.1, 0.01 … shaped like x (and z)."""
+        return _frozen(default_gradient(self.x.shape)) if self.gradient is None else self.gradient
 
 
 def graph(spec: AutogradSpec) -> Graph:
-    if spec.preset == "course":
-        return Graph(
-            leaves=(("x", spec.x),),
-            nodes=(
-                Node("y", AddConstant(COURSE_ADD), ("x",)),
-                Node("u", Multiply(), ("y", "y")),
-                Node("z", Scale(COURSE_SCALE), ("u",)),
-                Node("out", Mean(), ("z",)),
-            ),
+    """The preset's graph; vector stops at z (four numbers for a 2×2 x), the others end in one number."""
+    if spec.preset in COURSE_GRAPHS:
+        nodes = (
+            Node("y", AddConstant(COURSE_ADD), ("x",)),
+            Node("u", Multiply(), ("y", "y")),
+            Node("z", Scale(COURSE_SCALE), ("u",)),
+            Node("out", Mean(), ("z",)),
         )
+        return Graph(leaves=(("x", spec.x),), nodes=nodes[:-1] if spec.preset == "vector" else nodes)
     if spec.preset == "apples":
         return Graph(
             leaves=tuple((name, _frozen(value)) for name, value in spec.inputs()),
@@ -155,19 +177,17 @@ class ClosedForm:
 
 def closed_forms(spec: AutogradSpec, values: dict[str, np.ndarray]) -> tuple[ClosedForm, ...]:
     """What the course and the book derive on paper, to set beside backward's numbers."""
-    if spec.preset == "course":
+    if spec.preset in COURSE_GRAPHS:
         n, x = spec.x.size, spec.x
         k = 2 * COURSE_SCALE
-        value = k * (x + COURSE_ADD) / n
-        filled = f"{fmt(k)}·({fmt(x.flat[0])} + {fmt(COURSE_ADD)})/{n}" if uniform(x) else None
-        return (
-            ClosedForm(
-                "x",
-                f"{fmt(k)}(x + {fmt(COURSE_ADD)})/n, n = {n}",
-                filled,
-                _frozen(value),
-            ),
-        )
+        x_plus = f"{fmt(k)}·({fmt(x.flat[0])} + {fmt(COURSE_ADD)})" if uniform(x) else None
+        if spec.preset == "vector":  # ∂(Σ v·z)/∂x, z = 3(x + 2)² cell by cell
+            value = k * (x + COURSE_ADD) * spec.v
+            formula, filled = f"{fmt(k)}(x + {fmt(COURSE_ADD)})·v", x_plus and f"{x_plus}·v"
+        else:
+            value = k * (x + COURSE_ADD) / n
+            formula, filled = f"{fmt(k)}(x + {fmt(COURSE_ADD)})/n, n = {n}", x_plus and f"{x_plus}/{n}"
+        return (ClosedForm("x", formula, filled, _frozen(value)),)
     if spec.preset == "apples":
         numbers = dict(spec.inputs())
         forms = []
@@ -215,7 +235,7 @@ def parse_class(text: str) -> int:
 def spec_with_texts(spec: AutogradSpec, texts: Mapping[str, str]) -> AutogradSpec:
     """The spec with what the student typed (only the preset's own fields), validated."""
     changes: dict[str, object] = {}
-    if "x" in texts and spec.preset == "course":
+    if "x" in texts and spec.preset in COURSE_GRAPHS:
         changes["x"] = parse_matrix(texts["x"], "input")
     elif "x" in texts:  # twolayer: a vector, brackets allowed as Python prints it
         changes["x"] = np.array(parse_vector(texts["x"].replace("[", " ").replace("]", " "), "autograd_x"))
@@ -224,4 +244,6 @@ def spec_with_texts(spec: AutogradSpec, texts: Mapping[str, str]) -> AutogradSpe
             changes[name] = parse_number(texts[name], name)
     if "class" in texts:
         changes["target"] = parse_class(texts["class"])
+    if "v" in texts and spec.preset == "vector":  # empty: the default v for x's shape
+        changes["gradient"] = parse_matrix(texts["v"], "autograd_v") if texts["v"].strip() else None
     return replace(spec, **changes)

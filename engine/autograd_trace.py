@@ -1,5 +1,10 @@
 """The backprop lesson as steps: the leaves, forward node by node, the seed, backward node by node, the comparison.
 
+The last three graphs add what torch does around backward: nograd stops where
+torch refuses to walk back (nothing was recorded), vector is refused until it
+gets gradient=v and then seeds backward with it, twice calls backward a second
+time (x.grad adds up) and a third (the graph was freed).
+
 Gradients come three ways: engine's backward (engine.autograd), central
 differences on engine's forward ((f(v + h) − f(v − h))/2h, cell by cell, numpy
 float64) and torch.autograd (engine.autograd_check, in the child process). The
@@ -15,6 +20,7 @@ from functools import cached_property
 import numpy as np
 
 from engine.autograd import Graph, Node, Relu
+from engine.autograd_calls import REFUSALS, jacobian
 from engine.autograd_presets import AutogradSpec, ClosedForm, closed_forms, graph
 
 LEAVES, FORWARD, SEED, BACKWARD, COMPARE = (
@@ -24,6 +30,8 @@ LEAVES, FORWARD, SEED, BACKWARD, COMPARE = (
     "backward",
     "compare",
 )
+REFUSED = "refused"  # torch raises: the call shown does not run
+ACCUMULATE = "accumulate"  # a second backward adds into x.grad
 LEAF_GRAD_FN = "AccumulateGrad"
 NUMERIC_STEP = 1e-5
 ERROR_FLOOR = 1e-8
@@ -50,8 +58,12 @@ def fmt_error(value: float) -> str:
     return f"{value:.1e}".replace("e-0", "e-").replace("e+0", "e")
 
 
-def numerical_gradient(graph_: Graph) -> dict[str, np.ndarray]:
-    """∂out/∂leaf by central differences, one cell at a time, with h = 1e-5·max(1, |v|)."""
+def numerical_gradient(graph_: Graph, seed: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """∂out/∂leaf by central differences, one cell at a time, with h = 1e-5·max(1, |v|).
+
+    A vector output is reduced to Σ seed·out, the scalar whose gradient backward(gradient=seed) computes;
+    the two sides are subtracted cell by cell first, so the rounding of large cells does not swamp small ones.
+    """
     base = dict(graph_.leaves)
     grads = {}
     for name, value in graph_.leaves:
@@ -63,8 +75,9 @@ def numerical_gradient(graph_: Graph) -> dict[str, np.ndarray]:
             for sign in (1, -1):
                 nudged = value.copy()
                 nudged[cell] += sign * h
-                sides.append(float(graph_.forward({**base, name: nudged})[graph_.output]))
-            grad[cell] = (sides[0] - sides[1]) / (2 * h)
+                sides.append(graph_.forward({**base, name: nudged})[graph_.output])
+            difference = sides[0] - sides[1]
+            grad[cell] = (float(difference) if seed is None else float(np.sum(seed * difference))) / (2 * h)
         grads[name] = grad
     return grads
 
@@ -103,6 +116,24 @@ class LeafCell:
         return self.leaf + (f"[{','.join(map(str, self.cell))}]" if self.cell else "")
 
 
+def plan(preset: str, nodes: int, output_cells: int) -> tuple[str, ...]:
+    """The kinds of the steps in order: forward, then what this preset's calls to backward do."""
+    forward = (LEAVES,) + (FORWARD,) * nodes
+    backward = (SEED,) + (BACKWARD,) * nodes + (COMPARE,)
+    if preset == "nograd":
+        return forward + (REFUSED,)
+    if preset == "vector" and output_cells > 1:  # one number needs no gradient=: torch takes v = 1
+        return forward + (REFUSED,) + backward
+    if preset == "twice":
+        return forward + backward + (ACCUMULATE, REFUSED)
+    return forward + backward
+
+
+def backward_seed(spec: AutogradSpec) -> np.ndarray | None:
+    """The gradient=v passed to backward (vector); None where backward() seeds ∂out/∂out = 1 itself."""
+    return spec.v if spec.preset == "vector" else None
+
+
 @dataclass(frozen=True, eq=False)
 class AutogradTrace:
     spec: AutogradSpec
@@ -114,21 +145,79 @@ class AutogradTrace:
     def nodes(self) -> tuple[Node, ...]:
         return self.graph.nodes
 
+    @cached_property
+    def plan(self) -> tuple[str, ...]:
+        return plan(self.spec.preset, len(self.nodes), self.values[self.output].size)
+
+    def _index_of(self, kind: str) -> int:
+        """The first step of `kind`; past the last step where there is none (nograd never seeds backward)."""
+        return self.plan.index(kind) if kind in self.plan else len(self.plan)
+
     @property
-    def seed_index(self) -> int:
+    def backward_index(self) -> int:
+        """The first step after forward, where the student calls backward (b jumps here)."""
         return 1 + len(self.nodes)
 
     @property
+    def seed_index(self) -> int:
+        return self._index_of(SEED)
+
+    @property
     def compare_index(self) -> int:
-        return self.seed_index + len(self.nodes) + 1
+        return self._index_of(COMPARE)
+
+    @property
+    def accumulate_index(self) -> int:
+        return self._index_of(ACCUMULATE)
 
     @property
     def step_count(self) -> int:
-        return self.compare_index + 1
+        return len(self.plan)
 
     @property
     def output(self) -> str:
         return self.graph.output
+
+    @property
+    def loss(self) -> str:
+        """The scalar the gradients are of: the output itself, or for a vector output the L that gradient=v stands for."""
+        return "L" if self.seed is not None else self.output
+
+    @property
+    def seed(self) -> np.ndarray | None:
+        return backward_seed(self.spec)
+
+    @property
+    def recorded(self) -> bool:
+        """False under torch.no_grad(): no result has a grad_fn, so there is no graph to walk back."""
+        return self.spec.preset != "nograd"
+
+    @property
+    def refusal(self) -> str | None:
+        """torch's words at the REFUSED step."""
+        return REFUSALS.get(self.spec.preset) if REFUSED in self.plan else None
+
+    @cached_property
+    def accumulated(self) -> dict[str, np.ndarray]:
+        """x.grad after a second backward with no zeroing between: AccumulateGrad adds the new gradient to the old."""
+        again = self.graph.backward(self.values, self.seed)[-1]
+        return {name: self.grads[name] + again[name] for name in self.graph.leaf_names}
+
+    @cached_property
+    def jacobian(self) -> np.ndarray:
+        """J = ∂z/∂x, a row per cell of z (vector); backward(gradient=v) gives Jᵀ·v without ever forming it."""
+        return jacobian(self.graph, self.values, self.graph.leaf_names[0])
+
+    @cached_property
+    def vjp(self) -> np.ndarray:
+        """Jᵀ·v from the Jacobian, shaped like x: the same numbers as backward's x.grad."""
+        return (self.jacobian.T @ self.seed.reshape(-1)).reshape(self.values[self.graph.leaf_names[0]].shape)
+
+    @cached_property
+    def mean_vjp(self) -> np.ndarray:
+        """Jᵀ·v for v = 1/n in every cell: ∂(z.mean())/∂x, the course's x.grad (the mean is this v)."""
+        n = self.jacobian.shape[0]
+        return (self.jacobian.T @ np.full(n, 1.0 / n)).reshape(self.values[self.graph.leaf_names[0]].shape)
 
     @property
     def grads(self) -> dict[str, np.ndarray]:
@@ -137,7 +226,7 @@ class AutogradTrace:
 
     @cached_property
     def numeric(self) -> dict[str, np.ndarray]:
-        return numerical_gradient(self.graph)
+        return numerical_gradient(self.graph, self.seed)
 
     @cached_property
     def closed(self) -> tuple[ClosedForm, ...]:
@@ -161,10 +250,17 @@ class AutogradTrace:
     def grads_after(self, index: int) -> dict[str, np.ndarray]:
         if index < self.seed_index:
             return {}
+        if index >= self.accumulate_index:
+            return self.accumulated
         return self.history[min(index - self.seed_index, len(self.history) - 1)]
 
     def complete_leaves(self, index: int) -> frozenset[str]:
-        """Leaves whose gradient is final after step `index`: every node using them has passed its gradient back."""
+        """Leaves whose gradient is final after step `index`: every node using them has passed its gradient back.
+
+        After a second backward none is: x.grad then holds two gradients added, not one to compare.
+        """
+        if index >= self.accumulate_index:
+            return frozenset()
         passed_count = min(max(index - self.seed_index, 0), len(self.nodes))
         passed = {node.name for node in self.nodes[len(self.nodes) - passed_count :]}
         return frozenset(
@@ -183,7 +279,12 @@ class AutogradTrace:
 
     @property
     def grad_fn_chain(self) -> tuple[str, ...]:
-        """torch's grad_fns from the output back to the leaves (AccumulateGrad), as out.grad_fn.next_functions walk."""
+        """torch's grad_fns from the output back to the leaves (AccumulateGrad), as out.grad_fn.next_functions walk.
+
+        Empty under no_grad: out.grad_fn is None.
+        """
+        if not self.recorded:
+            return ()
         return tuple(name for node in reversed(self.nodes) for name in node.op.grad_fns) + (LEAF_GRAD_FN,)
 
     @cached_property
@@ -199,24 +300,23 @@ class AutogradTrace:
 
     def step(self, index: int) -> AutogradStep:
         index = min(max(index, 0), self.step_count - 1)
-        if index == 0:
-            return AutogradStep(index, LEAVES)
-        if index < self.seed_index:
+        kind = self.plan[index]
+        if kind == FORWARD:
             node = self.nodes[index - 1]
             return AutogradStep(index, FORWARD, node, self.values[node.name])
-        if index == self.seed_index:
+        if kind == SEED:
             return AutogradStep(index, SEED, value=self.history[0][self.output])
-        if index == self.compare_index:
-            return AutogradStep(index, COMPARE)
-        back = index - self.seed_index
-        node = self.nodes[-back]
-        return AutogradStep(
-            index,
-            BACKWARD,
-            node,
-            self.values[node.name],
-            self._contributions(node, self.history[back - 1]),
-        )
+        if kind == BACKWARD:
+            back = index - self.seed_index
+            node = self.nodes[-back]
+            return AutogradStep(
+                index,
+                BACKWARD,
+                node,
+                self.values[node.name],
+                self._contributions(node, self.history[back - 1]),
+            )
+        return AutogradStep(index, kind)
 
     def _contributions(self, node: Node, before: dict[str, np.ndarray]) -> tuple[Contribution, ...]:
         """Each input slot's share, in slot order; an input used twice adds up as it goes."""
@@ -228,7 +328,7 @@ class AutogradTrace:
         for slot, (name, share) in enumerate(zip(node.inputs, shares)):
             first = name not in running
             running[name] = share if first else running[name] + share
-            rule = node.op.rule(node.name, node.inputs, slot, self.output)
+            rule = node.op.rule(node.name, node.inputs, slot, self.loss)
             found.append(
                 Contribution(
                     name,
@@ -246,4 +346,4 @@ class AutogradTrace:
 def autograd_trace(spec: AutogradSpec) -> AutogradTrace:
     graph_ = graph(spec)
     values = graph_.forward()
-    return AutogradTrace(spec, graph_, values, graph_.backward(values))
+    return AutogradTrace(spec, graph_, values, graph_.backward(values, backward_seed(spec)))

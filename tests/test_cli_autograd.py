@@ -8,12 +8,16 @@ import torch
 from test_cli import tensortour
 from test_cli_loss import assert_refused
 
-from engine.autograd_presets import B1, B2, W1, W2
+from engine.autograd_presets import B1, B2, W1, W2, AutogradSpec
 from tui.flags.autograd import setup_from
+from tui.text.autograd import plain
 
 
-def gradient_table(out: str) -> dict[str, list[float]]:
-    """The rows under `value · backward · …`: label → [value, backward, numerical, relative error (`<1e-9`: its bound)]."""
+def gradient_table(out: str) -> dict[str, list[float | str]]:
+    """The rows under `value · backward · …`: label → [value, backward, numerical, relative error (`<1e-9`: its bound)].
+
+    A cell that is no number (`·` not computed, `None` as torch prints an unset .grad) stays text.
+    """
     lines = out.splitlines()
     start = lines.index("value · backward · numerical · rel. error") + 1
     rows = {}
@@ -21,8 +25,15 @@ def gradient_table(out: str) -> dict[str, list[float]]:
         if not line.strip():
             break
         label, *cells = line.split()
-        rows[label] = [float(cell.removeprefix("<")) for cell in cells]
+        rows[label] = [number_or_text(cell) for cell in cells]
     return rows
+
+
+def number_or_text(cell: str) -> float | str:
+    try:
+        return float(cell.removeprefix("<"))
+    except ValueError:
+        return cell
 
 
 def test_plain_course_shows_4_5_and_torchs_grad_fns():
@@ -100,6 +111,68 @@ def test_plain_in_chinese():
     assert aligned in run.stdout  # 叶节点 is two cells a character wide; the grad_fn column allows for it
 
 
+def torch_words(call) -> str:
+    with pytest.raises(RuntimeError) as refused:
+        call()
+    return str(refused.value)
+
+
+def test_plain_nograd_quotes_torchs_refusal_and_leaves_x_grad_none():
+    run = tensortour("autograd", "--plain", "--preset", "nograd", "--x", "1 2; 3 4")
+    assert run.returncode == 0, run.stderr
+    x = torch.tensor([[1.0, 2], [3, 4]], requires_grad=True)
+    with torch.no_grad():
+        y = x + 2
+        out = (y * y * 3).mean()
+    assert (out.requires_grad, out.grad_fn) == (False, None)
+    assert f"RuntimeError: {torch_words(out.backward)}" in run.stdout
+    assert "out.requires_grad = False, out.grad_fn = None" in run.stdout and ">>> with torch.no_grad():" in run.stdout
+    assert [row[1] for row in gradient_table(run.stdout).values()] == ["None"] * 4
+    assert "torch's grad_fn chain: none, out.grad_fn is None." in run.stdout
+
+
+def test_plain_vector_gives_torchs_x_grad_for_gradient_v():
+    run = tensortour("autograd", "--plain", "--preset", "vector", "--x", "1 -1 0.5", "--gradient", "0.1 1 0.0001")
+    assert run.returncode == 0, run.stderr
+    x = torch.tensor([[1.0, -1, 0.5]], dtype=torch.float64, requires_grad=True)
+    z = (x + 2) * (x + 2) * 3
+    assert f">>> z.backward()\n  RuntimeError: {torch_words(z.backward)}" in run.stdout
+    z.backward(gradient=torch.tensor([[0.1, 1, 0.0001]], dtype=torch.float64))
+    rows = gradient_table(run.stdout)
+    assert [row[1] for row in rows.values()] == pytest.approx(x.grad.reshape(-1).tolist(), rel=1e-3)
+    assert "J = ∂z/∂x = diag(18, 6, 15)" in run.stdout
+    assert "x.grad = Jᵀ·v = [18·0.1, 6·1, 15·0.0001] = [1.8, 6, 0.0015]" in run.stdout
+
+
+def test_plain_twice_doubles_x_grad_then_quotes_the_freed_graph():
+    run = tensortour("autograd", "--plain", "--preset", "twice")
+    assert run.returncode == 0, run.stderr
+    x = torch.ones(2, 2, requires_grad=True)
+    y = x + 2
+    out = (y * y * 3).mean()
+    out.backward(retain_graph=True)
+    out.backward()
+    doubled = x.grad[0, 0].item()
+    assert f"x.grad = 4.5 + 4.5 = {doubled:g} in every cell" in run.stdout and doubled == 9
+    assert f">>> out.backward()\n  RuntimeError: {torch_words(out.backward)}" in run.stdout
+    assert ">>> out.backward(retain_graph=True)" in run.stdout and "Step 13/13 (refused):" in run.stdout
+    assert [row[1] for row in gradient_table(run.stdout).values()] == [doubled] * 4
+
+
+def test_a_one_cell_x_is_written_with_its_numbers():
+    """x = [[3]] keeps its 2-D shape: each node's one number is still written out (it once raised TypeError)."""
+    course = plain(AutogradSpec(x=np.array([[3.0]])))
+    assert "y = 3 + 2 = 5" in course and "z ─(mean)─▶ out = 75" in course
+    vector = plain(AutogradSpec(preset="vector", x=np.array([[3.0]])))
+    assert "(refused)" not in vector and "z.backward() alone would run too" in vector
+
+
+def test_plain_calls_in_chinese():
+    run = tensortour("--lang", "zh", "autograd", "--plain", "--preset", "twice")
+    assert run.returncode == 0, run.stderr
+    assert "第 12/13 步（累加）：" in run.stdout and "x.grad = 4.5 + 4.5 = 每格都是 9" in run.stdout
+
+
 SPEC_ERRORS = {
     "ragged x": ["--x", "1 2; 3"],
     "x too large": ["--x", "1 1 1 1"],
@@ -111,6 +184,8 @@ SPEC_ERRORS = {
     "twolayer class word": ["--preset", "twolayer", "--class", "two"],
     "apple two numbers": ["--preset", "apples", "--apple", "1 2"],
     "tax nan": ["--preset", "apples", "--tax", "nan"],
+    "vector gradient shape": ["--preset", "vector", "--gradient", "1 2 3"],
+    "vector gradient word": ["--preset", "vector", "--gradient", "1 2; 3 four"],
 }
 
 

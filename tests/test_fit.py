@@ -25,7 +25,7 @@ WALKS = {
     "matmul": "n n n n end b end",
     "index": "n n n n n end",
     "loss": "end a c end",
-    "autograd": "p p end b end",
+    "autograd": "p p end b end p b p b end p end left",
     "conv": "c c c c c c c K K C C i i i i end m end",
     "pool": "b o end o K K i i end",
     "arch": "n n n end",

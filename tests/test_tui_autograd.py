@@ -89,7 +89,7 @@ def test_b_jumps_to_backward_where_local_times_upstream_reaches_4_5():
     run(body)
 
 
-def test_p_cycles_the_three_graphs():
+def test_p_cycles_the_six_graphs():
     async def body(app, pilot):
         await pilot.press("p")
         assert "apples" in status(app) and "step 1/7" in status(app)
@@ -104,8 +104,9 @@ def test_p_cycles_the_three_graphs():
             and lines[-1].strip() == "← LogSoftmaxBackward0"
         )
         assert len(column(app, 0)) == 2 + 6 + 3 + 9 + 3
-        await pilot.press("p")
-        assert "course" in status(app)
+        for preset in ("nograd", "vector", "twice", "course"):
+            await pilot.press("p")
+            assert preset in status(app) and "step 1/" in status(app)
 
     run(body)
 

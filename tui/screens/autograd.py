@@ -1,7 +1,8 @@
 """The backprop lesson: a graph drawn in text, stepped forward node by node, then backward, then compared.
 
-`p` picks the graph (course, apples, twolayer), `b` jumps between the forward
-and the backward pass, `e` edits the inputs. The table beside the steps holds
+`p` picks the graph (course, apples, twolayer, then the course's graph under
+no_grad, as a vector output, with backward called twice), `b` jumps between
+the forward and the backward pass, `e` edits the inputs. The table beside the steps holds
 every leaf's gradient from backward and from central differences; torch's
 verdict (through the child process) is the line under it.
 """
@@ -17,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 
 from engine.autograd_presets import PRESETS, AutogradSpec, spec_with_texts
-from engine.autograd_trace import AutogradTrace, autograd_trace
+from engine.autograd_trace import REFUSED, AutogradTrace, autograd_trace
 from engine.errors import SpecError
 from engine.matrix import fmt_exact, format_matrix
 from tui.i18n import t
@@ -98,9 +99,13 @@ class AutogradScreen(StepLesson[AutogradSpec, AutogradTrace]):
         self.apply(lambda: spec, t("autograd.preset_changed", name=preset_name(spec)), index=0)
 
     def action_switch_pass(self) -> None:
-        to_backward = self.index < self.trace.seed_index
-        self.index = self.trace.seed_index if to_backward else 0
-        self.say(t("autograd.to_backward" if to_backward else "autograd.to_forward"))
+        to_backward = self.index < self.trace.backward_index
+        self.index = self.trace.backward_index if to_backward else 0
+        if not to_backward:
+            self.say(t("autograd.to_forward"))
+        else:
+            refused = self.trace.step(self.index).kind == REFUSED
+            self.say(t("autograd.to_refused" if refused else "autograd.to_backward"))
 
     def action_edit(self) -> None:
         # imported when first opened, not at start-up
@@ -120,6 +125,9 @@ class AutogradScreen(StepLesson[AutogradSpec, AutogradTrace]):
             ]
         else:
             fields = [Field("x", t("autograd_edit.x_matrix"), format_matrix(spec.x))]
+        if spec.preset == "vector":  # empty while v is the default, which then follows x's shape
+            typed = "" if spec.gradient is None else format_matrix(spec.gradient)
+            fields.append(Field("v", t("autograd_edit.v"), typed))
         self.app.push_screen(TextDialog(t("autograd_edit.title"), t("edit.hint"), fields, self._apply_texts))
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
