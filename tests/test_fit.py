@@ -30,7 +30,7 @@ WALKS = {
     "pool": "b o end o K K i i end",
     "arch": "n n n end",
     "rnn": "U U U end i end",
-    "data": "v v W W W W W W v end d n n n n n n n v m",
+    "data": "v v W v end d n n n n n n n m",
 }
 
 

@@ -57,11 +57,15 @@ def loader_notes(trace: DataTrace) -> list[str]:
     spec = trace.spec
     if spec.remainder == 0:
         last = t("dataloader.last_full", batch_size=spec.batch_size, n=spec.size)
+    elif spec.drop_last and spec.batches_per_epoch == 0:
+        key = "dataloader.last_dropped_only" if spec.size == 1 else "dataloader.last_dropped_all"
+        last = t(key, n=spec.size)
     elif spec.drop_last:
         key = "dataloader.last_dropped_one" if spec.remainder == 1 else "dataloader.last_dropped"
-        last = t(key, r=spec.remainder) + (t("dataloader.last_dropped_shuffled") if spec.shuffle else "")
+        last = t(key, r=spec.remainder)
     else:
-        last = t("dataloader.last_short", r=spec.remainder, batch_size=spec.batch_size)
+        key = "dataloader.last_short_only" if spec.batches_per_epoch == 1 else "dataloader.last_short"
+        last = t(key, r=spec.remainder, batch_size=spec.batch_size)
     length = t("dataloader.len_loader", n=spec.batches_per_epoch)
     return [f"{length} · {last}", t("dataloader.shuffle_on" if spec.shuffle else "dataloader.shuffle_off")]
 
@@ -129,7 +133,7 @@ def plain(spec: DataSpec) -> str:
     trace = data_trace(spec)
     lines = [lesson_title("data"), spec.code, *loader_notes(trace)]
     for epoch in trace.epochs:
-        lines += ["", t("cli.loader_epoch", epoch=epoch.number + 1) + f" ({order_note(trace, epoch.number)})"]
+        lines += ["", t("cli.loader_epoch", epoch=epoch.number + 1, order=order_note(trace, epoch.number))]
         for batch, samples in enumerate(epoch.batches):
             worker = t("cli.loader_worker", worker=batch % spec.num_workers) if spec.num_workers else ""
             lines.append(f"  {list(samples)}{worker}")
