@@ -22,6 +22,8 @@ from engine.data import MAX_SIZE, DataSpec, data_trace, usable_cpus
 from engine.data_check import spec_from_json, spec_to_json, torch_max_delta
 from engine.data_rng import SEED_HIGH, SEED_LOW, TorchCpuGenerator, mt19937_key
 from engine.data_transform import NORMALIZE, parse_pixel, transform_pixel
+from engine.errors import SpecError
+from engine.rnn_setup import parse_count
 from engine.verify import serve
 
 
@@ -259,6 +261,18 @@ def test_pixels_are_parsed_and_out_of_range_refused_in_torchs_words():
     assert spec_error(lambda: parse_pixel("1 2")).code == "loader_pixel_count"
     assert spec_error(lambda: parse_pixel("1 x 3")).code == "not_an_integer"
     assert spec_error(lambda: parse_pixel("-1 0 0")).code == "loader_pixel_range"
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(st.text(max_size=12), st.text(st.sampled_from("0123456789 ,()-+_x"), max_size=14))
+def test_typed_text_makes_a_spec_or_says_why(typed_count, typed_pixel):
+    """What the edit dialog's fields go through: a valid spec, or a SpecError it can show; never anything else."""
+    try:
+        spec = DataSpec(size=parse_count(typed_count, "loader_size"), pixel=parse_pixel(typed_pixel))
+    except SpecError as error:
+        assert error.code.startswith("loader_") or error.code in {"not_an_integer", "too_big"}
+        return
+    assert data_trace(spec).step_count >= 1 and all(0 <= v <= 255 for v in spec.pixel)
 
 
 # The checker child ----------------------------------------------------------------
