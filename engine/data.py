@@ -188,6 +188,11 @@ class LoaderStep:
     seen: tuple[int, ...]
 
     @property
+    def loaded(self) -> int:
+        """Samples this epoch has handed out once this batch is loaded."""
+        return len(self.seen) + len(self.samples)
+
+    @property
     def tensor(self) -> str:
         """The batch as torch prints it: default_collate makes the list of ints one int64 tensor."""
         return f"tensor([{', '.join(map(str, self.samples))}])"

@@ -77,9 +77,8 @@ def step_lines(trace: DataTrace, index: int) -> list[str]:
         return [t("dataloader.step_empty", epoch=step.epoch + 1, n=spec.size, batch_size=spec.batch_size)]
     head = t("dataloader.step_batch", epoch=step.epoch + 1, i=step.batch, tensor=tensor_text(step.samples))
     count = len(step.samples)
-    done = len(step.seen) + count
     key = "dataloader.step_samples_one" if count == 1 else "dataloader.step_samples"
-    detail = t(key, count=count, batch_size=spec.batch_size, done=done, n=spec.size)
+    detail = t(key, count=count, batch_size=spec.batch_size, done=step.loaded, n=spec.size)
     who = t("dataloader.step_worker", worker=step.worker) if step.worker is not None else t("dataloader.step_main")
     return [head, f"{detail} · {who}"]
 
