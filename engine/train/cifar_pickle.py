@@ -106,7 +106,7 @@ def _entry(batch: dict, key: str, path: Path) -> object:
         if candidate in batch:
             return batch[candidate]
     found = ", ".join(sorted(repr(name) for name in batch)) or "nothing"
-    raise SpecError("data_pickle_missing_key", path=str(path), key=key, found=found)
+    raise SpecError("data_pickle_missing_key", path=str(path), entry=key, found=found)
 
 
 def _images(value: object, path: Path) -> np.ndarray:
