@@ -91,7 +91,7 @@ def test_the_preset_is_the_tutorials_run():
     config = preset_config("course")
     assert (config.dataset, config.model, config.optimizer, config.loss) == ("cifar10", "net", "sgd", "ce")
     assert (config.lr, config.momentum, config.batch_size, config.epochs, config.weight_decay) == (0.001, 0.9, 4, 2, 0)
-    assert config.data_dir == "data"  # the tutorial's root='./data'
+    assert config.data_dir == "data" and config.threads == 1  # the tutorial's root='./data'; batches of 4 on one thread
     assert config_from(parse_args(["train", "--preset", "course"])) == config
 
 
@@ -115,7 +115,7 @@ def test_the_net_is_the_tutorials_net_weight_for_weight():
 
 
 def test_training_takes_the_tutorials_steps_and_ends_with_its_closing_lines(cifar_py):
-    config = preset_config("course").with_changes(data_dir=str(cifar_py), threads=1, device="cpu", epochs=1)
+    config = preset_config("course").with_changes(data_dir=str(cifar_py), device="cpu", epochs=1)
     events: list[TrainEvent] = []
     trainer = Trainer(config, events.append, views=False)
     net = TutorialNet()
@@ -141,7 +141,7 @@ def test_training_takes_the_tutorials_steps_and_ends_with_its_closing_lines(cifa
 def test_headless_course_prints_the_tutorials_closing_lines(cifar_py, tmp_path, capsys):
     """The whole command line in this process (test_cli_train.py runs the console script itself)."""
     run_dir = tmp_path / "run"
-    args = ["train", "--headless", "--preset", "course", "--data-dir", str(cifar_py), "--threads", "1"]
+    args = ["train", "--headless", "--preset", "course", "--data-dir", str(cifar_py), "--device", "cpu"]
     assert main([*args, "--out", str(run_dir)]) == 0
     stdout = capsys.readouterr().out
     assert f"{cifar_py / CIFAR_PY_FOLDER}: torchvision's pickled batches" in stdout

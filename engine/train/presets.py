@@ -11,6 +11,9 @@ a freshly shuffled order of the 50,000 training images each epoch, batches of 4,
 CrossEntropyLoss, SGD(lr=0.001, momentum=0.9), 2 epochs; after training, the
 tutorial's closing lines (engine/train/views.py accuracy_event). Its data folder is
 `./data`, as the tutorial's `root='./data'`, where torchvision put cifar-10-batches-py.
+One CPU thread: a batch of 4 is too small to share, and more threads only wait on
+each other (benchmarks/course_time.py: ~2 ms a batch on one thread, many times that
+on two when the machine is busy). The tutorial sets no seed; the preset keeps seed 0.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ PRESETS: dict[str, dict[str, object]] = {
         "epochs": 2,
         "loss": "ce",
         "weight_decay": 0.0,
+        "threads": 1,
     },
 }
 
