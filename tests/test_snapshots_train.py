@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from pilot_support import SIZE, make_app
 from test_tui_train import DIGITS, IMAGE_EVENTS, TOY_EVENTS, XOR, feed
+from test_tui_train_views import COURSE, COURSE_EVENTS
 
 from tui.flags.train import TrainSetup
 from tui.screens.train_live import APPLY_INTERVAL_S
@@ -44,3 +45,10 @@ def test_train_live_images(snap_compare, lang):
     """An image set after one epoch: the confusion matrix with per-class accuracy."""
     app = make_app(lang, "train", setup=TrainSetup(DIGITS))
     assert snap_compare(app, terminal_size=SIZE, run_before=fed(DIGITS, IMAGE_EVENTS))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_train_done_course(snap_compare, lang):
+    """`tensortour train --preset course` when done: the loss chart beside the tutorial's closing accuracy lines."""
+    app = make_app(lang, "train", setup=TrainSetup(COURSE))
+    assert snap_compare(app, terminal_size=SIZE, run_before=fed(COURSE, COURSE_EVENTS))

@@ -10,8 +10,10 @@ import pytest
 from engine.errors import SpecError
 from engine.train.events import (
     EVENTS,
+    AccuracyEvent,
     BatchEvent,
     BoundaryEvent,
+    ClassAccuracy,
     DatasetInfo,
     DoneEvent,
     EpochEvent,
@@ -55,12 +57,14 @@ IMAGES = ImagesEvent(
     [[[1.0]]],
     "linear 1×2",
 )
+ACCURACY = AccuracyEvent(20, 11, 55, [ClassAccuracy("plane", 3, 4, 75.0), ClassAccuracy("car", 0, 0, None)])
 ONE_OF_EACH = [
     STARTED,
     BATCH,
     BoundaryEvent(2, 1, [-1, 1, -1, 1], [[0, 1]], [[0.9, 0.8]]),
     EPOCH,
     IMAGES,
+    ACCURACY,
     SampleEvent(0, 2, "Shall I ", "compare thee"),
     PausedEvent(5),
     ResumedEvent(5),
@@ -95,6 +99,7 @@ def test_nested_records_are_json_objects_with_the_wire_names():
         "parameters": 24,
     }
     assert IMAGES.to_json()["samples"] == [{"image": [[[0.0, 1.0]]], "true": 1, "pred": 0}]
+    assert ACCURACY.to_json()["classes"][1] == {"name": "car", "correct": 0, "total": 0, "percent": None}
 
 
 BROKEN = [
@@ -113,6 +118,10 @@ BROKEN = [
     (
         {**IMAGES.to_json(), "samples": [7]},
         "training event images.samples: not an object but int",
+    ),
+    (
+        {**ACCURACY.to_json(), "classes": [{"name": "plane"}]},
+        "training event accuracy.classes: missing correct, total, percent",
     ),
 ]
 

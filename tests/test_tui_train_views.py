@@ -14,15 +14,19 @@ from test_tui_train import (
     batch,
     epoch,
     feed,
+    images,
     run,
     screen,
+    started,
     text,
 )
 
 from engine.errors import SpecError
 from engine.train.events import event_from_json
+from engine.train.presets import preset_config
 from tui.i18n import error_text, t
 from tui.screens.train_form import TrainForm
+from tui.text.train import accuracy_lines
 from tui.widgets.confusion import Confusion
 from tui.widgets.heatmap import HalfBlocks
 from tui.widgets.loss_chart import LossChart
@@ -157,3 +161,52 @@ def test_between_repaints_only_the_newest_batch_is_drawn_but_every_loss_is_chart
         assert losses[-1] == 0.3 and train.epoch.epoch == 1
 
     run(body)
+
+
+COURSE = preset_config("course")
+
+
+def accuracy_event(classes: list[str]) -> dict:
+    """The accuracy event the child sends when an image run is done (the tutorial's closing numbers)."""
+    rows = [{"name": name, "correct": i, "total": 10, "percent": 10.0 * i} for i, name in enumerate(classes)]
+    rows[1] = {"name": classes[1], "correct": 0, "total": 0, "percent": None}
+    return {"event": "accuracy", "images": 90, "correct": 44, "percent": 48, "classes": rows}
+
+
+CIFAR_NAMES = ["plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+COURSE_EVENTS = [
+    started(COURSE, "images", CIFAR_NAMES),
+    *(batch(1, step, 2.3 - 0.05 * step) for step in range(1, 14)),
+    epoch(1, 1.9, 1.6, 0.41),
+    *(batch(2, step, 1.6 - 0.02 * step) for step in range(1, 14)),
+    epoch(2, 1.45, 1.4, 0.48),
+    images(),
+    accuracy_event(CIFAR_NAMES),
+    {"event": "done", "epoch": 2, "test_acc": 0.48},
+]
+
+
+def test_when_an_image_run_is_done_the_tutorials_closing_lines_take_the_right_pane():
+    async def body(app, pilot):
+        feed(app, COURSE, COURSE_EVENTS)
+        await pilot.pause(0.1)
+        train = screen(app)
+        lines = text(app, "#accuracy").splitlines()
+        assert lines == accuracy_lines(event_from_json(accuracy_event(CIFAR_NAMES)))
+        assert lines[0] == "Accuracy of the network on the 90 test images: 48 %"
+        assert lines[1] == "Accuracy for class: plane is 0.0 %" and lines[3] == "Accuracy for class: bird  is 20.0 %"
+        assert lines[2].startswith("Accuracy for class: car   is – %")
+        pane = train.query_one("#accuracy-pane")
+        assert pane.display and pane.region.width >= len(lines[0]) and train.has_class("-accuracy")
+        assert train.query_one("#view").border_title == t("train_ui.view_accuracy")
+        seen = []
+        for _ in range(4):
+            await pilot.press("v")
+            seen.append(
+                next(name for name in ("confusion", "pictures", "accuracy-pane") if train.query_one(f"#{name}").display)
+            )
+        assert seen == ["confusion", "pictures", "pictures", "accuracy-pane"]
+        await pilot.press("v")
+        assert not train.has_class("-accuracy") and train.query_one(Confusion).display
+
+    run(body, COURSE)

@@ -18,6 +18,7 @@ from rich.console import Console
 from engine.errors import SpecError
 from engine.train.config import TrainConfig
 from engine.train.events import (
+    AccuracyEvent,
     BatchEvent,
     EpochEvent,
     FailedEvent,
@@ -25,6 +26,7 @@ from engine.train.events import (
     TrainEvent,
 )
 from tui.i18n import error_text, t
+from tui.text.train import accuracy_lines
 
 if TYPE_CHECKING:  # rich.progress costs ~5 ms, and the training lesson imports this module for its words
     from rich.progress import Progress
@@ -146,6 +148,8 @@ class _Listener:
             self.progress.update(self.task, completed=event.global_step, detail=detail)
         elif isinstance(event, EpochEvent):
             self.console.print(t("train.headless_epoch", **epoch_numbers(event)))
+        elif isinstance(event, AccuracyEvent):
+            self.console.print("\n".join(accuracy_lines(event)), markup=False)
         elif isinstance(event, FailedEvent):
             self.errors.print(f"tensortour: {error_text(event.error())}", style="bold")
         sys.stdout.flush()
@@ -156,6 +160,7 @@ class _Listener:
             t(
                 "train.headless_started",
                 dataset=data.name,
+                source=data.source,
                 train=data.train,
                 test=data.test,
                 shape="×".join(map(str, data.input_shape)),

@@ -3,7 +3,7 @@
 Protocol (JSON, one object a line):
 - stdin, first line: {"config": TrainConfig.to_json(), "out": dir or null, "resume": dir or null}
 - stdin, then: {"cmd": "pause" | "resume" | "step" | "stop" | "save"} or {"cmd": "lr", "factor": 0.5}
-- stdout: events only — started, batch, boundary, epoch, images, sample, paused, resumed,
+- stdout: events only — started, batch, boundary, epoch, images, accuracy, sample, paused, resumed,
   lr, saved, stopped, done, failed, each `TrainEvent.to_json()` (engine/train/events.py
   has their fields). Anything else printed goes to stderr, so a stray print cannot
   break the stream. The process ends after stopped, done or failed.

@@ -1,21 +1,25 @@
-"""Readers for the published file formats: IDX (MNIST, Fashion-MNIST) and CIFAR-10's binary release.
+"""Readers for the published file formats: IDX (MNIST, Fashion-MNIST) and CIFAR-10's binary and Python releases.
 
-Both are read whole with numpy.frombuffer (no per-image Python work) and checked
+IDX and CIFAR-10 binary are read whole with numpy.frombuffer (no per-image Python work) and checked
 against their own headers before a byte is trusted, so a truncated download or
 a wrong file gives a SpecError naming the file and what is wrong with it instead
-of a reshape error later. The bundled 8×8 digits are split here too.
+of a reshape error later. CIFAR-10's Python release (the pickled batches that
+torchvision downloads) goes through engine/train/cifar_pickle.py. The bundled
+8×8 digits are split here too.
 """
 
 from __future__ import annotations
 
 import gzip
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from engine.errors import SpecError
 from engine.presets import DIGITS_FILE, digits
+from engine.train.cifar_pickle import parse_pickled_batch
 from engine.train.toy_data import split
 
 CLASSES = 10
@@ -26,6 +30,9 @@ CIFAR_RECORD = 1 + 3 * CIFAR_SIDE * CIFAR_SIDE
 CIFAR_FOLDER = "cifar-10-batches-bin"
 CIFAR_TRAIN = tuple(f"data_batch_{i}.bin" for i in range(1, 6))
 CIFAR_TEST = "test_batch.bin"
+CIFAR_PY_FOLDER = "cifar-10-batches-py"
+CIFAR_PY_TRAIN = tuple(f"data_batch_{i}" for i in range(1, 6))
+CIFAR_PY_TEST = "test_batch"
 IDX_FILES = (
     "train-images-idx3-ubyte",
     "train-labels-idx1-ubyte",
@@ -170,12 +177,55 @@ def parse_cifar(data: bytes, path: Path) -> tuple[np.ndarray, np.ndarray]:
     return records[:, 1:].reshape(-1, 3, CIFAR_SIDE, CIFAR_SIDE), labels
 
 
-def read_cifar(data_dir: Path) -> Arrays:
-    """CIFAR-10 binary: data_batch_1..5.bin for training, test_batch.bin for testing (uint8)."""
-    folder = dataset_folder("cifar10", data_dir)
-    batches = [
-        parse_cifar(*read_bytes(folder / name, "cifar10", gzipped_ok=False)) for name in (*CIFAR_TRAIN, CIFAR_TEST)
+@dataclass(frozen=True)
+class CifarFolder:
+    """Where CIFAR-10's six batches are and in which release: binary (.bin records) or pickled (torchvision's)."""
+
+    path: Path
+    pickled: bool
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The five training batches, then the test batch."""
+        return (*CIFAR_PY_TRAIN, CIFAR_PY_TEST) if self.pickled else (*CIFAR_TRAIN, CIFAR_TEST)
+
+    def started(self) -> bool:
+        return (self.path / self.names[0]).exists()
+
+    def complete(self) -> bool:
+        return all((self.path / name).is_file() for name in self.names)
+
+    def describe(self) -> str:
+        """The source line the run shows, saying which release was read."""
+        release = "torchvision's pickled batches" if self.pickled else "binary batches"
+        return f"{self.path}: {release}"
+
+
+def cifar_folder(data_dir: Path) -> CifarFolder:
+    """The first complete set among cifar-10-batches-bin, torchvision's cifar-10-batches-py, then --data-dir itself
+    (binary before pickled in each place); else the first begun one, so its missing file is named; else where
+    --download puts the binary release."""
+    candidates = [
+        CifarFolder(data_dir / CIFAR_FOLDER, pickled=False),
+        CifarFolder(data_dir / CIFAR_PY_FOLDER, pickled=True),
+        CifarFolder(data_dir, pickled=False),
+        CifarFolder(data_dir, pickled=True),
     ]
+    complete = next((folder for folder in candidates if folder.complete()), None)
+    return complete or next((folder for folder in candidates if folder.started()), candidates[0])
+
+
+def read_cifar(folder: CifarFolder) -> Arrays:
+    """CIFAR-10's five training batches and its test batch (uint8), from either release."""
+    if not folder.started():
+        raise SpecError(
+            "data_cifar_missing",
+            path=str(folder.path / folder.names[0]),
+            pickled=str(folder.path.parent / CIFAR_PY_FOLDER / CIFAR_PY_TRAIN[0]),
+            dataset="cifar10",
+        )
+    parse = parse_pickled_batch if folder.pickled else parse_cifar
+    batches = [parse(*read_bytes(folder.path / name, "cifar10", gzipped_ok=False)) for name in folder.names]
     train_x = np.concatenate([images for images, _ in batches[:-1]])
     train_y = np.concatenate([labels for _, labels in batches[:-1]])
     return train_x, train_y, batches[-1][0], batches[-1][1]

@@ -15,6 +15,7 @@ import torch
 from engine.train.config import TOY_DATASETS, TrainConfig
 from engine.train.data_files import (
     CLASS_NAMES,
+    cifar_folder,
     dataset_folder,
     digits_source,
     read_cifar,
@@ -64,9 +65,11 @@ def load_dataset(config: TrainConfig, report: Report | None = None) -> Dataset:
     data_dir = Path(config.data_dir).expanduser()
     if config.download:
         download(name, data_dir, report=report)
-    arrays = read_cifar(data_dir) if name == "cifar10" else read_idx_set(name, data_dir)
-    if name != "cifar10":
-        arrays = (arrays[0][:, None], arrays[1], arrays[2][:, None], arrays[3])
+    if name == "cifar10":
+        folder = cifar_folder(data_dir)
+        return _images(name, read_cifar(folder), 255.0, CLASS_NAMES[name], folder.describe())
+    arrays = read_idx_set(name, data_dir)
+    arrays = (arrays[0][:, None], arrays[1], arrays[2][:, None], arrays[3])
     return _images(name, arrays, 255.0, CLASS_NAMES[name], str(dataset_folder(name, data_dir)))
 
 

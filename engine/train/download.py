@@ -29,6 +29,7 @@ from engine.train.data_files import (
     CIFAR_TEST,
     CIFAR_TRAIN,
     IDX_FILES,
+    cifar_folder,
     dataset_folder,
 )
 
@@ -93,7 +94,8 @@ def download(
     """Fetch what is missing of `dataset` into `data_dir` and return the folder its reader looks in.
 
     Files already in the reader's folder are kept: plain IDX files as they are, a .gz or the
-    CIFAR-10 archive when its MD5 is right, a complete cifar-10-batches-bin folder.
+    CIFAR-10 archive when its MD5 is right, a complete CIFAR-10 folder of either release
+    (cifar-10-batches-bin, or the cifar-10-batches-py that torchvision downloads).
 
     `checksums` replaces the official MD5s (tests serve tiny files of their own).
     `report(done_bytes, total_bytes or None, file_name)` follows each transfer.
@@ -126,8 +128,9 @@ def _cifar(
 ) -> Path:
     """Unpack the archive into a temp folder (tarfile's "data" filter refuses links and paths outside it), then move the batches in."""
     wanted = (*CIFAR_TRAIN, CIFAR_TEST)
-    if all((dataset_folder("cifar10", data_dir) / name).is_file() for name in wanted):
-        return dataset_folder("cifar10", data_dir)
+    present = cifar_folder(data_dir)
+    if present.complete():
+        return present.path
     folder = data_dir / CIFAR_FOLDER
     archive = data_dir / CIFAR_ARCHIVE
     _ensure("cifar10", archive, expected[CIFAR_ARCHIVE], mirror, report, timeout)

@@ -148,6 +148,30 @@ class ImagesEvent(TrainEvent):
 
 
 @dataclass(frozen=True)
+class ClassAccuracy:
+    name: str
+    correct: int
+    total: int
+    percent: float | None  # 100 · correct / total; None when the test set has no image of the class
+
+
+@dataclass(frozen=True)
+class AccuracyEvent(TrainEvent):
+    """The course's test step once training is done: accuracy over all test images, then per class."""
+
+    KIND = "accuracy"
+    images: int
+    correct: int
+    percent: int  # 100 * correct // total, the whole percent the tutorial prints
+    classes: list[ClassAccuracy]
+
+    @classmethod
+    def from_fields(cls, values: dict[str, Any]) -> AccuracyEvent:
+        rows = [ClassAccuracy(**_values(ClassAccuracy, row, "accuracy.classes")) for row in values["classes"]]
+        return cls(**{**values, "classes": rows})
+
+
+@dataclass(frozen=True)
 class SampleEvent(TrainEvent):
     KIND = "sample"
     REPLACES_OLDER = True
@@ -222,6 +246,7 @@ EVENTS: dict[str, type[TrainEvent]] = {
         BoundaryEvent,
         EpochEvent,
         ImagesEvent,
+        AccuracyEvent,
         SampleEvent,
         PausedEvent,
         ResumedEvent,

@@ -32,7 +32,7 @@ from engine.train.events import (
     TrainEvent,
 )
 from engine.train.models import build_model, model_summary
-from engine.train.views import boundary_view, image_views, point_list, sample_view
+from engine.train.views import accuracy_event, boundary_view, image_views, point_list, sample_view
 
 REPORT_INTERVAL_S = 0.1
 SAMPLE_INTERVAL_S = 1.0
@@ -269,6 +269,8 @@ class Trainer:
         self.emit(EpochEvent(**metrics))
         if self.views and self.data.kind == "images":
             self.emit(image_views(self.model, self.data, predicted))
+        if self.finished and self.data.kind == "images":
+            self.emit(accuracy_event(self.data, predicted))
         if self.finished or time.perf_counter() - self._last_save >= CHECKPOINT_EVERY_S:
             self.save()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from engine.train.events import BoundaryEvent, ImageSample, ImagesEvent
+from engine.train.events import AccuracyEvent, BoundaryEvent, ClassAccuracy, ImageSample, ImagesEvent
 
 BOUNDARY_WIDTH = 40
 BOUNDARY_HEIGHT = 32
@@ -68,6 +68,21 @@ def image_views(model: torch.nn.Module, data, predicted: torch.Tensor) -> Images
     ]
     filters, title = first_layer_filters(model, data.input_shape)
     return ImagesEvent(confusion.tolist(), per_class, samples, filters, title)
+
+
+def accuracy_event(data, predicted: torch.Tensor) -> AccuracyEvent:
+    """The tutorial's closing numbers: `100 * correct // total` on the test images, then 100 · correct / total per class."""
+    truth = data.y_test.to(predicted.device)
+    hits = predicted == truth
+    classes = len(data.class_names)
+    totals = torch.bincount(truth, minlength=classes).tolist()
+    right = torch.bincount(truth[hits], minlength=classes).tolist()
+    rows = [
+        ClassAccuracy(name, correct, total, 100 * float(correct) / total if total else None)
+        for name, correct, total in zip(data.class_names, right, totals)
+    ]
+    images, correct = len(truth), int(hits.sum())
+    return AccuracyEvent(images, correct, 100 * correct // images if images else 0, rows)
 
 
 @torch.no_grad()

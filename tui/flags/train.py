@@ -1,4 +1,8 @@
-"""`tensortour train`: the run's settings as flags, the form's starting values, and `--headless`."""
+"""`tensortour train`: the run's settings as flags, the form's starting values, and `--headless`.
+
+`--preset NAME` (engine/train/presets.py) replaces TrainConfig's defaults; a flag given
+changes it, so the setting flags default to None ("not given") rather than to a value.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from engine.train.config import (
     TrainConfig,
     parse_hidden,
 )
+from engine.train.presets import PRESETS, TUTORIAL, preset_config
 
 
 @dataclass(frozen=True)
@@ -26,33 +31,32 @@ class TrainSetup:
     out: str | None = None
 
 
-def _default(name: str) -> object:
-    return next(f.default for f in fields(TrainConfig) if f.name == name)
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--preset",
+        choices=PRESETS,
+        default=None,
+        help=f"start from a named run; course: the course's CIFAR-10 example ({TUTORIAL}); other flags change it",
+    )
+    parser.set_defaults(**{f.name: None for f in fields(TrainConfig)})
     data = parser.add_argument_group("data")
     data.add_argument(
         "--dataset",
         choices=DATASETS,
-        default=_default("dataset"),
         help="2-D toy set, bundled digits, generated shapes, or files in --data-dir",
     )
     data.add_argument(
         "--noise",
         type=float,
-        default=_default("noise"),
         help="toy sets: jitter, 0 to 1",
     )
     data.add_argument(
         "--train-split",
         type=float,
-        default=_default("train_split"),
         help="fraction used for training (toy, digits, shapes)",
     )
     data.add_argument(
         "--data-dir",
-        default=_default("data_dir"),
         help="where mnist / fashion-mnist / cifar10 files are",
     )
     data.add_argument(
@@ -61,47 +65,41 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="fetch the official archives into --data-dir and check their checksums",
     )
     model = parser.add_argument_group("model")
-    model.add_argument("--model", choices=MODELS, default=_default("model"))
+    model.add_argument("--model", choices=MODELS)
     model.add_argument(
         "--hidden",
-        default=",".join(map(str, _default("hidden"))),
         help="mlp hidden sizes, comma-separated",
     )
     model.add_argument(
         "--activation",
         choices=ACTIVATIONS,
-        default=_default("activation"),
         help="mlp activation",
     )
     run = parser.add_argument_group("training")
-    run.add_argument("--optimizer", choices=OPTIMIZERS, default=_default("optimizer"))
-    run.add_argument("--lr", type=float, default=_default("lr"), help="learning rate, > 0")
+    run.add_argument("--optimizer", choices=OPTIMIZERS)
+    run.add_argument("--lr", type=float, help="learning rate, > 0")
     run.add_argument(
         "--momentum",
         type=float,
-        default=_default("momentum"),
         help="SGD momentum, 0 to <1",
     )
-    run.add_argument("--batch-size", type=int, default=_default("batch_size"))
-    run.add_argument("--epochs", type=int, default=_default("epochs"))
+    run.add_argument("--batch-size", type=int)
+    run.add_argument("--epochs", type=int)
     run.add_argument(
         "--loss",
         choices=LOSSES,
-        default=_default("loss"),
         help="cross-entropy or mean squared error on one-hot targets",
     )
-    run.add_argument("--weight-decay", type=float, default=_default("weight_decay"))
-    run.add_argument("--seed", type=int, default=_default("seed"))
+    run.add_argument("--weight-decay", type=float)
+    run.add_argument("--seed", type=int)
     run.add_argument(
         "--device",
         choices=DEVICES,
-        default=_default("device"),
         help="auto: cuda, then mps, then cpu",
     )
     run.add_argument(
         "--threads",
         type=int,
-        default=_default("threads"),
         help="CPU threads for torch (0: one per core, at most 8; 1 on a busy shared machine)",
     )
     where = parser.add_argument_group("running")
@@ -129,9 +127,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from(args: argparse.Namespace) -> TrainConfig:
-    """The TrainConfig the flags describe (each flag is named after its field); raises SpecError for anything invalid."""
-    values = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if f.name != "hidden"}
-    return TrainConfig(**values, hidden=parse_hidden(args.hidden))
+    """The preset (or the defaults) changed by each flag given (a flag is named after its field); SpecError if invalid."""
+    base = preset_config(args.preset) if args.preset else TrainConfig()
+    given = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if getattr(args, f.name) is not None}
+    if "hidden" in given:
+        given["hidden"] = parse_hidden(given["hidden"])
+    return base.with_changes(**given)
 
 
 def setup_from(args: argparse.Namespace) -> TrainSetup:

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Container, Vertical
+from textual.containers import Container, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
@@ -106,6 +106,8 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
                     yield HalfBlocks(id="boundary")
                     yield Confusion(id="confusion")
                     yield HalfBlocks(id="pictures")
+                    with VerticalScroll(id="accuracy-pane"):
+                        yield Static(id="accuracy", markup=False)
                 yield Line(id="epoch-line", markup=False)
             yield Line(id="message", markup=False)
         yield from self.compose_text()
@@ -248,8 +250,9 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
         if self.config.is_toy:
             self.say(t("train_ui.toy_views"))
             return
-        if self.view in IMAGE_VIEWS:
-            self.image_view = IMAGE_VIEWS[(IMAGE_VIEWS.index(self.view) + 1) % len(IMAGE_VIEWS)]
+        views = self.result_views()
+        if self.view in views:
+            self.image_view = views[(views.index(self.view) + 1) % len(views)]
         self.view = self.image_view
         self._summary_pinned = False
         if not self.images:

@@ -6,6 +6,8 @@ second (APPLY_INTERVAL_S): between two repaints an event a newer one
 `can_replace` is not drawn, but every batch loss still reaches the chart
 (`chart_replaced`); epoch, saved, failed and done are never dropped.
 `apply_event` draws one event at once (tests feed recorded ones there).
+When an image run is done, the right pane shows the tutorial's closing accuracy
+lines (the "accuracy" view, one more for `v` to cycle through).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from textual.widgets import Static
 
 from engine.train.config import TrainConfig
 from engine.train.events import (
+    AccuracyEvent,
     BatchEvent,
     BoundaryEvent,
     DoneEvent,
@@ -39,6 +42,7 @@ from tui.screens.train_views import (
     stopped_text,
     summary_text,
 )
+from tui.text.train import accuracy_lines
 from tui.widgets.confusion import Confusion
 from tui.widgets.heatmap import HalfBlocks, boundary_picture, gallery
 from tui.widgets.loss_chart import LossChart
@@ -63,6 +67,7 @@ class LiveView:
         self.epoch: EpochEvent | None = None
         self.boundary: BoundaryEvent | None = None
         self.images: ImagesEvent | None = None
+        self.accuracy: AccuracyEvent | None = None
         self.lr: float | None = config.lr
         self.view = "summary"
         self._summary_pinned = False
@@ -123,6 +128,17 @@ class LiveView:
             self.view = self.image_view
         self._show_view()
 
+    def _on_accuracy(self, event: AccuracyEvent) -> None:
+        """Training is over: the tutorial's closing lines take the right pane (unless the summary is pinned)."""
+        self.accuracy = event
+        if not self._summary_pinned:
+            self.view = "accuracy"
+        self._show_view()
+
+    def result_views(self) -> tuple[str, ...]:
+        """What `v` cycles through: the image views, and the closing lines once the run has them."""
+        return IMAGE_VIEWS + (("accuracy",) if self.accuracy else ())
+
     def _on_paused(self, _event: TrainEvent) -> None:
         self.state = "paused"
         self._show_progress()
@@ -172,15 +188,18 @@ class LiveView:
         """The right pane: the model summary, the decision boundary, or one of the image views."""
         self._boundary_due = False
         view = self.view
-        if (view == "boundary" and not self.boundary) or (view in IMAGE_VIEWS and not self.images):
+        missing = {"boundary": self.boundary, "accuracy": self.accuracy}.get(view, self.images) is None
+        if view != "summary" and missing:
             view = "summary"  # until the first picture of that kind arrives
         shown = {
             "summary": "summary",
             "boundary": "boundary",
             "confusion": "confusion",
+            "accuracy": "accuracy-pane",
         }.get(view, "pictures")
-        for name in ("summary", "boundary", "confusion", "pictures"):
+        for name in ("summary", "boundary", "confusion", "pictures", "accuracy-pane"):
             self.query_one(f"#{name}").display = name == shown
+        self.set_class(view == "accuracy", "-accuracy")
         pane = self.query_one("#view")
         classes = self.started.dataset.classes if self.started else []
         if view == "summary":
@@ -189,6 +208,9 @@ class LiveView:
             pane.border_title = t("train_ui.view_boundary", legend=boundary_legend(classes))
             self._draw_boundary(self.boundary)
             self._boundary_drawn = time.monotonic()
+        elif view == "accuracy" and self.accuracy:
+            pane.border_title = t("train_ui.view_accuracy")
+            self.query_one("#accuracy", Static).update("\n".join(accuracy_lines(self.accuracy)))
         elif self.images:
             pane.border_title = t(f"train_ui.view_{view}", layer=self.images.filter_title)
             self._draw_images(view, self.images, classes)

@@ -1,4 +1,5 @@
-"""The training lesson's `--plain`: the run's settings, the data and the model's layers, without training."""
+"""The training lesson's words: `--plain` (settings, data and the model's layers, without training) and the
+tutorial's closing accuracy lines that both the headless run and the screen print."""
 
 from __future__ import annotations
 
@@ -7,7 +8,19 @@ from typing import TYPE_CHECKING
 from tui.i18n import lesson_title, t
 
 if TYPE_CHECKING:
+    from engine.train.events import AccuracyEvent
     from tui.flags.train import TrainSetup
+
+
+def accuracy_lines(event: AccuracyEvent) -> list[str]:
+    """The tutorial's last output: 'Accuracy of the network on the 10000 test images: 54 %', then one line a class."""
+    lines = [t("train.accuracy_total", images=event.images, percent=event.percent)]
+    for row in event.classes:
+        if row.percent is None:
+            lines.append(t("train.accuracy_class_none", name=row.name))
+        else:
+            lines.append(t("train.accuracy_class", name=row.name, percent=row.percent))
+    return lines
 
 
 def plain(setup: TrainSetup) -> str:
