@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import torch
-import torch.nn.functional as F
+from course_net import CourseNet
 from torch import nn
 
 from engine.errors import SpecError
@@ -67,25 +67,6 @@ def test_the_published_counts():
     """The course's CIFAR-10 net has 62,006 parameters; LeNet-5 on 32×32 has 61,706."""
     assert HAND_COUNTS[("net", (3, 32, 32))] == 62_006
     assert HAND_COUNTS[("lenet5", (1, 32, 32))] == 61_706 == HAND_COUNTS[("lenet5", (1, 28, 28))]
-
-
-class CourseNet(nn.Module):
-    """The network of the course (and of PyTorch's CIFAR-10 tutorial), written out as the course writes it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 6, 5)
-        self.pool = nn.MaxPool2d(2, 2)
-        self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(16 * 5 * 5, 120)
-        self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, 10)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.pool(F.relu(self.conv1(x)))
-        x = self.pool(F.relu(self.conv2(x)))
-        x = torch.flatten(x, 1)
-        return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
 
 
 def test_net_is_the_course_network_with_the_same_weights_under_the_same_seed():

@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as F
+from course_net import CourseNet
 from test_datasets import cifar_arrays
 from test_train_cifar_pickle import write_pickled
 from torch import nn
@@ -31,27 +31,6 @@ from tui.flags.train import config_from
 from tui.text.train import accuracy_lines
 
 CLASSES = ("plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
-
-
-class TutorialNet(nn.Module):
-    """The tutorial's network, as its code defines it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.conv1 = nn.Conv2d(3, 6, 5)
-        self.pool = nn.MaxPool2d(2, 2)
-        self.conv2 = nn.Conv2d(6, 16, 5)
-        self.fc1 = nn.Linear(16 * 5 * 5, 120)
-        self.fc2 = nn.Linear(120, 84)
-        self.fc3 = nn.Linear(84, 10)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.pool(F.relu(self.conv1(x)))
-        x = self.pool(F.relu(self.conv2(x)))
-        x = torch.flatten(x, 1)
-        x = F.relu(self.fc1(x))
-        x = F.relu(self.fc2(x))
-        return self.fc3(x)
 
 
 def tutorial_closing_lines(net: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> list[str]:
@@ -106,7 +85,7 @@ def test_the_net_is_the_tutorials_net_weight_for_weight():
     torch.manual_seed(7)
     ours = build_model(preset_config("course"), (3, 32, 32), 10)
     torch.manual_seed(7)
-    theirs = TutorialNet()
+    theirs = CourseNet()
     mine, reference = ours.state_dict(), theirs.state_dict()
     assert list(mine) == list(reference)  # conv1.weight … fc3.bias, in the tutorial's order
     assert all(torch.equal(mine[name], reference[name]) for name in mine)
@@ -118,7 +97,7 @@ def test_training_takes_the_tutorials_steps_and_ends_with_its_closing_lines(cifa
     config = preset_config("course").with_changes(data_dir=str(cifar_py), device="cpu", epochs=1)
     events: list[TrainEvent] = []
     trainer = Trainer(config, events.append, views=False)
-    net = TutorialNet()
+    net = CourseNet()
     net.load_state_dict(trainer.model.state_dict())
     criterion = nn.CrossEntropyLoss()
     optimizer = torch.optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
@@ -148,7 +127,7 @@ def test_headless_course_prints_the_tutorials_closing_lines(cifar_py, tmp_path, 
     assert "epoch   2" in stdout and "62,006" in stdout
     saved = load_checkpoint(run_dir / "checkpoint.pt")
     assert (saved["epoch"], saved["config"]["batch_size"], saved["config"]["lr"]) == (2, 4, 0.001)
-    net = TutorialNet()
+    net = CourseNet()
     net.load_state_dict(saved["model"])
     data = load_dataset(preset_config("course").with_changes(data_dir=str(cifar_py)))
     expected = tutorial_closing_lines(net, data.x_test, data.y_test)
