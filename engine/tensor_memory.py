@@ -20,7 +20,7 @@ import numpy as np
 
 from engine.tensor_layout import Layout, TorchError
 from engine.tensor_steps import GPU, NUMPY, TORCH, CodeLine, Panel, Storage, TensorStep
-from engine.tensor_views import STORAGE, attempt, sizes_text, source_code
+from engine.tensor_views import STORAGE, attempt, layout_facts, sizes_text, source_code
 
 if TYPE_CHECKING:
     from engine.tensor import TensorSpec
@@ -75,6 +75,7 @@ def inplace_steps(spec: TensorSpec) -> list[TensorStep]:
     )
     lines.append(add_)
     result = attempt(spec, "view")
+    facts = facts | layout_facts(spec, result)
     view_line = CodeLine(f"y = x.view({', '.join(spec.view)})", refusal=result.refusal)
     if result.layout is None:
         steps.append(

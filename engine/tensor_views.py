@@ -9,6 +9,7 @@ the student still sees how x sits on its storage.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -87,12 +88,13 @@ def layout_facts(spec: TensorSpec, result: Attempt) -> dict[str, object]:
         "x_shape": tuple_text(x.shape),
         "x_strides": tuple_text(x.strides),
         "contiguous": x.is_contiguous,
+        "fresh": x.strides == contiguous_strides(x.shape),
         "fresh_strides": tuple_text(contiguous_strides(x.shape)),
         "chunks": chunks_text(x),
         "chunk_count": len(memory_chunks(x)),
         "asked": f"({', '.join(spec.view)})",
         "numel": x.numel,
-        "known": int(np.prod(known)) if known else 1,
+        "known": math.prod(known),
         "inferring": -1 in spec.view_sizes,
         "reason": result.reason,
         "copied": result.copied,

@@ -10,6 +10,8 @@ n / N walk the examples, x transposes x, v tries the next view, e edits.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+from itertools import product
 from typing import ClassVar
 
 from textual import events
@@ -20,9 +22,8 @@ from textual.containers import Container, Horizontal
 from engine.errors import SpecError
 from engine.index import Layout as GridLayout
 from engine.tensor import PRESETS, TOPICS, TensorSpec, TensorTrace, tensor_trace
-from engine.tensor_parse import parse_seed, parse_shape, parse_transpose, parse_view
+from engine.tensor_parse import MAX_SEED, parse_seed, parse_shape, parse_transpose, parse_view
 from engine.tensor_steps import Panel, Storage, TensorStep
-from engine.tensor_views import STORAGE
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
 from tui.text.tensor import (
@@ -161,7 +162,9 @@ class TensorScreen(StepLesson[TensorSpec, TensorTrace]):
         storage = step.storages[panel.storage]
         positions = panel.layout.storage_indices()
         marks = {
-            layout.cell_at(index): "changed" for index in _indices(shape) if int(positions[index]) in storage.changed
+            layout.cell_at(index): "changed"
+            for index in product(*map(range, shape))
+            if int(positions[index]) in storage.changed
         }
         current = [layout.cell_at(a.index) for a in step.addresses if a.tensor == panel.name]
         marks.update(dict.fromkeys(current, "current"))
@@ -177,11 +180,10 @@ class TensorScreen(StepLesson[TensorSpec, TensorTrace]):
         self._fill(grid, (cells, title, width), fill)
         marks = {(0, 0, i): "label" for i in range(storage.size)}
         marks.update({(0, 1, i): "changed" for i in storage.changed})
-        name = storage.name if storage.name != STORAGE or len(step.storages) == 1 else STORAGE
         current = [
             cell
             for address in step.addresses
-            if address.storage == name
+            if address.storage == storage.name
             for cell in ((0, 0, address.position), (0, 1, address.position))
         ]
         marks.update(dict.fromkeys(current, "current"))
@@ -207,7 +209,14 @@ class TensorScreen(StepLesson[TensorSpec, TensorTrace]):
     def action_transpose(self) -> None:
         self.apply(
             self.setup.with_transpose_toggled,
-            lambda: t("tensor.changed_transpose_on" if self.setup.transpose else "tensor.changed_transpose_off"),
+            self._transpose_changed,
+        )
+
+    def _transpose_changed(self) -> str:
+        if self.setup.transpose is None:
+            return t("tensor.changed_transpose_off")
+        return t(
+            "tensor.changed_transpose_on" if not self.setup.source.is_contiguous else "tensor.changed_transpose_ones"
         )
 
     def action_next_view(self) -> None:
@@ -215,7 +224,7 @@ class TensorScreen(StepLesson[TensorSpec, TensorTrace]):
 
     def action_reseed(self) -> None:
         self.apply(
-            lambda: TensorSpec(**{**self.setup.__dict__, "seed": (self.setup.seed + 1) % 2**32}),
+            lambda: replace(self.setup, seed=(self.setup.seed + 1) % (MAX_SEED + 1)),
             lambda: t("tensor.changed_seed", seed=self.setup.seed),
         )
 
@@ -255,9 +264,3 @@ def _shares(needs: list[int], total: int) -> list[int]:
         widths[number] = min(needs[number], remaining // (len(needs) - taken))
         remaining -= widths[number]
     return widths
-
-
-def _indices(shape: tuple[int, ...]):
-    from itertools import product
-
-    return product(*(range(size) for size in shape))

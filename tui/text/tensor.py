@@ -124,11 +124,15 @@ def notes(step: TensorStep) -> list[str]:
     if kind in ("view_refused", "reshape_refused", "view_add_refused"):
         return [t(f"tensor.refused_{refusal_rule(step)}", **facts), t(f"tensor.{kind}")]
     if kind in ("view_cell", "reshape_view"):
-        layout = "tensor.layout_contiguous" if facts["contiguous"] else "tensor.layout_chunks"
+        layout = "tensor.layout_chunks"
+        if facts["contiguous"]:
+            layout = "tensor.layout_contiguous" if facts["fresh"] else "tensor.layout_contiguous_ones"
         lines = [t(layout, **facts), t(f"tensor.{kind}", **facts)]
         return lines + _inferred(step)
     if kind == "reshape_copy":
         return [t("tensor.reshape_copy", **facts)] + _inferred(step)
+    if kind == "view_add_" and facts["changed"] == 1:
+        kind = "view_add_one"
     return [t(f"tensor.{kind}", **facts)]
 
 
