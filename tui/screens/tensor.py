@@ -22,7 +22,7 @@ from textual.containers import Container, Horizontal
 from engine.errors import SpecError
 from engine.index import Layout as GridLayout
 from engine.tensor import PRESETS, TOPICS, TensorSpec, TensorTrace, tensor_trace
-from engine.tensor_parse import MAX_SEED, parse_seed, parse_shape, parse_transpose, parse_view
+from engine.tensor_parse import MAX_SEED, parse_shape, parse_transpose, parse_view
 from engine.tensor_steps import Panel, Storage, TensorStep
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
@@ -214,18 +214,27 @@ class TensorScreen(StepLesson[TensorSpec, TensorTrace]):
 
     def _transpose_changed(self) -> str:
         if self.setup.transpose is None:
-            return t("tensor.changed_transpose_off")
-        return t(
-            "tensor.changed_transpose_on" if not self.setup.source.is_contiguous else "tensor.changed_transpose_ones"
-        )
+            said = t("tensor.changed_transpose_off")
+        else:
+            contiguous = self.setup.source.is_contiguous
+            said = t("tensor.changed_transpose_ones" if contiguous else "tensor.changed_transpose_on")
+        return said + self._elsewhere("layout")
+
+    def _elsewhere(self, setting: str) -> str:
+        """Where a setting the current topic does not use is used: the seed in topic 1, x's layout in 2–4."""
+        used = self.setup.topic == "create" if setting == "seed" else self.setup.topic in ("view", "reshape", "inplace")
+        return "" if used else t(f"tensor.elsewhere_{setting}")
 
     def action_next_view(self) -> None:
-        self.apply(self.setup.with_next_view, lambda: t("tensor.changed_view", view=", ".join(self.setup.view)))
+        self.apply(
+            self.setup.with_next_view,
+            lambda: t("tensor.changed_view", view=", ".join(self.setup.view)) + self._elsewhere("layout"),
+        )
 
     def action_reseed(self) -> None:
         self.apply(
             lambda: replace(self.setup, seed=(self.setup.seed + 1) % (MAX_SEED + 1)),
-            lambda: t("tensor.changed_seed", seed=self.setup.seed),
+            lambda: t("tensor.changed_seed", seed=self.setup.seed) + self._elsewhere("seed"),
         )
 
     def action_edit(self) -> None:
@@ -237,19 +246,17 @@ class TensorScreen(StepLesson[TensorSpec, TensorTrace]):
             Field("shape", t("tensor_edit.shape"), sizes(spec.shape)),
             Field("view", t("tensor_edit.view"), ",".join(spec.view)),
             Field("transpose", t("tensor_edit.transpose"), sizes(spec.transpose) if spec.transpose else ""),
-            Field("seed", t("tensor_edit.seed"), str(spec.seed)),
         ]
         self.app.push_screen(TextDialog(t("tensor_edit.title"), t("tensor_edit.hint"), fields, self._apply_texts))
 
     def _apply_texts(self, texts: Mapping[str, str]) -> SpecError | None:
-        """The edit dialog's Apply: the four fields, if together they make a valid spec."""
+        """The edit dialog's Apply: the three fields, if together they make a valid spec (r changes the seed)."""
         return self.adopt(
-            lambda: TensorSpec(
-                topic=self.setup.topic,
+            lambda: replace(
+                self.setup,
                 shape=parse_shape(texts["shape"]),
                 view=parse_view(texts["view"]),
                 transpose=parse_transpose(texts["transpose"]),
-                seed=parse_seed(texts["seed"]),
             ),
             lambda: t("tensor.changed_edit", shape=sizes(self.setup.shape), view=", ".join(self.setup.view)),
             index=0,
