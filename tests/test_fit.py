@@ -30,6 +30,7 @@ WALKS = {
     "pool": "b o end o K K i i end",
     "arch": "n n n end",
     "rnn": "U U U end i end",
+    "tensor": "end n end n n end n n end n end n end n end x v",
     "data": "v v W v end d n n n n n n n m",
 }
 

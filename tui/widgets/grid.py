@@ -213,7 +213,8 @@ class Grid(ScrollView, can_focus=False):
         if not self.region.width:
             return
         left, right, above, below = self.hidden()
-        room = self.size.width - 4
+        on_top = self.styles.border_bottom[0] in ("", "none", "hidden")  # then the subtitle follows the title
+        room = self.size.width - 4 - (cell_len(self._title) + 3 if on_top and self._title else 0)
         candidates = []
         for subtitle in (self._subtitle, ""):
             for form in ("", "_short", "_tiny"):
@@ -226,7 +227,7 @@ class Grid(ScrollView, can_focus=False):
                     notes.append(("▴ " if above else "") + _more("rows", above + below, form) + (" ▾" if below else ""))
                 candidates.append(" · ".join(filter(None, [subtitle, *notes])))
         subtitle = next((text for text in candidates if cell_len(text) <= room), candidates[-1])
-        if self.styles.border_bottom[0] in ("", "none", "hidden"):
+        if on_top:
             self.border_title = " · ".join(filter(None, [self._title, subtitle]))
         else:
             self.border_subtitle = subtitle
