@@ -30,6 +30,7 @@ WALKS = {
     "pool": "b o end o K K i i end",
     "arch": "n n n end",
     "rnn": "U U U end i end",
+    "module": "right right end v end g g m end v end k i b",
 }
 
 
