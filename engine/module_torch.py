@@ -61,7 +61,9 @@ class SimpleConvNet(nn.Module):
         filter_pad = conv_param["pad"]
         filter_stride = conv_param["stride"]
         input_size = input_dim[1]
-        conv_output_size = (input_size - filter_size + 2 * filter_pad) / filter_stride + 1
+        # The book divides by the stride here, so a stride of 0 stops its constructor (ZeroDivisionError) before
+        # any layer exists; this one goes on, so that nn.Conv2d can say what torch says about such a stride.
+        conv_output_size = (input_size - filter_size + 2 * filter_pad) / filter_stride + 1 if filter_stride else 0
         pool_output_size = int(filter_num * (conv_output_size / 2) * (conv_output_size / 2))
 
         self.Conv1 = nn.Conv2d(input_dim[0], filter_num, filter_size, filter_stride, filter_pad)
