@@ -79,6 +79,8 @@ def parse_arguments(text: str) -> SimpleConvSpec:
     options: dict[str, object] = {}
     given: set[str] = set()
     for keyword in call.keywords:
+        if keyword.arg in CONV_KEYS:  # the book passes these four inside one dict
+            raise SpecError("module_in_conv_param", name=keyword.arg, column=_column(keyword))
         if keyword.arg not in ARGUMENTS:
             raise SpecError("module_unknown_argument", name=str(keyword.arg or "**"), column=_column(keyword))
         if keyword.arg in given:  # Python's compiler, not its parser, refuses this: "keyword argument repeated"

@@ -193,6 +193,7 @@ def test_switching_views_keeps_the_layer():
     [
         ("3", "module_positional", 1),
         ("foo=1", "module_unknown_argument", 1),
+        ("hidden_size=5, stride=2", "module_in_conv_param", 16),
         ("hidden_size=1.5", "module_want_whole", 13),
         ("hidden_size=1, hidden_size=2", "module_repeated", 16),
         ("conv_param={'filter_num': 3}", "module_missing_key", 12),
