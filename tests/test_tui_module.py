@@ -100,7 +100,7 @@ def test_simple_conv_net_keys_skip_what_the_book_cannot_run_and_the_dialog_refus
         await pilot.press("k")
         assert "filter_size is a SimpleConvNet setting: press m" in text(app, "#message")
         await pilot.press("m")
-        assert "SimpleConvNet · layer 1/7 · Σ params 780 / 433,890" in status(app)
+        assert "layer 1/7 · Σ params 780 / 433,890" in status(app)
         assert "║Conv║" in text(app, "#diagram") and not source(app).display
         await pilot.press("k")
         assert "filter_size → 3 (4 skipped" in text(app, "#message") and "508,410 parameters" in text(app, "#message")

@@ -140,9 +140,7 @@ class ModuleScreen(StepLesson[ModuleSetup, ModuleTrace]):
             self._draw_diagram()
         self.query_one("#detail", Line).show("\n".join(detail_lines(trace, index)))
         view = "layers_net" if self.setup.view == "layers" and self._net else self.setup.view
-        self.show_status(
-            f"module.status_{view}", model=trace.table.title, line=row.line or "", so_far=so_far(trace, index)
-        )
+        self.show_status(f"module.status_{view}", line=row.line or "", so_far=so_far(trace, index))
 
     @property
     def _short(self) -> bool:
@@ -201,15 +199,13 @@ class ModuleScreen(StepLesson[ModuleSetup, ModuleTrace]):
         )
 
     def action_view(self) -> None:
-        view = VIEWS[(VIEWS.index(self.setup.view) + 1) % len(VIEWS)]
-        self.apply(lambda: replace(self.setup, view=view), t(f"module.view_{view}"))
+        self.apply(lambda: self.setup.cycled("view", VIEWS), lambda: t(f"module.view_{self.setup.view}"))
 
     def action_grad(self) -> None:
         """The next point of the zero_grad story; the story is told in the parameters view."""
-        phase = GRAD_PHASES[(GRAD_PHASES.index(self.setup.grad) + 1) % len(GRAD_PHASES)]
         self.apply(
-            lambda: replace(self.setup, grad=phase, view="params"),
-            lambda: t("module.ran", code=grad_code(phase, self.trace.table.title)),
+            lambda: replace(self.setup.cycled("grad", GRAD_PHASES), view="params"),
+            lambda: t("module.ran", code=grad_code(self.setup.grad, self.trace.table.title)),
         )
 
     def action_batch(self, delta: int) -> None:

@@ -64,7 +64,7 @@ def parameter_header(setup: ModuleSetup) -> list[str]:
     columns = [
         "col_name",
         "col_shape",
-        *(["col_book", "col_book_shape"] if setup.model == "simple" else []),
+        *(["col_book"] if setup.model == "simple" else []),
         "col_numel",
         "col_grad",
     ]
@@ -78,9 +78,9 @@ def grad_cell(phase: str, parameter: NamedParameter) -> str:
 def parameter_rows(trace: ModuleTrace) -> list[list[str]]:
     """named_parameters(): name, shape (the book's too for SimpleConvNet), element count, and .grad now."""
     simple = trace.setup.model == "simple"
-    rows = [["Σ", "", *(["", ""] if simple else []), grouped(trace.table.total_params), ""]]
+    rows = [["Σ", "", *([""] if simple else []), grouped(trace.table.total_params), ""]]
     for parameter in trace.table.parameters:
-        book = [parameter.book_name, shape_text(parameter.book_shape)] if simple else []
+        book = [f"{parameter.book_name} {shape_text(parameter.book_shape)}"] if simple else []
         rows.append(
             [
                 parameter.name,
@@ -97,7 +97,7 @@ def right_aligned(setup: ModuleSetup) -> tuple[bool, ...]:
     """Which columns hold counts (right-aligned) in the current view's table."""
     if setup.view == "layers":
         return (False, False, True) if setup.model == "net" else (False, False, False, True)
-    return (False, False, *((False, False) if setup.model == "simple" else ()), True, False)
+    return (False, False, *((False,) if setup.model == "simple" else ()), True, False)
 
 
 def so_far(trace: ModuleTrace, index: int) -> str:
