@@ -160,7 +160,8 @@ class ModuleScreen(StepLesson[ModuleSetup, ModuleTrace]):
         line.show(text)
 
     def _fit_panes(self) -> None:
-        """Source and table side by side where both fit whole, else one above the other (the source first)."""
+        """Source and table side by side where both fit whole, else one above the other (the source first);
+        no taller than their content, so a tall terminal gives the room to the lines below."""
         panes = self.query_one("#panes")
         source, rows = self.query_one("#source", SourceView), self.query_one("#table", ArchTable)
         width = panes.content_region.width
@@ -168,6 +169,9 @@ class ModuleScreen(StepLesson[ModuleSetup, ModuleTrace]):
         beside = self._net and width > 0 and source_width + rows.virtual_size.width + BORDERS + SCROLLBAR <= width
         panes.set_class(self._net and not beside, "-stacked")
         source.styles.width = source_width if beside else "100%"
+        source_height = source.virtual_size.height + BORDERS if self._net else 0
+        table_height = rows.virtual_size.height + BORDERS + SCROLLBAR
+        panes.styles.max_height = max(source_height, table_height) if beside else source_height + table_height
         self.query_one("#hyper", Line).display = not self._net and not self._short
         self.call_after_refresh(self._follow)
 
