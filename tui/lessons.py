@@ -69,6 +69,7 @@ REGISTRY: tuple[Lesson, ...] = (
     _lesson("arch", "ArchScreen"),
     _lesson("rnn", "RnnScreen"),
     _lesson("tensor", "TensorScreen"),
+    _lesson("module", "ModuleScreen"),
     _lesson("data", "DataScreen"),
     _lesson("train", "TrainScreen", checked=False),
 )

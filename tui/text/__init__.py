@@ -9,6 +9,8 @@ the training lesson's model summary), and a screen only lays out what it gets
 from here. The helpers below are layouts several lessons share.
 """
 
+import unicodedata
+
 from engine.numbers import fmt
 from tui.i18n import t
 
@@ -25,6 +27,24 @@ def aligned(cells: list[list[str]]) -> list[str]:
     """Each column right-aligned to its widest cell, one space between columns."""
     widths = [max(len(row[col]) for row in cells) for col in range(len(cells[0]))]
     return [" ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in cells]
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def table_lines(rows: list[list[str]], right: tuple[bool, ...]) -> list[str]:
+    """A table for `--plain`: columns as wide as their widest cell (in terminal cells), `right[i]` right-aligns column i."""
+    widths = [max(cell_width(row[column]) for row in rows) for column in range(len(right))]
+    lines = []
+    for row in rows:
+        cells = [
+            (" " * (w - cell_width(cell)) + cell) if r else (cell + " " * (w - cell_width(cell)))
+            for cell, w, r in zip(row, widths, right)
+        ]
+        lines.append(("  " + "  ".join(cells)).rstrip())
+    return lines
 
 
 def window_steps(trace) -> list[str]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from engine.arch import KIND_LABELS, LayerRow, grouped, shape_text
 from engine.arch_nets import ArchSpec, arch_trace
 from tui.i18n import lesson_title, t
+from tui.text import table_lines
 
 BRANCH_WIDTH = 12
 
@@ -46,23 +45,6 @@ def inception_lines(row: LayerRow) -> list[str]:
 
 def history(spec: ArchSpec) -> str:
     return t(f"arch.history_{spec.network}")
-
-
-def _width(text: str) -> int:
-    """Terminal cells: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
-def _aligned(rows: list[list[str]], right: tuple[bool, ...]) -> list[str]:
-    widths = [max(_width(row[column]) for row in rows) for column in range(len(right))]
-    lines = []
-    for row in rows:
-        cells = [
-            (" " * (w - _width(cell)) + cell) if r else (cell + " " * (w - _width(cell)))
-            for cell, w, r in zip(row, widths, right)
-        ]
-        lines.append(("  " + "  ".join(cells)).rstrip())
-    return lines
 
 
 def plain(spec: ArchSpec) -> str:
@@ -105,7 +87,7 @@ def plain(spec: ArchSpec) -> str:
                     ]
                 )
     lines = [lesson_title("arch"), f"{spec.net.title} · {history(spec)}", ""]
-    lines += _aligned(rows, (True, False, False, False, False, True, True))
+    lines += table_lines(rows, (True, False, False, False, False, True, True))
     lines += [
         "",
         t(
