@@ -68,6 +68,7 @@ REGISTRY: tuple[Lesson, ...] = (
     _lesson("pool", "PoolScreen"),
     _lesson("arch", "ArchScreen"),
     _lesson("rnn", "RnnScreen"),
+    _lesson("optim", "OptimScreen"),
     _lesson("train", "TrainScreen", checked=False),
 )
 
