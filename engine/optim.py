@@ -43,7 +43,7 @@ def _finite(number: object, what: str) -> float:
 
 @dataclass(frozen=True)
 class OptimizerSetting:
-    """One optimizer on the surface: its kind, η and (for momentum) μ. Validates as torch.optim's constructors do."""
+    """One optimizer on the surface: its kind, η and (for momentum only) μ. Validates as torch.optim's constructors do."""
 
     kind: str
     lr: float
@@ -61,7 +61,8 @@ class OptimizerSetting:
                 "optim_momentum_negative", torch_message=f"Invalid momentum value: {momentum}", value=fmt(momentum)
             )
         object.__setattr__(self, "lr", lr)
-        object.__setattr__(self, "momentum", momentum)
+        # μ means nothing to the other kinds: they all keep the default, so equal settings compare equal
+        object.__setattr__(self, "momentum", momentum if self.kind == "momentum" else BOOK_MOMENTUM)
 
     @property
     def torch_call(self) -> str:
@@ -153,13 +154,26 @@ class Path:
         bad = np.isnan(self.positions).any(axis=1)
         return int(np.argmax(bad)) if bad.any() else None
 
-    def first_outside(self, window: tuple[float, float, float, float]) -> int | None:
-        """The first step whose position lies outside the drawn window (NaN counts as outside)."""
+    def inside(self, window: tuple[float, float, float, float]) -> np.ndarray:
+        """Per step: is the position inside the drawn window (NaN is not)."""
         x_low, x_high, y_low, y_high = window
         x, y = self.positions[:, 0], self.positions[:, 1]
         with np.errstate(invalid="ignore"):
-            inside = (x >= x_low) & (x <= x_high) & (y >= y_low) & (y <= y_high)
+            return (x >= x_low) & (x <= x_high) & (y >= y_low) & (y <= y_high)
+
+    def first_outside(self, window: tuple[float, float, float, float]) -> int | None:
+        """The first step whose position lies outside the drawn window."""
+        inside = self.inside(window)
         return int(np.argmin(inside)) if not inside.all() else None
+
+    def outside_since(self, window: tuple[float, float, float, float], index: int) -> int | None:
+        """None while step `index` is inside the window; else the step this stretch outside began
+        (a path can leave and come back, as Adam's overshoots do)."""
+        inside = self.inside(window)[: index + 1]
+        if inside[-1]:
+            return None
+        back_inside = np.nonzero(inside)[0]
+        return int(back_inside[-1]) + 1 if back_inside.size else 0
 
 
 def _run(surface: str, setting: OptimizerSetting, start: Pair, steps: int) -> Path:

@@ -103,7 +103,7 @@ def torch_path_delta(spec: PathSpec) -> float:
             optimizer.step()
             pairs = list(zip(step.after, p.detach().tolist())) + list(zip(step.grad, grad))
             for name, torch_name in TORCH_STATE.items():
-                if name in step.state:
+                if name in step.state and torch_name in optimizer.state[p]:  # SGD(momentum=0) keeps no buffer
                     pairs += zip(step.state[name], optimizer.state[p][torch_name].tolist())
             worst = max(worst, *(difference(a, b) for a, b in pairs))
             if not all(math.isfinite(v) for v in step.after):

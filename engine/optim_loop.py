@@ -53,7 +53,9 @@ class LoopStep:
     """The state after one line of iteration `iteration` (line "setup": before the loop).
 
     `fresh_*` is this batch's gradient, computed by the backward line; `before_*`
-    what .grad held before it (None, or the sum left over when zero_grad is out).
+    what .grad held before it (None, or the sum left over when zero_grad is out),
+    and on the step line the weights before it. With zero_grad left out, the step
+    line's `cleared_*` are the weights zero_grad would have given: w − η·fresh.
     """
 
     index: int
@@ -71,6 +73,8 @@ class LoopStep:
     before_bias_grad: float | None = None
     before_weight: float | None = None
     before_bias: float | None = None
+    cleared_weight: float | None = None
+    cleared_bias: float | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,6 +135,8 @@ def loop_trace(spec: LoopSpec) -> LoopTrace:
                 before_weight_grad=before[0],
                 before_bias_grad=before[1],
             )
+            cleared = {} if spec.zero_grad else {"cleared_weight": weight - spec.lr * fresh[0]}
+            cleared.update({} if spec.zero_grad else {"cleared_bias": bias - spec.lr * fresh[1]})
             before_weight, before_bias = weight, bias
             weight, bias = weight - spec.lr * weight_grad, bias - spec.lr * bias_grad
             record(
@@ -138,7 +144,10 @@ def loop_trace(spec: LoopSpec) -> LoopTrace:
                 "step",
                 outputs=shown,
                 loss=loss,
+                fresh_weight_grad=fresh[0],
+                fresh_bias_grad=fresh[1],
                 before_weight=before_weight,
                 before_bias=before_bias,
+                **cleared,
             )
     return LoopTrace(spec, tuple(steps))

@@ -30,6 +30,7 @@ WALKS = {
     "pool": "b o end o K K i i end",
     "arch": "n n n end",
     "rnn": "U U U end i end",
+    "optim": "end n n n v g z end",
 }
 
 

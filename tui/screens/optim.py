@@ -175,7 +175,11 @@ class OptimScreen(StepLesson[OptimSetup, OptimTrace]):
             rows.append(((code, style),))
         code = self.query_one("#code", Canvas)
         code.show(rows)
-        code.border_title = t("optim.loop_title", iteration=step.iteration, iterations=spec.iterations)
+        code.border_title = (
+            t("optim.loop_title", iteration=step.iteration, iterations=spec.iterations)
+            if step.iteration
+            else t("optim.loop_title_before")
+        )
         self.query_one("#tensors", Line).show("\n".join(state_lines(step)))
         self.query_one("#explain", Line).show(explain(step, spec))
         self.show_status(

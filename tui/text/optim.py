@@ -56,8 +56,8 @@ def update_lines(step: PathStep) -> list[str]:
     """Update t of one optimizer with its numbers: the gradient and the state its rule keeps, then
     x ← x − η·(…) and y ← y − η·(…) one coordinate a line, as the course writes W ← W − η·∂L/∂W."""
     setting, state = step.setting, step.state
-    if step.t == 0:
-        return [t("optim.at_start", point=vec(step.after), f=fmt(step.value))]
+    if step.t == 0:  # before the first update: where the book's form of the rule differs from torch's
+        return [t("optim.at_start", point=vec(step.after), f=fmt(step.value)), form_note(setting.kind)]
     eta = fmt(setting.lr)
     if setting.kind == "sgd":
         first, term = f"∇f{vec(step.before)} = {vec(step.grad)}", "∂f/∂{axis}"
@@ -90,9 +90,9 @@ def fate_line(path: Path, index: int, surface: Surface) -> str:
     if broken is not None and broken <= index:
         text = t("optim.fate_overflow", step=broken)
         return text + (t("optim.fate_nan", step=nan) if nan is not None and nan <= index else "")
-    outside = path.first_outside(surface.window)
-    if outside is not None and outside <= index:
-        return t("optim.fate_outside", step=outside)
+    outside = path.outside_since(surface.window, index)
+    if outside is not None:
+        return t("optim.fate_outside", step=outside, point=vec(path.at(index).after))
     factors = sgd_factors(surface, path.setting.lr) if path.setting.kind == "sgd" else None
     if factors is not None:
         return t("optim.fate_sgd_factors", fx=fmt(factors[0]), fy=fmt(factors[1]))

@@ -9,13 +9,14 @@ from tui.text.activations import vec
 
 
 def code_lines(spec: LoopSpec) -> list[tuple[str, str | None]]:
-    """(code, the line it is) for the loop as the course writes it; a left-out zero_grad is a comment."""
+    """(code, the line it is) for the loop as the course writes it; a left-out zero_grad is a comment.
+
+    `net` and `criterion` are named by the setup's explanation, not listed: the loop and its
+    numbers must fit 60×18."""
     zero_grad = (
         "    optimizer.zero_grad()" if spec.zero_grad else "    # optimizer.zero_grad()   " + t("optim.left_out")
     )
     return [
-        ("net = nn.Linear(1, 1)", "setup"),
-        ("criterion = nn.MSELoss()", "setup"),
         (f"optimizer = optim.SGD(net.parameters(), lr={spec.lr:g})", "setup"),
         (f"for step in range({spec.iterations}):", None),
         (zero_grad, "zero_grad"),
@@ -32,9 +33,11 @@ def _grad(value: float | None) -> str:
 
 def state_lines(step: LoopStep) -> list[str]:
     """net.weight, net.bias and their .grad after the line; outputs and loss once computed."""
+    weight, bias = fmt(step.weight), fmt(step.bias)
+    width = max(len(weight), len(bias))
     lines = [
-        f"net.weight = {fmt(step.weight)}   net.weight.grad = {_grad(step.weight_grad)}",
-        f"net.bias   = {fmt(step.bias)}   net.bias.grad   = {_grad(step.bias_grad)}",
+        f"net.weight = {weight.ljust(width)}   net.weight.grad = {_grad(step.weight_grad)}",
+        f"net.bias   = {bias.ljust(width)}   net.bias.grad   = {_grad(step.bias_grad)}",
     ]
     if step.outputs is not None:
         loss = "" if step.loss is None else f"   loss = {fmt(step.loss)}"
@@ -73,10 +76,23 @@ def explain(step: LoopStep, spec: LoopSpec) -> str:
             b=fmt(step.bias_grad),
         )
     eta = fmt(spec.lr)
-    return (
+    text = (
         f"w ← w − η·w.grad = {fmt(step.before_weight)} − {eta}·{fmt_factor(step.weight_grad)} = {fmt(step.weight)}, "
         f"b ← {fmt(step.before_bias)} − {eta}·{fmt_factor(step.bias_grad)} = {fmt(step.bias)}"
     )
+    if step.cleared_weight is None or step.iteration == 1:  # the first .grad holds one batch either way
+        return text
+    cleared = t(
+        "optim.loop_cleared",
+        before_w=fmt(step.before_weight),
+        before_b=fmt(step.before_bias),
+        eta=eta,
+        fresh_w=fmt_factor(step.fresh_weight_grad),
+        w=fmt(step.cleared_weight),
+        fresh_b=fmt_factor(step.fresh_bias_grad),
+        b=fmt(step.cleared_bias),
+    )
+    return f"{text}\n{cleared}"
 
 
 def loop_plain(spec: LoopSpec) -> list[str]:
@@ -89,7 +105,8 @@ def loop_plain(spec: LoopSpec) -> list[str]:
         lines.append("")
         for step in loop_trace(variant).steps:
             where = t("cli.optim_loop_where", iteration=step.iteration, line=step.line)
-            lines.append(f"{where}  {explain(step, variant)}")
+            said = explain(step, variant).replace("\n", "\n    ")
+            lines.append(f"{where}  {said}")
             lines += [f"    {line}" for line in state_lines(step)]
         lines.append("")
     return lines[:-1]

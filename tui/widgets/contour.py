@@ -36,7 +36,7 @@ class PathCanvas(Canvas):
         & > .canvas--path1 { color: $primary; }
         & > .canvas--path2 { color: $success; }
         & > .canvas--path3 { color: $warning; }
-        & > .canvas--path4 { color: $secondary; }
+        & > .canvas--path4 { color: $error; }
         & > .canvas--head { text-style: bold; }
         & > .canvas--off { text-style: bold underline; }
     }
