@@ -15,13 +15,15 @@ from spec_errors import spec_error
 
 from engine.optim import BOOK_COMPARISON, KINDS, OptimizerSetting, PathSpec, path_trace
 from engine.optim_check import (
+    NEAR,
     difference,
     spec_from_json,
     spec_to_json,
+    torch_free_delta,
     torch_loop_delta,
     torch_optimizer,
-    torch_path_delta,
     torch_surface,
+    torch_update_delta,
 )
 from engine.optim_loop import LoopSpec, loop_trace
 from engine.optim_plot import contour_rows
@@ -71,16 +73,17 @@ def test_gradient_is_autograds_to_the_last_bit(surface, x, y):
     st.integers(1, 40),
 )
 def test_paths_follow_torch_optim_on_random_settings(surface, setting, start, steps):
-    """Free-running, as a student would run torch; compared while the path is within 1000 of the origin
+    """Free-running, as a student would run torch; compared while the path is within NEAR of the origin
     (beyond, an exploding run multiplies the last bit in which CPUs differ, see optim_check)."""
     spec = PathSpec(surface, (setting,), start, steps)
-    engine = path_trace(spec).paths[0].positions
+    path = path_trace(spec).paths[0]
     expected = torch_path(surface, setting, start, steps)
     with np.errstate(invalid="ignore"):
-        near = np.isfinite(expected).all(axis=1) & (np.abs(expected).max(axis=1) < 1e3)
+        near = np.isfinite(expected).all(axis=1) & (np.abs(expected).max(axis=1) < NEAR)
     last = int(np.argmin(near)) if not near.all() else len(near)
-    for mine, theirs in zip(engine[:last].ravel(), expected[:last].ravel()):
+    for mine, theirs in zip(path.positions[:last].ravel(), expected[:last].ravel()):
         assert difference(float(mine), float(theirs)) <= 1e-9
+    assert torch_free_delta(spec, path) <= 1e-9
 
 
 @TORCH_RUNS
@@ -92,7 +95,8 @@ def test_paths_follow_torch_optim_on_random_settings(surface, setting, start, st
 )
 def test_every_update_and_state_is_torchs_from_the_same_state(surface, setting, start, steps):
     """The checker's own measure, on exploding runs too: each update redone by torch.optim agrees to rounding."""
-    assert torch_path_delta(PathSpec(surface, (setting,), start, steps)) <= 1e-12
+    spec = PathSpec(surface, (setting,), start, steps)
+    assert torch_update_delta(spec, path_trace(spec).paths[0]) <= 1e-12
 
 
 def test_the_books_comparison_is_torchs_path_to_the_last_digits():

@@ -167,6 +167,6 @@ def test_chinese_words_and_a_refusal():
 
 def test_verification_line_reports_torch_agrees():
     async def body(app, pilot):
-        assert (await verification_line(app, pilot)).startswith("✓ torch.optim, update by update agrees: max |Δ| = ")
+        assert (await verification_line(app, pilot)).startswith("✓ torch.optim agrees: max |Δ| = ")
 
     run(body, real_verifier=True)
