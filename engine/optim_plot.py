@@ -50,52 +50,50 @@ def contour_dots(surface: str, width: int, height: int) -> frozenset[Dot]:
     return frozenset(dots)
 
 
-def _clip(start: np.ndarray, end: np.ndarray, columns: int, rows: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """The part of the segment inside the dot grid (Liang–Barsky), or None; coordinates in dots."""
-    delta = end - start
-    low, high = 0.0, 1.0
-    for d, s, top in ((delta[0], start[0], columns - 1), (delta[1], start[1], rows - 1)):
-        for p, q in ((-d, s + 0.5), (d, top + 0.5 - s)):
-            if p == 0:
-                if q < 0:
-                    return None
-                continue
-            r = q / p
-            if p < 0:
-                low = max(low, r)
-            else:
-                high = min(high, r)
-    if low > high:
-        return None
-    return start + low * delta, start + high * delta
+def _clip(starts: np.ndarray, ends: np.ndarray, columns: int, rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """The parts of the segments inside the dot grid (Liang–Barsky, all segments at once); those wholly
+    outside are dropped. Coordinates in dots; the grid's edge is half a dot beyond its outer dots."""
+    delta = ends - starts
+    low, high = np.zeros(len(starts)), np.ones(len(starts))
+    keep = np.ones(len(starts), dtype=bool)
+    for axis, top in ((0, columns - 1), (1, rows - 1)):
+        for p, q in ((-delta[:, axis], starts[:, axis] + 0.5), (delta[:, axis], top + 0.5 - starts[:, axis])):
+            parallel = p == 0
+            keep &= ~(parallel & (q < 0))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = q / p
+            low = np.where(~parallel & (p < 0), np.maximum(low, ratio), low)
+            high = np.where(~parallel & (p > 0), np.minimum(high, ratio), high)
+    keep &= low <= high
+    return starts[keep] + low[keep, None] * delta[keep], starts[keep] + high[keep, None] * delta[keep]
 
 
-def segment_dots(start: np.ndarray, end: np.ndarray, columns: int, rows: int) -> set[Dot]:
-    """The dots a straight segment passes, inside the grid."""
-    clipped = _clip(start, end, columns, rows)
-    if clipped is None:
+def segment_dots(starts: np.ndarray, ends: np.ndarray, columns: int, rows: int) -> set[Dot]:
+    """The dots straight segments pass (one point per dot of their longer side), inside the grid."""
+    a, b = _clip(starts, ends, columns, rows)
+    if not len(a):
         return set()
-    a, b = clipped
-    count = int(np.ceil(np.abs(b - a).max())) + 1
-    points = np.rint(np.linspace(a, b, count)).astype(int)
+    counts = np.ceil(np.abs(b - a).max(axis=1)).astype(int) + 1
+    segment = np.repeat(np.arange(len(a)), counts)
+    offset = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    fraction = offset / np.maximum(counts - 1, 1)[segment]
+    points = np.rint(a[segment] + fraction[:, None] * (b - a)[segment]).astype(int)
     inside = (points[:, 0] >= 0) & (points[:, 0] < columns) & (points[:, 1] >= 0) & (points[:, 1] < rows)
-    return {(int(c), int(r)) for c, r in points[inside]}
+    return set(zip(points[inside, 0].tolist(), points[inside, 1].tolist()))
 
 
 def path_dots(path: Path, index: int, window: Window, width: int, height: int) -> set[Dot]:
-    """The dots of `path` from its start to step `index`; segments touching inf or NaN are left out."""
+    """The dots of `path` from its start to step `index`; a path stops at its first inf or NaN."""
     shown = path.positions[: index + 1]
     with np.errstate(all="ignore"):
         columns, rows = dot_position(window, width, height, shown[:, 0], shown[:, 1])
     points = np.stack([columns, rows], axis=1)
     finite = np.isfinite(points).all(axis=1)
-    dots: set[Dot] = set()
-    for k in range(len(points)):
-        if not finite[k]:
-            break
-        end = points[k + 1] if k + 1 < len(points) and finite[k + 1] else points[k]
-        dots |= segment_dots(points[k], end, 2 * width, 4 * height)
-    return dots
+    points = points[: int(np.argmin(finite)) if not finite.all() else len(points)]
+    if not len(points):
+        return set()
+    # each segment to the next position; the last point also as a segment of length 0, so a lone start shows
+    return segment_dots(points, np.vstack([points[1:], points[-1:]]), 2 * width, 4 * height)
 
 
 def head_cell(path: Path, index: int, window: Window, width: int, height: int) -> tuple[int, int, bool] | None:
