@@ -94,7 +94,7 @@ def test_side_by_side_draws_one_plot_per_optimizer_and_only_as_many_as_run():
         assert [p.has_class("-focus") for p in panels[:2]] == [False, True]
         assert all(set(p.styled("head")) == {str(slot)} for slot, p in enumerate(panels[:2], 1))
         await pilot.press("3")
-        assert "There is no path 3: 2 optimizer(s) are running." == text(app, "#message")
+        assert "There is no path 3: 2 optimizers are running." == text(app, "#message")
         await pilot.press("v")
         assert screen.query_one("#plot").display and "All paths on one plot." == text(app, "#message")
 

@@ -192,7 +192,8 @@ class OptimScreen(StepLesson[OptimSetup, OptimTrace]):
     def action_focus(self, slot: int) -> None:
         count = len(self.setup.paths.optimizers)
         if slot >= count:
-            self.say(t("optim.no_such_path", slot=slot + 1, count=count), error=True)
+            key = "optim.no_such_path_one" if count == 1 else "optim.no_such_path"
+            self.say(t(key, slot=slot + 1, count=count), error=True)
             return
         self.focus_slot = slot
         self.show_step()
