@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spec_errors import spec_error
 
+from engine.errors import SpecError
 from engine.optim import BOOK_COMPARISON, KINDS, OptimizerSetting, PathSpec, path_trace
 from engine.optim_check import (
     NEAR,
@@ -198,6 +199,25 @@ def test_impossible_settings_are_refused_with_a_reason(make, code):
 @settings(max_examples=50, deadline=None, derandomize=True)
 def test_the_dialogs_text_reads_back_to_the_same_optimizers(chosen):
     assert parse_optimizers(format_optimizers(tuple(chosen))) == tuple(chosen)
+
+
+TYPED = st.lists(st.sampled_from([*"0123456789 ,;.-+eEnaifx", "sgd", "adam", "momentum", "adagrad"]), max_size=20).map(
+    "".join
+)
+
+
+@given(TYPED, TYPED, TYPED, TYPED)
+@settings(max_examples=100, deadline=None, derandomize=True)
+def test_anything_typed_in_the_dialogs_is_a_setup_or_a_reason(optimizers, start, steps, lr):
+    """The dialogs' texts never raise anything but SpecError (which the dialog shows), whatever is typed."""
+    for make in (
+        lambda: path_trace(OptimSetup().with_texts(optimizers, start, steps).paths),
+        lambda: loop_trace(OptimSetup().with_loop_texts(lr, steps).loop),
+    ):
+        try:
+            make()
+        except SpecError as error:
+            assert error.code
 
 
 def test_the_learning_rate_ladder_passes_the_books_values_and_stops_at_its_ends():
