@@ -32,6 +32,7 @@ WALKS = {
     "rnn": "U U U end i end",
     "tensor": "end n end n n end n n end n end n end n end x v",
     "module": "right right end v end g g m end v end k i b",
+    "optim": "end n n n v g z end",
     "data": "v v W v end d n n n n n n n m",
 }
 

@@ -63,6 +63,8 @@ _PRETTY = {
     "f1": "F1",
     "enter": "Enter",
     "ctrl+p": "Ctrl+P",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
 }
 
 

@@ -70,6 +70,7 @@ REGISTRY: tuple[Lesson, ...] = (
     _lesson("rnn", "RnnScreen"),
     _lesson("tensor", "TensorScreen"),
     _lesson("module", "ModuleScreen"),
+    _lesson("optim", "OptimScreen"),
     _lesson("data", "DataScreen"),
     _lesson("train", "TrainScreen", checked=False),
 )
