@@ -226,7 +226,7 @@ class SoftmaxWithLoss(Op):
         return (float(upstream) * (softmax(s) - onehot(self.target, s.shape[-1])) / s.shape[0],)
 
     def rule(self, out, inputs, slot, loss="L"):
-        return f"(softmax({inputs[0]}) − t)/N, t = onehot({self.target})"
+        return f"(softmax({inputs[0]}) − onehot({self.target}))/N"
 
 
 @dataclass(frozen=True)

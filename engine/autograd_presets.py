@@ -173,6 +173,7 @@ class ClosedForm:
     formula: str
     filled: str | None
     value: np.ndarray
+    where: str = ""  # what a letter of the formula stands for, said after the value so every "=" holds
 
 
 def closed_forms(spec: AutogradSpec, values: dict[str, np.ndarray]) -> tuple[ClosedForm, ...]:
@@ -186,7 +187,8 @@ def closed_forms(spec: AutogradSpec, values: dict[str, np.ndarray]) -> tuple[Clo
             formula, filled = f"{fmt(k)}(x + {fmt(COURSE_ADD)})·v", x_plus and f"{x_plus}·v"
         else:
             value = k * (x + COURSE_ADD) / n
-            formula, filled = f"{fmt(k)}(x + {fmt(COURSE_ADD)})/n, n = {n}", x_plus and f"{x_plus}/{n}"
+            formula, filled = f"{fmt(k)}(x + {fmt(COURSE_ADD)})/n", x_plus and f"{x_plus}/{n}"
+            return (ClosedForm("x", formula, filled, _frozen(value), where=f"n = {n}"),)
         return (ClosedForm("x", formula, filled, _frozen(value)),)
     if spec.preset == "apples":
         numbers = dict(spec.inputs())
@@ -210,7 +212,7 @@ def closed_forms(spec: AutogradSpec, values: dict[str, np.ndarray]) -> tuple[Clo
     return (
         ClosedForm(
             "s",
-            f"softmax(s) − t, t = onehot({spec.target})",
+            f"softmax(s) − onehot({spec.target})",
             None,
             _frozen(softmax(values["s"]) - target),
         ),

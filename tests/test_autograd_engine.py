@@ -70,7 +70,7 @@ def test_the_courses_x_grad_is_4_5_in_every_cell_and_why():
     np.testing.assert_array_equal(x.grad.numpy(), trace.grads["x"])
     assert float(trace.values["out"]) == out.item() == 27
     (form,) = trace.closed
-    assert (form.formula, form.filled) == ("6(x + 2)/n, n = 4", "6·(1 + 2)/4")
+    assert (form.formula, form.filled, form.where) == ("6(x + 2)/n", "6·(1 + 2)/4", "n = 4")
     np.testing.assert_array_equal(form.value, trace.grads["x"])
     assert trace.numeric_error < 1e-9
 

@@ -14,12 +14,12 @@ from tui.text.autograd import plain
 
 
 def gradient_table(out: str) -> dict[str, list[float | str]]:
-    """The rows under `value · backward · …`: label → [value, backward, numerical, relative error (`<1e-9`: its bound)].
+    """The rows under `value, backward, …`: label → [value, backward, numerical, relative error (`<1e-9`: its bound)].
 
-    A cell that is no number (`·` not computed, `None` as torch prints an unset .grad) stays text.
+    A cell that is no number (`·` not reached, `–` not compared, `None` as torch prints an unset .grad) stays text.
     """
     lines = out.splitlines()
-    start = lines.index("value · backward · numerical · rel. error") + 1
+    start = lines.index("value, backward, numerical, rel. error") + 1
     rows = {}
     for line in lines[start:]:
         if not line.strip():
@@ -47,7 +47,7 @@ def test_plain_course_shows_4_5_and_torchs_grad_fns():
     assert list(rows) == ["x[0,0]", "x[0,1]", "x[1,0]", "x[1,1]"]
     for row, grad in zip(rows.values(), x.grad.reshape(-1).tolist()):
         assert row[1] == grad == 4.5 and row[2] == pytest.approx(grad, rel=1e-9) and row[3] <= 1e-9
-    assert "∂out/∂x = 6(x + 2)/n, n = 4 = 6·(1 + 2)/4 = 4.5 in every cell" in run.stdout
+    assert "∂out/∂x = 6(x + 2)/n = 6·(1 + 2)/4 = 4.5 in every cell, where n = 4" in run.stdout
     assert (
         "torch's grad_fn chain: MeanBackward0 ← MulBackward0 ← MulBackward0 ← AddBackward0 ← AccumulateGrad"
         in run.stdout
@@ -101,6 +101,8 @@ def test_plain_twolayer_matches_torch_autograd():
             assert rows[label][1] == pytest.approx(leaf.grad[cell].item(), rel=1e-3, abs=1e-12), label
     assert f"L = {loss.item():.4g}" in run.stdout
     assert "NllLossBackward0 ← LogSoftmaxBackward0 ← AddmmBackward0 ← ReluBackward0 ← AddmmBackward0" in run.stdout
+    # ∂L/∂s is softmax(s) minus the one-hot target; the target itself is never equated with that difference
+    assert "(softmax(s) − onehot(0))/N = [[" in run.stdout and "t = onehot" not in run.stdout
 
 
 def test_plain_in_chinese():
@@ -170,7 +172,7 @@ def test_a_one_cell_x_is_written_with_its_numbers():
 def test_plain_calls_in_chinese():
     run = tensortour("--lang", "zh", "autograd", "--plain", "--preset", "twice")
     assert run.returncode == 0, run.stderr
-    assert "第 12/13 步（累加）：" in run.stdout and "x.grad = 4.5 + 4.5 = 每格都是 9" in run.stdout
+    assert "第 12/13 步（累加）：" in run.stdout and "x.grad = 4.5 + 4.5 = 9（每一格）" in run.stdout
 
 
 SPEC_ERRORS = {

@@ -32,6 +32,8 @@ from engine.numbers import fmt
 from tui.i18n import lesson_title, t
 
 INLINE_CELLS = 3  # a leaf's gradient with more cells is read in the table
+NOT_YET = "·"  # not reached yet: the placeholder every grid shows for a number still to come
+NOT_COMPARED = "–"  # after a second backward: .grad is two gradients added, not one to compare
 
 
 CURRENT, DONE, PENDING = "current", "done", "pending"
@@ -235,9 +237,8 @@ def compare_lines(trace: AutogradTrace) -> list[str]:
     lines = []
     for form in trace.closed:
         head = f"∂{trace.loss}/∂{form.name} = {form.formula}"
-        lines.append(
-            f"{head} = {form.filled} = {compact(form.value)}" if form.filled else f"{head} = {compact(form.value)}"
-        )
+        line = f"{head} = {form.filled} = {compact(form.value)}" if form.filled else f"{head} = {compact(form.value)}"
+        lines.append(t("autograd.closed_where", line=line, where=form.where) if form.where else line)
     if trace.seed is not None:
         lines += jacobian_lines(trace)
     lines.append(t("autograd.numeric", error=fmt_error(trace.numeric_error), h=fmt(NUMERIC_STEP)))
@@ -247,10 +248,12 @@ def compare_lines(trace: AutogradTrace) -> list[str]:
 
 
 def table_rows(trace: AutogradTrace, index: int) -> tuple[list[list[str]], list[str]]:
-    """Per leaf cell: its value, backward's gradient so far (· before), the numerical gradient, the relative error once complete."""
+    """Per leaf cell: its value, backward's gradient so far, then, once backward has finished with the leaf, the
+    numerical gradient and the relative error: the check is revealed after the answer, not before it."""
     complete = trace.complete_leaves(index)
     # torch's answer to print(x.grad) once the refused backward has left it unset
-    unset = "None" if not trace.recorded and index >= trace.backward_index else "·"
+    unset = "None" if not trace.recorded and index >= trace.backward_index else NOT_YET
+    accumulated = index >= trace.accumulate_index  # x.grad holds two backward calls: one numerical gradient is half
     rows = []
     for cell in trace.cells:
         grad = trace.grad_at(index, cell)
@@ -258,8 +261,12 @@ def table_rows(trace: AutogradTrace, index: int) -> tuple[list[list[str]], list[
             [
                 fmt(trace.leaf_value(cell)),
                 unset if grad is None else fmt(grad),
-                fmt(trace.numeric_grad(cell)),
-                fmt_error(trace.cell_error(cell)) if cell.leaf in complete else "·",
+                fmt(trace.numeric_grad(cell)) if cell.leaf in complete or accumulated else NOT_YET,
+                fmt_error(trace.cell_error(cell))
+                if cell.leaf in complete
+                else NOT_COMPARED
+                if accumulated
+                else NOT_YET,
             ]
         )
     return rows, [cell.label for cell in trace.cells]
