@@ -41,6 +41,9 @@ PREFETCH_FACTOR = 2  # DataLoader's default once num_workers > 0
 # batches over all epochs up to which the torch check runs the spec's worker processes; beyond, IPC per batch
 # makes it take seconds to minutes on a small machine, and it runs num_workers=0 (the order is the same)
 CHECK_WORKERS_UP_TO = 500
+# worker processes started over all epochs (each epoch starts num_workers anew) up to which the check runs them:
+# the one checker child answers every lesson in turn, and 8 workers × 10 epochs kept it busy for a minute
+CHECK_WORKER_STARTS_UP_TO = 8
 
 TORCH_WORKERS_NEGATIVE = "num_workers option should be non-negative; use num_workers=0 to disable multiprocessing."
 
@@ -126,7 +129,11 @@ class DataSpec:
     @property
     def checked_workers(self) -> int:
         """The num_workers the torch check runs: the spec's, unless that would make the check slow."""
-        return self.num_workers if self.epochs * self.batches_per_epoch <= CHECK_WORKERS_UP_TO else 0
+        cheap = (
+            self.epochs * self.batches_per_epoch <= CHECK_WORKERS_UP_TO
+            and self.epochs * self.num_workers <= CHECK_WORKER_STARTS_UP_TO
+        )
+        return self.num_workers if cheap else 0
 
     @property
     def prefetched(self) -> int:

@@ -286,6 +286,7 @@ def test_the_checker_agrees_and_runs_workers_only_where_it_is_quick():
         assert spec_from_json(json.loads(json.dumps(spec_to_json(spec)))) == spec
         assert torch_max_delta(spec) == 0
     assert DataSpec().checked_workers == 2 and DataSpec(size=5000, batch_size=1, num_workers=2).checked_workers == 0
+    assert DataSpec(num_workers=8, epochs=2).checked_workers == 0  # 16 worker starts keep the one checker busy
     requests = io.StringIO(
         json.dumps({"id": 1, "lesson": "data", "spec": spec_to_json(DataSpec(num_workers=0))}) + "\n"
     )
