@@ -67,9 +67,9 @@ class LessonText:
 
     def _load_text(self) -> None:
         """After the first frame: rich's Markdown costs ~80 ms to import and more to lay out."""
-        from rich.markdown import Markdown
+        from tui.widgets.lesson_markdown import LessonMarkdown
 
-        self.query_one("#lesson-text", Static).update(Markdown(lesson_text(self.LESSON)))
+        self.query_one("#lesson-text", Static).update(LessonMarkdown(lesson_text(self.LESSON)))
 
     def fit_text(self, width: int) -> None:
         """Open or close the text for a terminal `width` columns wide, unless the student chose with t."""
@@ -103,7 +103,7 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
     StepLesson {
         #body { height: 1fr; }
         #work { width: 1fr; padding: 0 1; overflow-y: auto; scrollbar-size-vertical: 1; }
-        #lesson { width: 28; border-left: vkey $panel; padding: 0 1; }
+        #lesson { width: 28; border-left: vkey $panel; padding: 0 1; scrollbar-size-vertical: 1; }
         #lesson.-wide { width: 33%; }
         #lesson-text { width: 100%; }
         #step-lines { dock: bottom; height: auto; }
