@@ -9,8 +9,29 @@ the training lesson's model summary), and a screen only lays out what it gets
 from here. The helpers below are layouts several lessons share.
 """
 
+from rich.cells import cell_len
+
 from engine.numbers import fmt
 from tui.i18n import t
+
+
+def rjust(text: str, width: int) -> str:
+    """`text` right-aligned in `width` terminal cells: a Chinese character takes two, whatever len() says."""
+    return " " * (width - cell_len(text)) + text
+
+
+def ljust(text: str, width: int) -> str:
+    return text + " " * (width - cell_len(text))
+
+
+def labelled_rows(cells: list[list[str]], labels: list[str]) -> list[str]:
+    """A table for `--plain`: each row's label right-aligned, then its cells right-aligned to the widest cell."""
+    width = max((cell_len(cell) for row in cells for cell in row), default=1)
+    label_width = max(cell_len(label) for label in labels)
+    return [
+        f"  {rjust(label, label_width)} " + " ".join(rjust(cell, width) for cell in row)
+        for label, row in zip(labels, cells)
+    ]
 
 
 def matrix_lines(array, indent: str = "  ") -> list[str]:

@@ -10,6 +10,7 @@ from engine.loss import LossSpec, LossTerm, LossTrace, loss_trace
 from engine.loss_curve import BIAS, POINTS, CurvePoint
 from engine.numbers import fmt
 from tui.i18n import lesson_title, t
+from tui.text import labelled_rows
 
 HEADER = ("y", "t", "½(y−t)²", "−t·log")
 
@@ -87,15 +88,6 @@ def jumps_line(trace: LossTrace) -> str:
     return t("loss.jumps", jumps=", ".join(fmt(w) for w in trace.curve.jumps))
 
 
-def _table(cells: list[list[str]], labels: list[str]) -> list[str]:
-    width = max(len(cell) for row in cells for cell in row)
-    label_width = max(len(label) for label in labels)
-    return [
-        f"  {label.rjust(label_width)} " + " ".join(cell.rjust(width) for cell in row)
-        for label, row in zip(labels, cells)
-    ]
-
-
 def plain(spec: LossSpec) -> str:
     """The terms, the totals, torch's relations, then the accuracy curve at the cursor's stops."""
     trace = loss_trace(spec)
@@ -105,7 +97,7 @@ def plain(spec: LossSpec) -> str:
         sum_note(trace),
         "",
     ]
-    lines += _table(term_cells(trace), ["k", *(str(term.k) for term in trace.terms)])
+    lines += labelled_rows(term_cells(trace), ["k", *(str(term.k) for term in trace.terms)])
     lines += [
         "",
         totals_line(trace),
@@ -126,6 +118,6 @@ def plain(spec: LossSpec) -> str:
         ]
         for p in trace.curve.stops
     ]
-    lines += _table(rows, ["" for _ in rows])
+    lines += labelled_rows(rows, ["" for _ in rows])
     lines += ["", t("loss.why_flat"), t("loss.why_smooth")]
     return "\n".join(lines)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
+
 from tui.i18n import lesson_title, t
+from tui.text import ljust, rjust
 
 if TYPE_CHECKING:
     from tui.flags.train import TrainSetup
@@ -20,8 +23,11 @@ def plain(setup: TrainSetup) -> str:
     rows = [(t("model.layer"), t("model.kind"), t("model.output"), t("model.parameters"))]
     rows += [(row.layer, row.kind, "×".join(map(str, row.output)), f"{row.parameters:,}") for row in started.summary]
     rows.append((t("model.total"), "", "", f"{started.parameters:,}"))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    table = [f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d:>{widths[3]}}" for a, b, c, d in rows]
+    widths = [max(cell_len(row[i]) for row in rows) for i in range(4)]
+    table = [
+        f"  {ljust(a, widths[0])}  {ljust(b, widths[1])}  {ljust(c, widths[2])}  {rjust(d, widths[3])}".rstrip()
+        for a, b, c, d in rows
+    ]
     settings = ", ".join(f"{key}={value}" for key, value in config.to_json().items())
     return "\n".join(
         [

@@ -1,0 +1,72 @@
+"""Every sentence true for the setting it describes (issue 10's numbered statements), in both languages.
+
+Each test reproduces a sentence that was false or misleading for some setting,
+through `--plain` (the words the screen shows too) or on screen, and checks the
+sentence that replaced it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pilot_support import drive, lesson, text
+
+from tui.cli import main
+
+
+def plain(capsys, *args: str, lang: str = "en") -> str:
+    assert main(["--lang", lang, *args, "--plain"]) == 0
+    return capsys.readouterr().out
+
+
+# 1. broadcast: the axis that fails names the two sizes that clash ------------------
+
+
+@pytest.mark.parametrize(
+    "shapes, clash, fits",
+    [(("2,3", "4,1", "5"), ("a:3", "c:5"), "b:1"), (("3,1", "2,1", "4"), ("a:3", "b:2"), "c:1")],
+)
+def test_a_three_shape_mismatch_names_the_sizes_that_clash_and_the_one_that_fits(capsys, shapes, clash, fits):
+    english = plain(capsys, "broadcast", *shapes)
+    failing = next(line for line in english.splitlines() if "differ" in line)
+    assert "none of them is 1" not in failing
+    assert f"{clash[0]} and {clash[1]} differ and neither is 1" in failing
+    assert f"{fits} would fit any size" in failing
+    chinese = plain(capsys, "broadcast", *shapes, lang="zh")
+    assert (
+        "都不是 1" in chinese
+        and f"{clash[0]} 与 {clash[1]} 不相等" in chinese
+        and f"{fits} 能与任何大小匹配" in chinese
+    )
+
+
+def test_rule_4_is_not_the_larger_size_where_a_1_meets_a_0(capsys):
+    """(0,) + (1,) is (0,): the result takes the size that is not 1, which is not the larger one."""
+    out = plain(capsys, "broadcast", "0", "1")
+    assert "(0,)" in out and "larger" not in out
+
+
+# 10. broadcast: the lesson's numbers and the check line ---------------------------
+
+
+def test_the_broadcast_text_makes_the_numbers_the_screen_shows():
+    """The screen shows a = 1, 2, 3: the text's example must make those, not np.arange(3) = 0, 1, 2."""
+    from tui.i18n import lesson_text
+
+    for lang in ("en", "zh"):
+        assert "np.arange(3)" not in lesson_text("broadcast", lang)
+        assert "np.arange(1, 4)" in lesson_text("broadcast", lang)
+
+
+def test_numpy_raises_exactly_this_message_only_once_the_message_is_shown():
+    async def body(app, pilot):
+        screen = lesson(app)
+        assert not screen.query_one("#failure").display
+        assert "exactly this message" not in text(app, "#verify")
+        assert "refuses these shapes too" in text(app, "#verify")
+        await pilot.press("end")
+        assert screen.query_one("#failure").display and "ValueError" in text(app, "#failure")
+        assert "exactly this message" in text(app, "#verify")
+
+    from engine.broadcast_setup import BroadcastSetup
+
+    drive(body, lesson="broadcast", setup=BroadcastSetup(example="mismatch"))
