@@ -70,3 +70,52 @@ def test_numpy_raises_exactly_this_message_only_once_the_message_is_shown():
     from engine.broadcast_setup import BroadcastSetup
 
     drive(body, lesson="broadcast", setup=BroadcastSetup(example="mismatch"))
+
+
+# 3. pool: windows tile the input only where they do; what is left out is named ----
+
+
+def test_pool_names_the_rows_and_columns_no_window_covers(capsys):
+    """3×3 windows, stride 3 on 8×8: two windows a side cover rows and columns 0–5; 6 and 7 are left out."""
+    english = plain(capsys, "pool", "--size", "3")
+    assert "tile the input" not in english
+    assert "rows 6–7 and columns 6–7 in no window" in english
+    chinese = plain(capsys, "pool", "--size", "3", lang="zh")
+    assert "恰好铺满" not in chinese and "第 6–7 行和第 6–7 列不在任何窗口中" in chinese
+    assert "tile the input" in plain(capsys, "pool", "--size", "2")  # 2×2 on 8×8 does tile it
+    overlapping = plain(capsys, "pool", "--size", "3", "--stride", "2")
+    assert "row 7 and column 7 in no window" in overlapping
+
+
+@pytest.mark.parametrize("size, stride, padding", [(2, None, 0), (3, None, 0), (3, 2, 1), (2, 3, 0), (5, 4, 2)])
+def test_the_left_out_rows_are_exactly_those_no_window_touches(size, stride, padding):
+    from engine.pool_setup import PoolSetup
+
+    spec = PoolSetup(input_name="digit", kernel_size=size, stride=stride, padding=padding).spec()
+    covered = [set(), set()]
+    s = spec.actual_stride
+    height, width = spec.input.shape
+    for axis, extent in enumerate((height, width)):
+        outputs = (extent + 2 * padding - size) // s + 1
+        for start in range(outputs):
+            covered[axis] |= {start * s + k - padding for k in range(size)}
+        last = max(covered[axis])
+        assert list(spec.left_out[axis]) == [r for r in range(extent) if r > last]
+
+
+# 11. pool has no dilation term and says why; conv says it is linear ----------------
+
+
+def test_pool_says_why_its_formula_has_no_dilation(capsys):
+    from tui.i18n import lesson_text
+
+    assert "dilation=1" in plain(capsys, "pool") and "avg_pool2d has none" in plain(capsys, "pool")
+    assert "avg_pool2d 没有这个参数" in plain(capsys, "pool", lang="zh")
+    assert "avg_pool2d has no\ndilation" in lesson_text("pool", "en") and "dilation" in lesson_text("pool", "zh")
+
+
+def test_the_conv_text_says_convolution_is_linear_and_an_activation_follows():
+    from tui.i18n import lesson_text
+
+    assert "convolution is linear" in lesson_text("conv", "en") and "activation" in lesson_text("conv", "en")
+    assert "卷积是线性" in lesson_text("conv", "zh") and "激活函数" in lesson_text("conv", "zh")
