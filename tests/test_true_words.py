@@ -119,3 +119,54 @@ def test_the_conv_text_says_convolution_is_linear_and_an_activation_follows():
 
     assert "convolution is linear" in lesson_text("conv", "en") and "activation" in lesson_text("conv", "en")
     assert "卷积是线性" in lesson_text("conv", "zh") and "激活函数" in lesson_text("conv", "zh")
+
+
+# 4. matmul: counts agree with their nouns, and "no numbers" gives the real reason -
+
+
+def test_one_number_is_not_numbers_and_an_empty_operand_is_not_too_big(capsys):
+    scalar = plain(capsys, "matmul", "5", "5")
+    assert "1 numbers" not in scalar and "1 number, a dot product" in scalar
+    empty = plain(capsys, "matmul", "0,3", "3,2")
+    assert "more than 64" not in empty and "(No numbers: X (0, 3) is empty.)" in empty
+    assert "（不显示数值：X (0, 3) 是空的。）" in plain(capsys, "matmul", "0,3", "3,2", lang="zh")
+    big = plain(capsys, "matmul", "784", "784,100")
+    assert "(No numbers: W (784, 100) has 78,400 numbers, more than 64.)" in big
+    single = plain(capsys, "matmul", "3,1", "1,2")
+    assert "has 1 number and" in single and "1 product added up" in single
+
+
+def test_validation_text_counts_in_the_singular_too():
+    from engine.errors import SpecError
+    from tui.i18n import error_text
+
+    said = error_text(SpecError("ragged_rows", what="input", row=2, got=1, expected=3))
+    assert "row 2 has 1 number," in said
+    said = error_text(SpecError("matmul_rows", what="X", shape="(1, 3)", rows=1, cols=3, got_rows=2, got_cols=1))
+    assert "row(s)" not in said and "needs 1 row of 3 numbers" in said and "got 2 rows of 1" in said
+
+
+# 5. perceptron: the weighted sum is Σ; y is what the step function makes of it ------
+
+
+def test_the_weighted_sum_is_called_sigma_and_y_is_the_step_output(capsys):
+    out = plain(capsys, "perceptron")
+    assert "y = 0.5·0 + 0.5·0 + (-0.7)" not in out
+    assert "Σ = 0.5·0 + 0.5·0 + (-0.7) = -0.7 ≤ 0 → y = 0" in out
+    xor = plain(capsys, "perceptron", "--gate", "xor2")
+    assert "Σ = (-0.5)·1 + (-0.5)·1 + 0.7 = -0.3 ≤ 0 → s1 = 0" in xor
+
+
+# 9. perceptron: how many grid lines separate each gate, as counted -----------------
+
+
+def test_the_text_gives_the_grid_search_counts_the_engine_finds():
+    from engine.perceptron import TRUTH, separability
+    from tui.i18n import lesson_text
+
+    counts = [f"{separability(TRUTH[gate]).separating}" for gate in ("and", "or", "nand")]
+    assert counts[2] == "165"
+    for lang in ("en", "zh"):
+        prose = lesson_text("perceptron", lang)
+        assert "hundreds" not in prose and "几百" not in prose
+        assert ", ".join(counts[:2]) in prose.replace("、", ", ") and counts[2] in prose

@@ -108,7 +108,9 @@ class PoolScreen(StepLesson[PoolSetup, PoolTrace]):
                 t("pool.custom") if self.setup.input_name == CUSTOM else self.setup.input_name,
             )
             output_grid.show([_cells(trace.output)])
-            output_grid.set_titles(t("pool.output", mode=t(f"pool.mode_{spec.mode}"), h=trace.out_height, w=trace.out_width))
+            output_grid.set_titles(
+                t("pool.output", mode=t(f"pool.mode_{spec.mode}"), h=trace.out_height, w=trace.out_width)
+            )
         self._show_formula()
         self._show_notes()
 
