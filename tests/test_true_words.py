@@ -170,3 +170,16 @@ def test_the_text_gives_the_grid_search_counts_the_engine_finds():
         prose = lesson_text("perceptron", lang)
         assert "hundreds" not in prose and "几百" not in prose
         assert ", ".join(counts[:2]) in prose.replace("、", ", ") and counts[2] in prose
+
+
+# 6. loss: a cross-entropy below 0 says it comes from δ ------------------------------
+
+
+def test_a_negative_cross_entropy_is_explained_by_delta(capsys):
+    args = ("loss", "--y", "1 0 0 0 0 0 0 0 0 0", "--class", "0")
+    english = plain(capsys, *args)
+    totals = english.splitlines().index(next(line for line in english.splitlines() if line.startswith("MSE =")))
+    assert english.splitlines()[totals].endswith("-1e-7")
+    assert "only because of δ = 1e-7" in english.splitlines()[totals + 1]
+    assert "只是因为 log 里加了 δ = 1e-7" in plain(capsys, *args, lang="zh")
+    assert "δ = 1e-7 inside" not in plain(capsys, "loss")  # the course's example: CE 0.51, nothing to explain

@@ -6,7 +6,9 @@ and must not import Textual.
 
 from __future__ import annotations
 
-from engine.loss import LossSpec, LossTerm, LossTrace, loss_trace
+import math
+
+from engine.loss import DELTA, LossSpec, LossTerm, LossTrace, loss_trace
 from engine.loss_curve import BIAS, POINTS, CurvePoint
 from engine.numbers import fmt
 from tui.i18n import lesson_title, t
@@ -25,10 +27,11 @@ def term_cells(trace: LossTrace) -> list[list[str]]:
 
 
 def term_lines(term: LossTerm) -> list[str]:
-    return [
+    lines = [
         t("loss.term", k=term.k, mse=term.mse_text),
         t("loss.term_ce", k=term.k, ce=term.ce_text),
     ]
+    return lines + [delta_note()] if term.cross < 0 else lines
 
 
 def running_line(term: LossTerm) -> str:
@@ -36,7 +39,13 @@ def running_line(term: LossTerm) -> str:
 
 
 def totals_line(trace: LossTrace) -> str:
-    return t("loss.totals", mse=fmt(trace.mse), ce=fmt(trace.ce))
+    totals = t("loss.totals", mse=fmt(trace.mse), ce=fmt(trace.ce))
+    return f"{totals}\n{delta_note()}" if trace.ce < 0 else totals
+
+
+def delta_note() -> str:
+    """Why a cross-entropy below 0 shows: δ inside the log makes log(1 + δ) a hair above 0 where y = 1."""
+    return t("loss.delta_note", delta=fmt(DELTA), ce=fmt(-math.log(1 + DELTA)))
 
 
 def relation_lines(trace: LossTrace) -> list[str]:
@@ -107,7 +116,7 @@ def plain(spec: LossSpec) -> str:
         model_line(),
         jumps_line(trace),
     ]
-    rows = [["w", "acc", "∂acc/∂w", "CE", "∂CE/∂w"]]
+    rows = [["w", t("loss.col_accuracy"), t("loss.col_accuracy_slope"), t("loss.col_ce"), t("loss.col_ce_slope")]]
     rows += [
         [
             fmt(p.w),
