@@ -183,3 +183,25 @@ def test_a_negative_cross_entropy_is_explained_by_delta(capsys):
     assert "only because of δ = 1e-7" in english.splitlines()[totals + 1]
     assert "只是因为 log 里加了 δ = 1e-7" in plain(capsys, *args, lang="zh")
     assert "δ = 1e-7 inside" not in plain(capsys, "loss")  # the course's example: CE 0.51, nothing to explain
+
+
+# 7. arch: LeNet-5 is not the course's; the count is attributed to who gives it ------
+
+
+def test_lenet5_is_not_called_the_courses(capsys):
+    from tui.i18n import lesson_text
+
+    english = plain(capsys, "arch")
+    assert "the course's" not in english and "1998 paper gives about 60,000" in english
+    assert "课程中的" not in plain(capsys, "arch", lang="zh")
+    for lang in ("en", "zh"):
+        prose = lesson_text("arch", lang)
+        assert "course's version" not in prose and "课程中的版本" not in prose
+        assert "60,000" in prose
+
+
+def test_alexnet_found_overlapping_pooling_only_slightly_harder_to_overfit():
+    from tui.i18n import lesson_text
+
+    assert "slightly harder to overfit" in lesson_text("pool", "en")
+    assert "更不容易过拟合" not in lesson_text("pool", "zh") and "稍微难一些" in lesson_text("pool", "zh")
