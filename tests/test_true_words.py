@@ -205,3 +205,17 @@ def test_alexnet_found_overlapping_pooling_only_slightly_harder_to_overfit():
 
     assert "slightly harder to overfit" in lesson_text("pool", "en")
     assert "更不容易过拟合" not in lesson_text("pool", "zh") and "稍微难一些" in lesson_text("pool", "zh")
+
+
+# 8. index: a slice beside an index array gives out more axes than the arrays have ---
+
+
+def test_mixed_slice_and_array_indexing_is_not_narrated_as_one_cell_per_position(capsys):
+    english = plain(capsys, "index", "a[::-1, [1, 0]]")
+    first = next(line for line in english.splitlines() if line.startswith("step 1/"))
+    assert "out[i] = a[arrays at i]" not in first
+    assert "out has shape (3, 2)" in first and "Along axis 1 out follows the positions i" in first
+    assert "out 的形状是 (3, 2)" in plain(capsys, "index", "a[::-1, [1, 0]]", lang="zh")
+    pure = plain(capsys, "index", "a[[0, 2], [1, 0]]")
+    assert "out[i] = a[arrays at i]" in pure  # the arrays alone: one cell per position is right
+    assert "the 2 values of out" in pure and "value(s)" not in pure
