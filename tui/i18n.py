@@ -135,6 +135,15 @@ class _CountingFormatter(string.Formatter):
         return super().format_field(value, format_spec)
 
 
+def display_name(name: str) -> str:
+    """A name engine gives (a preset, a class) as the student reads it: 斜坡 for `ramp` in Chinese.
+
+    The catalogues' [names] section; a name missing there is shown as it is. Flags keep the ids.
+    """
+    key = f"names.{name}"
+    return t(key) if key in catalogue("en") else name
+
+
 def lesson_title(lesson: str) -> str:
     """Both languages at once, "Convolution 卷积", so a search in either finds it."""
     return f"{t(f'lesson.{lesson}.title', 'en')} {t(f'lesson.{lesson}.title', 'zh')}"

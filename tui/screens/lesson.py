@@ -12,6 +12,7 @@ change, the status, check and message lines, play, the lesson text and help.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import ClassVar, Generic, TypeVar
 
 from textual import events, work
@@ -47,6 +48,8 @@ class LessonText:
     """
 
     LESSON: ClassVar[str] = ""
+    HELP_FIRST: ClassVar[list[Binding]] = []
+    """Keys help lists before the screen's bindings, though no binding of the screen runs them (a form's Tab)."""
     # the student's t, once pressed; None follows the terminal's width
     _text_choice: bool | None = None
 
@@ -92,7 +95,8 @@ class LessonText:
         # imported when first opened, not at start-up
         from tui.screens.help import HelpScreen
 
-        bindings = help_bindings(self, self.app)
+        first = [replace(binding, description=t(binding.description)) for binding in self.HELP_FIRST]
+        bindings = first + help_bindings(self, self.app)
         self.app.push_screen(HelpScreen(lesson_title(self.LESSON), t(f"lesson.{self.LESSON}.summary"), bindings))
 
 

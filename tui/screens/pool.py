@@ -28,7 +28,7 @@ from engine.pool import (
     pool_trace,
 )
 from engine.pool_setup import CUSTOM, PoolSetup
-from tui.i18n import t
+from tui.i18n import display_name, t
 from tui.screens.lesson import StepLesson
 from tui.text.pool import notes
 from tui.widgets.grid import Grid
@@ -105,7 +105,7 @@ class PoolScreen(StepLesson[PoolSetup, PoolTrace]):
                 t("pool.input_padded", h=height, w=width, p=spec.padding, pad=pad)
                 if spec.padding
                 else t("pool.input", h=height, w=width),
-                t("pool.custom") if self.setup.input_name == CUSTOM else self.setup.input_name,
+                t("pool.custom") if self.setup.input_name == CUSTOM else display_name(self.setup.input_name),
             )
             output_grid.show([_cells(trace.output)])
             output_grid.set_titles(
