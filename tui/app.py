@@ -154,7 +154,7 @@ class TensorTourApp(App[None]):
         """Ctrl+C: Textual's "Do you want to quit?" notice, translated."""
         for key, active in self.active_bindings.items():
             if active.binding.action in ("quit", "app.quit"):
-                self.notify(t("app.quit_notice", key=key), title=t("app.quit_title"), markup=False)
+                self.notify(t("app.quit_notice", binding=key), title=t("app.quit_title"), markup=False)
                 return
 
     async def on_unmount(self) -> None:
