@@ -40,6 +40,7 @@ NO_LINE_START = "，。、：；！？）」』》〉】〕”’…"
 NO_LINE_END = "（「『《〈【〔“‘"
 """Opening punctuation never ends a line."""
 
+_WIDE_CLOSING = "，。、：；！？）」』》〉】〕"
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WIDE_PUNCTUATION = re.escape("，。、：；！？）」』》〉】〕”’（「『《〈【〔“‘")
 _SPACE_TO_DROP = re.compile(rf"(?<=[{_WIDE_PUNCTUATION}]) +| +(?=[{_WIDE_PUNCTUATION}])|(?<=[{_HAN}]) +(?=[{_HAN}])")
@@ -61,15 +62,18 @@ def _inner_breaks(word: str) -> tuple[int, ...]:
     """Offsets inside `word` (no spaces in it) where UAX #14 allows a line to start, with the kinsoku rules on top.
 
     Only beside a wide (Chinese) character: a run of Latin letters, digits and
-    symbols (`∂out/∂x`, `1e-7`, `a[::-1]`) stays whole, as between spaces.
+    symbols (`∂out/∂x`, `1e-7`, `a[::-1]`) stays whole, as between spaces. After
+    full-width closing punctuation a line may always end, as Chinese typesetting
+    does (UAX #14 keeps "，--loss" together: no break before a hyphen).
     """
     if word.isascii():
         return ()
     from uniseg.linebreak import line_break_boundaries  # ~15 ms to import: only once a wide text needs it
 
+    after_closing = {index for index in range(1, len(word)) if word[index - 1] in _WIDE_CLOSING}
     return tuple(
         index
-        for index in line_break_boundaries(word)
+        for index in sorted({*line_break_boundaries(word), *after_closing})
         if 0 < index < len(word)
         and word[index] not in NO_LINE_START
         and word[index - 1] not in NO_LINE_END
@@ -77,10 +81,11 @@ def _inner_breaks(word: str) -> tuple[int, ...]:
     )
 
 
-def break_offsets(text: str, whole: Sequence[tuple[int, int]] = ()) -> list[int]:
+def break_offsets(text: str, whole: Sequence[tuple[int, int]] = (), keep_code: bool = True) -> list[int]:
     """Every offset in one line of `text` (no newline) where a new line may start; none inside a `whole` range
-    (inline code, start to end), nor inside `backquoted code`."""
-    whole = [*whole, *(match.span() for match in _BACKQUOTED.finditer(text))]
+    (inline code, start to end), nor inside `backquoted code` unless `keep_code` is False."""
+    if keep_code:
+        whole = [*whole, *(match.span() for match in _BACKQUOTED.finditer(text))]
     offsets: list[int] = []
     for match in _WORD.finditer(text):
         start, word = match.start(), match.group().rstrip()
@@ -96,16 +101,22 @@ def line_breaks(text: str, width: int, indent: int = 0, whole: Sequence[tuple[in
 
     Greedy: each line takes as many units (text between two break opportunities)
     as fit. Spaces at the end of a line do not count: they are dropped. A unit
-    wider than a whole line (a long formula, a path) is folded by cells, the only
-    cut that cannot be helped.
+    wider than a whole line is cut where it has spaces (inline code too long for
+    any line), and only what is still too long is folded by cells (a long
+    formula), never before closing punctuation.
     """
     if cell_len(text) <= width:
         return []
-    rest = max(width - indent, 1)
+    cuts, _ = _fill(text, break_offsets(text, whole), max(width, 1), max(width - indent, 1), 0, True)
+    return cuts
+
+
+def _fill(text: str, offsets: list[int], room: int, rest: int, used: int, relax: bool) -> tuple[list[int], int]:
+    """Cuts that fill lines of `room` cells (then `rest`) with `text`'s units, starting `used` cells in;
+    and the cells its last line takes."""
     cuts: list[int] = []
-    room, used = max(width, 1), 0
     unit_start = 0
-    for unit_end in [*break_offsets(text, whole), len(text)]:
+    for unit_end in [*offsets, len(text)]:
         unit = text[unit_start:unit_end]
         unit_width = cell_len(unit.rstrip())
         # a line holding only its indent is not cut: that would leave an empty line
@@ -113,22 +124,26 @@ def line_breaks(text: str, width: int, indent: int = 0, whole: Sequence[tuple[in
             cuts.append(unit_start)
             room, used = rest, 0
         if used + unit_width > room:
-            folds, used = _fold(unit, room, rest, used)
+            inner = break_offsets(unit, keep_code=False) if relax else []
+            if inner:
+                folds, used = _fill(unit, inner, room, rest, used, False)
+            else:
+                folds, used = _fold(unit, room, rest, used)
             cuts += [unit_start + fold for fold in folds]
             room = rest if folds else room
         else:
             used += cell_len(unit)
         unit_start = unit_end
-    return cuts
+    return cuts, used
 
 
 def _fold(unit: str, room: int, rest: int, used: int) -> tuple[list[int], int]:
     """Offsets that cut `unit`, which starts `used` cells into a line of `room` cells, to lines of `rest` cells;
-    and the cells the last piece takes."""
+    and the cells the last piece takes. Closing punctuation stays with what it closes."""
     cuts = []
     for index, char in enumerate(unit):
         size = cell_len(char)
-        if used and used + size > room and not char.isspace():
+        if used and used + size > room and not char.isspace() and char not in NO_LINE_START:
             cuts.append(index)
             room, used = rest, 0
         used += size

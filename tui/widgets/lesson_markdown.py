@@ -10,9 +10,7 @@ rich's Markdown costs ~80 ms to import.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
-from markdown_it.token import Token
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import CodeBlock, Heading, Markdown, Paragraph
 from rich.segment import Segment
@@ -87,9 +85,9 @@ class LessonMarkdown(Markdown):
         "code_block": LessonCode,
     }
 
-    def _flatten_tokens(self, tokens: Iterable[Token]) -> Iterable[Token]:
-        """rich's token walk, with inline code marked for WrappedText (see _CODE_START)."""
-        for token in super()._flatten_tokens(tokens):
-            if token.type == "code_inline":
-                token = token.copy(content=f"{_CODE_START}{token.content}{_CODE_END}")
-            yield token
+    def __init__(self, markup: str) -> None:
+        super().__init__(markup)
+        for token in self.parsed:
+            for child in token.children or []:
+                if child.type == "code_inline":  # marked for WrappedText (see _CODE_START)
+                    child.content = f"{_CODE_START}{child.content}{_CODE_END}"
