@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 
-from tui.i18n import lesson_title, t
+from tui.i18n import display_name, lesson_title, t
 from tui.text import ljust, rjust
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ def plain(setup: TrainSetup) -> str:
                 train=data.train,
                 test=data.test,
                 shape="×".join(map(str, data.input_shape)),
-                classes=", ".join(data.classes),
+                classes=", ".join(display_name(name) for name in data.classes),
                 source=data.source,
             ),
             t(
