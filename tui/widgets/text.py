@@ -51,7 +51,8 @@ class Line(Static):
     """
 
     def show(self, text: str | Text) -> None:
-        self.update(Wrapped(text), layout=False)
+        """Show `text`, wrapped by tui.wrap; a rich Text that asks for no_wrap is drawn as Textual draws it."""
+        self.update(text if isinstance(text, Text) and text.no_wrap else Wrapped(text), layout=False)
         width = self.content_size.width
         if width and self.get_content_height(self.size, self.size, width) != self.content_size.height:
             self.refresh(layout=True)
