@@ -20,7 +20,7 @@ class Wrapped(Visual):
     `str()` is the text as given, before any cut, so what a line says can be read whatever the width.
     """
 
-    def __init__(self, text: str | Text | Content) -> None:
+    def __init__(self, text: str | Text) -> None:
         self._content = Content.from_rich_text(text) if isinstance(text, Text) else Content(text)
         self._text = text if isinstance(text, str) else text.plain
         self._cut: tuple[int, Content] | None = None
@@ -28,19 +28,22 @@ class Wrapped(Visual):
     def __str__(self) -> str:
         return self._text
 
-    def _at(self, width: int) -> Content:
+    def _at(self, width: int, rules: RulesMap) -> Content:
+        """The text cut for `width`; under `text-wrap: nowrap` one line per line given (Textual then crops it)."""
+        if rules.get("text_wrap", "wrap") == "nowrap":
+            width = 0
         if self._cut is None or self._cut[0] != width:
-            self._cut = (width, Content("\n").join(wrap(self._content, width)))
+            self._cut = (width, Content("\n").join(wrap(self._content, width or 10**9)))
         return self._cut[1]
 
     def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:
-        return self._at(width).render_strips(width, height, style, options)
+        return self._at(width, options.rules).render_strips(width, height, style, options)
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
         return max(cell_len(line) for line in tidy(self._text).split("\n"))
 
     def get_height(self, rules: RulesMap, width: int) -> int:
-        return self._at(width).get_height(rules, width)
+        return self._at(width, rules).get_height(rules, width)
 
 
 class Line(Static):
