@@ -32,7 +32,7 @@ TORCH_FUNCTION = {
 FORMULAS = {
     "sigmoid": ("σ(x) = 1 / (1 + e^-x)", "σ′(x) = σ(x)·(1 − σ(x))"),
     "tanh": ("tanh(x) = (eˣ − e^-x) / (eˣ + e^-x)", "tanh′(x) = 1 − tanh²(x)"),
-    "relu": ("ReLU(x) = max(0, x)", "ReLU′(x) = 1 if x > 0, 0 if x ≤ 0"),
+    "relu": ("ReLU(x) = max(0, x)", "ReLU′(x) = 1 (x > 0), 0 (x ≤ 0)"),
     "identity": ("f(x) = x", "f′(x) = 1"),
     "softmax": ("y_k = e^a_k / Σ_j e^a_j", "∂y_k/∂a_j = y_k·(δ_kj − y_j)"),
 }

@@ -4,8 +4,10 @@ The ImageNet networks follow torchvision's definitions layer for layer, with
 torchvision's module names (features.0, classifier.1, inception3a …), so their
 parameter totals are the published ones: AlexNet 61,100,840, VGG-16
 138,357,544, GoogLeNet 6,624,904 (without the auxiliary heads). LeNet-5 is
-the course's version: full C3 connections, average pooling without weights,
-tanh, a 32×32 input: 61,706 parameters.
+the version usually rebuilt today (not the course's: its notes' only network
+is the CIFAR-10 `Net`): full C3 connections, average pooling without weights,
+tanh, a 32×32 input: 61,706 parameters, counted here; the 1998 paper reports
+about 60,000 for its own, whose C3 sees only some maps and whose pooling learns.
 """
 
 from __future__ import annotations
@@ -148,7 +150,7 @@ def _googlenet() -> tuple[Layer, ...]:
 class Network:
     """A network's layers, the input it was designed for, and the parameter count its source publishes.
 
-    `source` names who publishes that count: torchvision's model docs, or the course (for its LeNet-5).
+    `source` names who gives that count: torchvision's model docs, or this lesson's own count (`rebuild`, LeNet-5).
     """
 
     key: str
@@ -162,7 +164,7 @@ class Network:
 
 
 NETWORKS: dict[str, Network] = {
-    "lenet5": Network("lenet5", "LeNet-5", 1998, 1, 32, 61_706, "course", _lenet5()),
+    "lenet5": Network("lenet5", "LeNet-5", 1998, 1, 32, 61_706, "rebuild", _lenet5()),
     "alexnet": Network("alexnet", "AlexNet", 2012, 3, 224, 61_100_840, "torchvision", _alexnet()),
     "vgg16": Network("vgg16", "VGG-16", 2014, 3, 224, 138_357_544, "torchvision", _vgg16()),
     "googlenet": Network("googlenet", "GoogLeNet", 2014, 3, 224, 6_624_904, "torchvision", _googlenet()),

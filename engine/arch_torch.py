@@ -1,7 +1,7 @@
 """The four networks built from real torch.nn modules, for engine.arch_check and the tests (never the app).
 
 Written to match torchvision's source (models/alexnet.py, vgg.py with
-cfgs["D"], googlenet.py with aux_logits=False) and the course's LeNet-5;
+cfgs["D"], googlenet.py with aux_logits=False) and LeNet-5 as usually rebuilt;
 torchvision itself is not installed. One difference in form: torchvision
 calls torch.flatten in forward(), here it is an nn.Flatten module named
 `flatten`, so a hook can see it. Everything lives on the `meta` device: no
@@ -140,7 +140,7 @@ def _torchvision_layout(features: nn.Module, pooled: int, classifier: nn.Module)
 
 
 def _lenet5() -> nn.Module:
-    """The course's LeNet-5 (as engine/train/models.py builds it for a 32×32 input), with the lesson's layer names."""
+    """LeNet-5 as usually rebuilt (as engine/train/models.py builds it for a 32×32 input), with the lesson's layer names."""
     model = nn.Sequential()
     for name, module in (
         ("conv1", nn.Conv2d(1, 6, 5)), ("tanh1", nn.Tanh()), ("pool1", nn.AvgPool2d(2)),

@@ -169,11 +169,11 @@ class UnitStep:
 
     @property
     def equation(self) -> str:
-        """`0.5·1 + 0.5·1 + (-0.7) = 0.3 > 0 → 1`"""
+        """`Σ = 0.5·1 + 0.5·1 + (-0.7) = 0.3 > 0 → y = 1`: the sum Σ, then the unit's output after the step."""
         (x1, x2), unit = self.inputs, self.unit
         terms = f"{fmt_factor(float(unit.w1))}·{x1} + {fmt_factor(float(unit.w2))}·{x2} + {fmt_factor(float(unit.b))}"
         compare = "> 0" if self.output else "≤ 0"
-        return f"{terms} = {self.total_text} {compare} → {self.output}"
+        return f"Σ = {terms} = {self.total_text} {compare} → {self.label} = {self.output}"
 
 
 def _unit_step(label: str, gate: str, unit: Unit, x1: Number, x2: Number) -> UnitStep:

@@ -73,6 +73,16 @@ class PoolSpec:
         return 0
 
     @property
+    def left_out(self) -> tuple[range, range]:
+        """The input rows and columns after the last window: the floor in the output size drops them.
+
+        The windows reach padded index (out − 1)·S + K; input index r sits at r + P.
+        """
+        k, s, p = self.kernel_size, self.actual_stride, self.padding
+        reached = [(size + 2 * p - k) // s * s + k - p for size in self.input.shape]
+        return range(reached[0], self.input.shape[0]), range(reached[1], self.input.shape[1])
+
+    @property
     def stride_relation(self) -> str:
         """`tile_auto` (S left to follow K), `tile` (S = K), `overlap` (S < K) or `skip` (S > K: cells in no window)."""
         k, s = self.kernel_size, self.actual_stride

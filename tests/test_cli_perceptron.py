@@ -55,7 +55,7 @@ def test_plain_typed_weights_and_the_exact_zero():
         0,
         1,
     ]  # Σ = 0 exactly, so y = 0: AND's last row is wrong
-    assert "  y = 0.1·1 + 0.2·1 + (-0.3) = 0 ≤ 0 → 0" in run.stdout and "3 of 4 rows right" in run.stdout
+    assert "  Σ = 0.1·1 + 0.2·1 + (-0.3) = 0 ≤ 0 → y = 0" in run.stdout and "3 of 4 rows right" in run.stdout
 
 
 def test_plain_xor_says_no_line_and_the_two_layer_build_steps_through():
@@ -70,13 +70,13 @@ def test_plain_xor_says_no_line_and_the_two_layer_build_steps_through():
         np.stack([nand, orr, nand & orr, np.logical_xor(X[:, 0], X[:, 1])], axis=1).astype(int),
     )
     steps = re.findall(
-        r"^  (s1|s2|y) = .* = (-?[\d.]+) (?:>|≤) 0 → (\d)$",
+        r"^  Σ = .* = (-?[\d.]+) (?:>|≤) 0 → (s1|s2|y) = (\d)$",
         run.stdout,
         flags=re.MULTILINE,
     )
     assert len(steps) == 12
     s1 = X @ np.array([-0.5, -0.5]) + 0.7
-    np.testing.assert_allclose([float(v) for name, v, _ in steps if name == "s1"], s1, atol=1e-12)
+    np.testing.assert_allclose([float(v) for v, name, _ in steps if name == "s1"], s1, atol=1e-12)
 
 
 def test_plain_picture_shows_the_points_and_the_line():

@@ -73,8 +73,8 @@ def test_the_course_numbers_for_and():
         Decimal("-0.2"),
         Decimal("0.3"),
     ]
-    assert rows[3].units[0].equation == "0.5·1 + 0.5·1 + (-0.7) = 0.3 > 0 → 1"
-    assert rows[0].units[0].equation == "0.5·0 + 0.5·0 + (-0.7) = -0.7 ≤ 0 → 0"
+    assert rows[3].units[0].equation == "Σ = 0.5·1 + 0.5·1 + (-0.7) = 0.3 > 0 → y = 1"
+    assert rows[0].units[0].equation == "Σ = 0.5·0 + 0.5·0 + (-0.7) = -0.7 ≤ 0 → y = 0"
 
 
 @SETTINGS
@@ -127,9 +127,9 @@ def test_two_layer_xor_is_nand_and_or_into_and():
     ] and trace.score == 4
     last = trace.rows[3].units
     assert [u.equation for u in last] == [
-        "(-0.5)·1 + (-0.5)·1 + 0.7 = -0.3 ≤ 0 → 0",
-        "0.5·1 + 0.5·1 + (-0.2) = 0.8 > 0 → 1",
-        "0.5·0 + 0.5·1 + (-0.7) = -0.2 ≤ 0 → 0",
+        "Σ = (-0.5)·1 + (-0.5)·1 + 0.7 = -0.3 ≤ 0 → s1 = 0",
+        "Σ = 0.5·1 + 0.5·1 + (-0.2) = 0.8 > 0 → s2 = 1",
+        "Σ = 0.5·0 + 0.5·1 + (-0.7) = -0.2 ≤ 0 → y = 0",
     ]
 
 

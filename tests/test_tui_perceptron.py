@@ -44,12 +44,12 @@ def shown_weights(app) -> np.ndarray:
 def test_steps_go_through_the_four_inputs_with_their_sums():
     async def body(app, pilot):
         assert "input 1/4: x = (0, 0) · AND" in status(app)
-        assert text(app, "#equation") == "y = 0.5·0 + 0.5·0 + (-0.7) = -0.7 ≤ 0 → 0"
+        assert text(app, "#equation") == "Σ = 0.5·0 + 0.5·0 + (-0.7) = -0.7 ≤ 0 → y = 0"
         assert current_row(app) == ["0", "0", "-0.7", "0", "0", "✓"]
         await pilot.press("right", "l", "right")
         assert (
             "input 4/4: x = (1, 1)" in status(app)
-            and text(app, "#equation") == "y = 0.5·1 + 0.5·1 + (-0.7) = 0.3 > 0 → 1"
+            and text(app, "#equation") == "Σ = 0.5·1 + 0.5·1 + (-0.7) = 0.3 > 0 → y = 1"
         )
         assert current_row(app) == ["1", "1", "0.3", "1", "1", "✓"]
         assert canvas(app, "#plot").styled("current") == ["1"]  # the point (1, 1), wanted 1, highlighted
@@ -88,9 +88,9 @@ def test_gates_cycle_xor_has_no_line_and_two_layers_step_through_s1_s2():
         await pilot.press("g", "end")
         assert "XOR, two layers" == canvas(app, "#table").border_title
         assert text(app, "#equation").splitlines() == [
-            "s1 = (-0.5)·1 + (-0.5)·1 + 0.7 = -0.3 ≤ 0 → 0",
-            "s2 = 0.5·1 + 0.5·1 + (-0.2) = 0.8 > 0 → 1",
-            "y = 0.5·0 + 0.5·1 + (-0.7) = -0.2 ≤ 0 → 0",
+            "Σ = (-0.5)·1 + (-0.5)·1 + 0.7 = -0.3 ≤ 0 → s1 = 0",
+            "Σ = 0.5·1 + 0.5·1 + (-0.2) = 0.8 > 0 → s2 = 1",
+            "Σ = 0.5·0 + 0.5·1 + (-0.7) = -0.2 ≤ 0 → y = 0",
         ]
         assert [row[2:5] for row in table_rows(app)] == [
             ["1", "0", "0"],

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gc
 import inspect
+from collections.abc import Iterable
 from pathlib import Path, PurePath
 
 from rich.theme import Theme
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 
 from tui.blas import single_threaded_blas
@@ -48,6 +50,18 @@ def _stylesheets(lesson: str | None) -> list[Path]:
     return [(folder / path).resolve() for path in paths if isinstance(path, str | PurePath)]
 
 
+_SYSTEM_COMMANDS = {
+    "Change the current theme": "theme",
+    "Quit the application as soon as possible": "quit",
+    "Hide the keys and widget help panel": "keys_hide",
+    "Show help for the focused widget and a summary of available keys": "keys_show",
+    "Minimize the widget and restore to normal size": "minimize",
+    "Maximize the focused widget": "maximize",
+    "Save an SVG 'screenshot' of the current screen": "screenshot",
+}
+"""Textual's system commands by their (unique) English help line, to the catalogue's `palette.<key>`."""
+
+
 def _home() -> Screen[None]:
     """The lesson list, imported when first shown: a lesson opened from the command line may never need it."""
     from tui.screens.home import HomeScreen
@@ -60,7 +74,7 @@ class TensorTourApp(App[None]):
     COMMANDS = App.COMMANDS | {LessonCommands}
     BINDINGS = [
         Binding("q", "quit", "keys.quit"),
-        Binding("ctrl+p", "command_palette", "keys.palette_short", show=False, priority=True),
+        Binding("ctrl+p", "command_palette", "keys.palette", show=False, priority=True),
     ]
 
     def __init__(self, lang: str = "en", lesson: str | None = None, **lesson_options: object) -> None:
@@ -116,6 +130,32 @@ class TensorTourApp(App[None]):
         with single_threaded_blas():
             screen = make_screen(lesson, **options)
         self.push_screen(screen)
+
+    # Textual's own words, in the student's language ------------------------------
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=t("palette.placeholder")))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(CommandPalette(providers=[ThemeProvider], placeholder=t("palette.themes")))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's commands (Theme, Quit, Keys, Maximize, Screenshot …) under the catalogue's words for them."""
+        for command in super().get_system_commands(screen):
+            key = _SYSTEM_COMMANDS.get(command.help)
+            if key:
+                command = command._replace(title=t(f"palette.{key}"), help=t(f"palette.{key}_help"))
+            yield command
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C: Textual's "Do you want to quit?" notice, translated."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(t("app.quit_notice", binding=key), title=t("app.quit_title"), markup=False)
+                return
 
     async def on_unmount(self) -> None:
         await self.verifier.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import string
 import sys
 from collections.abc import Mapping
 from functools import cache
@@ -108,9 +109,39 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
 
 
 def t(key: str, lang: str | None = None, **params: object) -> str:
-    """The text for `key` in the active language, with `{params}` filled in."""
+    """The text for `key` in the active language, with `{params}` filled in.
+
+    `{got:@numbers}` writes a count with its noun, `1 number` / `3 numbers`
+    (`counted`): English needs the singular, which a bare `{got} numbers` gets wrong.
+    """
     text = catalogue(lang or _active).get(key) or catalogue("en").get(key, key)
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    return _CountingFormatter(lang).vformat(text, (), params) if ":@" in text else text.format(**params)
+
+
+def counted(noun: str, count: int, lang: str | None = None) -> str:
+    """`count` with its noun from the catalogues' [count] section: `<noun>_one` for 1 (English), `<noun>` else."""
+    return t(f"count.{noun}_one" if count == 1 else f"count.{noun}", lang, count=f"{count:,}")
+
+
+class _CountingFormatter(string.Formatter):
+    def __init__(self, lang: str | None) -> None:
+        self.lang = lang
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec.startswith("@"):
+            return counted(format_spec[1:], int(value), self.lang)
+        return super().format_field(value, format_spec)
+
+
+def display_name(name: str) -> str:
+    """A name engine gives (a preset, a class) as the student reads it: 斜坡 for `ramp` in Chinese.
+
+    The catalogues' [names] section; a name missing there is shown as it is. Flags keep the ids.
+    """
+    key = f"names.{name}"
+    return t(key) if key in catalogue("en") else name
 
 
 def lesson_title(lesson: str) -> str:

@@ -26,14 +26,29 @@ def translate_bindings(node: DOMNode) -> None:
 
 
 def help_bindings(*nodes: DOMNode) -> list[Binding]:
-    """The nodes' bindings as declared (one row per action, keys joined), base classes first, translated."""
-    return [
-        _translated(binding)
-        for node in nodes
-        for cls in reversed(type(node).__mro__)
-        for binding in cls.__dict__.get("BINDINGS", [])
-        if binding.description.startswith("keys.")
-    ]
+    """The nodes' bindings as declared (one row per action, keys joined), base classes first, translated.
+
+    A key is listed once, with the binding it runs: a subclass's over its base's,
+    an earlier node's (the screen's `q`) over a later one's (the app's).
+    """
+    claimed: set[str] = set()
+    rows = []
+    for node in nodes:
+        classes = [cls for cls in type(node).__mro__ if "BINDINGS" in cls.__dict__]
+        running = set()
+        for cls in classes:  # most derived first: its bindings win
+            for binding in cls.__dict__["BINDINGS"]:
+                keys = {key.strip() for key in binding.key.split(",")}
+                if not keys & claimed:
+                    running.add(id(binding))
+                claimed |= keys
+        rows += [
+            _translated(binding)
+            for cls in reversed(classes)
+            for binding in cls.__dict__["BINDINGS"]
+            if id(binding) in running and binding.description.startswith("keys.")
+        ]
+    return rows
 
 
 def _translated(binding: Binding) -> Binding:
@@ -65,6 +80,10 @@ _PRETTY = {
     "ctrl+p": "Ctrl+P",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
 }
 
 

@@ -97,14 +97,17 @@ class BroadcastScreen(StepLesson[BroadcastSetup, BroadcastTrace]):
         self.query_one("#shapes", Grid).set_titles(t("broadcast.shapes"), shapes_line(self.trace))
         for index, name in enumerate(NAMES):
             self.query_one(f"#value-{name}", Grid).display = index < len(spec.shapes)
-        self._show_verdict()
+        self._check = numpy_check(self.trace, self.values if self.showing_values else None)
 
-    def _show_verdict(self) -> None:
-        check = numpy_check(self.trace, self.values if self.showing_values else None)
+    def _show_verdict(self, step: BroadcastStep) -> None:
+        """NumPy's verdict; on a mismatch, "this message" only once the message is on screen."""
+        check = self._check
         if not check.agrees:
             text = t("broadcast.verify_bad", numpy=check.numpy_says)
-        elif check.what == MESSAGE:
+        elif check.what == MESSAGE and step.failed:
             text = t("broadcast.verify_message")
+        elif check.what == MESSAGE:
+            text = t("broadcast.verify_refuses", step=self.trace.step_count)
         elif check.what == VALUES:
             text = t(
                 "broadcast.verify_values",
@@ -131,6 +134,7 @@ class BroadcastScreen(StepLesson[BroadcastSetup, BroadcastTrace]):
         counts.show(element_counts(self.trace))
         if self.showing_values:
             self._show_values(step)
+        self._show_verdict(step)
         self._show_status()
 
     def _show_table(self, step: BroadcastStep) -> None:
@@ -210,7 +214,7 @@ class BroadcastScreen(StepLesson[BroadcastSetup, BroadcastTrace]):
             )
             return
         self.wants_values = not self.wants_values
-        self._show_verdict()
+        self.draw_trace()
         self.show_step()
         self.say(t("broadcast.values_on") if self.wants_values else t("broadcast.values_off"))
 

@@ -15,7 +15,7 @@ from engine.conv_setup import CUSTOM, ConvSetup
 from engine.errors import SpecError
 from engine.matrix import fmt_exact, format_matrix, parse_matrix, parse_vector
 from engine.numbers import fmt
-from tui.i18n import t
+from tui.i18n import display_name, t
 from tui.screens.lesson import StepLesson
 from tui.widgets.grid import Grid
 from tui.widgets.text import Line
@@ -114,7 +114,9 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
         size = spec.kernel_size
         grid.set_titles(
             t("conv.kernel_of", k=size, o=out_channel) if spec.out_channels > 1 else t("conv.kernel", k=size),
-            self.setup.kernel_name_for(out_channel) if self.setup.kernel_name != CUSTOM else t("conv.custom"),
+            display_name(self.setup.kernel_name_for(out_channel))
+            if self.setup.kernel_name != CUSTOM
+            else t("conv.custom"),
         )
         self._kernel_channel = out_channel
 
@@ -223,8 +225,8 @@ class ConvScreen(StepLesson[ConvSetup, ConvTrace]):
             k=spec.kernel_size,
             cin=spec.in_channels,
             cout=spec.out_channels,
-            kernel=t("conv.custom") if setup.kernel_name == CUSTOM else setup.kernel_name,
-            input=t("conv.custom") if setup.input_name == CUSTOM else setup.input_name,
+            kernel=t("conv.custom") if setup.kernel_name == CUSTOM else display_name(setup.kernel_name),
+            input=t("conv.custom") if setup.input_name == CUSTOM else display_name(setup.input_name),
         )
 
     # Changing the setup --------------------------------------------------------

@@ -32,7 +32,6 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         rows = [f"{key_label(b):>12}  {b.description}" for b in self._bindings_shown]
-        rows.append(f"{'Ctrl+P':>12}  {t('keys.palette')}")
         with VerticalScroll() as scroll:
             scroll.border_title = t("help.title", screen=self._title)
             scroll.border_subtitle = t("help.close")

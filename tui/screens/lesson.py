@@ -12,6 +12,7 @@ change, the status, check and message lines, play, the lesson text and help.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import ClassVar, Generic, TypeVar
 
 from textual import events, work
@@ -47,6 +48,8 @@ class LessonText:
     """
 
     LESSON: ClassVar[str] = ""
+    HELP_FIRST: ClassVar[list[Binding]] = []
+    """Keys help lists before the screen's bindings, though no binding of the screen runs them (a form's Tab)."""
     # the student's t, once pressed; None follows the terminal's width
     _text_choice: bool | None = None
 
@@ -67,9 +70,9 @@ class LessonText:
 
     def _load_text(self) -> None:
         """After the first frame: rich's Markdown costs ~80 ms to import and more to lay out."""
-        from rich.markdown import Markdown
+        from tui.widgets.lesson_markdown import LessonMarkdown
 
-        self.query_one("#lesson-text", Static).update(Markdown(lesson_text(self.LESSON)))
+        self.query_one("#lesson-text", Static).update(LessonMarkdown(lesson_text(self.LESSON)))
 
     def fit_text(self, width: int) -> None:
         """Open or close the text for a terminal `width` columns wide, unless the student chose with t."""
@@ -92,7 +95,8 @@ class LessonText:
         # imported when first opened, not at start-up
         from tui.screens.help import HelpScreen
 
-        bindings = help_bindings(self, self.app)
+        first = [replace(binding, description=t(binding.description)) for binding in self.HELP_FIRST]
+        bindings = first + help_bindings(self, self.app)
         self.app.push_screen(HelpScreen(lesson_title(self.LESSON), t(f"lesson.{self.LESSON}.summary"), bindings))
 
 
@@ -103,7 +107,7 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
     StepLesson {
         #body { height: 1fr; }
         #work { width: 1fr; padding: 0 1; overflow-y: auto; scrollbar-size-vertical: 1; }
-        #lesson { width: 28; border-left: vkey $panel; padding: 0 1; }
+        #lesson { width: 28; border-left: vkey $panel; padding: 0 1; scrollbar-size-vertical: 1; }
         #lesson.-wide { width: 33%; }
         #lesson-text { width: 100%; }
         #step-lines { dock: bottom; height: auto; }

@@ -28,7 +28,7 @@ from engine.pool import (
     pool_trace,
 )
 from engine.pool_setup import CUSTOM, PoolSetup
-from tui.i18n import t
+from tui.i18n import display_name, t
 from tui.screens.lesson import StepLesson
 from tui.text.pool import notes
 from tui.widgets.grid import Grid
@@ -105,16 +105,18 @@ class PoolScreen(StepLesson[PoolSetup, PoolTrace]):
                 t("pool.input_padded", h=height, w=width, p=spec.padding, pad=pad)
                 if spec.padding
                 else t("pool.input", h=height, w=width),
-                t("pool.custom") if self.setup.input_name == CUSTOM else self.setup.input_name,
+                t("pool.custom") if self.setup.input_name == CUSTOM else display_name(self.setup.input_name),
             )
             output_grid.show([_cells(trace.output)])
-            output_grid.set_titles(t("pool.output", mode=spec.mode, h=trace.out_height, w=trace.out_width))
+            output_grid.set_titles(
+                t("pool.output", mode=t(f"pool.mode_{spec.mode}"), h=trace.out_height, w=trace.out_width)
+            )
         self._show_formula()
         self._show_notes()
 
     def _show_formula(self) -> None:
         height, width = self.trace.formulas
-        lines = [f"{height.symbolic}, ceil_mode=False"]
+        lines = [f"{height.symbolic}, ceil_mode=False, dilation=1"]
         if height.filled == width.filled:
             lines.append(f"H_out = W_out = {height.filled}")
         else:
@@ -167,7 +169,7 @@ class PoolScreen(StepLesson[PoolSetup, PoolTrace]):
                 "pool.grad_route",
                 label=step.label,
                 g=fmt(grad.upstream),
-                mode=step.mode,
+                mode=t(f"pool.winner_{step.mode}"),
                 target=grad.target_label,
             )
         text = t(
@@ -183,7 +185,7 @@ class PoolScreen(StepLesson[PoolSetup, PoolTrace]):
         spec = self.trace.spec
         self.show_status(
             "pool.status",
-            mode=spec.mode,
+            mode=t(f"pool.mode_{spec.mode}"),
             k=spec.kernel_size,
             s=spec.actual_stride,
             auto=t("pool.auto") if spec.stride_is_auto else "",
@@ -199,7 +201,7 @@ class PoolScreen(StepLesson[PoolSetup, PoolTrace]):
     def action_next_mode(self) -> None:
         self.apply(
             self.setup.with_next_mode,
-            lambda: self._changed("mode", self.trace.spec.mode),
+            lambda: self._changed("mode", t(f"pool.mode_{self.trace.spec.mode}")),
         )
 
     def action_kernel_size(self, delta: int) -> None:

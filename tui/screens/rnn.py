@@ -26,7 +26,7 @@ from engine.rnn_setup import (
     language_model_config,
     parse_count,
 )
-from tui.i18n import t
+from tui.i18n import display_name, t
 from tui.screens.lesson import StepLesson
 from tui.text.rnn import output_line
 from tui.widgets.grid import Grid
@@ -173,7 +173,7 @@ class RnnScreen(StepLesson[RnnSetup, RnnTrace]):
 
     def _sequence_changed(self) -> str:
         setup = self.setup
-        name = t("rnn.custom") if setup.sequence_name == CUSTOM else setup.sequence_name
+        name = t("rnn.custom") if setup.sequence_name == CUSTOM else display_name(setup.sequence_name)
         return t(
             "rnn.changed_sequence",
             name=name,

@@ -51,6 +51,10 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
     LESSON = "train"
     AUTO_FOCUS = ""  # the form focuses Start itself; with --start a hidden Select must not take Space
 
+    HELP_FIRST = [
+        Binding("tab,shift+tab", "", "keys.train_form_fields"),
+        Binding("enter", "", "keys.train_form_start"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "pause", "keys.train_pause", key_display="Space"),
         Binding("n", "step", "keys.train_step"),

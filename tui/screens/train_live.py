@@ -31,7 +31,7 @@ from engine.train.events import (
     StoppedEvent,
     TrainEvent,
 )
-from tui.i18n import t
+from tui.i18n import display_name, t
 from tui.screens.train_views import (
     boundary_legend,
     epoch_text,
@@ -201,7 +201,7 @@ class LiveView:
             self.query_one(f"#{name}").display = name == shown
         self.set_class(view == "accuracy", "-accuracy")
         pane = self.query_one("#view")
-        classes = self.started.dataset.classes if self.started else []
+        classes = [display_name(name) for name in self.started.dataset.classes] if self.started else []
         if view == "summary":
             pane.border_title = t("train_ui.view_summary")
         elif view == "boundary" and self.boundary:

@@ -9,10 +9,29 @@ the training lesson's model summary), and a screen only lays out what it gets
 from here. The helpers below are layouts several lessons share.
 """
 
-import unicodedata
+from rich.cells import cell_len
 
 from engine.numbers import fmt
 from tui.i18n import t
+
+
+def rjust(text: str, width: int) -> str:
+    """`text` right-aligned in `width` terminal cells: a Chinese character takes two, whatever len() says."""
+    return " " * (width - cell_len(text)) + text
+
+
+def ljust(text: str, width: int) -> str:
+    return text + " " * (width - cell_len(text))
+
+
+def labelled_rows(cells: list[list[str]], labels: list[str]) -> list[str]:
+    """A table for `--plain`: each row's label right-aligned, then its cells right-aligned to the widest cell."""
+    width = max((cell_len(cell) for row in cells for cell in row), default=1)
+    label_width = max(cell_len(label) for label in labels)
+    return [
+        f"  {rjust(label, label_width)} " + " ".join(rjust(cell, width) for cell in row)
+        for label, row in zip(labels, cells)
+    ]
 
 
 def matrix_lines(array, indent: str = "  ") -> list[str]:
@@ -29,20 +48,12 @@ def aligned(cells: list[list[str]]) -> list[str]:
     return [" ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in cells]
 
 
-def cell_width(text: str) -> int:
-    """Terminal cells: a Chinese character takes two."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
-
-
 def table_lines(rows: list[list[str]], right: tuple[bool, ...]) -> list[str]:
     """A table for `--plain`: columns as wide as their widest cell (in terminal cells), `right[i]` right-aligns column i."""
-    widths = [max(cell_width(row[column]) for row in rows) for column in range(len(right))]
+    widths = [max(cell_len(row[column]) for row in rows) for column in range(len(right))]
     lines = []
     for row in rows:
-        cells = [
-            (" " * (w - cell_width(cell)) + cell) if r else (cell + " " * (w - cell_width(cell)))
-            for cell, w, r in zip(row, widths, right)
-        ]
+        cells = [rjust(cell, w) if r else ljust(cell, w) for cell, w, r in zip(row, widths, right)]
         lines.append(("  " + "  ".join(cells)).rstrip())
     return lines
 

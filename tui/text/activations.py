@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from rich.cells import cell_len
 
 from engine.activations import (
     FORMULAS,
@@ -21,7 +22,7 @@ from engine.activations_plot import curve_rows, softmax_bars
 from engine.numbers import fmt
 from engine.perceptron_plot import plain_picture
 from tui.i18n import lesson_title, t
-from tui.text import aligned, matrix_lines
+from tui.text import aligned, ljust, matrix_lines
 
 SOLID, DOTTED = "━", "┄"
 
@@ -72,12 +73,12 @@ def collapse_matrices(trace: CollapseTrace) -> list[str]:
         (t("activations.w2", shape="2×3"), matrix_lines(trace.w2, "")),
         (t("activations.w", shape="2×2"), matrix_lines(trace.merged_weights, "")),
     ]
-    widths = [max(len(title), *(len(line) for line in lines)) for title, lines in blocks]
+    widths = [max(cell_len(title), *(cell_len(line) for line in lines)) for title, lines in blocks]
     height = max(len(lines) for _, lines in blocks) + 1
     rows = []
     for r in range(height):
         cells = [
-            (title if r == 0 else lines[r - 1] if r - 1 < len(lines) else "").ljust(width)
+            ljust(title if r == 0 else lines[r - 1] if r - 1 < len(lines) else "", width)
             for (title, lines), width in zip(blocks, widths)
         ]
         rows.append("   ".join(cells).rstrip())

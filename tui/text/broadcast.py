@@ -9,6 +9,7 @@ from __future__ import annotations
 from engine.broadcast import (
     COMPARE,
     COMPUTE,
+    MISMATCH,
     NAMES,
     OPS,
     PREPEND,
@@ -29,6 +30,7 @@ from engine.broadcast_values import (
 )
 from engine.numbers import fmt
 from tui.i18n import lesson_title, t
+from tui.text import labelled_rows
 
 
 def example_name(setup: BroadcastSetup) -> str:
@@ -61,6 +63,8 @@ def explain(trace: BroadcastTrace, step: BroadcastStep) -> str:
         if not changes:
             return t("broadcast.step_prepend_none", ndim=spec.ndim)
         return t("broadcast.step_prepend", ndim=spec.ndim, changes=sep.join(changes))
+    if step.kind == COMPARE and step.verdict == MISMATCH:
+        return _mismatch(names, step, axis)
     if step.kind == COMPARE:
         return t(f"broadcast.step_{step.verdict}", **axis)
     if step.kind == RESULT:
@@ -75,6 +79,21 @@ def explain(trace: BroadcastTrace, step: BroadcastStep) -> str:
         key = "broadcast.step_compute_scalar" if spec.ndim == 0 else "broadcast.step_compute"
         return t(key, shape=result, expression=spec.expression)
     return t("broadcast.step_align_scalar" if spec.ndim == 0 else "broadcast.step_align")
+
+
+def _mismatch(names: tuple[str, ...], step: BroadcastStep, axis: dict[str, object]) -> str:
+    """The axis that fails: the two sizes that clash (neither is 1, they differ), and a 1 beside them that fits."""
+    sep = t("broadcast.sep")
+    first = next(k for k, size in enumerate(step.sizes) if size != 1)
+    second = next(k for k, size in enumerate(step.sizes) if size not in (1, step.sizes[first]))
+    ones = [t("broadcast.sizes", name=names[k], size=1) for k, size in enumerate(step.sizes) if size == 1]
+    sentence = t(
+        "broadcast.step_mismatch",
+        first=t("broadcast.sizes", name=names[first], size=step.sizes[first]),
+        second=t("broadcast.sizes", name=names[second], size=step.sizes[second]),
+        **axis,
+    )
+    return t("broadcast.step_mismatch_ones", sentence=sentence, names=sep.join(ones)) if ones else sentence
 
 
 def element_counts(trace: BroadcastTrace) -> str:
@@ -142,13 +161,7 @@ def _value_lines(title: str, array, copied=None) -> list[str]:
 
 
 def _table_lines(trace: BroadcastTrace, step: BroadcastStep) -> list[str]:
-    cells, labels = table_cells(trace, step), table_labels(trace)
-    width = max((len(cell) for row in cells for cell in row), default=1)
-    label_width = max(len(label) for label in labels)
-    return [
-        f"  {label.rjust(label_width)} " + " ".join(cell.rjust(width) for cell in row)
-        for label, row in zip(labels, cells)
-    ]
+    return labelled_rows(table_cells(trace, step), table_labels(trace))
 
 
 def plain(setup: BroadcastSetup) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine.conv import conv_trace
 from engine.conv_setup import ConvSetup
-from tui.i18n import lesson_title, t
+from tui.i18n import display_name, lesson_title, t
 from tui.text import matrix_lines, window_steps
 
 
@@ -31,7 +31,7 @@ def plain(setup: ConvSetup) -> str:
             lines.append("  " + t("conv.channel", c=channel))
         lines += matrix_lines(matrix)
     for out_channel in range(spec.out_channels):
-        lines.append(t("cli.plain_kernel", o=out_channel) + f" {setup.kernel_name_for(out_channel)}")
+        lines.append(t("cli.plain_kernel", o=out_channel) + f" {display_name(setup.kernel_name_for(out_channel))}")
         for channel, kernel in enumerate(spec.weight[out_channel]):
             if spec.in_channels > 1:
                 lines.append("  " + t("conv.channel", c=channel))

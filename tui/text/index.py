@@ -33,7 +33,17 @@ def step_text(trace: IndexTrace, step: IndexStep) -> str:
                 count=trace.result.size,
                 shape=trace.shape_text,
             )
-        return t("index.overview_integer", shape=trace.index_layout_text)
+        width = len(trace.index_layout.shape) if trace.index_arrays else 0
+        if trace.result.ndim == width:
+            return t("index.overview_integer", shape=trace.index_layout_text)
+        fancy = range(trace.fancy_start, trace.fancy_start + width)
+        return t(
+            "index.overview_mixed",
+            shape=trace.index_layout_text,
+            count=trace.result.ndim - width,
+            out_shape=trace.shape_text,
+            axes=t("index.out_axis" if width == 1 else "index.out_axes", first=fancy.start, last=fancy.stop - 1),
+        )
     if step.form == "element":
         element = step.element
         if trace.kind == INTEGER:

@@ -6,10 +6,13 @@ and must not import Textual.
 
 from __future__ import annotations
 
-from engine.loss import LossSpec, LossTerm, LossTrace, loss_trace
+import math
+
+from engine.loss import DELTA, LossSpec, LossTerm, LossTrace, loss_trace
 from engine.loss_curve import BIAS, POINTS, CurvePoint
 from engine.numbers import fmt
 from tui.i18n import lesson_title, t
+from tui.text import labelled_rows
 
 HEADER = ("y", "t", "½(y−t)²", "−t·log")
 
@@ -24,10 +27,11 @@ def term_cells(trace: LossTrace) -> list[list[str]]:
 
 
 def term_lines(term: LossTerm) -> list[str]:
-    return [
+    lines = [
         t("loss.term", k=term.k, mse=term.mse_text),
         t("loss.term_ce", k=term.k, ce=term.ce_text),
     ]
+    return lines + [delta_note()] if term.cross < 0 else lines
 
 
 def running_line(term: LossTerm) -> str:
@@ -35,7 +39,13 @@ def running_line(term: LossTerm) -> str:
 
 
 def totals_line(trace: LossTrace) -> str:
-    return t("loss.totals", mse=fmt(trace.mse), ce=fmt(trace.ce))
+    totals = t("loss.totals", mse=fmt(trace.mse), ce=fmt(trace.ce))
+    return f"{totals}\n{delta_note()}" if trace.ce < 0 else totals
+
+
+def delta_note() -> str:
+    """Why a cross-entropy below 0 shows: δ inside the log makes log(1 + δ) a hair above 0 where y = 1."""
+    return t("loss.delta_note", delta=fmt(DELTA), ce=fmt(-math.log(1 + DELTA)))
 
 
 def relation_lines(trace: LossTrace) -> list[str]:
@@ -87,15 +97,6 @@ def jumps_line(trace: LossTrace) -> str:
     return t("loss.jumps", jumps=", ".join(fmt(w) for w in trace.curve.jumps))
 
 
-def _table(cells: list[list[str]], labels: list[str]) -> list[str]:
-    width = max(len(cell) for row in cells for cell in row)
-    label_width = max(len(label) for label in labels)
-    return [
-        f"  {label.rjust(label_width)} " + " ".join(cell.rjust(width) for cell in row)
-        for label, row in zip(labels, cells)
-    ]
-
-
 def plain(spec: LossSpec) -> str:
     """The terms, the totals, torch's relations, then the accuracy curve at the cursor's stops."""
     trace = loss_trace(spec)
@@ -105,7 +106,7 @@ def plain(spec: LossSpec) -> str:
         sum_note(trace),
         "",
     ]
-    lines += _table(term_cells(trace), ["k", *(str(term.k) for term in trace.terms)])
+    lines += labelled_rows(term_cells(trace), ["k", *(str(term.k) for term in trace.terms)])
     lines += [
         "",
         totals_line(trace),
@@ -115,7 +116,7 @@ def plain(spec: LossSpec) -> str:
         model_line(),
         jumps_line(trace),
     ]
-    rows = [["w", "acc", "∂acc/∂w", "CE", "∂CE/∂w"]]
+    rows = [["w", t("loss.col_accuracy"), t("loss.col_accuracy_slope"), t("loss.col_ce"), t("loss.col_ce_slope")]]
     rows += [
         [
             fmt(p.w),
@@ -126,6 +127,6 @@ def plain(spec: LossSpec) -> str:
         ]
         for p in trace.curve.stops
     ]
-    lines += _table(rows, ["" for _ in rows])
+    lines += labelled_rows(rows, ["" for _ in rows])
     lines += ["", t("loss.why_flat"), t("loss.why_smooth")]
     return "\n".join(lines)

@@ -6,6 +6,8 @@ The rule and explanation sentences live here, not in the screen, because
 
 from __future__ import annotations
 
+from math import prod
+
 from engine.matmul import MatmulTrace, ShapeStep, matmul_trace
 from engine.matmul_shapes import shape_text
 from engine.matmul_spec import MAX_VALUES, MatmulSpec
@@ -96,18 +98,28 @@ def explain_text(trace: MatmulTrace, rule: ShapeStep) -> str:
         return t("matmul.explain_batch_bad", **batches)
     if rule.kind == "result":
         text = t(
-            "matmul.explain_result",
+            "matmul.explain_result_one" if trace.outputs == 1 else "matmul.explain_result",
             shape=shape_text(check.result),
-            outputs=f"{trace.outputs:,}",
+            outputs=trace.outputs,
             k=check.inner[0],
-            madds=f"{trace.multiply_adds:,}",
+            madds=trace.multiply_adds,
         )
-        return text if spec.has_values else f"{text}\n{t('matmul.symbolic', limit=MAX_VALUES)}"
+        return text if spec.has_values else f"{text}\n{why_no_numbers(spec)}"
     if rule.kind == "bias":
         weights, biases = trace.parameters
         params = dict(weights=f"{weights:,}", biases=f"{biases:,}", params=f"{weights + biases:,}")
         return t("matmul.explain_bias", shape=shape_text(check.result), **params)
     return t("matmul.explain_refused")
+
+
+def why_no_numbers(spec: MatmulSpec) -> str:
+    """The operand that keeps the numbers off screen: an empty one, else the one with more than MAX_VALUES."""
+    operands = (("X", spec.x_shape), ("W", spec.w_shape))
+    for name, shape in operands:
+        if prod(shape) == 0:
+            return t("matmul.symbolic_empty", name=name, shape=shape_text(shape))
+    name, shape = max(operands, key=lambda operand: prod(operand[1]))
+    return t("matmul.symbolic", name=name, shape=shape_text(shape), count=prod(shape), limit=MAX_VALUES)
 
 
 def library_lines(trace: MatmulTrace) -> list[str]:

@@ -49,8 +49,8 @@ def table_cells(trace: PerceptronTrace) -> list[list[str]]:
 
 
 def step_lines(row: Row) -> list[str]:
-    """`y = 0.5·1 + 0.5·1 + (-0.7) = 0.3 > 0 → 1`, with s1 and s2 first in the two-layer XOR."""
-    return [f"{unit.label} = {unit.equation}" for unit in row.units]
+    """`Σ = 0.5·1 + 0.5·1 + (-0.7) = 0.3 > 0 → y = 1`, with s1 and s2 first in the two-layer XOR."""
+    return [unit.equation for unit in row.units]
 
 
 def input_text(row: Row) -> str:

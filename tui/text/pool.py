@@ -24,7 +24,7 @@ def notes(setup: PoolSetup, spec: PoolSpec) -> list[str]:
     )
     return [
         t(f"pool.pad_{spec.mode}"),
-        t(f"pool.stride_{spec.stride_relation}"),
+        *stride_lines(spec),
         t(
             "pool.parameters",
             k=spec.kernel_size,
@@ -32,6 +32,24 @@ def notes(setup: PoolSetup, spec: PoolSpec) -> list[str]:
         ),
         shift,
     ]
+
+
+def stride_lines(spec: PoolSpec) -> list[str]:
+    """Stride against window, and the rows and columns after the last window, where there are any:
+    "windows tile the input" only where they do."""
+    rows, columns = spec.left_out
+    relation = spec.stride_relation
+    if not rows and not columns:
+        return [t(f"pool.stride_{relation}")]
+    relation = {"tile_auto": "side_auto", "tile": "side"}.get(relation, relation)
+    parts = [_span(kind, span) for kind, span in (("rows", rows), ("columns", columns)) if span]
+    return [t(f"pool.stride_{relation}"), t("pool.left_out", what=t("pool.and").join(parts))]
+
+
+def _span(kind: str, span: range) -> str:
+    if len(span) == 1:
+        return t(f"pool.left_{kind}_one", first=span.start)
+    return t(f"pool.left_{kind}", first=span.start, last=span.stop - 1)
 
 
 def plain(setup: PoolSetup) -> str:
@@ -43,13 +61,13 @@ def plain(setup: PoolSetup) -> str:
         lesson_title("pool"),
         t(
             "cli.pool_settings",
-            mode=spec.mode,
+            mode=t(f"pool.mode_{spec.mode}"),
             k=spec.kernel_size,
             s=spec.actual_stride,
             auto=auto,
             p=spec.padding,
         ),
-        *notes(setup, spec)[: 4 if setup.shift else 3],
+        *(notes(setup, spec) if setup.shift else notes(setup, spec)[:-1]),
     ]
     if setup.shift:
         lines.append(
@@ -67,6 +85,7 @@ def plain(setup: PoolSetup) -> str:
         t("cli.plain_formula"),
     ]
     lines += [f"  {formula.symbolic} = {formula.filled}" for formula in trace.formulas]
+    lines.append(f"  {t('pool.dilation')}")
     lines.append("")
     lines += window_steps(trace)
     lines += [

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui.i18n import lesson_title, t
+from rich.cells import cell_len
+
+from tui.i18n import display_name, lesson_title, t
+from tui.text import ljust, rjust
 
 if TYPE_CHECKING:
     from engine.train.events import AccuracyEvent
@@ -33,8 +36,11 @@ def plain(setup: TrainSetup) -> str:
     rows = [(t("model.layer"), t("model.kind"), t("model.output"), t("model.parameters"))]
     rows += [(row.layer, row.kind, "×".join(map(str, row.output)), f"{row.parameters:,}") for row in started.summary]
     rows.append((t("model.total"), "", "", f"{started.parameters:,}"))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    table = [f"  {a:<{widths[0]}}  {b:<{widths[1]}}  {c:<{widths[2]}}  {d:>{widths[3]}}" for a, b, c, d in rows]
+    widths = [max(cell_len(row[i]) for row in rows) for i in range(4)]
+    table = [
+        f"  {ljust(a, widths[0])}  {ljust(b, widths[1])}  {ljust(c, widths[2])}  {rjust(d, widths[3])}".rstrip()
+        for a, b, c, d in rows
+    ]
     settings = ", ".join(f"{key}={value}" for key, value in config.to_json().items())
     return "\n".join(
         [
@@ -45,7 +51,7 @@ def plain(setup: TrainSetup) -> str:
                 train=data.train,
                 test=data.test,
                 shape="×".join(map(str, data.input_shape)),
-                classes=", ".join(data.classes),
+                classes=", ".join(display_name(name) for name in data.classes),
                 source=data.source,
             ),
             t(

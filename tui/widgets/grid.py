@@ -118,7 +118,7 @@ class Grid(ScrollView, can_focus=False):
             padding,
             row_labels,
         )
-        widths = [len(text) for block in cells for row in block for text in row]
+        widths = [cell_len(text) for block in cells for row in block for text in row]
         self._cell_width = max(widths, default=1) + 1
         self._label_width = max((cell_len(label) for label in row_labels), default=-1) + 1
         self._block_starts = []
@@ -138,6 +138,10 @@ class Grid(ScrollView, can_focus=False):
         self._fit_fraction()
         self.refresh(layout=True)
         self.call_after_refresh(self._show_overflow)
+
+    def _holds(self, cell: Cell) -> bool:
+        block, row, col = cell
+        return block < len(self._cells) and row < len(self._cells[block]) and col < len(self._cells[block][row])
 
     def _fit_fraction(self) -> None:
         """A grid sized as a share (fr) of what is left takes no more than its numbers and title need."""
@@ -233,6 +237,10 @@ class Grid(ScrollView, can_focus=False):
             self.border_subtitle = subtitle
 
     def _scroll_into_view(self, cells: Sequence[Cell]) -> None:
+        # a cell the content lacks (the last one asked for, before an empty result came) is not scrolled to
+        cells = [cell for cell in cells if self._holds(cell)]
+        if not cells:
+            return
         ys = [self._block_starts[block] + row for block, row, _ in cells]
         xs = [self._label_width + col * self._cell_width for _, _, col in cells]
         region = Region(
