@@ -39,7 +39,6 @@ EXAMPLES = {
 }
 """The key that brings the next example and how many there are; a lesson not here is seen at its first example."""
 
-LEFT = {"autograd": "autograd's words (preset names course/apples/twolayer, its graph's names) wait for its merge"}
 
 
 def screen_text(app) -> str:
@@ -76,13 +75,7 @@ def english_words_on_screen(lesson: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize(
-    "lesson",
-    [
-        pytest.param(lesson, marks=pytest.mark.xfail(reason=LEFT[lesson], strict=True)) if lesson in LEFT else lesson
-        for lesson in LESSONS
-    ],
-)
+@pytest.mark.parametrize("lesson", LESSONS)
 def test_no_english_interface_word_on_a_chinese_screen(lesson):
     assert english_words_on_screen(lesson) == []
 

@@ -108,7 +108,7 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
     return flat
 
 
-def t(key: str, lang: str | None = None, **params: object) -> str:
+def t(key: str, lang: str | None = None, /, **params: object) -> str:
     """The text for `key` in the active language, with `{params}` filled in.
 
     `{got:@numbers}` writes a count with its noun, `1 number` / `3 numbers`

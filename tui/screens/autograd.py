@@ -21,7 +21,7 @@ from engine.autograd_presets import PRESETS, AutogradSpec, spec_with_texts
 from engine.autograd_trace import REFUSED, AutogradTrace, autograd_trace
 from engine.errors import SpecError
 from engine.matrix import fmt_exact, format_matrix
-from tui.i18n import t
+from tui.i18n import display_name, t
 from tui.screens.lesson import StepLesson
 from tui.text.autograd import (
     CURRENT,
@@ -88,7 +88,7 @@ class AutogradScreen(StepLesson[AutogradSpec, AutogradTrace]):
         if current:
             grid.mark(grid.marks, follow=[(0, current[0], 1), (0, current[-1], 1)])
         kind = t(f"autograd.kind_{trace.step(index).kind}")
-        self.show_status("autograd.status", kind=kind, preset=trace.spec.preset)
+        self.show_status("autograd.status", kind=kind, preset=display_name(trace.spec.preset))
 
     # Changing the spec ---------------------------------------------------------
 
