@@ -40,7 +40,6 @@ EXAMPLES = {
 """The key that brings the next example and how many there are; a lesson not here is seen at its first example."""
 
 
-
 def screen_text(app) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 

@@ -84,9 +84,7 @@ def test_every_chinese_message_wraps_by_the_rules(width):
 
 def _sample_fields(template: str) -> dict[str, object]:
     """12 for every field, or "12" where the field's format asks for text (`{name:5s}`)."""
-    return {
-        name: "12" if spec.endswith("s") else 12 for _, name, spec, _ in string.Formatter().parse(template) if name
-    }
+    return {name: "12" if spec.endswith("s") else 12 for _, name, spec, _ in string.Formatter().parse(template) if name}
 
 
 @pytest.mark.parametrize("path", sorted((ASSETS / "lessons" / "zh").glob("*.md")), ids=lambda path: path.stem)
