@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import inspect
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from rich.theme import Theme
 from textual import events
@@ -20,6 +21,9 @@ from tui.lessons import lesson as registered
 from tui.lessons import make_screen
 from tui.screens.too_small import TooSmallScreen, too_small
 from tui.verifier import Verifier
+
+if TYPE_CHECKING:
+    from tui.lesson_file import LessonFile
 
 HEADINGS = Theme(
     {
@@ -111,10 +115,12 @@ class TensorTourApp(App[None]):
         else:
             self.switch_screen(_home())
 
-    def open_lesson(self, lesson: str, **options: object) -> None:
+    def open_lesson(self, lesson: str, source: LessonFile | None = None, **options: object) -> None:
+        """Open `lesson` with `options` (its setup); `source` is the lesson file they came from, if any."""
         # numpy may come with the lesson's screen and engine
         with single_threaded_blas():
             screen = make_screen(lesson, **options)
+        screen.source = source
         self.push_screen(screen)
 
     async def on_unmount(self) -> None:
