@@ -63,6 +63,9 @@ _PRETTY = {
     "f1": "F1",
     "enter": "Enter",
     "ctrl+p": "Ctrl+P",
+    "ctrl+s": "Ctrl+S",
+    "ctrl+e": "Ctrl+E",
+    "f2": "F2",
     "left_square_bracket": "[",
     "right_square_bracket": "]",
 }
