@@ -270,7 +270,7 @@ def parse_lesson_file(data: bytes, path: str | Path) -> LessonFile:
     lines = _key_lines(text)
 
     def fail(code: str, table: str = "", key: str = "", field: str | None = None, **params: object) -> None:
-        line = lines.get((table, key)) or lines.get((table, ""))
+        line = lines.get((table, key)) or lines.get((table, "")) or lines.get(("", table))  # `setup = { … }` too
         raise LessonFileError(path, code, line=line, field=field or ".".join(filter(None, (table, key))), **params)
 
     for key in document:
