@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from engine.conv import ConvSpec
+from engine.conv import MAX_OUT_CHANNELS, ConvSpec
 from engine.errors import SpecError
 from engine.presets import INPUTS, KERNELS, input_preset, kernel_preset, random_input
 
@@ -54,6 +54,8 @@ class ConvSetup:
             raise SpecError("kernel_size_range", value=self.kernel_size, high=MAX_KERNEL)
         if not 1 <= self.in_channels <= 3:
             raise SpecError("in_channels_range", got=self.in_channels, limit=3)
+        if not 1 <= self.out_channels <= MAX_OUT_CHANNELS:  # before np.stack, which has nothing to stack at 0
+            raise SpecError("out_channels_range", got=self.out_channels, limit=MAX_OUT_CHANNELS)
         channels = [
             self.base_input,
             np.fliplr(self.base_input),

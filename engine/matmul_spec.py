@@ -177,10 +177,12 @@ class MatmulSpec:
         w = typed_values(w_text, w_shape, "matmul_w", visible)
         b = typed_values(b_text, (m,) if m is not None else (), "matmul_b", visible and m is not None)
         same_shapes = (x_shape, w_shape) == (self.x_shape, self.w_shape)
-        retyped = all(v is not None for v in (x, w)) and all(
-            new is None or (old is not None and np.array_equal(new, old))
-            for new, old in ((x, self.x), (w, self.w), (b, self.b))
-        )
+        # an emptied B is the pattern again, so it is unchanged only where B held the pattern
+        b_now = pattern_values((m,), "b") if b is None and m is not None and visible else b
+        retyped = all(
+            (new is None and old is None) or (new is not None and old is not None and np.array_equal(new, old))
+            for new, old in ((x, self.x), (w, self.w), (b_now, self.b))
+        ) and (x is not None and w is not None)
         if same_shapes and retyped:
             # the numbers on screen, sent back as they were
             source, seed = self.source, self.seed

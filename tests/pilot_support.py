@@ -33,11 +33,12 @@ class FakeVerifier:
         pass
 
 
-def drive(body, *, lang="en", lesson="conv", setup=None, real_verifier=False):
-    """Run `await body(app, pilot)` against a fresh app at 80×24."""
+def drive(body, *, lang="en", lesson="conv", setup=None, real_verifier=False, source=None):
+    """Run `await body(app, pilot)` against a fresh app at 80×24 (`source`: the lesson file it was opened from)."""
 
     async def main():
         options = {"setup": setup} if lesson and setup is not None else {}
+        options |= {"source": source} if source is not None else {}
         app = TensorTourApp(lang=lang, lesson=lesson, **options)
         if not real_verifier:
             app.verifier = FakeVerifier()

@@ -6,6 +6,7 @@ import gc
 import inspect
 from collections.abc import Iterable
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from rich.theme import Theme
 from textual import events
@@ -22,6 +23,9 @@ from tui.lessons import lesson as registered
 from tui.lessons import make_screen
 from tui.screens.too_small import TooSmallScreen, too_small
 from tui.verifier import Verifier
+
+if TYPE_CHECKING:
+    from tui.lesson_file import LessonFile
 
 HEADINGS = Theme(
     {
@@ -125,10 +129,12 @@ class TensorTourApp(App[None]):
         else:
             self.switch_screen(_home())
 
-    def open_lesson(self, lesson: str, **options: object) -> None:
+    def open_lesson(self, lesson: str, source: LessonFile | None = None, **options: object) -> None:
+        """Open `lesson` with `options` (its setup); `source` is the lesson file they came from, if any."""
         # numpy may come with the lesson's screen and engine
         with single_threaded_blas():
             screen = make_screen(lesson, **options)
+        screen.source = source
         self.push_screen(screen)
 
     # Textual's own words, in the student's language ------------------------------

@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import shlex
 import sys
+from pathlib import Path
 
 from engine.errors import SpecError
 from tui import __version__
@@ -22,7 +24,10 @@ from tui.i18n import (
     set_language,
     t,
 )
+from tui.lesson_file import LessonFile, LessonFileError, read_lesson_file
 from tui.lessons import LESSONS, lesson_flags
+
+OPEN = "open"
 
 COLOR_SYSTEMS = {
     "auto": None,
@@ -70,7 +75,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tensortour",
         description=t("cli.description", "en"),
-        epilog=f"{t('cli.lessons', 'en')}:\n{lessons}\n\nExample: tensortour conv --input digit --kernel sobel-x --padding 1",
+        epilog=f"{t('cli.lessons', 'en')}:\n{lessons}\n\nExample: tensortour conv --input digit --kernel sobel-x --padding 1"
+        "\n         tensortour open assets/examples/conv-padding.toml --plain",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"tensortour {__version__}")
@@ -84,13 +90,32 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         )
         if lesson == named:
             lesson_flags(lesson).add_arguments(lesson_parser)
-        lesson_parser.add_argument(
-            "--plain",
-            action="store_true",
-            help="print the walk-through as text and exit",
-        )
+        _output_options(lesson_parser)
         _display_options(lesson_parser, defaults=False)
+    open_parser = sub.add_parser(
+        OPEN,
+        help=t("cli.open_help", "en"),
+        description=t("cli.open_description", "en"),
+    )
+    open_parser.add_argument(
+        "file", metavar="FILE", help="a lesson file (TOML), e.g. assets/examples/conv-padding.toml"
+    )
+    _output_options(open_parser)
+    _display_options(open_parser, defaults=False)
     return parser
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="print the walk-through as text and exit",
+    )
+    parser.add_argument(
+        "--save",
+        metavar="FILE",
+        help="write the setup as a lesson file (never over an existing one) and exit; `tensortour open FILE` opens it",
+    )
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -115,26 +140,75 @@ def _main(argv: list[str]) -> int:
     lang = args.lang or detect_language()
     set_language(lang)
     options: dict[str, object] = {}
+    source = None
     try:
+        if args.lesson == OPEN:
+            source, args = _opened(args)
         if args.lesson:
             flags = lesson_flags(args.lesson)
             setup = flags.setup_from(args)
-            if getattr(args, "headless", False) or args.plain:
+            if getattr(args, "headless", False) or args.plain or args.save:
                 gc.enable()
             if getattr(args, "headless", False):
                 return flags.headless(args, setup)
-            if args.plain:
-                from tui.lessons import lesson as registered_lesson
-
-                return _print(registered_lesson(args.lesson).text.plain(setup))
+            if args.plain or args.save:
+                return _write(args, setup, source)
             options["setup"] = setup
+            options["source"] = source
     except SpecError as error:
         print(f"tensortour: {error_text(error)}", file=sys.stderr)
+        return 2
+    except LessonFileError as error:
+        print(f"tensortour: {error.text()}", file=sys.stderr)
         return 2
     _set_display_environment(args)
     from tui.app import TensorTourApp
 
     TensorTourApp(lang=lang, lesson=args.lesson, **options).run(mouse=not args.no_mouse)
+    return 0
+
+
+def _opened(args: argparse.Namespace) -> tuple[LessonFile, argparse.Namespace]:
+    """`open FILE`: the file read and checked, and the command line it stands for, parsed as if typed."""
+    with single_threaded_blas():
+        source = read_lesson_file(args.file)
+        lesson_args = parse_args([source.lesson, *source.argv])
+    for name in ("lang", "color", "fps", "no_mouse", "plain", "save"):
+        setattr(lesson_args, name, getattr(args, name, getattr(lesson_args, name, None)))
+    return source, lesson_args
+
+
+def _write(args: argparse.Namespace, setup: object, source: LessonFile | None) -> int:
+    """`--plain` prints the walk-through (then a file's narration and questions); `--save` writes the setup."""
+    from tui.lesson_file_text import plain_notes
+    from tui.lessons import lesson as registered_lesson
+
+    if args.plain:
+        text = registered_lesson(args.lesson).text.plain(setup)
+        _print(text + ("\n\n" + plain_notes(source) if source and (source.narration or source.questions) else ""))
+    if args.save:
+        return _save(args.lesson, setup, args.save, source)
+    return 0
+
+
+def _save(lesson_id: str, setup: object, target: str, source: LessonFile | None) -> int:
+    from tui.lesson_file_text import lesson_file_text
+    from tui.saving import write_new
+
+    flags = lesson_flags(lesson_id).flags_of(setup)
+    notes = (source.narration, source.questions) if source else ((), ())
+    try:
+        path = write_new(Path(target), lesson_file_text(lesson_id, flags, *notes))
+    except FileExistsError:
+        print(f"tensortour: {t('lesson_file.exists', path=os.path.abspath(target))}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        reason = error.strerror or str(error)
+        print(
+            f"tensortour: {t('lesson_file.not_written', path=os.path.abspath(target), reason=reason)}", file=sys.stderr
+        )
+        return 1
+    print(t("lesson_file.saved", path=path, file=shlex.quote(target)))
     return 0
 
 

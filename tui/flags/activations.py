@@ -6,7 +6,7 @@ import argparse
 
 from engine.activations import FUNCTIONS, ActivationSpec
 from engine.activations_collapse import ActivationSetup
-from engine.matrix import parse_vector
+from engine.matrix import fmt_exact, parse_vector
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,3 +33,12 @@ def setup_from(args: argparse.Namespace) -> ActivationSetup:
     """The function, vector and demo the flags describe; raises SpecError for anything invalid."""
     vector = {} if args.vector is None else {"vector": tuple(parse_vector(args.vector, "activations_vector"))}
     return ActivationSetup(ActivationSpec(args.function, **vector), collapse=args.collapse, seed=args.seed)
+
+
+def flags_of(setup: ActivationSetup) -> dict[str, object]:
+    return {
+        "function": setup.spec.function,
+        "vector": " ".join(fmt_exact(value) for value in setup.spec.vector),
+        "collapse": setup.collapse,
+        "seed": setup.seed,
+    }

@@ -28,3 +28,7 @@ def setup_from(args: argparse.Namespace) -> ArchSpec:
     spec = ArchSpec(args.network, args.size)
     arch_trace(spec)
     return spec
+
+
+def flags_of(spec: ArchSpec) -> dict[str, object]:
+    return {"network": spec.network} | ({} if spec.size is None else {"size": spec.size})

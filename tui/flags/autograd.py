@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from engine.autograd_presets import PRESETS, AutogradSpec, spec_with_texts
+from engine.autograd_presets import COURSE_GRAPHS, PRESETS, AutogradSpec, spec_with_texts
+from engine.matrix import fmt_exact, format_matrix
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,3 +47,17 @@ def setup_from(args: argparse.Namespace) -> AutogradSpec:
     if args.target is not None:
         texts["class"] = args.target
     return spec_with_texts(spec, texts) if texts else spec
+
+
+def flags_of(spec: AutogradSpec) -> dict[str, object]:
+    """The preset and the inputs it takes (another preset's inputs are its defaults again: p resets them)."""
+    flags: dict[str, object] = {"preset": spec.preset}
+    if spec.preset == "apples":
+        return flags | {"apple": spec.apple, "count": spec.count, "tax": spec.tax}
+    if spec.preset in COURSE_GRAPHS:
+        flags["x"] = format_matrix(spec.x)
+    else:
+        flags |= {"x": " ".join(fmt_exact(value) for value in spec.x.reshape(-1)), "class": spec.target}
+    if spec.preset == "vector" and spec.gradient is not None:
+        flags["gradient"] = format_matrix(spec.gradient)
+    return flags

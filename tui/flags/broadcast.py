@@ -6,6 +6,7 @@ import argparse
 
 from engine.broadcast import OPS
 from engine.broadcast_setup import (
+    CUSTOM,
     DEFAULT,
     EXAMPLES,
     BroadcastSetup,
@@ -40,3 +41,11 @@ def setup_from(args: argparse.Namespace) -> BroadcastSetup:
     setup = named_setup(shapes, args.op or ("add" if args.shapes else example.op))
     setup.spec()
     return setup
+
+
+def flags_of(setup: BroadcastSetup) -> dict[str, object]:
+    """An example by name, else the shapes (`3,1`, `4`, `()`) and the operation."""
+    if setup.example != CUSTOM:
+        return {"example": setup.example}
+    shapes = [",".join(map(str, shape)) if shape else "()" for shape in setup.shapes]
+    return {"shapes": shapes, "op": setup.op}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from engine.conv_setup import CUSTOM, ConvSetup
-from engine.matrix import parse_matrix, parse_vector
+from engine.matrix import fmt_exact, format_matrix, parse_matrix, parse_vector
 from engine.presets import INPUTS, KERNELS
 
 
@@ -52,3 +52,29 @@ def setup_from(args: argparse.Namespace) -> ConvSetup:
     setup = setup.with_custom(setup.base_input, setup.base_kernel, bias) if bias else setup
     setup.spec()
     return setup
+
+
+def flags_of(setup: ConvSetup) -> dict[str, object]:
+    """The flags that give `setup` back: presets by name, typed or random matrices as rows.
+
+    The bias is the one the lesson computes with, one number per output channel
+    (a bias typed for more channels than are shown keeps only theirs).
+    """
+    flags: dict[str, object] = {
+        "input": setup.input_name if setup.input_name in INPUTS else format_matrix(setup.base_input),
+        "kernel": setup.kernel_name if setup.kernel_name in KERNELS else format_matrix(setup.base_kernel),
+    }
+    if setup.kernel_name in KERNELS:
+        flags["kernel-size"] = setup.kernel_size
+    if setup.bias:
+        flags["bias"] = " ".join(fmt_exact(value) for value in setup.spec().bias)
+    flags.update(
+        {
+            "stride": setup.stride,
+            "padding": setup.padding,
+            "dilation": setup.dilation,
+            "in-channels": setup.in_channels,
+            "out-channels": setup.out_channels,
+        }
+    )
+    return flags

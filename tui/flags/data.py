@@ -54,3 +54,17 @@ def setup_from(args: argparse.Namespace) -> DataSpec:
     )
     data_trace(spec)
     return spec
+
+
+def flags_of(spec: DataSpec) -> dict[str, object]:
+    return {
+        "size": spec.size,
+        "batch-size": spec.batch_size,
+        "shuffle": spec.shuffle,
+        "seed": spec.seed,
+        "drop-last": spec.drop_last,
+        "num-workers": spec.num_workers,
+        "epochs": spec.epochs,
+        "pixel": " ".join(map(str, spec.pixel)),
+        "normalize": spec.normalize,
+    }

@@ -49,3 +49,8 @@ def setup_from(args: argparse.Namespace) -> IndexSetup:
     setup = IndexSetup(array, expression)
     setup.spec()
     return setup
+
+
+def flags_of(setup: IndexSetup) -> dict[str, object]:
+    """The expression and the array (`1 2 3` is 1-D, `1 2 3;` a 1×3 matrix)."""
+    return {"expression": setup.expression, "array": setup.array_text}

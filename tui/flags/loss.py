@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from engine.loss import CLASSES, COURSE_CLASS, LossSpec, parse_y
+from engine.matrix import fmt_exact
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,3 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def setup_from(args: argparse.Namespace) -> LossSpec:
     """The LossSpec the flags describe; raises SpecError for anything invalid."""
     return LossSpec(target=args.target) if args.y is None else LossSpec(parse_y(args.y), args.target)
+
+
+def flags_of(spec: LossSpec) -> dict[str, object]:
+    return {"y": " ".join(fmt_exact(value) for value in spec.y), "class": spec.target}

@@ -6,8 +6,8 @@ import argparse
 
 from engine.errors import SpecError
 from engine.matmul import matmul_trace
-from engine.matmul_shapes import parse_shape
-from engine.matmul_spec import EXAMPLES, MatmulSpec
+from engine.matmul_shapes import parse_shape, shape_text
+from engine.matmul_spec import EXAMPLES, RANDOM, TYPED, MatmulSpec, out_size, typed_values
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +29,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=list(EXAMPLES),
         help="start from one of the lesson's examples",
     )
+    for name in "xwb":
+        parser.add_argument(
+            f"--{name}",
+            default=None,
+            help=f"the numbers of {name.upper()}, row after row of its last axis, like '1 2 3; 4 5 6' "
+            "(default: the pattern; the others keep theirs)",
+        )
 
 
 def setup_from(args: argparse.Namespace) -> MatmulSpec:
@@ -45,7 +52,34 @@ def setup_from(args: argparse.Namespace) -> MatmulSpec:
             spec = MatmulSpec(x_shape, w_shape)
     if args.bias is not None:
         spec = spec.with_bias(args.bias)
+    typed = {name: getattr(args, name) for name in "xwb" if getattr(args, name) is not None}
+    if args.seed is not None and typed:
+        raise SpecError("matmul_seed_and_numbers", flag=f"--{next(iter(typed))}")
     if args.seed is not None:
         spec = spec.with_random(args.seed)
+    if typed:
+        spec = with_numbers(spec, typed)
     matmul_trace(spec)
     return spec
+
+
+def with_numbers(spec: MatmulSpec, typed: dict[str, str]) -> MatmulSpec:
+    """The spec with the numbers typed for X, W or B; an operand not typed keeps the pattern."""
+    m = out_size(spec.w_shape)
+    if m is None and "b" in typed:
+        raise SpecError("matmul_no_bias_axis", w=shape_text(spec.w_shape))
+    shapes = {"x": spec.x_shape, "w": spec.w_shape, "b": (m,)}
+    values = {name: typed_values(text, shapes[name], f"matmul_{name}", spec.has_values) for name, text in typed.items()}
+    return MatmulSpec(spec.x_shape, spec.w_shape, spec.bias, example=spec.example, source=TYPED, **values)
+
+
+def flags_of(spec: MatmulSpec) -> dict[str, object]:
+    """The shapes, the bias switch when off, and where the numbers came from: a seed, or the numbers typed."""
+    flags: dict[str, object] = {"shapes": [",".join(map(str, shape)) or "()" for shape in (spec.x_shape, spec.w_shape)]}
+    if not spec.bias:
+        flags["bias"] = False
+    if spec.source == RANDOM:
+        flags["seed"] = spec.seed
+    elif spec.source == TYPED:
+        flags |= {name: spec.values_text(name) for name in "xwb" if getattr(spec, name) is not None}
+    return flags

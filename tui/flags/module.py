@@ -6,7 +6,7 @@ import argparse
 
 from engine.errors import SpecError
 from engine.matmul_shapes import parse_shape
-from engine.module import MODELS, VIEWS, ModuleSetup, module_trace
+from engine.module import GRAD_PHASES, MODELS, VIEWS, ModuleSetup, module_trace
 from engine.module_simple import SimpleConvSpec
 from engine.train.config import parse_number
 
@@ -30,6 +30,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--view", choices=VIEWS, default="layers", help="start on the calls of forward() or on named_parameters()"
+    )
+    parser.add_argument(
+        "--grad",
+        choices=GRAD_PHASES,
+        default="fresh",
+        help="where the zero_grad story stands: fresh, after backward(), after zero_grad(), or zeros (default fresh)",
     )
     parser.add_argument("--batch", type=int, default=None, help="images in the batch fed to Net (default 4)")
     parser.add_argument("--input-dim", default=None, help="SimpleConvNet's input_dim C,H,W (the book: 1,28,28)")
@@ -55,8 +61,20 @@ def setup_from(args: argparse.Namespace) -> ModuleSetup:
     setup = ModuleSetup(
         model=args.model,
         view=args.view,
+        grad=args.grad,
         batch=ModuleSetup().batch if args.batch is None else args.batch,
         simple=SimpleConvSpec(**options),
     )
     module_trace(setup)
     return setup
+
+
+def flags_of(setup: ModuleSetup) -> dict[str, object]:
+    """The network shown and its own settings; the other network's are not saved (the flags refuse them together)."""
+    flags: dict[str, object] = {"model": setup.model, "view": setup.view, "grad": setup.grad}
+    if setup.model == "net":
+        return flags | {"batch": setup.batch}
+    simple = setup.simple
+    flags["input-dim"] = ",".join(map(str, simple.input_dim))
+    flags |= {name.replace("_", "-"): getattr(simple, name) for name in SIMPLE_FLAGS}
+    return flags | {"weight-init-std": simple.weight_init_std}

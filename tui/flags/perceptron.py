@@ -27,3 +27,10 @@ def setup_from(args: argparse.Namespace) -> PerceptronSpec:
     spec = PerceptronSpec(args.gate)
     typed = {name: getattr(args, name) for name in WEIGHTS if getattr(args, name) is not None}
     return spec.with_weights(**typed) if typed else spec
+
+
+def flags_of(spec: PerceptronSpec) -> dict[str, object]:
+    """The gate and its weights (the two-layer XOR uses the course's units: no weights of its own)."""
+    if spec.two_layer:
+        return {"gate": spec.gate}
+    return {"gate": spec.gate, **{name: float(getattr(spec, name)) for name in WEIGHTS}}

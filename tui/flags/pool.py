@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from engine.matrix import parse_matrix
+from engine.matrix import format_matrix, parse_matrix
 from engine.pool import MODES, pool_trace
 from engine.pool_setup import CUSTOM, MAX_SHIFT, PoolSetup
 from engine.presets import INPUTS
@@ -52,3 +52,16 @@ def setup_from(args: argparse.Namespace) -> PoolSetup:
     )
     pool_trace(setup.spec())
     return setup
+
+
+def flags_of(setup: PoolSetup) -> dict[str, object]:
+    """The flags that give `setup` back: a preset input by name, a typed or random one as rows; no stride: auto."""
+    flags: dict[str, object] = {
+        "mode": setup.mode,
+        "input": setup.input_name if setup.input_name in INPUTS else format_matrix(setup.base_input),
+        "size": setup.kernel_size,
+    }
+    if setup.stride is not None:
+        flags["stride"] = setup.stride
+    flags.update({"padding": setup.padding, "shift": setup.shift})
+    return flags

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from engine.matrix import parse_matrix
+from engine.matrix import format_matrix, parse_matrix
 from engine.rnn import MAX_HIDDEN, rnn_trace
 from engine.rnn_setup import CUSTOM, MAX_SEED, SEQUENCES, RnnSetup
 
@@ -30,3 +30,9 @@ def setup_from(args: argparse.Namespace) -> RnnSetup:
     )
     rnn_trace(setup.spec())
     return setup
+
+
+def flags_of(setup: RnnSetup) -> dict[str, object]:
+    """A preset sequence by name, a typed one as rows (x_1; x_2; …), H and the weights' seed."""
+    sequence = setup.sequence_name if setup.sequence_name in SEQUENCES else format_matrix(setup.sequence)
+    return {"sequence": sequence, "hidden": setup.hidden_size, "seed": setup.seed}

@@ -48,3 +48,14 @@ def setup_from(args: argparse.Namespace) -> TensorSpec:
         transpose=parse_transpose(args.transpose) if args.transpose is not None else None,
         seed=parse_seed(args.seed),
     )
+
+
+def flags_of(spec: TensorSpec) -> dict[str, object]:
+    flags: dict[str, object] = {
+        "topic": spec.topic,
+        "shape": ",".join(map(str, spec.shape)),
+        "view": ",".join(spec.view),
+    }
+    if spec.transpose is not None:
+        flags["transpose"] = ",".join(map(str, spec.transpose))
+    return flags | {"seed": spec.seed}

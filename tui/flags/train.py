@@ -21,6 +21,11 @@ from engine.train.config import (
 )
 from engine.train.presets import PRESETS, TUTORIAL, preset_config
 
+NOT_IN_FILES = ("download", "headless", "out", "resume")
+"""Flags a lesson file may not set: a file is data, and these fetch, write, or run with no screen to watch."""
+
+FILE_FIELDS = tuple(f.name for f in fields(TrainConfig) if f.name not in NOT_IN_FILES)
+
 
 @dataclass(frozen=True)
 class TrainSetup:
@@ -144,3 +149,11 @@ def headless(args: argparse.Namespace, setup: TrainSetup) -> int:
     from tui.headless import run_headless
 
     return run_headless(setup.config, out=args.out, resume=args.resume)
+
+
+def flags_of(setup: TrainSetup) -> dict[str, object]:
+    """Every setting of the run by name (a preset is only where they start) and whether it starts at once."""
+    config = setup.config
+    flags: dict[str, object] = {name.replace("_", "-"): getattr(config, name) for name in FILE_FIELDS}
+    flags["hidden"] = ",".join(map(str, config.hidden))
+    return flags | {"start": setup.start}

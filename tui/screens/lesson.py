@@ -29,6 +29,8 @@ from engine.numbers import fmt
 from engine.trace import Trace, kept_index
 from tui.i18n import error_text, lesson_text, lesson_title, t
 from tui.keys import help_bindings, translate_bindings
+from tui.lessons import lesson_flags
+from tui.screens.files import FILE_BINDINGS, SavesFiles
 from tui.widgets.keybar import KeyBar
 from tui.widgets.text import Line
 
@@ -100,7 +102,7 @@ class LessonText:
         self.app.push_screen(HelpScreen(lesson_title(self.LESSON), t(f"lesson.{self.LESSON}.summary"), bindings))
 
 
-class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
+class StepLesson(SavesFiles, LessonText, Screen[None], Generic[SetupT, TraceT]):
     """A lesson's setup, the trace engine computed from it, and the step being shown."""
 
     DEFAULT_CSS = """
@@ -111,6 +113,7 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
         #lesson.-wide { width: 33%; }
         #lesson-text { width: 100%; }
         #step-lines { dock: bottom; height: auto; }
+        #narration { height: auto; text-style: italic; display: none; }
         #status { height: auto; text-style: bold; }
         #verify { height: auto; color: $success; display: none; }
         #message { height: auto; display: none; }
@@ -130,6 +133,7 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
         Binding("pageup", "scroll_text(-1)", "keys.text_up", show=False),
         Binding("pagedown", "scroll_text(1)", "keys.text_down", show=False),
         Binding("question_mark,f1", "help", "keys.help", key_display="?"),
+        *FILE_BINDINGS,
         Binding("escape", "app.back", "keys.back", show=False),
     ]
 
@@ -176,6 +180,7 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
             with Vertical(id="work"):
                 yield from self.compose_work()
                 with Vertical(id="step-lines"):
+                    yield Line(id="narration", markup=False)
                     yield Line(id="status", markup=False)
                     yield Line(id="verify", markup=False)
                     yield Line(id="message", markup=False)
@@ -190,6 +195,10 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
         self._drawn = True
         self.draw_trace()
         self.show_step()
+        self._narrate()
+        beyond = [note.step for note in self.source.narration if note.step > self.step_count] if self.source else []
+        if beyond:
+            self.say(t("lesson_file.narration_unused", step=beyond[0], total=self.step_count))
         self.call_after_refresh(self._load_text)
         self.call_after_refresh(self.verify)
 
@@ -206,6 +215,7 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
     def watch_index(self) -> None:
         if self._drawn:
             self.show_step()
+            self._narrate()
 
     def apply(
         self,
@@ -244,6 +254,7 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
             return error
         old_trace, old_index = self.trace, self.index
         self.setup, self.trace = setup, trace
+        self._file_setup_shown = None
         self.draw_trace()
         if index is None:
             self.index = self.index_after_change(old_trace, old_index)
@@ -256,6 +267,26 @@ class StepLesson(LessonText, Screen[None], Generic[SetupT, TraceT]):
     def index_after_change(self, old_trace: TraceT, old_index: int) -> int:
         """The same output cell or layer where the new trace has it, else the same step number."""
         return kept_index(old_trace, old_index, self.trace)
+
+    # A lesson file's narration -------------------------------------------------
+
+    _file_setup_shown: bool | None = None
+    """Whether the setup on screen is still the lesson file's (None: not yet compared since the last change)."""
+
+    def _narrate(self) -> None:
+        """The file's words for this step, while the setup is the file's own (a changed one may not fit them)."""
+        if self.source is None:
+            return
+        if self._file_setup_shown is None:
+            flags_of = lesson_flags(self.LESSON).flags_of
+            self._file_setup_shown = flags_of(self.setup) == flags_of(self.source.setup)
+        words = self.source.narration_at(self.index + 1) if self._file_setup_shown else ""
+        line = self.query_one("#narration", Line)
+        line.display = bool(words)
+        line.show(words)
+
+    def handout_stem(self) -> str:
+        return f"{self.LESSON}-step-{self.index + 1}"
 
     # Stepping ------------------------------------------------------------------
 

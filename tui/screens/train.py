@@ -22,6 +22,7 @@ from tui.flags.train import TrainSetup
 from tui.i18n import lesson_title, t
 from tui.keys import translate_bindings
 from tui.run_controller import RunController
+from tui.screens.files import FILE_BINDINGS, SavesFiles
 from tui.screens.lesson import LessonText
 from tui.screens.train_form import TrainForm, config_from_texts
 from tui.screens.train_live import APPLY_INTERVAL_S, IMAGE_VIEWS, LiveView
@@ -46,7 +47,7 @@ RUN_ACTIONS = {
 }
 
 
-class TrainScreen(LiveView, LessonText, Screen[None]):
+class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
     CSS_PATH = "train.tcss"
     LESSON = "train"
     AUTO_FOCUS = ""  # the form focuses Start itself; with --start a hidden Select must not take Space
@@ -70,6 +71,7 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
         Binding("pageup", "scroll_text(-1)", "keys.text_up", show=False),
         Binding("pagedown", "scroll_text(1)", "keys.text_down", show=False),
         Binding("question_mark,f1", "help", "keys.help", key_display="?"),
+        *FILE_BINDINGS,
         Binding("escape", "leave('back')", "keys.back", show=False),
         Binding("q", "leave('quit')", "keys.quit"),
     ]
@@ -167,6 +169,18 @@ class TrainScreen(LiveView, LessonText, Screen[None]):
         form.show_error(None)
         self.start(config)
         return True
+
+    def setup_to_save(self) -> TrainSetup | None:
+        """What the form says (None, with the form saying why, if it says something invalid), or the run's settings."""
+        if self.state != "form":
+            return TrainSetup(self.config, start=True)
+        form = self.query_one(TrainForm)
+        try:
+            config = config_from_texts(form.texts(), self.config)
+        except SpecError as error:
+            form.show_error(error)
+            return None
+        return TrainSetup(config)
 
     def start(self, config) -> None:
         """A fresh run of `config`: the views are cleared now, the child starts in a worker."""
