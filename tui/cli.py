@@ -10,6 +10,7 @@ import argparse
 import gc
 import os
 import sys
+from typing import NoReturn
 
 from engine.errors import SpecError
 from tui import __version__
@@ -21,8 +22,10 @@ from tui.i18n import (
     lesson_title,
     set_language,
     t,
+    visible,
 )
 from tui.lessons import LESSONS, lesson_flags
+from tui.terminal import app_problem, chinese_problem, fall_back_to_ascii, say
 
 COLOR_SYSTEMS = {
     "auto": None,
@@ -31,6 +34,16 @@ COLOR_SYSTEMS = {
     "16": "standard",
     "none": None,
 }
+
+
+ARGPARSE_QUOTE_LIMIT = 320  # argparse's own refusal, with what was typed inside it
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse quotes what was typed raw in some refusals (`unrecognized arguments: …`): escape and shorten it."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(visible(message, ARGPARSE_QUOTE_LIMIT))
 
 
 def _positive_int(text: str) -> int:
@@ -67,7 +80,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     argv = sys.argv[1:] if argv is None else argv
     named = next((word for word in argv if word in LESSONS), None)
     lessons = "\n".join(f"  {lesson:<10} {lesson_title(lesson)}" for lesson in LESSONS)
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tensortour",
         description=t("cli.description", "en"),
         epilog=f"{t('cli.lessons', 'en')}:\n{lessons}\n\nExample: tensortour conv --input digit --kernel sobel-x --padding 1",
@@ -110,10 +123,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
+    fall_back_to_ascii()
     with single_threaded_blas():
         args = parse_args(argv)  # imports the named lesson's engine, and numpy with it
     lang = args.lang or detect_language()
     set_language(lang)
+    problem = chinese_problem(lang)
+    if problem:
+        say(problem)
+        return 2
     options: dict[str, object] = {}
     try:
         if args.lesson:
@@ -129,7 +147,11 @@ def _main(argv: list[str]) -> int:
                 return _print(registered_lesson(args.lesson).text.plain(setup))
             options["setup"] = setup
     except SpecError as error:
-        print(f"tensortour: {error_text(error)}", file=sys.stderr)
+        say(error_text(error))
+        return 2
+    problem = app_problem()
+    if problem:
+        say(problem)
         return 2
     _set_display_environment(args)
     from tui.app import TensorTourApp
@@ -139,7 +161,10 @@ def _main(argv: list[str]) -> int:
 
 
 def _print(text: str) -> int:
-    """Print and exit 0, also when the reader (`| head`) closed the pipe early."""
+    """Print and exit 0, also when the reader (`| head`) closed the pipe early; exit 2 where stdout is closed."""
+    if sys.stdout is None:
+        say(t("cli.stdout_closed"))
+        return 2
     try:
         print(text)
         sys.stdout.flush()
