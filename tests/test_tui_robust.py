@@ -80,3 +80,20 @@ def test_the_filter_drops_control_characters_and_keeps_everything_else():
         [Segment(f"x{TITLE_AND_RED}y", None), Segment("\x1b", None), Segment("z", None)], Color(0, 0, 0)
     )
     assert [segment.text for segment in dropped] == ["x]0;pwned[31my", "z"]
+
+
+def test_an_app_that_ends_on_an_error_exits_1_not_0(monkeypatch, capsys):
+    """`e`, `1`, Enter in autograd once crashed the whole app, and `tensortour` still exited 0."""
+    from textual.app import App
+
+    from tui import cli
+    from tui.app import TensorTourApp
+
+    def crash(self) -> None:
+        raise RuntimeError("a bug in a lesson")
+
+    monkeypatch.setattr(cli, "app_problem", lambda: None)  # pytest's streams are no terminal
+    monkeypatch.setattr(TensorTourApp, "on_mount", crash)
+    monkeypatch.setattr(TensorTourApp, "run", lambda self, mouse: App.run(self, headless=True, mouse=mouse))
+    assert cli.main(["conv"]) == 1
+    assert "a bug in a lesson" in capsys.readouterr().err

@@ -156,8 +156,9 @@ def _main(argv: list[str]) -> int:
     _set_display_environment(args)
     from tui.app import TensorTourApp
 
-    TensorTourApp(lang=lang, lesson=args.lesson, **options).run(mouse=not args.no_mouse)
-    return 0
+    app = TensorTourApp(lang=lang, lesson=args.lesson, **options)
+    app.run(mouse=not args.no_mouse)
+    return app.return_code or 0  # 1 where the app ended on an error: a crash must not exit 0
 
 
 def _print(text: str) -> int:
