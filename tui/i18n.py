@@ -139,7 +139,7 @@ def error_text(error: SpecError) -> str:
     return message
 
 
-QUOTE_LIMIT = 200  # characters of one quoted value: a path or a row of numbers fits whole, a paste does not
+QUOTE_LIMIT = 120  # characters of one quoted value: most paths and rows of numbers fit whole, a paste does not
 TORCH_QUOTE_LIMIT = 400  # PyTorch's own words: a shape message is long, a quoted pickle need not be
 
 
