@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from engine.conv import MAX_OUT_CHANNELS, ConvSpec
+from engine.conv import MAX_IN_CHANNELS, MAX_OUT_CHANNELS, ConvSpec
 from engine.errors import SpecError
 from engine.presets import INPUTS, KERNELS, input_preset, kernel_preset, random_input
 
@@ -52,10 +52,7 @@ class ConvSetup:
     def spec(self) -> ConvSpec:
         if not 1 <= self.kernel_size <= MAX_KERNEL:
             raise SpecError("kernel_size_range", value=self.kernel_size, high=MAX_KERNEL)
-        if not 1 <= self.in_channels <= 3:
-            raise SpecError("in_channels_range", got=self.in_channels, limit=3)
-        if not 1 <= self.out_channels <= MAX_OUT_CHANNELS:  # before np.stack, which has nothing to stack at 0
-            raise SpecError("out_channels_range", got=self.out_channels, limit=MAX_OUT_CHANNELS)
+        self._check_channels()
         channels = [
             self.base_input,
             np.fliplr(self.base_input),
@@ -73,6 +70,27 @@ class ConvSetup:
             padding=self.padding,
             dilation=self.dilation,
         )
+
+    def _check_channels(self) -> None:
+        """Before anything is built: 10⁹ output channels would stack 10⁹ kernels before ConvSpec could refuse them.
+
+        Where conv2d itself refuses (no output channel, a negative count) its words are quoted.
+        """
+        k = self.kernel_size
+        if not 1 <= self.in_channels <= MAX_IN_CHANNELS:
+            height, width = self.base_input.shape
+            raise SpecError(
+                "in_channels_range",
+                torch_message=_negative_dimension([1, self.in_channels, height, width]),
+                got=self.in_channels,
+                limit=MAX_IN_CHANNELS,
+            )
+        if not 1 <= self.out_channels <= MAX_OUT_CHANNELS:
+            weight = [self.out_channels, self.in_channels, k, k]
+            words = _negative_dimension(weight)
+            if self.out_channels == 0:
+                words = f"Given groups=1, expected weight to be at least 1 at dimension 0, but got weight of size {weight} instead"
+            raise SpecError("out_channels_range", torch_message=words, got=self.out_channels, limit=MAX_OUT_CHANNELS)
 
     def _kernel_for(self, out_channel: int) -> np.ndarray:
         if out_channel == 0:
@@ -148,3 +166,9 @@ class ConvSetup:
             kernel_size=base_kernel.shape[0],
             bias=bias,
         )
+
+
+def _negative_dimension(shape: list[int]) -> str | None:
+    """torch's words for a tensor of `shape` when a size in it is negative."""
+    negative = next((size for size in shape if size < 0), None)
+    return None if negative is None else f"Trying to create tensor with negative dimension {negative}: {shape}"

@@ -15,5 +15,13 @@ class SpecError(ValueError):
         self.code = code
         self.params = params
         self.torch_message = torch_message
-        detail = ", ".join(f"{k}={v!r}" for k, v in params.items())
+        detail = ", ".join(f"{k}={_short_repr(v)}" for k, v in params.items())
         super().__init__(f"{code}({detail})" + (f": {torch_message}" if torch_message else ""))
+
+
+def _short_repr(value: object) -> str:
+    """repr(), but an int past str()'s 4300 digits (computed from a typed one) by its size."""
+    try:
+        return repr(value)
+    except ValueError:
+        return f"<int of {value.bit_length()} bits>"

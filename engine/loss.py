@@ -50,10 +50,22 @@ class LossSpec:
                 raise SpecError("not_finite", what="loss_y", token=fmt(value))
             if value < 0:
                 raise SpecError("loss_negative", index=k, value=fmt(value))
+        self._check_squares()
         if not isinstance(self.target, (int, np.integer)) or isinstance(self.target, bool):
             raise SpecError("not_an_integer", what="loss_class", token=str(self.target))
         if not 0 <= self.target < CLASSES:
             raise SpecError("loss_class_range", value=self.target, high=CLASSES - 1)
+
+    def _check_squares(self) -> None:
+        """Σ(y − t)² must stay a float64, or the terms, the totals and torch's MSELoss would be inf (or raise)."""
+        total = 0.0
+        for k, (y, t) in enumerate(zip(self.y, self.t)):
+            try:
+                total += (y - t) ** 2
+            except OverflowError:
+                total = math.inf
+            if not math.isfinite(total):
+                raise SpecError("loss_overflow", index=k, value=fmt(y))
 
     @property
     def t(self) -> tuple[float, ...]:

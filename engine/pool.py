@@ -118,13 +118,14 @@ class PoolSpec:
                 torch_message=f"pad must be non-negative, but got pad: {p}",
                 value=p,
             )
-        if p > int(k / 2):  # C++ division truncates; the effective kernel is K at dilation 1
+        half = abs(k) // 2 * (1 if k >= 0 else -1)  # C++ division truncates (in ints: k / 2 overflows past 1e308)
+        if p > half:  # the effective kernel is K at dilation 1
             raise SpecError(
                 "pool_padding_too_big",
                 torch_message=f"pad should be at most half of effective kernel size, but got pad={p}, kernel_size={k} and dilation=1",
                 value=p,
                 k=k,
-                half=max(int(k / 2), 0),
+                half=max(half, 0),
             )
         if k <= 0:
             raise SpecError(

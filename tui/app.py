@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import gc
 import inspect
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
+from rich.segment import Segment
 from rich.theme import Theme
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.color import Color
 from textual.command import CommandPalette
+from textual.filter import LineFilter
 from textual.screen import Screen
 
 from tui.blas import single_threaded_blas
@@ -36,6 +40,31 @@ HEADINGS = Theme(
     inherit=True,
 )
 """Lesson-text headings by weight, not colour: rich's magenta turns near-invisible under NO_COLOR's grey."""
+
+
+class DropControlCharacters(LineFilter):
+    """Drop control characters from what is drawn, whatever widget draws them.
+
+    A field shows what was pasted or given on the command line as it is, and
+    Textual writes an ESC in it to the terminal raw: `--data-dir $'\\e]0;pwned\\a'`
+    set the window's title. Messages show such characters escaped (tui.i18n.visible);
+    here they are dropped, which keeps every line's width (a control character takes
+    no cell).
+    """
+
+    CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        if not self.CONTROL.search("".join(segment.text for segment in segments if not segment.control)):
+            return segments
+        cleaned = (
+            segment if segment.control else Segment(self.CONTROL.sub("", segment.text), segment.style)
+            for segment in segments
+        )
+        return [segment for segment in cleaned if segment.text or segment.control]
+
+
+DROP_CONTROL_CHARACTERS = DropControlCharacters()
 
 
 def _stylesheets(lesson: str | None) -> list[Path]:
@@ -89,6 +118,9 @@ class TensorTourApp(App[None]):
         self.verifier = Verifier()
         self._start_lesson = lesson
         self._lesson_options = lesson_options
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        return [*super().get_line_filters(), DROP_CONTROL_CHARACTERS]
 
     def on_mount(self) -> None:
         self.title = t("app.title")

@@ -12,6 +12,7 @@ import os
 import shlex
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from engine.errors import SpecError
 from tui import __version__
@@ -23,9 +24,11 @@ from tui.i18n import (
     lesson_title,
     set_language,
     t,
+    visible,
 )
 from tui.lesson_file import LessonFile, LessonFileError, read_lesson_file
 from tui.lessons import LESSONS, lesson_flags
+from tui.terminal import app_problem, chinese_problem, fall_back_to_ascii, say
 
 OPEN = "open"
 
@@ -36,6 +39,16 @@ COLOR_SYSTEMS = {
     "16": "standard",
     "none": None,
 }
+
+
+ARGPARSE_QUOTE_LIMIT = 320  # argparse's own refusal, with what was typed inside it
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse quotes what was typed raw in some refusals (`unrecognized arguments: …`): escape and shorten it."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(visible(message, ARGPARSE_QUOTE_LIMIT))
 
 
 def _positive_int(text: str) -> int:
@@ -72,7 +85,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     argv = sys.argv[1:] if argv is None else argv
     named = next((word for word in argv if word in LESSONS), None)
     lessons = "\n".join(f"  {lesson:<10} {lesson_title(lesson)}" for lesson in LESSONS)
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tensortour",
         description=t("cli.description", "en"),
         epilog=f"{t('cli.lessons', 'en')}:\n{lessons}\n\nExample: tensortour conv --input digit --kernel sobel-x --padding 1"
@@ -135,10 +148,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
+    fall_back_to_ascii()
     with single_threaded_blas():
         args = parse_args(argv)  # imports the named lesson's engine, and numpy with it
     lang = args.lang or detect_language()
     set_language(lang)
+    problem = chinese_problem(lang)
+    if problem:
+        say(problem)
+        return 2
     options: dict[str, object] = {}
     source = None
     try:
@@ -156,16 +174,21 @@ def _main(argv: list[str]) -> int:
             options["setup"] = setup
             options["source"] = source
     except SpecError as error:
-        print(f"tensortour: {error_text(error)}", file=sys.stderr)
+        say(error_text(error))
         return 2
     except LessonFileError as error:
-        print(f"tensortour: {error.text()}", file=sys.stderr)
+        say(error.text())
+        return 2
+    problem = app_problem()
+    if problem:
+        say(problem)
         return 2
     _set_display_environment(args)
     from tui.app import TensorTourApp
 
-    TensorTourApp(lang=lang, lesson=args.lesson, **options).run(mouse=not args.no_mouse)
-    return 0
+    app = TensorTourApp(lang=lang, lesson=args.lesson, **options)
+    app.run(mouse=not args.no_mouse)
+    return app.return_code or 0  # 1 where the app ended on an error: a crash must not exit 0
 
 
 def _opened(args: argparse.Namespace) -> tuple[LessonFile, argparse.Namespace]:
@@ -213,7 +236,10 @@ def _save(lesson_id: str, setup: object, target: str, source: LessonFile | None)
 
 
 def _print(text: str) -> int:
-    """Print and exit 0, also when the reader (`| head`) closed the pipe early."""
+    """Print and exit 0, also when the reader (`| head`) closed the pipe early; exit 2 where stdout is closed."""
+    if sys.stdout is None:
+        say(t("cli.stdout_closed"))
+        return 2
     try:
         print(text)
         sys.stdout.flush()

@@ -25,7 +25,7 @@ from engine.train.events import (
     StartedEvent,
     TrainEvent,
 )
-from tui.i18n import error_text, t
+from tui.i18n import error_text, t, visible
 from tui.text.train import accuracy_lines
 
 if TYPE_CHECKING:  # rich.progress costs ~5 ms, and the training lesson imports this module for its words
@@ -43,15 +43,17 @@ def run_headless(config: TrainConfig, out: str | None = None, resume: str | None
         TimeRemainingColumn,
     )
 
-    from engine.train.commands import run
+    # no markup: a path or a message may hold "[/x]", which rich would read as a tag (or refuse)
+    console = Console(highlight=False, soft_wrap=True, markup=False)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+    run_dir = Path(out or resume or Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
+    refusal = _resume_refusal(resume)
+    if refusal:
+        errors.print(f"tensortour: {error_text(refusal)}")
+        return EXIT_BAD_SETUP
+    from engine.train.commands import run  # torch, after the refusals that need none
     from engine.train.loop import Trainer
 
-    console = Console(highlight=False, soft_wrap=True)
-    errors = Console(stderr=True, highlight=False, soft_wrap=True)
-    run_dir = Path(out or resume or Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
-    if resume and not Path(resume).exists():
-        errors.print(f"tensortour: {error_text(SpecError('train_resume_missing', path=resume))}")
-        return EXIT_BAD_SETUP
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -87,12 +89,25 @@ def run_headless(config: TrainConfig, out: str | None = None, resume: str | None
                 "train.headless_interrupted",
                 epoch=trainer.epoch,
                 step=trainer.step,
-                out=run_dir,
+                out=visible(str(run_dir)),
             )
         )
         return EXIT_INTERRUPTED
-    console.print(t("train.headless_done", out=run_dir))
+    console.print(t("train.headless_done", out=visible(str(run_dir))))
     return EXIT_DONE
+
+
+def _resume_refusal(resume: str | None) -> SpecError | None:
+    """Why `--resume DIR` cannot be read before anything starts: missing, or a name the system refuses (too long)."""
+    if not resume:
+        return None
+    try:
+        Path(resume).stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return SpecError("train_resume_missing", path=resume)
+    except OSError as error:
+        return SpecError("checkpoint_os_error", path=resume, reason=error.strerror or str(error))
+    return None
 
 
 def device_words(started: StartedEvent) -> str:
@@ -166,7 +181,7 @@ class _Listener:
                 shape="×".join(map(str, data.input_shape)),
                 parameters=f"{event.parameters:,}",
                 device=device_words(event),
-                out=event.out,
+                out=visible(str(event.out)),
             )
         )
         from rich import box

@@ -7,6 +7,7 @@ for shared words, one file per lesson, so lessons can be added side by side.
 from __future__ import annotations
 
 import marshal
+import math
 import os
 import string
 import sys
@@ -154,21 +155,48 @@ def error_text(error: SpecError) -> str:
 
     Text the student typed or a file held is quoted with its control characters
     escaped (`\\x08`, `\\x1b`): shown raw they would move the cursor or recolour
-    the terminal instead of saying what was wrong.
+    the terminal instead of saying what was wrong. A long quote (a 100 000-character
+    paste, a 4 000-digit number) keeps its start and end around a mark saying how much
+    was cut, so the message still fits beside the work.
     """
-    params = {key: visible(value) if isinstance(value, str) else value for key, value in error.params.items()}
+    params = {key: _quoted(value) for key, value in error.params.items()}
     if "what" in params:
         params["what"] = (
             t(f"words.{params['what']}") if f"words.{params['what']}" in catalogue("en") else params["what"]
         )
     message = t(f"error.{error.code}", **params)
     if error.torch_message:
-        message += " " + t("error.torch_says", message=visible(error.torch_message))
+        message += " " + t("error.torch_says", message=visible(error.torch_message, TORCH_QUOTE_LIMIT))
     return message
 
 
-def visible(text: str) -> str:
-    """`text` with each control character written as its escape, so it shows as what it is."""
+QUOTE_LIMIT = 120  # characters of one quoted value: most paths and rows of numbers fit whole, a paste does not
+TORCH_QUOTE_LIMIT = 400  # PyTorch's own words: a shape message is long, a quoted pickle need not be
+
+
+def _quoted(value: object) -> object:
+    """A message parameter as it may be shown: text escaped and shortened, an int of thousands of digits shortened."""
+    if isinstance(value, str):
+        return visible(value, QUOTE_LIMIT)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**QUOTE_LIMIT:
+        try:
+            return visible(str(value), QUOTE_LIMIT)
+        except ValueError:  # past int's 4300-digit str() limit: a number computed from a typed one
+            return f"{'-' if value < 0 else ''}~10**{int(value.bit_length() * math.log10(2))}"
+    return value
+
+
+def visible(text: str, limit: int | None = None) -> str:
+    """`text` with each control character written as its escape, so it shows as what it is.
+
+    Past `limit` characters only the start and the end are kept, around a mark
+    that says how many were cut.
+    """
+    if limit is not None and len(text) > limit:
+        end = limit * 2 // 5  # a path's end names the file
+        start = limit - end
+        cut = t("error.cut", n=f"{len(text) - start - end:,}")
+        return f"{visible(text[:start])}{cut}{visible(text[-end:])}"
     return "".join(
         char if char.isprintable() or char in " \n" else char.encode("unicode_escape").decode() for char in text
     )

@@ -78,9 +78,14 @@ SOURCES = {
 def source_url(dataset: str, name: str, mirror: str | None = None) -> str:
     """The official URL, or `<mirror>/<dataset>/<name>`: MNIST and Fashion-MNIST share file names, so a mirror keeps one folder each."""
     mirror = mirror or os.environ.get(MIRROR_VARIABLE) or None
-    if mirror:
-        return f"{mirror.rstrip('/')}/{dataset}/{name}"
-    return SOURCES[dataset].base + name
+    if not mirror:
+        return SOURCES[dataset].base + name
+    url = f"{mirror.rstrip('/')}/{dataset}/{name}"
+    try:
+        urllib.request.Request(url)
+    except ValueError as error:  # urllib's words: "Invalid IPv6 URL", "unknown url type: 'x/mnist/…'"
+        raise SpecError("data_mirror_bad", mirror=mirror, reason=str(error)) from None
+    return url
 
 
 def download(
@@ -103,6 +108,7 @@ def download(
     if dataset not in SOURCES:
         raise SpecError("data_no_download", dataset=dataset, choices=", ".join(SOURCES))
     expected = dict(checksums or SOURCES[dataset].checksums)
+    source_url(dataset, next(iter(expected)), mirror)  # a mirror urllib cannot open: refused before any folder is made
     if dataset == "cifar10":
         return _cifar(data_dir, expected, mirror, report, timeout)
     folder = dataset_folder(dataset, data_dir)

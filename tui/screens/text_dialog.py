@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -19,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from engine.errors import SpecError
-from tui.i18n import error_text, t
+from tui.i18n import error_text, t, visible
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,11 @@ Apply = Callable[[Mapping[str, str]], "SpecError | str | None"]
 
 
 def caret(text: str, column: int) -> str:
-    """The text with a ^ under column `column` (1-based), as compilers point at a mistake."""
-    return f"{text}\n{' ' * (column - 1)}^"
+    """The text with a ^ under column `column` (1-based), as compilers point at a mistake.
+
+    Control characters are written as their escapes (`\\x1b`), and the caret moves with them.
+    """
+    return f"{visible(text)}\n{' ' * cell_len(visible(text[: column - 1]))}^"
 
 
 class TextDialog(ModalScreen[None]):
