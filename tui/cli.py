@@ -105,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     gc.disable()
     try:
         return _main(sys.argv[1:] if argv is None else argv)
+    except KeyboardInterrupt:  # Ctrl+C before a lesson or a run has its own handling (e.g. while numpy loads)
+        print("tensortour: interrupted", file=sys.stderr)
+        return 130
     finally:
         gc.enable()
 
@@ -134,8 +137,9 @@ def _main(argv: list[str]) -> int:
     _set_display_environment(args)
     from tui.app import TensorTourApp
 
-    TensorTourApp(lang=lang, lesson=args.lesson, **options).run(mouse=not args.no_mouse)
-    return 0
+    app = TensorTourApp(lang=lang, lesson=args.lesson, **options)
+    app.run(mouse=not args.no_mouse)
+    return app.return_code or 0
 
 
 def _print(text: str) -> int:
