@@ -28,6 +28,8 @@ TERMINATE_GRACE_S = 2.0  # a child still starting ends on SIGTERM (nothing to sa
 class TrainingProcess:
     """One run: `await start()`, then `async for event in process`, `send(...)` between, `await stop()` to end it."""
 
+    CHILD: tuple[str, ...] = ("-m", "engine.train.child")  # the interpreter's arguments (tests run a scripted child)
+
     def __init__(self, config: dict, out: str | None, resume: str | None = None, changes: dict | None = None) -> None:
         self._request = {"config": config, "out": out, "resume": resume, "changes": changes or {}}
         self._process: asyncio.subprocess.Process | None = None
@@ -55,8 +57,7 @@ class TrainingProcess:
         environment = dict(os.environ, PYTHONUNBUFFERED="1")
         self._process = await asyncio.create_subprocess_exec(
             sys.executable,
-            "-m",
-            "engine.train.child",
+            *self.CHILD,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,

@@ -14,6 +14,7 @@ so the file's first bytes decide which plain sentence the student reads.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import pickle
 import re
@@ -59,8 +60,11 @@ def save_checkpoint(path: Path | str, payload: dict) -> None:
         raise _write_failed(error, path) from None
     temporary = Path(handle.name)
     try:
-        with handle:
+        try:
             _write(handle, payload, path)
+        finally:
+            with contextlib.suppress(OSError):  # a full disk fails the flush at close too; _write said why
+                handle.close()
         _check_loadable(temporary, path)
         _replace(temporary, path)
     except BaseException:

@@ -276,6 +276,7 @@ class Trainer:
         self.epoch += 1
         self.step = 0
         self._order = None
+        self._epoch_rng = self.generator.get_state()  # the next epoch's order comes from here, also after a resume
         self._reset_epoch_totals()
         self.history.append(metrics)
         if self.out is not None:
