@@ -6,6 +6,7 @@ import json
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from engine.train.config import TrainConfig
@@ -145,6 +146,7 @@ def test_when_the_app_goes_away_the_child_stops_after_its_batch_and_saves(tmp_pa
 
     def app_gone(child: subprocess.Popen) -> None:
         child.stdout.close()
+        time.sleep(0.5)  # the child writes a batch event (every 0.1 s) into the closed pipe before stdin ends
         child.stdin.close()
 
     train_until_saved_then(tmp_path, app_gone)
