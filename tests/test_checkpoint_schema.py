@@ -202,3 +202,22 @@ def test_a_gzip_that_unpacks_past_its_header_stops_there(tmp_path):
     assert error.code == "data_trailing_unpacked" and error.params["expected"] == 13
     promise = gzip.compress(bytes([0, 0, 8, 3]) + (2**31).to_bytes(4, "big") * 3)
     assert mnist_with(tmp_path / "b", "train-images-idx3-ubyte.gz", promise).code == "data_too_large"
+
+
+@pytest.mark.parametrize(
+    "make, what",
+    [
+        (lambda path: os.mkfifo(path), "path_fifo"),
+        (lambda path: path.symlink_to("/dev/zero"), "path_char_device"),
+        (lambda path: path.symlink_to(path), "path_symlink_loop"),
+        (lambda path: path.write_text("x"), "path_file"),
+    ],
+    ids=["fifo", "dev-zero", "symlink-loop", "file"],
+)
+def test_a_data_dir_that_is_no_folder_is_named_for_what_it_is(tmp_path, make, what):
+    from engine.train.datasets import load_dataset
+
+    make(tmp_path / "data")
+    with pytest.raises(SpecError) as caught:
+        load_dataset(TrainConfig(dataset="cifar10", data_dir=str(tmp_path / "data")))
+    assert caught.value.code == "data_dir_not_folder" and caught.value.params["what"] == what

@@ -46,8 +46,8 @@ def finished(trainer: Trainer, reference: Trainer) -> None:
 
 def test_a_new_run_never_overwrites_the_run_in_its_folder(tmp_path):
     spiral, circle = tmp_path / "spiral", tmp_path / "circle"
-    assert run(Trainer(TINY.with_changes(dataset="spiral"), [].append, out=spiral)) == "done"
-    assert run(Trainer(TINY.with_changes(dataset="circle", epochs=5), [].append, out=circle)) == "done"
+    assert run(Trainer(TINY.with_changes(dataset="spiral", epochs=1), [].append, out=spiral)) == "done"
+    assert run(Trainer(TINY.with_changes(dataset="circle", epochs=2), [].append, out=circle)) == "done"
     before = {name: (spiral / name).read_bytes() for name in ("checkpoint.pt", "metrics.jsonl")}
     for resume in (None, circle):  # a new run there, or another run continued there
         with pytest.raises(SpecError) as caught:

@@ -7,10 +7,13 @@ the handlers are the ones the command installs.
 
 from __future__ import annotations
 
+import gzip
 import os
 import signal
+import subprocess
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -18,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from run_support import TINY, assert_agree, metrics_lines, no_space, same_weights, without_timing
+from test_datasets import IDX_NAMES, idx_arrays, idx_bytes
 
 from engine.train import checkpoint as checkpoint_module
 from engine.train import loop as train_loop
@@ -25,6 +29,7 @@ from engine.train import run_files
 from engine.train.checkpoint import load_checkpoint
 from engine.train.commands import run
 from engine.train.config import TrainConfig
+from engine.train.download import SOURCES
 from engine.train.loop import Trainer
 from tui.headless import run_headless
 from tui.i18n import t
@@ -123,14 +128,16 @@ def test_ctrl_c_before_training_begins_is_one_line(tmp_path, monkeypatch, capsys
 
 
 def test_ctrl_c_during_a_download_is_one_line_and_keeps_no_part(tmp_path, monkeypatch, capsys):
-    """The server sends half a file, then Ctrl+C arrives (from its thread) while the rest is awaited."""
+    """The server sends the start of MNIST's first file, then Ctrl+C arrives (from its thread) while the rest is
+    awaited."""
+    start = gzip.compress(idx_bytes(idx_arrays()[IDX_NAMES[0]]))[:1000]
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             self.send_response(200)
-            self.send_header("Content-Length", "2000")
+            self.send_header("Content-Length", str(SOURCES["mnist"].sizes[f"{IDX_NAMES[0]}.gz"]))
             self.end_headers()
-            self.wfile.write(b"\x1f\x8b" + bytes(998))
+            self.wfile.write(start)
             self.wfile.flush()
             os.kill(os.getpid(), signal.SIGINT)
             threading.Event().wait(2)
@@ -230,3 +237,21 @@ def test_any_interruption_leaves_agreeing_files_and_resume_ends_where_an_unbroke
     assert without_timing(metrics_lines(final)) == without_timing(reference.history)
     assert same_weights(load_checkpoint(final / "checkpoint.pt")["model"], reference.model.state_dict())
     assert_agree(final, exactly=True)
+
+
+def test_ctrl_c_while_the_command_is_still_starting_is_one_line(tmp_path):
+    """Ctrl+C a moment after the command starts (numpy or torch still loading) ends it with one line and 130."""
+    root = Path(__file__).resolve().parent.parent
+    command = [sys.executable, "-m", "tui", "train", "--headless", "--dataset", "xor", "--epochs", "100000"]
+    child = subprocess.Popen(
+        [*command, "--threads", "1", "--out", str(tmp_path / "run")],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(0.4)
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 130 and "Traceback" not in err, err
+    assert len(err.strip().splitlines()) <= 1 and (err.startswith("tensortour:") or "--resume" in out)
