@@ -21,6 +21,7 @@ from run_support import (
 )
 
 from engine.errors import SpecError
+from engine.train import checkpoint as checkpoint_module
 from engine.train import loop as train_loop
 from engine.train import run_files
 from engine.train.checkpoint import load_checkpoint
@@ -124,6 +125,19 @@ def test_a_full_disk_on_the_first_checkpoint_blames_the_disk_not_torch(tmp_path)
         assert caught.value.code == "checkpoint_disk_full_none" and caught.value.params["reason"] == os.strerror(28)
         assert "pos" not in error_text(caught.value) and str(disk / "run") in error_text(caught.value)
         assert os.listdir(disk / "run") == []
+
+
+def test_a_writer_refused_for_space_is_named_as_a_full_disk(tmp_path, monkeypatch):
+    """The same fault without a tmpfs: torch.save's writes are refused half way."""
+
+    def refused(self, data: bytes) -> int:
+        raise no_space()
+
+    monkeypatch.setattr(checkpoint_module._Writes, "write", refused)
+    with pytest.raises(SpecError) as caught:
+        Trainer(TINY, [].append, out=tmp_path).save()
+    assert caught.value.code == "checkpoint_disk_full_none" and "pos" not in error_text(caught.value)
+    assert os.listdir(tmp_path) == []
 
 
 def test_a_full_disk_on_a_later_save_fails_the_run_in_words_and_keeps_the_old_checkpoint(tmp_path):

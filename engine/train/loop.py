@@ -57,9 +57,10 @@ __all__ = ["CHECKPOINT_NAME", "METRICS_NAME", "Trainer"]
 class Trainer:
     """A run's data (on the device, whole), model, optimizer and position (epoch, step within it).
 
-    Resuming takes every setting from the checkpoint except `changes` (RESUME_CHANGES:
-    more epochs, a learning rate from here on, the device, the thread count), and
-    checks the whole checkpoint against the run it builds before using any of it.
+    Resuming takes every setting from the checkpoint except `changes` (RESUME_CHANGES in
+    engine/train/config.py: more epochs, a learning rate from here on, the device …),
+    checks the whole checkpoint against the run it builds before using any of it, and
+    rewrites metrics.jsonl from the checkpoint's history (engine/train/run_files.py).
     """
 
     def __init__(
