@@ -123,7 +123,7 @@ def test_a_drip_feeding_server_meets_the_deadline(serve, tmp_path):
     mirror = serve(body, "drip")
     started = time.monotonic()
     error = refusal(mirror, tmp_path, checksums={NAME: "0" * 32}, sizes={NAME: len(body)}, timeout=0.5, deadline_s=0.6)
-    assert error.code == "data_download_slow" and time.monotonic() - started < 3
+    assert error.code == "data_download_slow" and time.monotonic() - started < 5
     assert "0.6 seconds" in error_text(error)
 
 
