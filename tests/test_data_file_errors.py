@@ -98,7 +98,7 @@ MNIST_DAMAGE = {
     "cut gzip": (
         lambda d: (
             (d / IDX_NAMES[0]).unlink(),
-            (d / f"{IDX_NAMES[0]}.gz").write_bytes(gzip.compress(bytes(range(256)) * 20)[:100]),
+            (d / f"{IDX_NAMES[0]}.gz").write_bytes(gzip.compress(idx_bytes(idx_arrays()[IDX_NAMES[0]]))[:100]),
         ),
         "data_bad_gzip",
         IDX_NAMES[0],

@@ -302,13 +302,13 @@ def test_generated_sets_have_nothing_to_download(tmp_path):
 
 
 def test_load_dataset_downloads_through_the_mirror_when_asked(server, tmp_path, monkeypatch):
-    """Served files are not the official ones, so the official MD5 refuses them: proof the fetch happened, and kept nothing."""
+    """Served files are not the official ones, so the official size refuses them: proof the fetch happened, and kept nothing."""
     serve_mnist(server)
     monkeypatch.setenv(MIRROR_VARIABLE, server.url)
     config = TrainConfig(dataset="mnist", data_dir=str(tmp_path), download=True)
     with pytest.raises(SpecError) as caught:
         load_dataset(config)
-    assert caught.value.code == "data_checksum" and caught.value.params["url"].startswith(server.url)
+    assert caught.value.code == "data_download_not_expected" and caught.value.params["url"].startswith(server.url)
     assert files_under(tmp_path) == ["mnist"]
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from engine.train.config import TrainConfig
@@ -97,3 +99,55 @@ def test_an_unreadable_request_is_said_plainly():
     event = json.loads(child.stdout)
     assert event["event"] == "failed" and event["code"] == "train_bad_request"
     assert child.returncode == 1
+
+
+def train_until_saved_then(tmp_path: Path, end) -> dict:
+    """A child that trains, saves at epoch 2 on request, trains two epochs more, then meets `end(child)`."""
+    child = start({"config": TINY.with_changes(batch_size=128).to_json(), "out": str(tmp_path), "resume": None})
+    try:
+        read_until(child, "started")
+        while read_until(child, "epoch")[-1]["epoch"] < 2:
+            pass
+        send(child, {"cmd": "save"})
+        saved = read_until(child, "saved")[-1]
+        while read_until(child, "epoch")[-1]["epoch"] < 4:
+            pass
+        end(child)
+        child.wait(timeout=30)
+    finally:
+        child.kill()
+    return saved
+
+
+def test_a_killed_child_leaves_files_a_resume_completes(tmp_path):
+    """SIGKILL: no code of the child runs, yet the checkpoint is whole, metrics.jsonl holds whole lines that
+    start with its history, and a resume drops the rest and ends as an unbroken run does."""
+    from run_support import assert_agree, metrics_lines, same_weights, without_timing
+
+    from engine.train.commands import run
+    from engine.train.loop import Trainer
+
+    train_until_saved_then(tmp_path, lambda child: child.send_signal(signal.SIGKILL))
+    assert_agree(tmp_path, exactly=False)
+    done = len(metrics_lines(tmp_path))
+    resumed = Trainer(TINY, [].append, out=tmp_path, resume=tmp_path, changes={"epochs": done + 1})
+    assert_agree(tmp_path, exactly=True)
+    assert resumed.epoch < done, "the kill came after epochs the checkpoint does not hold"
+    assert run(resumed) == "done"
+    unbroken = Trainer(TINY.with_changes(batch_size=128, epochs=done + 1), [].append)
+    assert run(unbroken) == "done"
+    assert without_timing(metrics_lines(tmp_path)) == without_timing(unbroken.history)
+    assert same_weights(resumed.model.state_dict(), unbroken.model.state_dict())
+
+
+def test_when_the_app_goes_away_the_child_stops_after_its_batch_and_saves(tmp_path):
+    """The app killed: its ends of both pipes close. The child must not die of the closed stdout."""
+    from run_support import assert_agree
+
+    def app_gone(child: subprocess.Popen) -> None:
+        child.stdout.close()
+        time.sleep(0.5)  # the child writes a batch event (every 0.1 s) into the closed pipe before stdin ends
+        child.stdin.close()
+
+    train_until_saved_then(tmp_path, app_gone)
+    assert_agree(tmp_path, exactly=True)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import inspect
 import re
+import signal
+import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
@@ -102,6 +106,10 @@ def _home() -> Screen[None]:
     return HomeScreen()
 
 
+END_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+SIGNAL_PATIENCE_S = 10.0  # how long a run may take to finish its batch and save when the app is told to end
+
+
 class TensorTourApp(App[None]):
     TITLE = "TensorTour"
     COMMANDS = App.COMMANDS | {LessonCommands}
@@ -125,7 +133,40 @@ class TensorTourApp(App[None]):
     def on_mount(self) -> None:
         self.title = t("app.title")
         self.console.push_theme(HEADINGS)
+        self._catch_end_signals()
         self.call_later(self._open_first_screen)
+
+    def _catch_end_signals(self) -> None:
+        """SIGTERM and SIGHUP end the app the way q does: training runs stop after their batch and save, then
+        Textual gives the terminal back (no alternate screen, no mouse reporting left on). Unhandled, either
+        would kill the app where it stands, terminal and all."""
+        self._end_signal: int | None = None
+        loop = asyncio.get_running_loop()
+        for signum in END_SIGNALS:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self._end_by_signal, signum)
+
+    def _end_by_signal(self, signum: int) -> None:
+        """The first signal stops the runs (each within SIGNAL_PATIENCE_S) and exits; a second exits at once."""
+        if self._end_signal is not None:
+            self._stop_runs_now()
+            self.exit(return_code=128 + signum)
+            return
+        self._end_signal = signum
+        self.run_worker(self._stop_runs_then_exit(signum), group="end-signal")
+
+    async def _stop_runs_then_exit(self, signum: int) -> None:
+        if "tui.run_controller" in sys.modules:  # no run was ever started otherwise
+            from tui.run_controller import stop_every_run
+
+            await stop_every_run(SIGNAL_PATIENCE_S)
+        self.exit(return_code=128 + signum)
+
+    def _stop_runs_now(self) -> None:
+        if "tui.run_controller" in sys.modules:
+            from tui.run_controller import kill_every_run
+
+            kill_every_run()
 
     def _open_first_screen(self) -> None:
         """A lesson named on the command line opens straight away; the home screen is made only when needed.

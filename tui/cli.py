@@ -143,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     gc.disable()
     try:
         return _main(sys.argv[1:] if argv is None else argv)
+    except KeyboardInterrupt:  # Ctrl+C before a lesson or a run has its own handling (e.g. while numpy loads)
+        print("tensortour: interrupted", file=sys.stderr)
+        return 130
     finally:
         gc.enable()
 

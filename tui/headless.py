@@ -1,100 +1,128 @@
 """`tensortour train --headless`: the training engine in this process, a rich progress bar, one line per epoch.
 
 The engine writes the run directory: metrics.jsonl (one JSON object per finished
-epoch) and checkpoint.pt (atomically).
-Ctrl+C stops between two batches, saves, and `--resume DIR` continues from there.
+epoch) and checkpoint.pt (atomically); the two always end at the same epoch
+after a stop, and `--resume DIR` continues from there.
+
+Ctrl+C, SIGTERM and SIGHUP stop between two batches and save (exit 130, 143,
+129); a second one stops at once, keeping the last checkpoint whole; before
+training begins they stop at once, with nothing to save. Every way ends with one
+line saying where the run stands, never a traceback.
 """
 
 from __future__ import annotations
 
-import signal
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from rich.console import Console
 
 from engine.errors import SpecError
 from engine.train.config import TrainConfig
-from engine.train.events import (
-    AccuracyEvent,
-    BatchEvent,
-    EpochEvent,
-    FailedEvent,
-    StartedEvent,
-    TrainEvent,
-)
+from engine.train.events import EpochEvent, FailedEvent, StartedEvent
 from tui.i18n import error_text, t, visible
-from tui.text.train import accuracy_lines
-
-if TYPE_CHECKING:  # rich.progress costs ~5 ms, and the training lesson imports this module for its words
-    from rich.progress import Progress
 
 EXIT_DONE, EXIT_FAILED, EXIT_BAD_SETUP, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-def run_headless(config: TrainConfig, out: str | None = None, resume: str | None = None) -> int:
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-    )
+def run_headless(
+    config: TrainConfig,
+    out: str | None = None,
+    resume: str | None = None,
+    changes: Mapping[str, object] | None = None,
+) -> int:
+    """Train `config` (or continue the run in `resume`, with `changes`); the exit status."""
+    from engine.train.interrupts import Interrupted, StopSignals
 
-    # no markup: a path or a message may hold "[/x]", which rich would read as a tag (or refuse)
-    console = Console(highlight=False, soft_wrap=True, markup=False)
-    errors = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
-    run_dir = Path(out or resume or Path("runs") / time.strftime("%Y%m%d-%H%M%S"))
-    refusal = _resume_refusal(resume)
-    if refusal:
-        errors.print(f"tensortour: {error_text(refusal)}")
-        return EXIT_BAD_SETUP
-    from engine.train.commands import run  # torch, after the refusals that need none
-    from engine.train.loop import Trainer
+    with StopSignals() as signals:
+        run = _HeadlessRun(config, out, resume, dict(changes or {}), signals)
+        try:
+            return run.train()
+        except Interrupted as interrupt:
+            run.say_interrupted()
+            return interrupt.exit_code
 
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[detail]}"),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    )
-    listener = _Listener(console, errors, progress)
-    try:
-        trainer = Trainer(config, listener.emit, out=run_dir, resume=Path(resume) if resume else None)
-    except SpecError as error:
-        errors.print(f"tensortour: {error_text(error)}")
-        return EXIT_BAD_SETUP
-    listener.emit(trainer.started_event())
-    interrupted = []
-    previous = signal.signal(
-        signal.SIGINT,
-        lambda *_: (interrupted.append(True), signal.signal(signal.SIGINT, previous)),
-    )
-    try:
+
+class _HeadlessRun:
+    """One headless run: its consoles, its trainer once built, and the last line it owes the student."""
+
+    def __init__(self, config: TrainConfig, out: str | None, resume: str | None, changes: dict, signals) -> None:
+        from rich.console import Console
+
+        from tui.headless_output import Output
+
+        self.config, self.resume, self.changes, self.signals = config, resume, changes, signals
+        # no markup: a path or a message may hold "[/x]", which rich would read as a tag (or refuse)
+        self.errors = Console(file=Output(sys.stderr), stderr=True, highlight=False, soft_wrap=True, markup=False)
+        self.stdout = Output(sys.stdout, on_close=self._output_closed)
+        self.console = Console(file=self.stdout, highlight=False, soft_wrap=True, markup=False)
+        # a --resume the system cannot read (missing, a name too long): said by train() before anything starts
+        self.refusal = _resume_refusal(resume)
+        self.run_dir = Path(out) if out or self.refusal else _default_run_dir(resume)
+        self.trainer = None
+
+    def train(self) -> int:
+        if self.refusal:
+            return self._refuse(self.refusal)
+        from engine.train.commands import run  # torch, after the refusals that need none
+        from engine.train.loop import Trainer
+        from tui.headless_output import Downloads, Listener, progress_bar
+
+        resume = Path(self.resume) if self.resume else None
+        progress = progress_bar(self.console)
+        listener = Listener(self.console, self.errors, progress)
+        downloads = Downloads(self.console)
+        try:
+            self.trainer = Trainer(
+                self.config, listener.emit, out=self.run_dir, resume=resume, report=downloads, changes=self.changes
+            )
+        except SpecError as error:
+            return self._refuse(error)
+        finally:
+            downloads.close()
+        trainer = self.trainer
+        listener.emit(trainer.started_event())
+        self.signals.training = True
         with progress:
             listener.track(trainer)
-            outcome = run(trainer, stop_requested=lambda: bool(interrupted))
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if outcome == "failed":
-        return EXIT_FAILED
-    if outcome == "stopped":
-        console.print(
-            t(
-                "train.headless_interrupted",
-                epoch=trainer.epoch,
-                step=trainer.step,
-                out=visible(str(run_dir)),
+            outcome = run(trainer, stop_requested=lambda: self.signals.requested)
+        if outcome == "failed":
+            return EXIT_FAILED
+        if outcome == "stopped":
+            words = t(
+                "train.headless_interrupted", epoch=trainer.epoch, step=trainer.step, out=visible(str(self.run_dir))
             )
-        )
-        return EXIT_INTERRUPTED
-    console.print(t("train.headless_done", out=visible(str(run_dir))))
-    return EXIT_DONE
+            self.console.print(words)
+            return self.signals.exit_code
+        self.console.print(t("train.headless_done", out=visible(str(self.run_dir))))
+        return EXIT_DONE
+
+    def say_interrupted(self) -> None:
+        """The one line after a stop that could not wait: where the run's checkpoint stands now."""
+        trainer = self.trainer
+        if trainer is None:
+            words = t("train.interrupted_setup")
+        else:
+            epoch, step = trainer.saved_at or (None, None)
+            kept = kept_words({"kept_epoch": epoch, "kept_step": step, "out": visible(str(self.run_dir))})
+            words = f"{t('train.interrupted_now')} {kept}"
+        self.errors.print(f"tensortour: {words}", markup=False)
+
+    def _refuse(self, error: SpecError) -> int:
+        self.errors.print(f"tensortour: {error_text(error)}", markup=False)
+        return EXIT_BAD_SETUP
+
+    def _output_closed(self) -> None:
+        self.errors.print(f"tensortour: {t('train.output_closed', out=visible(str(self.run_dir)))}", markup=False)
+
+
+def _default_run_dir(resume: str | None) -> Path:
+    """The resumed run's own folder, or runs/<timestamp> for a new run."""
+    if resume:
+        from engine.train.run_files import run_folder
+
+        return run_folder(Path(resume))
+    return Path("runs") / time.strftime("%Y%m%d-%H%M%S")
 
 
 def _resume_refusal(resume: str | None) -> SpecError | None:
@@ -119,6 +147,23 @@ def device_words(started: StartedEvent) -> str:
     return started.device_name or started.device
 
 
+def failure_words(event: FailedEvent) -> str:
+    """A failed run in the student's words, then where its checkpoint on disk stands (when the run had a folder)."""
+    return " ".join(part for part in (error_text(event.error()), kept_words(event.params)) if part)
+
+
+def kept_words(params: Mapping[str, object]) -> str:
+    """'The checkpoint saved at the end of epoch 3 is kept …' from the kept_epoch / kept_step a failure carries."""
+    if "kept_epoch" not in params:
+        return ""
+    epoch, step, out = params["kept_epoch"], params.get("kept_step"), params.get("out", "")
+    if not isinstance(epoch, int):
+        return t("train.kept_none")
+    if isinstance(step, int) and step:
+        return t("train.kept_in_epoch", epoch=epoch + 1, step=step, out=out)
+    return t("train.kept_after_epoch", epoch=epoch, out=out)
+
+
 def epoch_numbers(event: EpochEvent) -> dict[str, object]:
     """An epoch event's numbers as the app and the headless lines write them."""
     return {
@@ -130,73 +175,3 @@ def epoch_numbers(event: EpochEvent) -> dict[str, object]:
         "rate": f"{event.samples_per_s:,.0f}",
         "elapsed": f"{event.elapsed_s:.1f}",
     }
-
-
-class _Listener:
-    """Turns the engine's events into the progress bar, the epoch lines and metrics.jsonl."""
-
-    def __init__(self, console: Console, errors: Console, progress: Progress) -> None:
-        self.console = console
-        self.errors = errors
-        self.progress = progress
-        self.task = None
-
-    def track(self, trainer) -> None:
-        total = trainer.config.epochs * trainer.steps_per_epoch
-        self.task = self.progress.add_task(
-            t("train.headless_training"),
-            total=total,
-            completed=trainer.global_step,
-            detail="",
-        )
-
-    def emit(self, event: TrainEvent) -> None:
-        if isinstance(event, StartedEvent):
-            self._started(event)
-        elif isinstance(event, BatchEvent) and self.task is not None:
-            detail = t(
-                "train.headless_batch",
-                epoch=event.epoch,
-                loss=f"{event.loss:.4f}",
-                rate=f"{event.samples_per_s:,.0f}",
-            )
-            self.progress.update(self.task, completed=event.global_step, detail=detail)
-        elif isinstance(event, EpochEvent):
-            self.console.print(t("train.headless_epoch", **epoch_numbers(event)))
-        elif isinstance(event, AccuracyEvent):
-            self.console.print("\n".join(accuracy_lines(event)), markup=False)
-        elif isinstance(event, FailedEvent):
-            self.errors.print(f"tensortour: {error_text(event.error())}", style="bold")
-        sys.stdout.flush()
-
-    def _started(self, event: StartedEvent) -> None:
-        data = event.dataset
-        self.console.print(
-            t(
-                "train.headless_started",
-                dataset=data.name,
-                source=data.source,
-                train=data.train,
-                test=data.test,
-                shape="×".join(map(str, data.input_shape)),
-                parameters=f"{event.parameters:,}",
-                device=device_words(event),
-                out=visible(str(event.out)),
-            )
-        )
-        from rich import box
-        from rich.table import Table
-
-        table = Table(box=box.SIMPLE, pad_edge=False)
-        for header in ("layer", "kind", "output", "parameters"):
-            table.add_column(
-                t(f"model.{header}"),
-                justify="right" if header == "parameters" else "left",
-            )
-        for row in event.summary:
-            output = "×".join(map(str, row.output))
-            table.add_row(row.layer, row.kind, output, f"{row.parameters:,}")
-        table.add_row(t("model.total"), "", "", f"{event.parameters:,}", style="bold")
-        self.console.print(table)
-        if event.epoch:
-            self.console.print(t("train.headless_resumed", epoch=event.epoch, step=event.global_step))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from collections.abc import Callable
 
 from textual.dom import DOMNode
@@ -50,10 +51,12 @@ class RunController:
         self._last_flush = 0.0
         self._turns = asyncio.Lock()
 
-    def start(self, config: dict, out: str | None) -> None:
-        """A fresh run: the last one's events stop now; its child is stopped, then this one starts (in a worker)."""
+    def start(self, config: dict, out: str | None, resume: str | None = None, changes: dict | None = None) -> None:
+        """A fresh run (or the run saved in `resume`, with `changes`): the last one's events stop now; its child
+        is stopped, then this one starts (in a worker)."""
         self.forget()
-        self.owner.run_worker(self._launch(config, out, self.run), group="run-control")
+        extra = {"resume": resume, "changes": changes} if resume else {}
+        self.owner.run_worker(self._launch(config, out, self.run, extra), group="run-control")
 
     def forget(self) -> None:
         """Deliver nothing more of the current run; its child runs on until `stop`."""
@@ -102,12 +105,13 @@ class RunController:
             elif self.replaced is not None:
                 self.replaced(event)
 
-    async def _launch(self, config: dict, out: str | None, run: int) -> None:
+    async def _launch(self, config: dict, out: str | None, run: int, extra: dict) -> None:
         async with self._turns:
             await self._stop_child()
             if run != self.run:
                 return  # a newer start, or the owner moved on, came first
-            process = self.process = self.factory(config, out)
+            process = self.process = self.factory(config, out, **extra)
+            _LIVE.add(self)
             try:
                 await process.start()
             except OSError as error:
@@ -120,9 +124,34 @@ class RunController:
     async def _halt(self, then: Callable[[], object] | None) -> None:
         async with self._turns:
             await self._stop_child()
+        _LIVE.discard(self)
         if then is not None:
             then()
 
     async def _stop_child(self) -> None:
         if self.process is not None:
             await self.process.stop()
+
+
+_LIVE: weakref.WeakSet[RunController] = weakref.WeakSet()  # controllers whose child may still run
+
+
+async def stop_every_run(patience_s: float) -> None:
+    """Stop every run as its Stop key would (each saves after its batch); a run still going after `patience_s`
+    seconds is killed. For the app's own end by a signal: no child outlives it, and none loses its save for
+    want of waiting a batch."""
+    controllers = list(_LIVE)
+    if not controllers:
+        return
+    halts = [asyncio.ensure_future(controller._halt(None)) for controller in controllers]
+    _, late = await asyncio.wait(halts, timeout=patience_s)
+    for controller in controllers:
+        controller.kill_now()
+    if late:
+        await asyncio.wait(late, timeout=patience_s)
+
+
+def kill_every_run() -> None:
+    """When even that cannot wait: every child ends now; each keeps the checkpoint it saved last."""
+    for controller in list(_LIVE):
+        controller.kill_now()

@@ -21,20 +21,23 @@ from collections.abc import AsyncIterator
 from engine.train.events import EventError, FailedEvent, TrainEvent, event_from_json
 
 STREAM_LIMIT = 64 * 1024 * 1024  # one images event (8 test images and the filters) is a few hundred kB of JSON
-STOP_GRACE_S = 0.5
-TERMINATE_GRACE_S = 0.25
+EXIT_GRACE_S = 1.0  # after its last word the child only exits (os._exit); one that lingers is killed
+TERMINATE_GRACE_S = 2.0  # a child still starting ends on SIGTERM (nothing to save) within this, or is killed
 
 
 class TrainingProcess:
     """One run: `await start()`, then `async for event in process`, `send(...)` between, `await stop()` to end it."""
 
-    def __init__(self, config: dict, out: str | None, resume: str | None = None) -> None:
-        self._request = {"config": config, "out": out, "resume": resume}
+    CHILD: tuple[str, ...] = ("-m", "engine.train.child")  # the interpreter's arguments (tests run a scripted child)
+
+    def __init__(self, config: dict, out: str | None, resume: str | None = None, changes: dict | None = None) -> None:
+        self._request = {"config": config, "out": out, "resume": resume, "changes": changes or {}}
         self._process: asyncio.subprocess.Process | None = None
         self._stderr: deque[str] = deque(maxlen=20)
         self._stderr_task: asyncio.Task | None = None
         self._stopping = False
         self._early: list[dict] = []  # commands sent while the process was still being started
+        self._started = asyncio.Event()  # its started event has been read: it trains, and a stop is a save
         self._said_last = asyncio.Event()  # done, stopped or failed has been read: the run's files are written
         self.finished = False
 
@@ -54,8 +57,7 @@ class TrainingProcess:
         environment = dict(os.environ, PYTHONUNBUFFERED="1")
         self._process = await asyncio.create_subprocess_exec(
             sys.executable,
-            "-m",
-            "engine.train.child",
+            *self.CHILD,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
@@ -103,6 +105,8 @@ class TrainingProcess:
             final = event.FINAL
             if final:
                 self._said_last.set()
+            elif event.KIND == "started":
+                self._started.set()
             yield event
         status = await self._process.wait()
         if self._stderr_task:
@@ -113,37 +117,32 @@ class TrainingProcess:
             yield child_died(status, self._stderr[-1] if self._stderr else "")
 
     async def stop(self) -> None:
-        """Ask politely, then terminate, then kill: returns within a second and leaves no process behind.
+        """Stop the run the way it promises: after the batch in progress, with its checkpoint saved.
 
-        Once the child has said stopped (its checkpoint written) it is only
-        unloading torch, which takes ~0.6 s here: it is terminated then, not waited for.
+        A training child is asked to stop and waited for until it says stopped (or
+        done, or failed), however long its batch takes; `kill_now` cuts the wait
+        short. A child still starting (loading torch or the data) has nothing to
+        save: SIGTERM ends it at once. Either way no process is left behind.
         """
         process = self._process
         if process is None:
             return
         self._stopping = True
         if process.returncode is None:
-            self._write({"cmd": "stop"})
-            exited, said = (
-                asyncio.ensure_future(process.wait()),
-                asyncio.ensure_future(self._said_last.wait()),
-            )
-            await asyncio.wait(
-                {exited, said},
-                timeout=STOP_GRACE_S,
-                return_when=asyncio.FIRST_COMPLETED,
-            )
-            said.cancel()
-            for signal_child, grace in (
-                (process.terminate, TERMINATE_GRACE_S),
-                (process.kill, None),
-            ):
-                if process.returncode is not None:
-                    break
+            exited = asyncio.ensure_future(process.wait())
+            if not self._started.is_set():
                 with contextlib.suppress(ProcessLookupError):
-                    signal_child()
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(asyncio.shield(exited), grace)
+                    process.terminate()
+                await _first_of(exited, self._started.wait(), timeout=TERMINATE_GRACE_S)
+            if self._started.is_set() and process.returncode is None:
+                self._write({"cmd": "stop"})
+                await _first_of(exited, self._said_last.wait())
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(exited), EXIT_GRACE_S)
+            if process.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+                await exited
         if process.stdin and not process.stdin.is_closing():
             process.stdin.close()
         if self._stderr_task:
@@ -155,6 +154,15 @@ class TrainingProcess:
             self._stopping = True
             with contextlib.suppress(ProcessLookupError):
                 self._process.kill()
+
+
+async def _first_of(task: asyncio.Future, other, timeout: float | None = None) -> None:
+    """Wait until `task` is done or the awaitable `other` finishes (or `timeout` passes); `task` keeps running."""
+    waiting = asyncio.ensure_future(other)
+    try:
+        await asyncio.wait({task, waiting}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiting.cancel()
 
 
 def child_died(status: int | str, stderr: str) -> FailedEvent:

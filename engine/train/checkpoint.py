@@ -2,8 +2,11 @@
 
 Saving writes a temporary file beside the target, proves that weights-only
 loading accepts it, then swaps it in with os.replace: the old checkpoint stays
-whole until the new one is. Loading uses torch.load(weights_only=True) and
-nothing else; a file it refuses is reported, never retried unsafely. Torch's own
+whole until the new one is, also when the disk fills up (said as such) or a
+second Ctrl+C arrives. Loading opens regular files only (a named pipe would
+block) and uses torch.load(weights_only=True) and nothing else; a file it
+refuses is reported, never retried unsafely. engine/train/checkpoint_schema.py
+checks every part of a loaded checkpoint against the run it is to continue. Torch's own
 errors for a text or truncated file are cryptic ("'101'", "Invalid argument"),
 so the file's first bytes decide which plain sentence the student reads.
 """
@@ -11,10 +14,12 @@ so the file's first bytes decide which plain sentence the student reads.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import pickle
 import re
 import tempfile
+import warnings
 import zipfile
 from pathlib import Path
 from typing import IO
@@ -22,6 +27,8 @@ from typing import IO
 import torch
 
 from engine.errors import SpecError
+from engine.train.interrupts import held
+from engine.train.paths import DISK_FULL, NotAFile, open_regular
 
 CHECKPOINT_FORMAT = "tensortour-checkpoint-1"
 FIELDS: dict[str, type] = {
@@ -50,25 +57,40 @@ def save_checkpoint(path: Path | str, payload: dict) -> None:
             dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
         )
     except OSError as error:
-        raise SpecError("checkpoint_write_failed", path=str(path), reason=_reason(error)) from None
+        raise _write_failed(error, path) from None
     temporary = Path(handle.name)
     try:
-        with handle:
+        try:
             _write(handle, payload, path)
+        finally:
+            with contextlib.suppress(OSError):  # a full disk fails the flush at close too; _write said why
+                handle.close()
         _check_loadable(temporary, path)
         _replace(temporary, path)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        with held():
+            temporary.unlink(missing_ok=True)
         raise
     _sync_folder(path.parent)
 
 
 def load_checkpoint(path: Path | str) -> dict:
-    """The payload in `path`, read with torch.load(weights_only=True) only; anything else is a SpecError."""
+    """The payload in `path`, read with torch.load(weights_only=True) only; anything else is a SpecError.
+
+    Torch's warnings about the file (an unusual pickle protocol, with a line of its source) are not
+    shown: the refusal that follows says what is wrong in the student's words.
+    """
     path = Path(path)
-    _check_file(path)
+    with _open_checkpoint(path) as handle:
+        _check_head(handle, path)
+        return _torch_load(handle, path)
+
+
+def _torch_load(handle: IO[bytes], path: Path) -> dict:
     try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            payload = torch.load(handle, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
         code = "checkpoint_unsafe" if "GLOBAL" in str(error) else "checkpoint_unreadable"
         raise SpecError(code, torch_message=unpickler_words(str(error)), path=str(path)) from None
@@ -121,16 +143,49 @@ def unpickler_words(message: str) -> str:
     return " ".join(text.split()) or message
 
 
+class _Writes:
+    """The temporary file as torch.save sees it, keeping the OSError of a failed write.
+
+    Torch's zip writer reports a full disk as "unexpected pos 64 vs 0"; the error kept
+    here lets the student read "No space left on device" instead.
+    """
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.error: OSError | None = None
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self.handle.write(data)
+        except OSError as error:
+            self.error = error
+            raise
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+
 def _write(handle: IO[bytes], payload: dict, path: Path) -> None:
     """torch.save into the open temporary file and push it to the disk before it replaces anything."""
+    writes = _Writes(handle)
     try:
-        torch.save(payload, handle)
+        torch.save(payload, writes)
         handle.flush()
         os.fsync(handle.fileno())
     except OSError as error:
-        raise SpecError("checkpoint_write_failed", path=str(path), reason=_reason(error)) from None
+        raise _write_failed(error, path) from None
     except (pickle.PicklingError, TypeError, AttributeError, RuntimeError) as error:
+        if writes.error is not None:
+            raise _write_failed(writes.error, path) from None
         raise SpecError("checkpoint_not_saveable", torch_message=str(error), path=str(path)) from None
+
+
+def _write_failed(error: OSError, path: Path) -> SpecError:
+    """A full disk is named as such, saying whether an older checkpoint is still there; any other failure quotes the system."""
+    if error.errno in DISK_FULL:
+        code = "checkpoint_disk_full" if os.path.lexists(path) else "checkpoint_disk_full_none"
+        return SpecError(code, path=str(path), folder=str(path.parent), reason=_reason(error))
+    return SpecError("checkpoint_write_failed", path=str(path), reason=_reason(error))
 
 
 def _check_loadable(temporary: Path, path: Path) -> None:
@@ -148,24 +203,34 @@ def _check_loadable(temporary: Path, path: Path) -> None:
 def _replace(temporary: Path, path: Path) -> None:
     """The atomic step: readers see the old file or the new one, never a mix."""
     try:
-        os.replace(temporary, path)
+        with held():
+            os.replace(temporary, path)
     except OSError as error:
-        raise SpecError("checkpoint_write_failed", path=str(path), reason=_reason(error)) from None
+        raise _write_failed(error, path) from None
 
 
-def _check_file(path: Path) -> None:
-    """Refuse what is not a readable file, and name text and truncated files before torch guesses."""
-    if not path.exists():
-        raise SpecError("checkpoint_missing", path=str(path))
-    if path.is_dir():
-        raise SpecError("checkpoint_is_directory", path=str(path))
+def _open_checkpoint(path: Path) -> IO[bytes]:
+    """The checkpoint file, open; a folder, a named pipe, a device or a loop of links is refused for what it is."""
     try:
-        size = path.stat().st_size
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
+        return open_regular(path)
+    except NotAFile as error:
+        code = {"path_missing": "checkpoint_missing", "path_folder": "checkpoint_is_directory"}.get(error.kind)
+        params = {} if code else {"what": error.kind}
+        raise SpecError(code or "checkpoint_not_regular", path=str(path), **params) from None
     except OSError as error:
         raise SpecError("checkpoint_os_error", path=str(path), reason=_reason(error)) from None
-    if size == 0 or (head.startswith(_ZIP_MAGIC) and not zipfile.is_zipfile(path)):
+
+
+def _check_head(handle: IO[bytes], path: Path) -> None:
+    """Name text and truncated files before torch guesses."""
+    try:
+        size = os.fstat(handle.fileno()).st_size
+        head = handle.read(4096)
+        cut = size == 0 or (head.startswith(_ZIP_MAGIC) and not zipfile.is_zipfile(handle))
+        handle.seek(0)
+    except OSError as error:
+        raise SpecError("checkpoint_os_error", path=str(path), reason=_reason(error)) from None
+    if cut:
         raise SpecError("checkpoint_truncated", path=str(path), size=size)
     if _looks_like_text(head):
         raise SpecError("checkpoint_text", path=str(path))

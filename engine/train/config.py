@@ -7,6 +7,8 @@ travels to the training child process as JSON and is stored in checkpoints.
 from __future__ import annotations
 
 import math
+import os
+import sys
 from dataclasses import asdict, dataclass, fields, replace
 
 from engine.errors import SpecError
@@ -24,6 +26,10 @@ LOSSES = ("ce", "mse")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 MAX_HIDDEN = 4096
 MAX_LAYERS = 8
+MAX_SEED = 2**64 - 1  # torch.manual_seed's range
+# What `--resume` may change; every other setting is the run's own. More epochs train it further, a learning
+# rate applies from there on (the app's [ and ] change it mid-run too), and the data may have moved.
+RESUME_CHANGES = ("epochs", "lr", "device", "threads", "data_dir", "download")
 
 
 @dataclass(frozen=True)
@@ -50,7 +56,12 @@ class TrainConfig:
     threads: int = 0
 
     def __post_init__(self) -> None:
+        _check_hidden(self.hidden)
         object.__setattr__(self, "hidden", tuple(self.hidden))
+        for name in ("data_dir", "download"):
+            value = getattr(self, name)
+            if not isinstance(value, str if name == "data_dir" else bool):
+                raise SpecError("train_bad_value", what=name, value=_shown(value))
         for name, choices in (
             ("dataset", DATASETS),
             ("model", MODELS),
@@ -60,8 +71,8 @@ class TrainConfig:
             ("device", DEVICES),
         ):
             value = getattr(self, name)
-            if value not in choices:
-                raise SpecError("train_choice", what=name, value=value, choices=", ".join(choices))
+            if not isinstance(value, str) or value not in choices:
+                raise SpecError("train_choice", what=name, value=_shown(value), choices=", ".join(choices))
         _finite(self.lr, "lr", low=0.0, low_open=True)
         _finite(self.noise, "noise", low=0.0, high=1.0)
         _finite(
@@ -74,22 +85,15 @@ class TrainConfig:
         )
         _finite(self.momentum, "momentum", low=0.0, high=1.0, high_open=True)
         _finite(self.weight_decay, "weight_decay", low=0.0)
-        for name, low in (
-            ("batch_size", 1),
-            ("epochs", 1),
-            ("threads", 0),
-            ("seed", 0),
-        ):
+        for name, low in (("batch_size", 1), ("epochs", 1)):
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise SpecError("train_at_least", what=name, low=low, value=value)
-        if not 1 <= len(self.hidden) <= MAX_LAYERS or any(not 1 <= size <= MAX_HIDDEN for size in self.hidden):
-            raise SpecError(
-                "train_hidden",
-                value=",".join(map(str, self.hidden)),
-                layers=MAX_LAYERS,
-                high=MAX_HIDDEN,
-            )
+            if not _whole(value) or value < low:
+                raise SpecError("train_at_least", what=name, low=low, value=_shown(value))
+        for name, high in (("seed", MAX_SEED), ("threads", usable_cores())):
+            value = getattr(self, name)
+            if not _whole(value) or not 0 <= value <= high:
+                code = "train_threads" if name == "threads" else "train_between"
+                raise SpecError(code, what=name, low=0, high=high, value=_shown(value))
         if self.model in CONV_MODELS and self.dataset in TOY_DATASETS:
             raise SpecError("train_needs_images", model=self.model, dataset=self.dataset)
         if (self.model == "charrnn") != (self.dataset in TEXT_DATASETS):
@@ -126,6 +130,45 @@ def parse_hidden(text: str) -> tuple[int, ...]:
     return sizes
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: the most CPU threads a run may ask for (torch crashes far above it)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _check_hidden(hidden: object) -> None:
+    """1 to MAX_LAYERS whole numbers from 1 to MAX_HIDDEN, in a tuple or list (a checkpoint may hold anything)."""
+    sizes = list(hidden) if isinstance(hidden, (tuple, list)) else None
+    if (
+        sizes is None
+        or not 1 <= len(sizes) <= MAX_LAYERS
+        or any(not _whole(size) or not 1 <= size <= MAX_HIDDEN for size in sizes)
+    ):
+        shown = ",".join(map(_shown, sizes)) if sizes is not None else _shown(hidden)
+        raise SpecError("train_hidden", value=shown, layers=MAX_LAYERS, high=MAX_HIDDEN)
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _shown(value: object) -> str | int | float:
+    """A value as a message quotes it: numbers and text as they are, anything else by its repr, cut short."""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return value
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def parse_whole(text: str, what: str) -> int | float:
+    """A typed whole number, exactly ('18446744073709551615' stays that), or '1e3' as 1000; else the float,
+    which TrainConfig then refuses in the words of the command line."""
+    try:
+        return int(text)
+    except ValueError:
+        number = parse_number(text, what)
+    return int(number) if number.is_integer() else number
+
+
 def parse_number(text: str, what: str) -> float:
     """A typed number such as '1e-3'; anything else names the field."""
     try:
@@ -142,10 +185,10 @@ def _finite(
     low_open: bool = False,
     high_open: bool = False,
 ) -> None:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) <= sys.float_info.max
     if ok:
         ok = (value > low if low_open else value >= low) and (value < high if high_open else value <= high)
     if not ok:
         upper = "∞" if high == math.inf else f"{high:g}"
         interval = f"{'(' if low_open else '['}{low:g}, {upper}{')' if high_open or high == math.inf else ']'}"
-        raise SpecError("train_range", what=what, value=value, interval=interval)
+        raise SpecError("train_range", what=what, value=_shown(value), interval=interval)

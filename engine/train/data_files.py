@@ -1,9 +1,10 @@
 """Readers for the published file formats: IDX (MNIST, Fashion-MNIST) and CIFAR-10's binary and Python releases.
 
-IDX and CIFAR-10 binary are read whole with numpy.frombuffer (no per-image Python work) and checked
+IDX and CIFAR-10 binary are read with numpy.frombuffer (no per-image Python work) and checked
 against their own headers before a byte is trusted, so a truncated download or
 a wrong file gives a SpecError naming the file and what is wrong with it instead
-of a reshape error later. CIFAR-10's Python release (the pickled batches that
+of a reshape error later. Only regular files are read (engine/train/paths.py),
+and an IDX header's sizes are Python ints: a crafted header cannot wrap them. CIFAR-10's Python release (the pickled batches that
 torchvision downloads) goes through engine/train/cifar_pickle.py. The bundled
 8×8 digits are split here too.
 """
@@ -11,15 +12,20 @@ torchvision downloads) goes through engine/train/cifar_pickle.py. The bundled
 from __future__ import annotations
 
 import gzip
+import math
+import os
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, TypeVar
 
 import numpy as np
 
 from engine.errors import SpecError
 from engine.presets import DIGITS_FILE, digits
 from engine.train.cifar_pickle import parse_pickled_batch
+from engine.train.paths import NotAFile, open_regular, path_kind
 from engine.train.toy_data import split
 
 CLASSES = 10
@@ -76,7 +82,10 @@ FOLDERS = {
     "cifar10": (CIFAR_FOLDER, "."),
 }
 
+MAX_IDX_BYTES = 1 << 30  # MNIST's largest file unpacks to 47 MB; a gzip whose header promises more is refused unread
+
 Arrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+T = TypeVar("T")
 
 
 def dataset_folder(dataset: str, data_dir: Path) -> Path:
@@ -89,51 +98,88 @@ def dataset_folder(dataset: str, data_dir: Path) -> Path:
     return data_dir / FOLDERS[dataset][0]
 
 
-def read_bytes(path: Path, dataset: str, gzipped_ok: bool = True) -> tuple[bytes, Path]:
-    """The file's contents, from `path` or `path.gz`; a missing file says that --download can fetch it."""
+def choose_file(path: Path, dataset: str, gzipped_ok: bool = True) -> Path:
+    """`path`, or `path.gz` when only that exists; a missing file says that --download can fetch it, and
+    anything but a regular file (a folder, a named pipe, /dev/zero, a loop of links) is named for what it is."""
     gzipped = path.with_name(path.name + ".gz")
-    chosen = path if path.exists() or not (gzipped_ok and gzipped.exists()) else gzipped
-    if not chosen.exists():
-        raise SpecError("data_missing", path=str(path), dataset=dataset)
-    if not chosen.is_file():
-        raise SpecError("data_not_a_file", path=str(chosen))
     try:
-        if chosen.suffix == ".gz":
-            with gzip.open(chosen, "rb") as handle:
-                return handle.read(), chosen
-        return chosen.read_bytes(), chosen
+        chosen, kind = path, path_kind(path)
+        if kind == "path_missing" and gzipped_ok and path_kind(gzipped) != "path_missing":
+            chosen, kind = gzipped, path_kind(gzipped)
+    except OSError as error:
+        raise SpecError("data_unreadable", path=str(path), reason=error.strerror or str(error)) from None
+    if kind == "path_missing":
+        raise SpecError("data_missing", path=str(path), dataset=dataset)
+    if kind != "path_file":
+        raise SpecError("data_not_a_file", path=str(chosen), what=kind)
+    return chosen
+
+
+def read_bytes(path: Path, dataset: str, gzipped_ok: bool = True) -> tuple[bytes, Path]:
+    """The whole file (a regular file ends); from `path` or `path.gz`."""
+    chosen = choose_file(path, dataset, gzipped_ok)
+    return _reading(chosen, lambda stream, _size: stream.read()), chosen
+
+
+def read_idx(path: Path, dataset: str, images: bool) -> tuple[np.ndarray, Path]:
+    """An IDX3 image file as (N, rows, cols) uint8, or an IDX1 label file as (N,) uint8, checked against its header.
+
+    The header is read first and the body only up to the size it promises (one byte more, to see
+    trailing data), so a gzip that would unpack to gigabytes is refused after its first bytes.
+    """
+    chosen = choose_file(path, dataset)
+    magic, dims = (IDX_IMAGES, 3) if images else (IDX_LABELS, 1)
+
+    def read(stream: BinaryIO, plain_size: int | None) -> np.ndarray:
+        head = stream.read(4 + 4 * dims)
+        shape = _idx_shape(head, chosen, magic, dims, plain_size)
+        expected = len(head) + math.prod(shape)
+        if plain_size is not None and plain_size != expected:
+            code = "data_truncated" if plain_size < expected else "data_trailing"
+            raise SpecError(code, path=str(chosen), expected=expected, got=plain_size)
+        if expected > MAX_IDX_BYTES:
+            raise SpecError("data_too_large", path=str(chosen), expected=expected, limit=MAX_IDX_BYTES)
+        body = stream.read(expected - len(head) + 1)
+        if len(head) + len(body) < expected:
+            raise SpecError("data_truncated", path=str(chosen), expected=expected, got=len(head) + len(body))
+        if len(head) + len(body) > expected:
+            raise SpecError("data_trailing_unpacked", path=str(chosen), expected=expected)
+        return np.frombuffer(body, dtype=np.uint8).reshape(shape)
+
+    array = _reading(chosen, read)
+    if not images:
+        check_labels(array, chosen)
+    return array, chosen
+
+
+def _idx_shape(head: bytes, path: Path, magic: int, dims: int, plain_size: int | None) -> tuple[int, ...]:
+    """The dimensions an IDX header declares, as Python ints (their product may pass 2**63)."""
+    found = int.from_bytes(head[:4], "big")
+    if len(head) >= 4 and found != magic:
+        raise SpecError("data_bad_magic", path=str(path), got=f"0x{found:08x}", expected=f"0x{magic:08x}")
+    if len(head) < 4 + 4 * dims:
+        got = plain_size if plain_size is not None else len(head)
+        raise SpecError("data_truncated", path=str(path), expected=4 + 4 * dims, got=got)
+    shape = tuple(int.from_bytes(head[4 + 4 * i : 8 + 4 * i], "big") for i in range(dims))
+    if any(size == 0 for size in shape[1:]):
+        raise SpecError("data_bad_dims", path=str(path), got="×".join(map(str, shape[1:])))
+    return shape
+
+
+def _reading(chosen: Path, read: Callable[[BinaryIO, int | None], T]) -> T:
+    """`read(stream, size)` on the regular file `chosen`, unpacked when it ends in .gz (size None then)."""
+    try:
+        with open_regular(chosen) as handle:
+            if chosen.suffix != ".gz":
+                return read(handle, os.fstat(handle.fileno()).st_size)
+            with gzip.GzipFile(fileobj=handle, mode="rb") as stream:
+                return read(stream, None)
+    except NotAFile as error:
+        raise SpecError("data_not_a_file", path=str(chosen), what=error.kind) from None
     except (EOFError, gzip.BadGzipFile, zlib.error) as error:
         raise SpecError("data_bad_gzip", path=str(chosen), reason=str(error) or type(error).__name__) from None
     except OSError as error:
         raise SpecError("data_unreadable", path=str(chosen), reason=error.strerror or str(error)) from None
-
-
-def parse_idx(data: bytes, path: Path, images: bool) -> np.ndarray:
-    """An IDX3 image file as (N, rows, cols) uint8, or an IDX1 label file as (N,) uint8, checked against its header."""
-    magic, dims = (IDX_IMAGES, 3) if images else (IDX_LABELS, 1)
-    header = 4 + 4 * dims
-    found = int.from_bytes(data[:4], "big")
-    if len(data) >= 4 and found != magic:
-        raise SpecError(
-            "data_bad_magic",
-            path=str(path),
-            got=f"0x{found:08x}",
-            expected=f"0x{magic:08x}",
-        )
-    if len(data) < header:
-        raise SpecError("data_truncated", path=str(path), expected=header, got=len(data))
-    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(dims))
-    if any(size == 0 for size in shape[1:]):
-        raise SpecError("data_bad_dims", path=str(path), got="×".join(map(str, shape[1:])))
-    expected = header + int(np.prod(shape))
-    if len(data) < expected:
-        raise SpecError("data_truncated", path=str(path), expected=expected, got=len(data))
-    if len(data) > expected:
-        raise SpecError("data_trailing", path=str(path), expected=expected, got=len(data))
-    array = np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
-    if not images:
-        check_labels(array, path)
-    return array
 
 
 def check_labels(labels: np.ndarray, path: Path) -> None:
@@ -147,8 +193,8 @@ def read_idx_set(dataset: str, data_dir: Path) -> Arrays:
     folder = dataset_folder(dataset, data_dir)
     arrays, paths = [], []
     for name in IDX_FILES:
-        data, path = read_bytes(folder / name, dataset)
-        arrays.append(parse_idx(data, path, images="images" in name))
+        array, path = read_idx(folder / name, dataset, images="images" in name)
+        arrays.append(array)
         paths.append(path)
     for first in (0, 2):
         _same_count(arrays[first], paths[first], arrays[first + 1], paths[first + 1])

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from engine.errors import SpecError
 from engine.train.config import TOY_DATASETS, TrainConfig
 from engine.train.data_files import (
     CLASS_NAMES,
@@ -24,6 +25,7 @@ from engine.train.data_files import (
 )
 from engine.train.dataset import Dataset
 from engine.train.download import Report, download
+from engine.train.paths import path_kind
 from engine.train.shapes_data import CLASS_NAMES as SHAPE_NAMES
 from engine.train.shapes_data import shape_images
 from engine.train.toy_data import CLASS_NAMES as TOY_NAMES
@@ -63,6 +65,7 @@ def load_dataset(config: TrainConfig, report: Report | None = None) -> Dataset:
             digits_source(),
         )
     data_dir = Path(config.data_dir).expanduser()
+    _check_data_dir(data_dir)
     if config.download:
         download(name, data_dir, report=report)
     if name == "cifar10":
@@ -71,6 +74,16 @@ def load_dataset(config: TrainConfig, report: Report | None = None) -> Dataset:
     arrays = read_idx_set(name, data_dir)
     arrays = (arrays[0][:, None], arrays[1], arrays[2][:, None], arrays[3])
     return _images(name, arrays, 255.0, CLASS_NAMES[name], str(dataset_folder(name, data_dir)))
+
+
+def _check_data_dir(data_dir: Path) -> None:
+    """--data-dir is a folder, or not there yet (--download makes it); a file, a pipe or a device is named for what it is."""
+    try:
+        kind = path_kind(data_dir)
+    except OSError as error:
+        raise SpecError("data_unreadable", path=str(data_dir), reason=error.strerror or str(error)) from None
+    if kind not in ("path_folder", "path_missing"):
+        raise SpecError("data_dir_not_folder", path=str(data_dir), what=kind)
 
 
 def normalise(images: np.ndarray, maximum: float) -> torch.Tensor:

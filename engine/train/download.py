@@ -1,9 +1,11 @@
 """`--download`: fetch the official MNIST, Fashion-MNIST and CIFAR-10 (binary) archives and check their MD5s.
 
 Nothing half-written is ever left where a reader would find it: each file
-streams into a hidden temp file beside its target and only an intact one (full
-length, right checksum) is renamed into place with os.replace; the CIFAR-10
-archive is unpacked into a temp folder and its files are moved in one by one.
+streams into a hidden temp file beside its target (engine/train/transfer.py
+caps it by the official size, checks its first bytes, keeps a deadline and
+names a full disk) and only an intact one (full length, right checksum) is
+renamed into place with os.replace; the CIFAR-10 archive is unpacked into a
+temp folder and its files are moved in one by one.
 urllib only, so it honours http_proxy/https_proxy; TENSORTOUR_MIRROR replaces
 the servers (for machines behind a firewall).
 """
@@ -11,17 +13,15 @@ the servers (for machines behind a firewall).
 from __future__ import annotations
 
 import hashlib
-import http.client
 import os
 import shutil
 import tarfile
 import tempfile
-import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import TypeVar
 
 from engine.errors import SpecError
 from engine.train.data_files import (
@@ -32,21 +32,24 @@ from engine.train.data_files import (
     cifar_folder,
     dataset_folder,
 )
+from engine.train.paths import DISK_FULL, open_regular, path_kind
+from engine.train.transfer import CHUNK, Fetch, Report, transfer, write_refused
 
 MIRROR_VARIABLE = "TENSORTOUR_MIRROR"
-CHUNK = 1 << 20
 CIFAR_ARCHIVE = "cifar-10-binary.tar.gz"
+__all__ = ["CIFAR_ARCHIVE", "MIRROR_VARIABLE", "SOURCES", "Report", "download", "source_url"]
 
-Report = Callable[[int, int | None, str], None]
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Source:
-    """Where a set's files come from: a base URL and the official MD5 of each file (torchvision's list)."""
+    """Where a set's files come from: a base URL, the official MD5 of each file (torchvision's list) and its
+    size in bytes, which caps what a server may send."""
 
     base: str
     checksums: Mapping[str, str]
+    sizes: Mapping[str, int]
 
 
 SOURCES = {
@@ -58,6 +61,12 @@ SOURCES = {
             "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
             "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
         },
+        {
+            "train-images-idx3-ubyte.gz": 9_912_422,
+            "train-labels-idx1-ubyte.gz": 28_881,
+            "t10k-images-idx3-ubyte.gz": 1_648_877,
+            "t10k-labels-idx1-ubyte.gz": 4_542,
+        },
     ),
     "fashion-mnist": Source(
         "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
@@ -67,10 +76,17 @@ SOURCES = {
             "t10k-images-idx3-ubyte.gz": "bef4ecab320f06d8554ea6380940ec79",
             "t10k-labels-idx1-ubyte.gz": "bb300cfdad3c16e7a12a480ee83cd310",
         },
+        {
+            "train-images-idx3-ubyte.gz": 26_421_880,
+            "train-labels-idx1-ubyte.gz": 29_515,
+            "t10k-images-idx3-ubyte.gz": 4_422_102,
+            "t10k-labels-idx1-ubyte.gz": 5_148,
+        },
     ),
     "cifar10": Source(
         "https://www.cs.toronto.edu/~kriz/",
         {CIFAR_ARCHIVE: "c32a1d4ab5d03f1284b67883e8d87530"},
+        {CIFAR_ARCHIVE: 170_052_171},
     ),
 }
 
@@ -95,6 +111,8 @@ def download(
     report: Report | None = None,
     checksums: Mapping[str, str] | None = None,
     timeout: float = 30.0,
+    sizes: Mapping[str, int] | None = None,
+    deadline_s: float | None = None,
 ) -> Path:
     """Fetch what is missing of `dataset` into `data_dir` and return the folder its reader looks in.
 
@@ -102,36 +120,29 @@ def download(
     CIFAR-10 archive when its MD5 is right, a complete CIFAR-10 folder of either release
     (cifar-10-batches-bin, or the cifar-10-batches-py that torchvision downloads).
 
-    `checksums` replaces the official MD5s (tests serve tiny files of their own).
-    `report(done_bytes, total_bytes or None, file_name)` follows each transfer.
+    `checksums` and `sizes` replace the official MD5s and sizes (tests serve tiny files of
+    their own; without `sizes` such a file is capped at transfer.FALLBACK_CAP).
+    `report(done_bytes, total_bytes or None, file_name)` follows each transfer; `timeout`
+    bounds each read and `deadline_s` a whole file (by default, from its size).
     """
     if dataset not in SOURCES:
         raise SpecError("data_no_download", dataset=dataset, choices=", ".join(SOURCES))
-    expected = dict(checksums or SOURCES[dataset].checksums)
+    source = SOURCES[dataset]
+    expected = dict(checksums or source.checksums)
+    known = dict(sizes if sizes is not None else {} if checksums else source.sizes)
+    fetch = Fetch(report, timeout, deadline_s)
     source_url(dataset, next(iter(expected)), mirror)  # a mirror urllib cannot open: refused before any folder is made
     if dataset == "cifar10":
-        return _cifar(data_dir, expected, mirror, report, timeout)
+        return _cifar(data_dir, expected, known, mirror, fetch)
     folder = dataset_folder(dataset, data_dir)
     for name in IDX_FILES:
         if not (folder / name).is_file():
-            _ensure(
-                dataset,
-                folder / f"{name}.gz",
-                expected[f"{name}.gz"],
-                mirror,
-                report,
-                timeout,
-            )
+            gz = f"{name}.gz"
+            _ensure(dataset, folder / gz, expected[gz], known.get(gz), mirror, fetch)
     return folder
 
 
-def _cifar(
-    data_dir: Path,
-    expected: dict[str, str],
-    mirror: str | None,
-    report: Report | None,
-    timeout: float,
-) -> Path:
+def _cifar(data_dir: Path, expected: dict[str, str], sizes: dict[str, int], mirror: str | None, fetch: Fetch) -> Path:
     """Unpack the archive into a temp folder (tarfile's "data" filter refuses links and paths outside it), then move the batches in."""
     wanted = (*CIFAR_TRAIN, CIFAR_TEST)
     present = cifar_folder(data_dir)
@@ -139,13 +150,17 @@ def _cifar(
         return present.path
     folder = data_dir / CIFAR_FOLDER
     archive = data_dir / CIFAR_ARCHIVE
-    _ensure("cifar10", archive, expected[CIFAR_ARCHIVE], mirror, report, timeout)
+    _ensure("cifar10", archive, expected[CIFAR_ARCHIVE], sizes.get(CIFAR_ARCHIVE), mirror, fetch)
     unpacked = Path(_writable(data_dir, lambda: tempfile.mkdtemp(prefix=".cifar10-", dir=data_dir)))
     try:
         try:
             with tarfile.open(archive, "r:gz") as tar:
                 tar.extractall(unpacked, filter="data")
-        except (tarfile.TarError, EOFError, OSError) as error:
+        except OSError as error:
+            if error.errno in DISK_FULL:
+                raise write_refused(error, unpacked / CIFAR_FOLDER, _unpacked_size(archive)) from None
+            raise SpecError("data_archive_bad", path=str(archive), reason=str(error)) from None
+        except (tarfile.TarError, EOFError) as error:
             raise SpecError(
                 "data_archive_bad",
                 path=str(archive),
@@ -166,19 +181,13 @@ def _cifar(
     return folder
 
 
-def _ensure(
-    dataset: str,
-    target: Path,
-    md5: str,
-    mirror: str | None,
-    report: Report | None,
-    timeout: float,
-) -> None:
+def _ensure(dataset: str, target: Path, md5: str, size: int | None, mirror: str | None, fetch: Fetch) -> None:
     """Download `target` unless it is already there with the right checksum."""
-    if target.is_file() and _md5(target) == md5:
+    kind = path_kind(target)
+    if kind == "path_file" and _md5(target) == md5:
         return
-    if target.exists() and not target.is_file():
-        raise SpecError("data_not_a_file", path=str(target))
+    if kind not in ("path_file", "path_missing", "path_broken_link"):
+        raise SpecError("data_not_a_file", path=str(target), what=kind)
     _writable(target.parent, lambda: target.parent.mkdir(parents=True, exist_ok=True))
     url = source_url(dataset, target.name, mirror)
     handle, temp = _writable(
@@ -186,8 +195,10 @@ def _ensure(
         lambda: tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent),
     )
     try:
-        with os.fdopen(handle, "wb") as out:
-            got = _transfer(url, out, target.name, report, timeout)
+        try:
+            got = transfer(url, handle, target, size, fetch)
+        finally:
+            os.close(handle)
         if got != md5:
             raise SpecError("data_checksum", url=url, expected=md5, got=got)
         os.replace(temp, target)
@@ -195,32 +206,13 @@ def _ensure(
         Path(temp).unlink(missing_ok=True)
 
 
-def _transfer(url: str, out: BinaryIO, name: str, report: Report | None, timeout: float) -> str:
-    """Stream `url` into `out`; the MD5 of what arrived. A short body is an error even when the server closed politely."""
-    digest = hashlib.md5(usedforsecurity=False)
+def _unpacked_size(archive: Path) -> int | None:
+    """What the archive's members add up to, for the words on a full disk."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            total = int(response.headers.get("Content-Length") or 0) or None
-            done = 0
-            while chunk := response.read(CHUNK):
-                out.write(chunk)
-                digest.update(chunk)
-                done += len(chunk)
-                if report is not None:
-                    report(done, total, name)
-    except urllib.error.HTTPError as error:
-        raise SpecError("data_download_failed", url=url, reason=f"HTTP {error.code} {error.reason}") from None
-    except urllib.error.URLError as error:
-        raise SpecError("data_download_failed", url=url, reason=str(error.reason)) from None
-    except (http.client.HTTPException, OSError) as error:
-        raise SpecError("data_download_failed", url=url, reason=str(error) or type(error).__name__) from None
-    if total is not None and done != total:
-        raise SpecError(
-            "data_download_failed",
-            url=url,
-            reason=f"the connection closed after {done} of {total} bytes",
-        )
-    return digest.hexdigest()
+        with tarfile.open(archive, "r:gz") as tar:
+            return sum(member.size for member in tar.getmembers())
+    except (tarfile.TarError, EOFError, OSError):
+        return None
 
 
 def _move_files(source: Path, target: Path) -> None:
@@ -233,7 +225,7 @@ def _move_files(source: Path, target: Path) -> None:
 
 def _md5(path: Path) -> str:
     digest = hashlib.md5(usedforsecurity=False)
-    with open(path, "rb") as handle:
+    with open_regular(path) as handle:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()

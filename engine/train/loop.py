@@ -8,10 +8,9 @@ between batches is in engine/train/commands.py.
 
 from __future__ import annotations
 
-import json
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import torch
@@ -19,9 +18,11 @@ import torch.nn.functional as F
 
 from engine.errors import SpecError
 from engine.train.checkpoint import CHECKPOINT_FORMAT, load_checkpoint, save_checkpoint
+from engine.train.checkpoint_schema import check_state, resumed_config
 from engine.train.config import TrainConfig
 from engine.train.datasets import load_dataset
 from engine.train.device import device_name, memory_mb, resolve_device, set_threads
+from engine.train.download import Report
 from engine.train.events import (
     BatchEvent,
     DatasetInfo,
@@ -32,19 +33,35 @@ from engine.train.events import (
     TrainEvent,
 )
 from engine.train.models import build_model, model_summary
+from engine.train.run_files import (
+    CHECKPOINT_NAME,
+    METRICS_NAME,
+    append_metrics,
+    checkpoint_path,
+    make_run_dir,
+    refuse_other_run,
+    rewrite_metrics,
+    run_folder,
+    same_place,
+)
 from engine.train.views import accuracy_event, boundary_view, image_views, point_list, sample_view
 
 REPORT_INTERVAL_S = 0.1
 SAMPLE_INTERVAL_S = 1.0
 EVAL_BATCH = 1024
-CHECKPOINT_NAME = "checkpoint.pt"
-METRICS_NAME = "metrics.jsonl"
 CHECKPOINT_EVERY_S = 10.0
 Emit = Callable[[TrainEvent], None]
+__all__ = ["CHECKPOINT_NAME", "METRICS_NAME", "Trainer"]
 
 
 class Trainer:
-    """A run's data (on the device, whole), model, optimizer and position (epoch, step within it)."""
+    """A run's data (on the device, whole), model, optimizer and position (epoch, step within it).
+
+    Resuming takes every setting from the checkpoint except `changes` (RESUME_CHANGES in
+    engine/train/config.py: more epochs, a learning rate from here on, the device …),
+    checks the whole checkpoint against the run it builds before using any of it, and
+    rewrites metrics.jsonl from the checkpoint's history (engine/train/run_files.py).
+    """
 
     def __init__(
         self,
@@ -53,10 +70,15 @@ class Trainer:
         out: Path | None = None,
         resume: Path | None = None,
         views: bool = True,
+        report: Report | None = None,
+        changes: Mapping[str, object] | None = None,
     ) -> None:
-        saved = load_checkpoint(_checkpoint_path(resume)) if resume else None
+        if out is not None:
+            refuse_other_run(out, run_folder(resume) if resume else None)
+        source = checkpoint_path(resume) if resume else None
+        saved = load_checkpoint(source) if source else None
         if saved:
-            config = TrainConfig.from_json(saved["config"])
+            config = resumed_config(saved, source, changes or {})
         self.config = config
         self.emit = emit
         self.out = out
@@ -64,7 +86,7 @@ class Trainer:
         self.threads = set_threads(config.threads)
         self.device = resolve_device(config.device)
         torch.manual_seed(config.seed)
-        self.data = load_dataset(config)
+        self.data = load_dataset(config, report)
         self.model = build_model(config, self.data.input_shape, len(self.data.class_names)).to(self.device)
         self.optimizer = _optimizer(config, self.model)
         self.x_train, self.y_train = (
@@ -90,10 +112,16 @@ class Trainer:
         self._last_report = 0.0
         self._last_sample = 0.0
         self._last_save = time.perf_counter()
+        self.saved_at: tuple[int, int] | None = None  # (epoch, step) of the checkpoint in `out`
         if saved:
-            self._restore(saved)
+            check_state(saved, source, self.model, self.optimizer, self.steps_per_epoch)
+            self._restore(saved, config.lr if "lr" in (changes or {}) else None)
         if out is not None:
-            _make_run_dir(out)
+            make_run_dir(out)
+            if saved:
+                rewrite_metrics(out, self.history)
+                if same_place(out, run_folder(resume)):
+                    self.saved_at = (self.epoch, self.step)
 
     @property
     def finished(self) -> bool:
@@ -217,23 +245,9 @@ class Trainer:
             return None
         path = self.out / CHECKPOINT_NAME
         save_checkpoint(path, self._payload())
+        self.saved_at = (self.epoch, self.step)
         self._last_save = time.perf_counter()
         return path
-
-    def _append_metrics(self, metrics: dict) -> None:
-        """One JSON line per epoch under `out`, written in one call so a stop never leaves half a line."""
-        if self.out is None:
-            return
-        path = self.out / METRICS_NAME
-        try:
-            with open(path, "a", encoding="utf-8") as handle:
-                handle.write(json.dumps(metrics) + "\n")
-        except OSError as error:
-            raise SpecError(
-                "train_write_failed",
-                path=str(path),
-                reason=error.strerror or str(error),
-            ) from None
 
     def change_lr(self, factor: float) -> None:
         for group in self.optimizer.param_groups:
@@ -263,9 +277,11 @@ class Trainer:
         self.epoch += 1
         self.step = 0
         self._order = None
+        self._epoch_rng = self.generator.get_state()  # the next epoch's order comes from here, also after a resume
         self._reset_epoch_totals()
         self.history.append(metrics)
-        self._append_metrics(metrics)
+        if self.out is not None:
+            append_metrics(self.out, metrics)
         self.emit(EpochEvent(**metrics))
         if self.views and self.data.kind == "images":
             self.emit(image_views(self.model, self.data, predicted))
@@ -321,10 +337,13 @@ class Trainer:
             },
         }
 
-    def _restore(self, saved: dict) -> None:
-        """Continue exactly where the checkpoint stopped: same weights, optimizer moments, epoch order and totals."""
+    def _restore(self, saved: dict, lr: float | None) -> None:
+        """Continue exactly where the checkpoint stopped: same weights, optimizer moments, epoch order and totals
+        (and the learning rate `lr` from here on, when the resume asks for one)."""
         self.model.load_state_dict(saved["model"])
         self.optimizer.load_state_dict(saved["optimizer"])
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr if lr is not None else group["lr"]
         self.epoch, self.step = int(saved["epoch"]), int(saved["step"])
         self.history = list(saved["history"])
         torch.set_rng_state(saved["rng"]["torch"])
@@ -350,19 +369,6 @@ def _optimizer(config: TrainConfig, model: torch.nn.Module) -> torch.optim.Optim
             weight_decay=config.weight_decay,
         )
     return torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
-
-
-def _checkpoint_path(run_dir: Path) -> Path:
-    """`--resume DIR` names the run directory; a checkpoint file itself is accepted too."""
-    return run_dir / CHECKPOINT_NAME if run_dir.is_dir() else run_dir
-
-
-def _make_run_dir(run_dir: Path) -> None:
-    """The run directory exists (made if needed) before any training, or the run is refused in plain words."""
-    try:
-        run_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise SpecError("train_write_failed", path=str(run_dir), reason=error.strerror or str(error)) from None
 
 
 def _word(value: float) -> str:

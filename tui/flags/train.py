@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, field, fields
 
+from engine.errors import SpecError
 from engine.train.config import (
     ACTIVATIONS,
     DATASETS,
@@ -16,6 +17,7 @@ from engine.train.config import (
     LOSSES,
     MODELS,
     OPTIMIZERS,
+    RESUME_CHANGES,
     TrainConfig,
     parse_hidden,
 )
@@ -29,11 +31,14 @@ FILE_FIELDS = tuple(f.name for f in fields(TrainConfig) if f.name not in NOT_IN_
 
 @dataclass(frozen=True)
 class TrainSetup:
-    """What the lesson opens with: the form's values, whether to start at once, where checkpoints go."""
+    """What the lesson opens with: the form's values, whether to start at once, where checkpoints go,
+    and the run to continue (`resume`, with the settings a resume may change)."""
 
     config: TrainConfig = field(default_factory=TrainConfig)
     start: bool = False
     out: str | None = None
+    resume: str | None = None
+    changes: dict = field(default_factory=dict)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -127,7 +132,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--resume",
         default=None,
         metavar="DIR",
-        help="continue the run saved in DIR (headless)",
+        help=(
+            "continue the run saved in DIR with its own settings; only "
+            + ", ".join(f"--{name.replace('_', '-')}" for name in RESUME_CHANGES)
+            + " may change (--epochs: more than it has done)"
+        ),
     )
 
 
@@ -141,14 +150,31 @@ def config_from(args: argparse.Namespace) -> TrainConfig:
 
 
 def setup_from(args: argparse.Namespace) -> TrainSetup:
-    return TrainSetup(config_from(args), start=args.start, out=args.out)
+    config = config_from(args)
+    if not args.resume:
+        return TrainSetup(config, start=args.start, out=args.out)
+    return TrainSetup(config, start=True, out=args.out, resume=args.resume, changes=resume_changes(args))
+
+
+def resume_changes(args: argparse.Namespace) -> dict:
+    """The settings given with --resume, which must be ones a resumed run may change (RESUME_CHANGES); a flag
+    that would change the run itself is refused, naming it, rather than silently ignored."""
+    given = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if getattr(args, f.name) is not None}
+    kept = [name for name in given if name not in RESUME_CHANGES] + (["preset"] if args.preset else [])
+    if kept:
+        raise SpecError(
+            "train_resume_keeps",
+            flags=", ".join(f"--{name.replace('_', '-')}" for name in kept),
+            allowed=", ".join(f"--{name.replace('_', '-')}" for name in RESUME_CHANGES),
+        )
+    return {name: value for name, value in given.items() if name in RESUME_CHANGES}
 
 
 def headless(args: argparse.Namespace, setup: TrainSetup) -> int:
-    """`--headless`: train in this process with a progress bar; exit 0 done, 1 failed or interrupted."""
+    """`--headless`: train in this process with a progress bar; exit 0 done, 1 failed, 2 refused, 128+N stopped by signal N."""
     from tui.headless import run_headless
 
-    return run_headless(setup.config, out=args.out, resume=args.resume)
+    return run_headless(setup.config, out=args.out, resume=args.resume, changes=setup.changes)
 
 
 def flags_of(setup: TrainSetup) -> dict[str, object]:

@@ -9,6 +9,7 @@ events draw is in train_live.py.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -18,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
 from engine.errors import SpecError
+from engine.train.run_files import CHECKPOINT_NAME, holds_run, run_folder
 from tui.flags.train import TrainSetup
 from tui.i18n import lesson_title, t
 from tui.keys import translate_bindings
@@ -89,6 +91,9 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
         )
         self.state = "form"
         self.image_view = IMAGE_VIEWS[0]
+        self.runs_started = 0
+        self.run_out: str | None = None
+        self._leaving = False
         self.clear_run(self.config)
         self._boundary_due = False
         self._boundary_drawn = 0.0
@@ -182,8 +187,8 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
             return None
         return TrainSetup(config)
 
-    def start(self, config) -> None:
-        """A fresh run of `config`: the views are cleared now, the child starts in a worker."""
+    def start(self, config, note: str = "") -> None:
+        """A fresh run of `config`: the views are cleared now (`note` on the message line), the child starts in a worker."""
         self.config = config
         self.state = "starting"
         self.clear_run(config)
@@ -191,11 +196,30 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
         self.query_one(LossChart).reset(config.epochs)
         self.query_one("#summary", Static).update(t("train_ui.starting", dataset=config.dataset, model=config.model))
         self.query_one("#epoch-line", Line).show("")
-        self.say("")
+        self.say(note)
         self._show_view()
         self._show_live()
         self._show_progress()
-        self.runs.start(config.to_json(), self.setup.out or run_dir())
+        out, resume = self._next_run_place()
+        self.run_out = out
+        self.runs_started += 1
+        changes = self.setup.changes if resume else None
+        self.runs.start(config.to_json(), out, resume=resume, changes=changes)
+
+    def _next_run_place(self) -> tuple[str, str | None]:
+        """Where the next run writes, and what it resumes: the first run goes where the command line said
+        (--out, --resume; the child refuses an --out that holds another run, saying why). A later one (r, or
+        the form again) starts afresh: in --out while that holds no run, else in a new runs/<timestamp>, said
+        on the message line, so that pressing r never overwrites the run before it."""
+        setup = self.setup
+        if self.runs_started == 0:
+            return setup.out or (_run_folder(setup.resume) if setup.resume else run_dir()), setup.resume
+        if setup.out and not holds_run(setup.out):
+            return setup.out, None
+        fresh = run_dir()
+        if setup.out or setup.resume:
+            self.say(t("train_ui.new_folder", old=setup.out or _run_folder(setup.resume), new=fresh))
+        return fresh, None
 
     def on_unmount(self) -> None:
         """However the screen goes (the app exits, a test ends), no child may outlive it."""
@@ -225,9 +249,18 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
         self.runs.send({"cmd": "step"})
 
     def action_stop(self) -> None:
+        """x: stop after the batch in progress, saving (the child says when); x again: at once, keeping the
+        checkpoint saved last."""
+        if self.state == "stopping":
+            self.runs.kill_now()
+            checkpoint = Path(self.run_out or "") / CHECKPOINT_NAME
+            saved = self.run_out is not None and checkpoint.is_file()
+            self.say(t("train_ui.stopped_now", path=checkpoint) if saved else t("train_ui.stopped_now_unsaved"))
+            return
         if self._can_command():
             self.state = "stopping"
             self._show_progress()
+            self.say(t("train_ui.stopping"))
             self.runs.stop(then=self._stopped)
 
     def _stopped(self) -> None:
@@ -239,8 +272,7 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
         if self.state == "form":
             self.say(t("train_ui.not_running"))
             return
-        self.say(t("train_ui.reset"))
-        self.start(self.config)
+        self.start(self.config, note=t("train_ui.reset"))
 
     def action_save(self) -> None:
         if self._can_command():
@@ -291,7 +323,17 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
         self._show_view()
 
     def action_leave(self, how: str) -> None:
-        """Esc and q: the child is stopped first (under a second), then the screen or the app goes."""
-        self.say(t("train_ui.leaving"))
+        """Esc and q: the child stops first as x stops it (after its batch, saving), then the screen or the
+        app goes; pressed again while it waits, the child is stopped at once."""
+        if self._leaving:
+            self.runs.kill_now()
+            return
+        self._leaving = True
+        running = self.process is not None and self.process.returncode is None
+        self.say(t("train_ui.leaving") if running else "")
         self.runs.forget()
         self.runs.stop(then=self.app.exit if how == "quit" else self.app.action_back)
+
+
+def _run_folder(resume: str) -> str:
+    return str(run_folder(Path(resume)))

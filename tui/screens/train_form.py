@@ -26,6 +26,7 @@ from engine.train.config import (
     TrainConfig,
     parse_hidden,
     parse_number,
+    parse_whole,
 )
 from tui.i18n import error_text, t
 
@@ -91,8 +92,7 @@ def config_from_texts(texts: Mapping[str, str], base: TrainConfig) -> TrainConfi
         if key in NUMBERS:
             changes[key] = parse_number(text, key)
         elif key in INTEGERS:
-            number = parse_number(text, key)
-            changes[key] = int(number) if number.is_integer() else number
+            changes[key] = parse_whole(text, key)
         elif key == "hidden":
             changes[key] = parse_hidden(text)
         else:

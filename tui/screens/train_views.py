@@ -22,8 +22,8 @@ from engine.train.events import (
     StartedEvent,
     StoppedEvent,
 )
-from tui.headless import device_words, epoch_numbers
-from tui.i18n import catalogue, error_text, t
+from tui.headless import device_words, epoch_numbers, failure_words
+from tui.i18n import catalogue, t
 from tui.widgets.heatmap import POINT_GLYPHS, RGB, diverging, grey
 
 RIGHT, WRONG = (60, 200, 90), (240, 80, 70)
@@ -50,10 +50,10 @@ def clock(seconds: float | None) -> str:
 
 
 def failure_text(event: FailedEvent) -> str:
-    """A failed event in the student's words: the catalogue's sentence for its code, or the code itself."""
+    """A failed event in the student's words (and where the run's checkpoint stands), or the code itself."""
     if f"error.{event.code}" in catalogue("en"):
         try:
-            return error_text(event.error())
+            return failure_words(event)
         except (KeyError, IndexError, ValueError):
             pass
     params = (f"{key}={value}" for key, value in event.params.items())
