@@ -211,7 +211,9 @@ def _write(args: argparse.Namespace, setup: object, source: LessonFile | None) -
 
     if args.plain:
         text = registered_lesson(args.lesson).text.plain(setup)
-        _print(text + ("\n\n" + plain_notes(source) if source and (source.narration or source.questions) else ""))
+        code = _print(text + ("\n\n" + plain_notes(source) if source and (source.narration or source.questions) else ""))
+        if code:
+            return code
     if args.save:
         return _save(args.lesson, setup, args.save, source)
     return 0
