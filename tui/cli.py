@@ -126,7 +126,9 @@ def _main(argv: list[str]) -> int:
             if args.plain:
                 from tui.lessons import lesson as registered_lesson
 
-                return _print(registered_lesson(args.lesson).text.plain(setup))
+                printed = _print(registered_lesson(args.lesson).text.plain(setup))
+                # a lesson may end --plain with its own status (the module lesson: 1 where the student's file failed)
+                return printed or getattr(flags, "plain_status", lambda _setup: 0)(setup)
             options["setup"] = setup
     except SpecError as error:
         print(f"tensortour: {error_text(error)}", file=sys.stderr)
