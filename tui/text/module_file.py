@@ -144,7 +144,7 @@ def _head(load: OwnLoad) -> str:
     if kind in PLACED:
         return t(f"module_file.failed_{kind}", where=where, name=failure.name or name)
     if kind == "timeout":
-        return t(f"module_file.timeout_{failure.phase or 'forward'}", seconds=f"{load.spec.timeout:g}", file=name)
+        return t(f"module_file.timeout_{failure.phase or 'forward'}", where=where, seconds=f"{load.spec.timeout:g}")
     key = kind
     if kind == "not_module":
         key += "_class" if failure.what == "class" else "_returned" if failure.returned else "_other"
@@ -183,12 +183,11 @@ def failure_lines(load: OwnLoad) -> list[str]:
 
 
 def state_line(own: OwnNet) -> str:
-    """Over the table: what it is from (the newest load, or an earlier one while the file is broken)."""
-    if own.shown is None:
-        return t("module_file.loading", file=own.spec.name)
-    if own.stale:
-        return t("module_file.stale")
-    return ""
+    """Over the table: whether the file is watched, and whether the table is older than the newest load."""
+    parts = [t("module_file.watching", file=own.spec.name)] if own.watch else []
+    if own.shown is not None and own.stale:
+        parts.append(t("module_file.stale"))
+    return " · ".join(parts)
 
 
 def totals_lines(load: OwnLoad) -> list[str]:
