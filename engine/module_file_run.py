@@ -47,8 +47,11 @@ def reply_load(spec: FileSpec, lines: list[str], returncode: int | None, stderr:
     return failed_load(spec, Failure("died", message=last, what=str(returncode)))
 
 
-def load(spec: FileSpec) -> OwnLoad:
-    """Load, build and run the student's network in a child process, and wait for its answer."""
+def load(spec: FileSpec, echo: bool = False) -> OwnLoad:
+    """Load, build and run the student's network in a child process, and wait for its answer.
+
+    `echo`: what the student's code prints goes to this process's stderr, as `python my_net.py` would show it.
+    """
     gone = file_gone(spec)
     if gone:
         return gone
@@ -56,7 +59,8 @@ def load(spec: FileSpec) -> OwnLoad:
         run = subprocess.run(
             COMMAND,
             input=json.dumps(spec.request()) + "\n",
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=None if echo else subprocess.PIPE,
             text=True,
             env=child_environment(),
             timeout=START_LIMIT + spec.timeout + GRACE,
@@ -64,4 +68,4 @@ def load(spec: FileSpec) -> OwnLoad:
         )
     except subprocess.TimeoutExpired:  # the alarm did not stop it: killed by subprocess.run
         return failed_load(spec, Failure("timeout", phase="forward"))
-    return reply_load(spec, run.stdout.splitlines(), run.returncode, run.stderr)
+    return reply_load(spec, run.stdout.splitlines(), run.returncode, run.stderr or "")

@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from fit_support import unseen
 from module_zoo import LOOPS_FOREVER, SYNTAX_ERROR, VIEW, WRONG_IN_FEATURES
 from pilot_support import FakeVerifier, status, text
 from textual.widgets import Input
@@ -47,9 +49,9 @@ class InProcessLoader:
         pass
 
 
-def run(body, spec: FileSpec, watch: bool = False) -> None:
+def run(body, spec: FileSpec, watch: bool = False, lang: str = "en") -> None:
     async def main():
-        app = TensorTourApp(lang="en", lesson="module", setup=ModuleSetup(model="file", own=OwnNet(spec, watch=watch)))
+        app = TensorTourApp(lang=lang, lesson="module", setup=ModuleSetup(model="file", own=OwnNet(spec, watch=watch)))
         app.verifier, app.module_loader = FakeVerifier(), InProcessLoader()
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
@@ -141,10 +143,34 @@ def test_keys_change_the_input_and_load_again_and_m_visits_the_courses_networks(
         await pilot.press("m", "m")
         assert "→ your network from keyed_net.py: 62,006 parameters" in text(app, "#message")
         assert screen(app).query_one("#failure").display
-        await pilot.press("v")
-        assert "named_parameters() is listed by --plain" in text(app, "#message")
+        await pilot.press("v", "g", "k")  # about the lesson's own networks: not keys of yours
+        assert screen(app).setup.view == "layers" and "→ your network" in text(app, "#message")
+        assert " v " not in str(app.screen.query_one("KeyBar").render())
 
     run(body, FileSpec(str(path), "Net", (3, 32, 32)))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_table_and_a_failure_beside_it_fit_every_size(tmp_path, lang):
+    """The most crowded state: a good table, then a save that stops with a long reason above it."""
+    path = tmp_path / f"fitted_{lang}.py"
+    save(path, VIEW)
+
+    async def body(app, pilot):
+        await until(pilot, lambda: len(rows(app)) == 13)
+        await pilot.press("end")
+        save(path, WRONG_IN_FEATURES)
+        await until(pilot, lambda: "✗" in text(app, "#failure"))
+        problems = []
+        for size in ((80, 24), (100, 30), (60, 18), (200, 50)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            problems += [f"{size}: {problem}" for problem in unseen(app.screen)]
+            table = screen(app).query_one("#table", ArchTable)
+            assert table.current in table.visible_rows(), size
+        assert problems == []
+
+    run(body, FileSpec(str(path), "Net", (3, 32, 32)), watch=True, lang=lang)
 
 
 APP_WITH_THE_REAL_CHILD = """

@@ -117,7 +117,7 @@ def _own_setup(args: argparse.Namespace) -> ModuleSetup:
     if args.plain:
         from engine.module_file_run import load  # starts the child process: only for --plain
 
-        own = own.after(load(spec))
+        own = own.after(load(spec, echo=True))
     return ModuleSetup(model="file", own=own)
 
 

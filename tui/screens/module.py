@@ -45,6 +45,7 @@ from tui.widgets.text import Line
 BORDERS = 2  # a round border takes a column on each side
 SCROLLBAR = 1
 SHORT_BELOW = 24  # rows
+FILE_HIDES = ("view", "grad", "hyper")  # actions that are about the lesson's own networks
 
 
 def _hyper(name: str, delta: int) -> Binding:
@@ -106,6 +107,10 @@ class ModuleScreen(OwnNetwork, StepLesson[ModuleSetup, ModuleTrace]):
     def on_mount(self) -> None:
         if self.setup.own is not None:
             self.call_after_refresh(self.start_loading)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The student's own network has its calls and no more: no parameters view, no zero_grad story, no book."""
+        return not (action in FILE_HIDES and getattr(self, "setup", None) is not None and self._file)
 
     def check_target(self) -> tuple[object, str] | None:
         """The lesson's networks are checked against torch; the student's own is measured by torch already."""
@@ -233,18 +238,13 @@ class ModuleScreen(OwnNetwork, StepLesson[ModuleSetup, ModuleTrace]):
             lambda: t(f"module.switched_{model}", total=grouped(self.trace.table.total_params), file=name),
             index=0,
         )
+        self.refresh_bindings()  # the key bar shows this network's keys
 
     def action_view(self) -> None:
-        if self._file:
-            self.say(t("module_file.view_file"))
-            return
         self.apply(lambda: self.setup.cycled("view", VIEWS), lambda: t(f"module.view_{self.setup.view}"))
 
     def action_grad(self) -> None:
         """The next point of the zero_grad story; the story is told in the parameters view."""
-        if self._file:
-            self.say(t("module_file.grad_file"))
-            return
         self.apply(
             lambda: replace(self.setup.cycled("grad", GRAD_PHASES), view="params"),
             lambda: t("module.ran", code=grad_code(self.setup.grad, self.trace.table.title)),
@@ -264,7 +264,7 @@ class ModuleScreen(OwnNetwork, StepLesson[ModuleSetup, ModuleTrace]):
 
     def action_hyper(self, name: str, delta: int) -> None:
         """One SimpleConvNet hyper-parameter up or down, past the values the book's W2 cannot fit (said so)."""
-        if self.setup.model != "simple":
+        if self._net:
             self.say(t("module.simple_only", what=t(f"words.module_{name}")))
             return
         skipped: list[int] = []
