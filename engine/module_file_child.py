@@ -15,6 +15,7 @@ named_parameters(), and where it stopped if it did not finish.
 from __future__ import annotations
 
 import json
+import math
 import os
 import signal
 import sys
@@ -80,12 +81,25 @@ def failed(kind: str, error: BaseException, filename: str, **more) -> Stop:
     )
 
 
+INSTALLED = tuple({sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.dirname(__file__))})
+_student_modules: set[str] = set()  # what the student's files imported, by name: nothing else is ever forgotten
+
+
 def _forget_student_modules(folder: str) -> None:
-    """Modules imported from the student's folder by an earlier load: imported afresh, so their edits count too."""
-    for name, module in list(sys.modules.items()):
-        origin = getattr(module, "__file__", None) or ""
-        if origin.startswith(folder + os.sep) and "site-packages" not in origin:
-            del sys.modules[name]
+    """Modules an earlier load imported from the student's folder: imported afresh, so that their edits count too."""
+    for name in list(_student_modules):
+        origin = getattr(sys.modules.get(name), "__file__", None) or ""
+        if origin.startswith(folder + os.sep) or not origin:
+            sys.modules.pop(name, None)
+            _student_modules.discard(name)
+
+
+def _remember_student_modules(before: set[str], folder: str) -> None:
+    """The modules the load added that live in the student's folder (not torch's, not Python's, not ours)."""
+    for name in set(sys.modules) - before:
+        origin = getattr(sys.modules[name], "__file__", None) or ""
+        if origin.startswith(folder + os.sep) and not origin.startswith(INSTALLED):
+            _student_modules.add(name)
 
 
 def load_module(path: str) -> tuple[types.ModuleType, list[str]]:
@@ -114,15 +128,21 @@ def load_module(path: str) -> tuple[types.ModuleType, list[str]]:
             }
         ) from None
     name = os.path.splitext(os.path.basename(path))[0]
+    if name in sys.modules and name not in _student_modules:  # a file called json.py must not replace Python's json
+        name = f"_student_{name}"
     module = types.ModuleType(name)
     module.__file__ = path
-    sys.modules[name] = module
+    sys.modules[name] = module  # dataclasses and pickle look a class's module up by name
+    _student_modules.add(name)
+    before = set(sys.modules)
     try:
         exec(code, module.__dict__)  # the student's own file, named by the student: as `import my_net` would run it
     except TimeUp:
         raise
     except BaseException as error:
         raise failed("load", error, path) from None
+    finally:
+        _remember_student_modules(before, folder)
     return module, lines
 
 
@@ -186,7 +206,7 @@ def cpu_message(row: dict, model: nn.Module) -> str:
     """torch's words on the CPU for the call that failed on meta (whose wording is terser): the layer alone, run
     again on zeros of the shapes that arrived."""
     module = dict(model.named_modules()).get(row["name"])
-    if row["function"] or module is None or sum(map(_numel, row["inputs"])) > CPU_RERUN_LIMIT:
+    if row["function"] or module is None or sum(map(math.prod, row["inputs"])) > CPU_RERUN_LIMIT:
         return ""
     if sum(parameter.numel() for parameter in module.parameters()) > CPU_RERUN_LIMIT:
         return ""
@@ -199,13 +219,6 @@ def cpu_message(row: dict, model: nn.Module) -> str:
     except Exception as error:  # the message is what is wanted
         return str(error)
     return ""
-
-
-def _numel(shape: list[int]) -> int:
-    count = 1
-    for size in shape:
-        count *= size
-    return count
 
 
 def run(model: nn.Module, x_shape: list[int], path: str, defined: dict[int, int]) -> dict:

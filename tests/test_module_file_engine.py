@@ -257,3 +257,16 @@ def test_a_file_that_is_not_there_or_a_name_that_is_not_python(tmp_path):
     assert parse_target(f"{path}:Net") == (path, "Net") and parse_target(path) == (path, "")
     assert spec_error(lambda: FileSpec(path, "Net", (3, 0, 2))).code == "module_file_input"
     assert spec_error(lambda: FileSpec(path, "Net", (3,), timeout=0)).code == "module_file_timeout"
+
+
+def test_a_helper_module_beside_the_file_is_imported_afresh_on_each_load(tmp_path):
+    """A student's net imports their own blocks.py: an edit there counts on the next load, as a new `python` would."""
+    helper = tmp_path / "student_blocks.py"
+    helper.write_text("import torch.nn as nn\n\n\ndef block():\n    return nn.Linear(4, 8)\n")
+    text = "import torch.nn as nn\nfrom student_blocks import block\n\n\nclass Net(nn.Module):\n"
+    text += "    def __init__(self):\n        super().__init__()\n        self.fc = block()\n\n"
+    text += "    def forward(self, x):\n        return self.fc(x)\n"
+    spec = FileSpec(write(tmp_path, text, "uses_blocks"), "Net", (4,))
+    assert load_here(spec).outputs == ((1, 8),)
+    helper.write_text("import torch.nn as nn\n\n\ndef block():\n    return nn.Linear(4, 16)\n")
+    assert load_here(spec).outputs == ((1, 16),)

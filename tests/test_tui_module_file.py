@@ -168,6 +168,11 @@ def test_the_table_and_a_failure_beside_it_fit_every_size(tmp_path, lang):
             problems += [f"{size}: {problem}" for problem in unseen(app.screen)]
             table = screen(app).query_one("#table", ArchTable)
             assert table.current in table.visible_rows(), size
+        await pilot.resize_terminal(60, 18)
+        await pilot.press("e")  # the dialog's three fields and its buttons, at the smallest size
+        await pilot.pause()
+        assert isinstance(app.screen, TextDialog)
+        problems += [f"dialog: {problem}" for problem in unseen(app.screen)]
         assert problems == []
 
     run(body, FileSpec(str(path), "Net", (3, 32, 32)), watch=True, lang=lang)
