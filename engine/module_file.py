@@ -24,6 +24,7 @@ MAX_BATCH = 1024
 DEFAULT_TIMEOUT = 10.0  # seconds for loading, building and running the student's code: on meta it takes milliseconds
 MAX_TIMEOUT = 600.0
 MAX_INPUT_DIMS = 6
+DTYPES = ("float", "long")  # what x holds: float32 numbers, or int64 indices for an nn.Embedding
 
 
 def call_arguments(text: str) -> tuple[tuple, dict]:
@@ -56,7 +57,8 @@ def _literal(node: ast.AST) -> object:
 @dataclass(frozen=True)
 class FileSpec:
     """A student's network: `path` (absolute), `class_name` ("" = the one nn.Module class the file defines), the shape
-    of one input (a batch of `batch` goes in front), the constructor's arguments as typed, and how long it may run."""
+    of one input (a batch of `batch` goes in front), the constructor's arguments as typed, how long it may run, and
+    whether x holds float32 numbers or int64 indices (`dtype`)."""
 
     path: str
     class_name: str = ""
@@ -64,6 +66,7 @@ class FileSpec:
     batch: int = 1
     args: str = ""
     timeout: float = DEFAULT_TIMEOUT
+    dtype: str = "float"
     arguments: tuple[tuple, dict] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -79,6 +82,8 @@ class FileSpec:
             raise SpecError(key, what="module_batch", low=1, high=MAX_BATCH, value=self.batch)
         if not (isinstance(self.timeout, int | float) and 0 < self.timeout <= MAX_TIMEOUT) or math.isnan(self.timeout):
             raise SpecError("module_file_timeout", value=self.timeout, high=int(MAX_TIMEOUT))
+        if self.dtype not in DTYPES:
+            raise SpecError("module_unknown_choice", what="dtype", value=self.dtype, choices=", ".join(DTYPES))
         object.__setattr__(self, "arguments", call_arguments(self.args))
 
     @property
@@ -99,6 +104,7 @@ class FileSpec:
             "input": list(self.x_shape),
             "args": self.args,
             "timeout": self.timeout,
+            "dtype": self.dtype,
         }
 
 

@@ -221,13 +221,14 @@ def cpu_message(row: dict, model: nn.Module) -> str:
     return ""
 
 
-def run(model: nn.Module, x_shape: list[int], path: str, defined: dict[int, int]) -> dict:
+def run(model: nn.Module, x_shape: list[int], path: str, defined: dict[int, int], dtype: str = "float") -> dict:
     """forward() on an empty meta tensor, every call recorded; raises Stop with the rows so far when it fails."""
     counter = FlopCounterMode(display=False)
     recorder = Recorder(model, path, counter, defined)
+    x = torch.empty(x_shape, dtype=torch.long if dtype == "long" else torch.float32, device="meta")
     try:
         with torch.no_grad(), torch.device("meta"), counter, recorder.hooked(), recorder:
-            output = model(torch.empty(x_shape))
+            output = model(x)
     except TimeUp as error:
         raise Stop({"kind": "timeout", "phase": "forward", **where(error, path), **_table(recorder, model)}) from None
     except BaseException as error:
@@ -268,7 +269,7 @@ def answer(request: dict) -> dict:
                 reply["title"] = name
                 model, defined = build(target, name, request["args"], path)
                 phase = "forward"
-                reply.update(run(model, request["input"], path, defined))
+                reply.update(run(model, request["input"], path, defined, request.get("dtype", "float")))
             except TimeUp as error:
                 raise Stop({"kind": "timeout", "phase": phase, **where(error, path)}) from None
     except Stop as stop:
@@ -293,6 +294,7 @@ def serve() -> None:
     os.dup2(2, 1)
     torch.set_num_threads(1)
     warm_up()
+    sys.dont_write_bytecode = True  # no __pycache__ left in the student's folder by loads they did not run themselves
     replies.write(json.dumps({"ready": True}) + "\n")
     replies.flush()
     for line in sys.stdin:

@@ -127,6 +127,8 @@ def hint(load: OwnLoad) -> Hint | None:
     place = failure.place
     if failure.kind != "forward" or place is None:
         return None
+    if place.kind == "Embedding" and load.spec.dtype != "long":
+        return _hint("fix_dtype")
     if place.kind in ("Linear", "LazyLinear") and not place.function:
         return _linear(load, place)
     if place.kind in CHANNELS_FIRST and not place.function:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
 import pytest
 import torch
@@ -26,14 +27,21 @@ from tui.flags.module import plain_status, setup_from
 from tui.i18n import set_language
 from tui.text.module_file import plain
 
+MAIN = [
+    sys.executable,
+    "-c",
+    "import sys; from tui.cli import main; code = main(sys.argv[1:]); "
+    "print('torch in the parent:', 'torch' in sys.modules, file=sys.stderr); raise SystemExit(code)",
+]
 ROW = re.compile(r"^\s+(\d+)\s+(\d+)\s+(\S+)\s+(?:(\S+)\s+)?(\d+(?:×\d+)*)\s", re.MULTILINE)
 
 
 def test_plain_prints_the_table_with_running_totals_and_the_students_prints_stay_out(tmp_path):
     path = tmp_path / "cli_net.py"
     path.write_text(VIEW.replace("class Net", 'print("loading my net")\n\n\nclass Net'))
-    run = tensortour("module", "--file", f"{path}:Net", "--input", "3,32,32", "--batch", "4", "--plain")
+    run = tensortour("module", "--file", f"{path}:Net", "--input", "3,32,32", "--batch", "4", "--plain", command=MAIN)
     assert run.returncode == 0, run.stderr
+    assert "torch in the parent: False" in run.stderr  # the child process loaded it
     rows = ROW.findall(run.stdout)
     assert [(name, shape) for _, _, name, _, shape in rows][:3] == [
         ("conv1", "4×6×28×28"),

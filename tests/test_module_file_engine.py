@@ -270,3 +270,12 @@ def test_a_helper_module_beside_the_file_is_imported_afresh_on_each_load(tmp_pat
     assert load_here(spec).outputs == ((1, 8),)
     helper.write_text("import torch.nn as nn\n\n\ndef block():\n    return nn.Linear(4, 16)\n")
     assert load_here(spec).outputs == ((1, 16),)
+
+
+def test_indices_for_an_embedding_come_with_dtype_long(tmp_path):
+    text = "import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+    text += "        self.emb = nn.Embedding(100, 16)\n\n    def forward(self, x):\n        return self.emb(x)\n"
+    path = write(tmp_path, text, "embedded")
+    floats = load_here(FileSpec(path, "Net", (7,)))
+    assert floats.failure.place.name == "emb" and hint(floats).key == "fix_dtype"
+    assert load_here(FileSpec(path, "Net", (7,), dtype="long")).outputs == ((1, 7, 16),)

@@ -11,7 +11,7 @@ import argparse
 from engine.errors import SpecError
 from engine.matmul_shapes import parse_shape
 from engine.module import MODELS, VIEWS, ModuleSetup, module_trace
-from engine.module_file import DEFAULT_TIMEOUT, FileSpec, parse_input, parse_target
+from engine.module_file import DEFAULT_TIMEOUT, DTYPES, FileSpec, parse_input, parse_target
 from engine.module_file_result import OwnNet
 from engine.module_simple import SimpleConvSpec
 from engine.train.config import parse_number
@@ -57,6 +57,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="",
         help="the constructor's arguments as Python literals: 10, widths=(16, 32)",
     )
+    own.add_argument(
+        "--dtype", choices=DTYPES, default="float", help="x holds float32 numbers, or long indices for nn.Embedding"
+    )
     own.add_argument("--watch", action="store_true", help="load the file again whenever it is saved")
     own.add_argument(
         "--timeout",
@@ -73,7 +76,13 @@ def setup_from(args: argparse.Namespace) -> ModuleSetup:
     """
     if args.file is not None:
         return _own_setup(args)
-    for flag, given in (("--input", args.input), ("--args", args.args), ("--watch", args.watch)):
+    given_flags = (
+        ("--input", args.input),
+        ("--args", args.args),
+        ("--watch", args.watch),
+        ("--dtype", args.dtype != "float"),
+    )
+    for flag, given in given_flags:
         if given:
             raise SpecError("module_file_without_file", flag=flag)
     simple_given = [name for name in (*SIMPLE_FLAGS, "input_dim", "weight_init_std") if getattr(args, name) is not None]
@@ -112,6 +121,7 @@ def _own_setup(args: argparse.Namespace) -> ModuleSetup:
         batch=1 if args.batch is None else args.batch,
         args=args.args,
         timeout=args.timeout,
+        dtype=args.dtype,
     )
     own = OwnNet(spec, watch=args.watch)
     if args.plain:

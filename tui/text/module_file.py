@@ -216,7 +216,8 @@ def plain(own: OwnNet) -> str:
     table = load.table
     title = f"{table.title}({load.spec.args})"
     lines = [lesson_title("module"), "", t("cli.module_file", title=title, file=load.spec.path)]
-    lines += [t("cli.module_file_input", shape=shape_text(load.spec.x_shape)), ""]
+    x = shape_text(load.spec.x_shape) + (" int64" if load.spec.dtype == "long" else "")
+    lines += [t("cli.module_file_input", shape=x), ""]
     if table.rows:
         header = ["#", t("module.col_line"), *file_header(), t("module_file.col_params_sum")]
         header.append(t("module_file.col_macs_sum"))
