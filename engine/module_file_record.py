@@ -246,6 +246,7 @@ class Recorder(TorchFunctionMode):
             return self.failed_function
         top = self.running[-1]
         if not top.called_another and next(top.module.children(), None) is None:
+            del self.rows[top.start :]  # what the layer did before it stopped is part of its own failed row
             return self.module_row(top)
         if self.failed_function and self.failed_function["within"] == top.path:
             return self.failed_function

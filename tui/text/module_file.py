@@ -13,6 +13,7 @@ from engine.arch import compact, grouped, shape_text
 from engine.module import ModuleTrace
 from engine.module_file_hint import hint
 from engine.module_file_result import OwnLoad, OwnNet, OwnRow
+from engine.module_table import ModuleTable
 from tui.i18n import lesson_title, t, visible
 from tui.text import table_lines
 
@@ -21,7 +22,7 @@ SHORT_CALL = 24  # characters: a function call written this briefly is its own l
 _NAME = re.compile(r"[\w.]+")
 
 
-def call_source(table, row: OwnRow) -> str:
+def call_source(table: ModuleTable, row: OwnRow) -> str:
     """The call exactly as the student's file writes it, where Python could say which columns it is."""
     if row.line is None or row.span is None or row.line > len(table.source):
         return ""
@@ -29,10 +30,10 @@ def call_source(table, row: OwnRow) -> str:
     return table.source[row.line - 1][start:end]
 
 
-def label(table, row: OwnRow) -> str:
+def label(table: ModuleTable, row: OwnRow) -> str:
     """A module by its attribute path (`block.conv1`); a function as written (`x.view`, `F.relu`, `out + x`)."""
     if not row.function:
-        return row.name
+        return row.name or row.kind  # the network itself, where it is one layer
     written = call_source(table, row)
     head = written.split("(", 1)[0]
     if "(" in written and _NAME.fullmatch(head):
@@ -53,7 +54,7 @@ def file_header() -> list[str]:
 FILE_RIGHT = (False, False, False, True, True)
 
 
-def file_rows(table) -> list[list[str]]:
+def file_rows(table: ModuleTable) -> list[list[str]]:
     """The input, then one row per call: what it is, what comes out, the parameters it brings, its multiply-adds."""
     rows = [["x", "", shape_text(table.input_shape), "", ""]]
     for row in table.rows:
@@ -98,7 +99,7 @@ def params_formula(row: OwnRow) -> str:
     return t("module_file.params", parts=parts, total=grouped(row.params))
 
 
-def file_detail(table, row: OwnRow) -> list[str]:
+def file_detail(table: ModuleTable, row: OwnRow) -> list[str]:
     """Under the table: where the call is in the file, what went in and out, its parameters and multiply-adds."""
     lines = []
     if row.line is not None and row.line <= len(table.source):
