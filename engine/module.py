@@ -108,6 +108,8 @@ class ModuleTrace:
 
     def _row_index(self, index: int) -> int:
         """The row of forward() that step `index` is about (a parameter: its owner's first call)."""
+        if self.setup.view == "layers":  # the step is the row (two calls may look alike: a loop in forward())
+            return min(max(index, 0), self.step_count - 1)
         step = self.step(index)
         return self.table.rows.index(step if isinstance(step, ModuleRow) else self.table.owner_row(step))
 
