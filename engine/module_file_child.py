@@ -30,7 +30,7 @@ from torch.nn.modules.module import register_module_module_registration_hook
 from torch.utils.flop_counter import FlopCounterMode
 
 from engine.module_file import call_arguments
-from engine.module_file_record import Recorder, shapes, student_place
+from engine.module_file_record import MetaStays, Recorder, shapes, student_place
 
 SHOWN_ROWS = 2000
 CPU_RERUN_LIMIT = 50_000_000  # numbers: a failed layer is run again on the CPU for torch's wording up to this size
@@ -189,7 +189,7 @@ def build(target: object, name: str, args_text: str, path: str) -> tuple[nn.Modu
 
     handle = register_module_module_registration_hook(registered)
     try:
-        with torch.device("meta"):
+        with torch.device("meta"), MetaStays():
             model = target(*args, **kwargs)
     except TimeUp:
         raise

@@ -122,7 +122,7 @@ def hint(load: OwnLoad) -> Hint | None:
     failure = load.failure
     if failure is None:
         return None
-    if failure.kind == "forward" and "meta" in failure.message:
+    if failure.kind in ("forward", "constructor") and "meta" in failure.message:
         return _hint("fix_meta")
     place = failure.place
     if failure.kind != "forward" or place is None:

@@ -83,6 +83,32 @@ def function_label(func) -> str:
     return f"torch.{name}"
 
 
+DEVICE_MOVES = ("to", "cuda", "cpu")
+
+
+def stay_on_meta(func, args: tuple, kwargs: dict):
+    """`func(*args, **kwargs)`; but `.to("cuda")`, `.cuda()` or `.cpu()` of a meta tensor, which has no numbers to
+    copy, gives the same tensor (in the dtype asked for): a shape does not depend on the device, and a student's
+    `self.to(device)` should not stop the table."""
+    try:
+        return func(*args, **kwargs)
+    except (NotImplementedError, RuntimeError, AssertionError):
+        tensor = args[0] if args else None
+        if getattr(func, "__name__", "") not in DEVICE_MOVES or not isinstance(tensor, torch.Tensor):
+            raise
+        if not tensor.is_meta:
+            raise
+        dtype = kwargs.get("dtype") or next((arg for arg in args[1:] if isinstance(arg, torch.dtype)), None)
+        return tensor if dtype is None else tensor.to(dtype=dtype)
+
+
+class MetaStays(TorchFunctionMode):
+    """While the student's constructor runs: device moves of meta tensors keep them where they are."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        return stay_on_meta(func, args, kwargs or {})
+
+
 def student_place(filename: str) -> tuple[int | None, list[int] | None]:
     """The line (and columns of the call, as UTF-8 offsets) in the student's file that is running now."""
     frame = sys._getframe(1)
@@ -205,10 +231,10 @@ class Recorder(TorchFunctionMode):
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
         if not self.running or getattr(func, "__name__", "") == "__get__":
-            return func(*args, **kwargs)
+            return stay_on_meta(func, args, kwargs)
         before = self._flops()
         try:
-            out = func(*args, **kwargs)
+            out = stay_on_meta(func, args, kwargs)
         except Exception:
             self.failed_function = self.function_row(func, args, kwargs, None, 0)
             raise

@@ -17,6 +17,11 @@ from engine.module_table import ModuleRow, ModuleTable, NamedParameter
 Facts = tuple[tuple[str, object], ...]
 
 
+def _shapes_text(shapes: tuple[Shape, ...]) -> str:
+    """`1×6×28×28`, several joined by commas; a number alone (a 0-d tensor, such as a loss) as (), as torch.Size([])."""
+    return ", ".join(shape_text(shape) or "()" for shape in shapes) or "–"
+
+
 @dataclass(frozen=True)
 class OwnRow(ModuleRow):
     """A module call or a function call of the student's forward(); `within` is the module whose forward() made a
@@ -33,11 +38,11 @@ class OwnRow(ModuleRow):
     @property
     def out_text(self) -> str:
         """Every tensor it returned: an RNN gives its output and its last hidden state."""
-        return ", ".join(shape_text(shape) for shape in self.outputs) or "–"
+        return _shapes_text(self.outputs)
 
     @property
     def in_text(self) -> str:
-        return ", ".join(shape_text(shape) for shape in self.inputs) or "–"
+        return _shapes_text(self.inputs)
 
     def fact(self, name: str) -> object:
         return dict(self.facts).get(name)

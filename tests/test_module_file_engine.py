@@ -279,3 +279,35 @@ def test_indices_for_an_embedding_come_with_dtype_long(tmp_path):
     floats = load_here(FileSpec(path, "Net", (7,)))
     assert floats.failure.place.name == "emb" and hint(floats).key == "fix_dtype"
     assert load_here(FileSpec(path, "Net", (7,), dtype="long")).outputs == ((1, 7, 16),)
+
+
+DEVICE_MOVES = """import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2).to("cuda")
+
+    def forward(self, x):
+        x = x.cuda().to("cpu", torch.float64).float()
+        if x.sum() > 0:
+            x = -x
+        return self.fc(x)
+"""
+
+
+def test_device_moves_keep_the_meta_device_and_reading_numbers_says_why_it_cannot(tmp_path):
+    """A student on a GPU server writes .to("cuda"): shapes do not depend on the device, so the table goes on;
+    an if on a tensor's value cannot, and the advice says why (torch's words quoted, not written here)."""
+    moved = load_here(
+        FileSpec(
+            write(tmp_path, DEVICE_MOVES.replace("        if x.sum() > 0:\n            x = -x\n", ""), "moves"),
+            "Net",
+            (4,),
+        )
+    )
+    assert moved.ok and [row.kind for row in moved.table.rows] == [".cuda", ".to", ".float", "Linear"]
+    reading = load_here(FileSpec(write(tmp_path, DEVICE_MOVES, "reads"), "Net", (4,)))
+    assert reading.failure.line == 12 and hint(reading).key == "fix_meta"

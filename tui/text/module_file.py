@@ -36,8 +36,8 @@ def label(table: ModuleTable, row: OwnRow) -> str:
         return row.name or row.kind  # the network itself, where it is one layer
     written = call_source(table, row)
     head = written.split("(", 1)[0]
-    if "(" in written and _NAME.fullmatch(head):
-        name = head
+    if "(" in written and _NAME.fullmatch(head) and head.endswith(row.kind.rsplit(".", 1)[-1]):
+        name = head  # x.view, torch.flatten, F.relu
     elif written and len(written) <= SHORT_CALL and "\n" not in written:
         name = written
     else:
