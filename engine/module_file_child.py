@@ -289,15 +289,19 @@ def warm_up() -> None:
 
 
 def serve() -> None:
-    """Replies go to the real stdout; the student's prints, on fd 1, are sent to stderr."""
+    """Requests and replies keep stdin and stdout to themselves: the student's prints (fd 1) go to stderr, and an
+    input() in their code reads an empty stdin (EOFError at once) instead of the next request."""
+    requests = os.fdopen(os.dup(0), encoding="utf-8")
     replies = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
+    with open(os.devnull) as empty:
+        os.dup2(empty.fileno(), 0)
     torch.set_num_threads(1)
     warm_up()
     sys.dont_write_bytecode = True  # no __pycache__ left in the student's folder by loads they did not run themselves
     replies.write(json.dumps({"ready": True}) + "\n")
     replies.flush()
-    for line in sys.stdin:
+    for line in requests:
         replies.write(json.dumps(answer(json.loads(line))) + "\n")
         replies.flush()
 

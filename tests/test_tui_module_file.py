@@ -204,6 +204,7 @@ async def main():
         seen["longest key"] = longest
         process = app.module_loader._process
         seen["child alive"] = process is not None and process.returncode is None
+    seen["child ended with the app"] = process.returncode is not None
     print(json.dumps(seen))
 
 asyncio.run(main())
@@ -227,3 +228,4 @@ def test_the_real_child_stops_a_forward_that_never_ends_while_the_app_keeps_answ
     assert "endless_net.py, line 1" in seen["failure"]  # 13 or 14: where the alarm found it
     assert "forward() did not finish within 0.5 s, and was stopped here" in seen["failure"]
     assert seen["longest key"] < 1.0 and seen["child alive"] is True  # the alarm stopped the code, not a kill
+    assert seen["child ended with the app"] is True
