@@ -13,11 +13,12 @@ from itertools import accumulate
 
 from engine.arch import Shape
 from engine.errors import SpecError
+from engine.module_file_result import OwnNet
 from engine.module_net import MAX_BATCH, net_table
 from engine.module_simple import SimpleConvSpec, simple_table
 from engine.module_table import ModuleRow, ModuleTable, NamedParameter
 
-MODELS = ("net", "simple")
+MODELS = ("net", "simple")  # the lesson's own networks; "file" is the student's (tensortour module --file)
 VIEWS = ("layers", "params")
 GRAD_PHASES = ("fresh", "backward", "zero_grad", "zeros")
 GRAD_CODE = {
@@ -38,7 +39,8 @@ class ModuleSetup:
     """What the student chose: the network, the view, the point of the zero_grad story, and each network's settings.
 
     Net's batch and SimpleConvNet's hyper-parameters are both held, so that
-    switching to one network and back keeps what the student set in the other.
+    switching to one network and back keeps what the student set in the other;
+    `own` is the student's own network where one was named (the model "file").
     """
 
     model: str = "net"
@@ -46,10 +48,11 @@ class ModuleSetup:
     grad: str = "fresh"
     batch: int = 4
     simple: SimpleConvSpec = field(default_factory=SimpleConvSpec)
+    own: OwnNet | None = None
 
     def __post_init__(self) -> None:
         for name, value, choices in (
-            ("model", self.model, MODELS),
+            ("model", self.model, self.models),
             ("view", self.view, VIEWS),
             ("grad", self.grad, GRAD_PHASES),
         ):
@@ -62,7 +65,14 @@ class ModuleSetup:
         if self.batch > MAX_BATCH:
             raise SpecError("too_big", what="module_batch", high=MAX_BATCH, value=self.batch)
 
+    @property
+    def models(self) -> tuple[str, ...]:
+        """The networks m cycles through: the student's own comes first where there is one."""
+        return MODELS if self.own is None else ("file", *MODELS)
+
     def table(self) -> ModuleTable:
+        if self.model == "file" and self.own is not None:
+            return self.own.table
         return net_table(self.batch) if self.model == "net" else simple_table(self.simple)
 
     def cycled(self, name: str, choices: tuple[str, ...]) -> ModuleSetup:
@@ -78,6 +88,7 @@ class ModuleTrace:
     setup: ModuleSetup
     table: ModuleTable
     params_so_far: tuple[int, ...]
+    macs_so_far: tuple[int, ...] = ()
 
     @property
     def steps(self) -> tuple[ModuleRow, ...] | tuple[NamedParameter, ...]:
@@ -97,6 +108,8 @@ class ModuleTrace:
 
     def _row_index(self, index: int) -> int:
         """The row of forward() that step `index` is about (a parameter: its owner's first call)."""
+        if self.setup.view == "layers":  # the step is the row (two calls may look alike: a loop in forward())
+            return min(max(index, 0), self.step_count - 1)
         step = self.step(index)
         return self.table.rows.index(step if isinstance(step, ModuleRow) else self.table.owner_row(step))
 
@@ -127,6 +140,11 @@ def grad_state(phase: str, parameter: NamedParameter) -> tuple[str, Shape]:
 def module_trace(setup: ModuleSetup) -> ModuleTrace:
     """The setup's table; raises SpecError where the network could not be built or run."""
     table = setup.table()
+    if setup.model == "file":  # the child counted each parameter once, at the first row that used it
+        rows = table.rows
+        return ModuleTrace(
+            setup, table, tuple(accumulate(row.params for row in rows)), tuple(accumulate(row.macs for row in rows))
+        )
     if setup.view == "layers":
         counts = [row.params if table.first_use(index) else 0 for index, row in enumerate(table.rows)]
     else:

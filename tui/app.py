@@ -124,6 +124,7 @@ class TensorTourApp(App[None]):
         translate_bindings(self)
         self.lang = lang
         self.verifier = Verifier()
+        self.module_loader = None  # the child that loads a student's network file, started when first needed
         self._start_lesson = lesson
         self._lesson_options = lesson_options
 
@@ -238,3 +239,5 @@ class TensorTourApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self.verifier.close()
+        if self.module_loader is not None:
+            await self.module_loader.close()

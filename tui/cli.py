@@ -211,7 +211,11 @@ def _write(args: argparse.Namespace, setup: object, source: LessonFile | None) -
 
     if args.plain:
         text = registered_lesson(args.lesson).text.plain(setup)
-        code = _print(text + ("\n\n" + plain_notes(source) if source and (source.narration or source.questions) else ""))
+        code = _print(
+            text + ("\n\n" + plain_notes(source) if source and (source.narration or source.questions) else "")
+        )
+        # a lesson may end --plain with its own status (the module lesson: 1 where the student's file failed)
+        code = code or getattr(lesson_flags(args.lesson), "plain_status", lambda _setup: 0)(setup)
         if code:
             return code
     if args.save:

@@ -14,7 +14,8 @@ from typing import ClassVar
 
 from textual.binding import Binding
 
-from tui.i18n import lesson_title, t
+from engine.errors import SpecError
+from tui.i18n import error_text, lesson_title, t
 from tui.lesson_file import LessonFile
 from tui.lessons import lesson_flags
 from tui.saving import output_folder, write_numbered
@@ -50,7 +51,11 @@ class SavesFiles:
         setup = self.setup_to_save()
         if setup is None:
             return
-        flags = lesson_flags(self.LESSON).flags_of(setup)
+        try:
+            flags = lesson_flags(self.LESSON).flags_of(setup)
+        except SpecError as error:  # a setup no file may hold (a student's own network: code, not data)
+            self.say(error_text(error), error=True)
+            return
         notes = (self.source.narration, self.source.questions) if self.source else ((), ())
         text = lesson_file_text(self.LESSON, flags, *notes)
         path = self._write(lambda folder: write_numbered(folder, self.LESSON, ".toml", text))

@@ -27,6 +27,7 @@ from engine.module_simple import SimpleConvSpec, hyper_text, stepped, value_of
 from engine.rnn_setup import parse_count
 from tui.i18n import t
 from tui.screens.lesson import StepLesson
+from tui.screens.module_file import OwnNetwork
 from tui.text.module import (
     detail_lines,
     diagram,
@@ -44,6 +45,7 @@ from tui.widgets.text import Line
 BORDERS = 2  # a round border takes a column on each side
 SCROLLBAR = 1
 SHORT_BELOW = 24  # rows
+FILE_HIDES = ("view", "grad", "hyper")  # actions that are about the lesson's own networks
 
 
 def _hyper(name: str, delta: int) -> Binding:
@@ -59,8 +61,11 @@ def _hyper(name: str, delta: int) -> Binding:
     )
 
 
-class ModuleScreen(StepLesson[ModuleSetup, ModuleTrace]):
-    """Holds a ModuleSetup and a step index; the source, the table and every line come from its ModuleTrace."""
+class ModuleScreen(OwnNetwork, StepLesson[ModuleSetup, ModuleTrace]):
+    """Holds a ModuleSetup and a step index; the source, the table and every line come from its ModuleTrace.
+
+    The student's own network (`--file`) is drawn and loaded by OwnNetwork (tui/screens/module_file.py).
+    """
 
     CSS_PATH = "module.tcss"
 
@@ -90,6 +95,8 @@ class ModuleScreen(StepLesson[ModuleSetup, ModuleTrace]):
         return module_trace(setup)
 
     def compose_work(self) -> ComposeResult:
+        yield Line(id="own-state", markup=False)
+        yield Line(id="failure", markup=False)
         yield Line(id="diagram", markup=False)
         yield Line(id="hyper", markup=False)
         with Horizontal(id="panes"):
@@ -97,8 +104,21 @@ class ModuleScreen(StepLesson[ModuleSetup, ModuleTrace]):
             yield ArchTable(id="table")
         yield Line(id="detail", markup=False)
 
-    def check_target(self) -> tuple[object, str]:
-        return self.setup, t("module.verify_function")
+    def on_mount(self) -> None:
+        if self.setup.own is not None:
+            self.call_after_refresh(self.start_loading)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The student's own network has its calls and no more: no parameters view, no zero_grad story, no book."""
+        return not (action in FILE_HIDES and getattr(self, "setup", None) is not None and self._file)
+
+    def check_target(self) -> tuple[object, str] | None:
+        """The lesson's networks are checked against torch; the student's own is measured by torch already."""
+        return None if self._file else (self.setup, t("module.verify_function"))
+
+    def show_check(self, text: str, error: bool = False) -> None:
+        if not self._file:  # a check of Net may answer after the student switched to their own network
+            super().show_check(text, error)
 
     # Drawing -----------------------------------------------------------------
 
@@ -108,6 +128,12 @@ class ModuleScreen(StepLesson[ModuleSetup, ModuleTrace]):
 
     def draw_trace(self) -> None:
         """A new setup: the source (Net) or the structure and arguments (SimpleConvNet), and the whole table."""
+        for selector in ("#own-state", "#failure"):
+            self.query_one(selector).display = False
+        if self._file:
+            self.draw_own()
+            self._fit_panes()
+            return
         setup, table = self.setup, self.trace.table
         source = self.query_one("#source", SourceView)
         source.display = self._net
@@ -127,6 +153,9 @@ class ModuleScreen(StepLesson[ModuleSetup, ModuleTrace]):
         self._fit_panes()
 
     def show_step(self) -> None:
+        if self._file:
+            self.show_own_step()
+            return
         index, trace = self.index, self.trace
         row = trace.row_at(index)
         self.query_one("#table", ArchTable).select(index + 1)
@@ -163,6 +192,10 @@ class ModuleScreen(StepLesson[ModuleSetup, ModuleTrace]):
         """Source and table side by side where both fit whole, else one above the other (the source first);
         no taller than their content, so a tall terminal gives the room to the lines below."""
         panes = self.query_one("#panes")
+        if self._file:
+            self.fit_own_panes(panes.content_region.width)
+            self.call_after_refresh(self._follow)
+            return
         source, rows = self.query_one("#source", SourceView), self.query_one("#table", ArchTable)
         width = panes.content_region.width
         source_width = source.content_width + BORDERS
@@ -177,14 +210,15 @@ class ModuleScreen(StepLesson[ModuleSetup, ModuleTrace]):
 
     def _follow(self) -> None:
         """Scroll the table to the current row once the new layout has given it its height."""
-        self.query_one("#table", ArchTable).select(self.index + 1)
+        if self.step_count:
+            self.query_one("#table", ArchTable).select(self.index + 1)
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._after_resize)
 
     def _after_resize(self) -> None:
         self._fit_panes()
-        if not self._net:
+        if self.setup.model == "simple":
             self._draw_diagram()
 
     # Changing the setup --------------------------------------------------------
@@ -195,12 +229,16 @@ class ModuleScreen(StepLesson[ModuleSetup, ModuleTrace]):
         )
 
     def action_model(self) -> None:
-        model = "simple" if self._net else "net"
+        """The next network: the student's own (where named), the course's Net, the book's SimpleConvNet."""
+        models = self.setup.models
+        model = models[(models.index(self.setup.model) + 1) % len(models)]
+        name = self.setup.own.spec.name if self.setup.own is not None else ""
         self.apply(
-            lambda: replace(self.setup, model=model),
-            lambda: t(f"module.switched_{model}", total=grouped(self.trace.table.total_params)),
+            lambda: replace(self.setup, model=model, view="layers" if model == "file" else self.setup.view),
+            lambda: t(f"module.switched_{model}", total=grouped(self.trace.table.total_params), file=name),
             index=0,
         )
+        self.refresh_bindings()  # the key bar shows this network's keys
 
     def action_view(self) -> None:
         self.apply(lambda: self.setup.cycled("view", VIEWS), lambda: t(f"module.view_{self.setup.view}"))
@@ -213,6 +251,9 @@ class ModuleScreen(StepLesson[ModuleSetup, ModuleTrace]):
         )
 
     def action_batch(self, delta: int) -> None:
+        if self._file:
+            self.own_batch(delta)
+            return
         if not self._net:
             self.say(t("module.net_only"))
             return
@@ -245,7 +286,9 @@ class ModuleScreen(StepLesson[ModuleSetup, ModuleTrace]):
         return t("module.changed", what=what, value=value, total=total)
 
     def action_reset(self) -> None:
-        if self._net:
+        if self._file:
+            self.load_again()
+        elif self._net:
             self.apply(
                 lambda: replace(self.setup, batch=ModuleSetup().batch), lambda: self._adopted("batch", self.setup.batch)
             )
@@ -259,6 +302,9 @@ class ModuleScreen(StepLesson[ModuleSetup, ModuleTrace]):
         # imported when first opened, not at start-up
         from tui.screens.text_dialog import Field, TextDialog
 
+        if self._file:
+            self.edit_own()
+            return
         if self._net:
             field = Field("batch", t("module_edit.batch"), str(self.setup.batch))
             title, hint = t("module_edit.title_net"), t("module_edit.hint_net")

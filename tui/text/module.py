@@ -190,7 +190,12 @@ def diagram(
 
 
 def plain(setup: ModuleSetup) -> str:
-    """The source (Net) or the structure (SimpleConvNet), the walk through forward(), the parameters, the zero_grad story."""
+    """The source (Net) or the structure (SimpleConvNet), the walk through forward(), the parameters, the zero_grad story;
+    for the student's own network (`--file`), its table."""
+    if setup.own is not None:
+        from tui.text.module_file import plain as own_plain
+
+        return own_plain(setup.own)
     layers = module_trace(ModuleSetup(setup.model, "layers", setup.grad, setup.batch, setup.simple))
     params = module_trace(ModuleSetup(setup.model, "params", setup.grad, setup.batch, setup.simple))
     table = layers.table
