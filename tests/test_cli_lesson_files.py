@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tui.cli import main
+from tui.i18n import t
 from tui.lesson_file import read_lesson_file
 from tui.lesson_file_text import plain_notes
 
@@ -95,3 +96,14 @@ def test_a_bad_file_exits_2_with_one_line_naming_file_line_and_field(tmp_path):
     )
     assert run_.returncode == 2 and run_.stdout == ""
     assert run_.stderr == f"tensortour: {bad}:3: setup.stride: should be a whole number, got text.\n"
+
+
+def test_a_students_own_network_is_not_saved_in_a_lesson_file(capsys, tmp_path):
+    """A lesson file is data: one that named net.py would run its code when opened."""
+    net = tmp_path / "net.py"
+    net.write_text(
+        "import torch.nn as nn\nclass Net(nn.Linear):\n    def __init__(self):\n        super().__init__(3, 2)\n"
+    )
+    target = tmp_path / "mine.toml"
+    code, _, err = run(capsys, "module", "--file", f"{net}:Net", "--input", "3", "--save", str(target))
+    assert code == 2 and t("error.module_file_not_saved") in err and not target.exists()

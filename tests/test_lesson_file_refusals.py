@@ -50,6 +50,11 @@ def refusal(text: str, lang: str = "en") -> str:
         ),
         ('lesson = "train"\n[setup]\ndownload = true\n', "lesson.toml:3: setup.download:", "cannot be set from a file"),
         ('lesson = "train"\n[setup]\nout = "/etc"\n', "lesson.toml:3: setup.out:", "cannot be set from a file"),
+        (
+            'lesson = "module"\n[setup]\nfile = "net.py:Net"\n',
+            "lesson.toml:3: setup.file:",
+            "cannot be set from a file",
+        ),
         ('lesson = "data"\n[setup]\nshuffle = "yes"\n', "lesson.toml:3: setup.shuffle:", "true or false"),
         ('lesson = "optim"\n[setup]\nlr = [0.1, "fast"]\n', "lesson.toml:3: setup.lr:", "should be a number"),
         ('lesson = "cnov"\n', "lesson.toml:1: lesson:", "'cnov' is not a lesson"),
