@@ -58,7 +58,7 @@ class _HeadlessRun:
         self.console = Console(file=self.stdout, highlight=False, soft_wrap=True, markup=False)
         # a --resume the system cannot read (missing, a name too long): said by train() before anything starts
         self.refusal = _resume_refusal(resume)
-        self.run_dir = Path(out) if out or self.refusal else _default_run_dir(resume)
+        self.run_dir = Path(out) if out else Path(resume) if self.refusal else _default_run_dir(resume)
         self.trainer = None
 
     def train(self) -> int:
