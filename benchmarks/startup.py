@@ -13,7 +13,7 @@ student waits for.
 Rows: (a) a bare Textual app (a Header and a Static "ready": the issue's baseline),
 (b) `python -m tui` (home screen), (c) `python -m tui <lesson>` for every lesson in
 tui/lessons.py REGISTRY, each until a text only that lesson's painted first frame shows
-(its status line's "step 1/", or "input 1/", "step 21/", "layer 1/"; the train form's title),
+(its status line's "step 1/", or "input 1/", "step 21/", "layer 1/", "call 1/", "update 0/"; the train form's title),
 (d) `python -c "import torch"` (time to exit, for scale), (e) the conv lesson again,
 with → typed as soon as step 1 shows, until step 2 shows (how long the first frame is
 ahead of the app being usable).
@@ -56,6 +56,8 @@ LESSON_MARKERS = {
     "perceptron": b"input 1/",
     "activations": b"step 21/",  # opens at x = 0, the middle of its 41 steps
     "arch": b"layer 1/",
+    "module": b"call 1/",
+    "optim": b"update 0/",  # opens on the start point, before the first update
     "train": b"A training run",
 }
 
@@ -333,7 +335,7 @@ def main() -> int:
         )
     print(
         "Markers: (a) 'ready', (b) 'TensorTour' (header), (c) the status line's 'step 1/' ('input 1/' perceptron, 'step 21/' activations,"
-        " 'layer 1/' arch; train: its form's title); (d) is time to exit;"
+        " 'layer 1/' arch, 'call 1/' module, 'update 0/' optim; train: its form's title); (d) is time to exit;"
         " (e) types → when 'step 1/' shows and stops at 'step 2/'."
     )
     print(
