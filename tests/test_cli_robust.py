@@ -190,3 +190,12 @@ def test_a_resume_name_too_long_for_the_system_is_one_line():
     run = tensortour("train", "--headless", "--resume", name)
     expected = SpecError("checkpoint_os_error", path=name, reason=os.strerror(errno.ENAMETOOLONG))
     assert (run.returncode, said(run)) == (2, f"tensortour: {error_text(expected)}\n")
+
+
+def test_a_data_dir_name_too_long_for_the_system_is_one_line(tmp_path):
+    name = str(tmp_path / ("a" * 300))
+    run = tensortour("train", "--headless", "--dataset", "mnist", "--data-dir", name)
+    reason = os.strerror(errno.ENAMETOOLONG)
+    opening = t("error.data_unreadable", path="PATH", reason=reason).split("PATH")[0]  # "Could not read "
+    assert run.returncode == 2 and said(run).startswith(f"tensortour: {opening}") and reason in said(run)
+    assert said(run).count("\n") == 1
