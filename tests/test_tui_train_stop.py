@@ -25,7 +25,7 @@ from tui.i18n import t
 from tui.training_process import TrainingProcess
 
 ROOT = Path(__file__).resolve().parent.parent
-BATCH_S = 1.0
+BATCH_S = 2.5  # long enough that a loaded machine still sees "stopping" before the batch ends
 STARTED = json.dumps(started(XOR, "points", ["blue", "orange"]))
 CHILD = f"""
 import json, os, sys, time
