@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.train.runs_list import RUN, RunSummary
 from rich.cells import cell_len
 
+from engine.train.runs_list import RUN, RunSummary
 from tui.i18n import t, visible
 
 COLUMNS = ("folder", "dataset", "model", "settings", "best", "epochs", "date")

@@ -101,10 +101,12 @@ class RunsScreen(Screen[None]):
             t("runs.title", root=where) if self.runs else t("runs.none", root=where)
         )
         table = self.query_one(DataTable)
+        cursor = table.cursor_row
         table.clear(columns=True)
         table.add_columns(" ", *headers())
         for run in self.runs:
             table.add_row(MARK if run.path in self.marked else " ", *row(run), key=str(run.path))
+        table.move_cursor(row=min(max(cursor, 0), max(len(self.runs) - 1, 0)))  # the row after a deleted one
 
     def current(self) -> RunSummary | None:
         table = self.query_one(DataTable)

@@ -202,24 +202,24 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
         self._show_live()
         self._show_progress()
         out, resume, moved = self._next_run_place()
-        out = os.path.abspath(out)
         self.run_out = out
-        self.say(" ".join(part for part in (note, moved, self.folder_words()) if part))
+        self.say(moved or " ".join(part for part in (note, self.folder_words()) if part))
         self.runs_started += 1
         changes = self.setup.changes if resume else None
         self.runs.start(config.to_json(), out, resume=resume, changes=changes)
 
     def _next_run_place(self) -> tuple[str, str | None, str]:
-        """Where the next run writes, what it resumes, and the words when it moved to a new folder: the first run goes where the command line said
-        (--out, --resume; the child refuses an --out that holds another run, saying why). A later one (r, or
-        the form again) starts afresh: in --out while that holds no run, else in a new runs/<timestamp>, said
-        on the message line, so that pressing r never overwrites the run before it."""
+        """Where the next run writes, what it resumes, and the words when it moved: the first run goes where the
+        command line said (--out, --resume; the child refuses an --out that holds another run, saying why). A
+        later one (r, or the form again) starts afresh: in --out while that holds no run, else in a new
+        runs/<timestamp>, said on the message line, so that pressing r never overwrites the run before it."""
         setup = self.setup
         if self.runs_started == 0:
-            return setup.out or (_run_folder(setup.resume) if setup.resume else run_dir()), setup.resume, ""
+            first = setup.out or (_run_folder(setup.resume) if setup.resume else run_dir())
+            return os.path.abspath(first), setup.resume, ""
         if setup.out and not holds_run(setup.out):
-            return setup.out, None, ""
-        fresh = run_dir()
+            return os.path.abspath(setup.out), None, ""
+        fresh = os.path.abspath(run_dir())
         if setup.out or setup.resume:
             return fresh, None, t("train_ui.new_folder", old=setup.out or _run_folder(setup.resume), new=fresh)
         return fresh, None, ""
