@@ -76,3 +76,20 @@ def test_chinese_list(tmp_path):
         assert "未写完" in cells
 
     drive_runs(tmp_path, body, lang="zh")
+
+
+def test_the_palette_opens_the_runs_page(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    mixed_runs(tmp_path / "runs")
+
+    async def main():
+        app = TensorTourApp(lang="en")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+p", *"past runs")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, RunsScreen) and app.screen.query_one(DataTable).row_count == 5
+
+    asyncio.run(main())
