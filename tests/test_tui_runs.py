@@ -74,6 +74,9 @@ def test_chinese_list(tmp_path):
     async def body(app, pilot):
         cells = " ".join(map(str, app.screen.query_one(DataTable).get_row_at(0)))
         assert "未写完" in cells
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
 
     drive_runs(tmp_path, body, lang="zh")
 
@@ -91,5 +94,23 @@ def test_the_palette_opens_the_runs_page(tmp_path, monkeypatch):
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, RunsScreen) and app.screen.query_one(DataTable).row_count == 5
+
+    asyncio.run(main())
+
+
+def test_l_on_the_training_form_opens_the_runs_page_and_esc_returns(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    mixed_runs(tmp_path / "runs")
+
+    async def main():
+        app = TensorTourApp(lang="en", lesson="train")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("l")
+            await pilot.pause()
+            assert isinstance(app.screen, RunsScreen) and app.screen.root == Path("runs")
+            await pilot.press("escape")
+            await pilot.pause()
+            assert type(app.screen).__name__ == "TrainScreen"
 
     asyncio.run(main())

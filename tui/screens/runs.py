@@ -19,8 +19,9 @@ from textual.widgets import DataTable, Header, Static
 from engine.train.config import TrainConfig
 from engine.train.runs_list import RunSummary, delete_run, list_runs
 from tui.i18n import t, visible
-from tui.keys import translate_bindings
+from tui.keys import help_bindings, translate_bindings
 from tui.runs_text import headers, row
+from tui.screens.help import HelpScreen
 from tui.widgets.keybar import KeyBar
 from tui.widgets.runs_chart import Curve, RunsChart
 
@@ -53,6 +54,7 @@ class RunsScreen(Screen[None]):
         Binding("c", "compare", "keys.runs_compare"),
         Binding("r", "resume", "keys.runs_resume"),
         Binding("d", "delete", "keys.runs_delete"),
+        Binding("question_mark,f1", "help", "keys.help", key_display="?"),
         Binding("escape", "app.back", "keys.back", show=False),
         Binding("q", "app.quit", "keys.quit"),
     ]
@@ -88,6 +90,7 @@ class RunsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = t("app.title")
+        self.sub_title = t("runs.command")
         self.query_one("#loss-overlay").border_title = t("runs.col_loss")
         self.query_one("#acc-overlay").border_title = t("runs.col_acc")
         self.reload()
@@ -116,6 +119,9 @@ class RunsScreen(Screen[None]):
 
     def say(self, words: str) -> None:
         self.query_one("#runs-message", Static).update(words)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(t("runs.command"), t("runs.description"), help_bindings(self, self.app)))
 
     def action_mark(self) -> None:
         run = self.current()
