@@ -66,6 +66,18 @@ def test_headless_defaults_to_a_timestamped_run_directory(tmp_path):
     assert run.returncode == 0, run.stderr
     (run_dir,) = (tmp_path / "runs").iterdir()
     assert len(metrics(run_dir)) == 1
+    assert run.stdout.count(str(run_dir)) >= 2  # the full path, when the run starts and when it ends
+    listed = subprocess.run(
+        [sys.executable, "-m", "tui", "runs", "--plain"],
+        cwd=tmp_path,
+        env=clean_env(PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    (row,) = [line for line in listed.stdout.splitlines() if line.startswith(run_dir.name)]
+    assert row.split()[1:3] == ["xor", "mlp"] and "hidden=8" in row and "batch_size=64" in row and "1/1" in row
 
 
 @pytest.mark.parametrize(
@@ -163,7 +175,8 @@ def test_ctrl_c_stops_cleanly_and_resume_finishes_the_run(tmp_path):
     saved = load_checkpoint(run_dir / "checkpoint.pt")
     done = len(metrics(run_dir))
     assert (
-        saved["epoch"] == done and [p.name for p in run_dir.iterdir() if not p.name.endswith((".pt", ".jsonl"))] == []
+        saved["epoch"] == done
+        and [p.name for p in run_dir.iterdir() if not p.name.endswith((".pt", ".jsonl")) and p.name != "run.json"] == []
     )
     resumed = tensortour("train", "--headless", "--resume", str(run_dir))
     assert resumed.returncode == 0, resumed.stderr

@@ -124,7 +124,7 @@ def test_a_full_disk_on_the_first_checkpoint_blames_the_disk_not_torch(tmp_path)
             trainer.save()
         assert caught.value.code == "checkpoint_disk_full_none" and caught.value.params["reason"] == os.strerror(28)
         assert "pos" not in error_text(caught.value) and str(disk / "run") in error_text(caught.value)
-        assert os.listdir(disk / "run") == []
+        assert os.listdir(disk / "run") == ["run.json"]  # the settings, written at the start
 
 
 def test_a_writer_refused_for_space_is_named_as_a_full_disk(tmp_path, monkeypatch):
@@ -137,7 +137,7 @@ def test_a_writer_refused_for_space_is_named_as_a_full_disk(tmp_path, monkeypatc
     with pytest.raises(SpecError) as caught:
         Trainer(TINY, [].append, out=tmp_path).save()
     assert caught.value.code == "checkpoint_disk_full_none" and "pos" not in error_text(caught.value)
-    assert os.listdir(tmp_path) == []
+    assert os.listdir(tmp_path) == ["run.json"]
 
 
 def test_a_full_disk_on_a_later_save_fails_the_run_in_words_and_keeps_the_old_checkpoint(tmp_path):
@@ -157,6 +157,7 @@ def test_a_full_disk_on_a_later_save_fails_the_run_in_words_and_keeps_the_old_ch
         assert (out / "checkpoint.pt").read_bytes() == old and sorted(os.listdir(out)) == [
             "checkpoint.pt",
             "metrics.jsonl",
+            "run.json",
         ]
         assert t("train.kept_in_epoch", epoch=2, step=2, out=out) in failure_words(failed)
         assert load_checkpoint(out / "checkpoint.pt")["step"] == 2

@@ -109,7 +109,7 @@ def test_a_second_signal_while_saving_stops_at_once_and_keeps_the_old_checkpoint
     assert err.count("tensortour:") == 1 and "Traceback" not in err
     assert t("train.kept_after_epoch", epoch=1, out=tmp_path) in " ".join(err.split())
     assert load_checkpoint(tmp_path / "checkpoint.pt")["epoch"] == 1
-    assert sorted(os.listdir(tmp_path)) == ["checkpoint.pt", "metrics.jsonl"]
+    assert sorted(os.listdir(tmp_path)) == ["checkpoint.pt", "metrics.jsonl", "run.json"]
     assert_agree(tmp_path, exactly=True)
 
 

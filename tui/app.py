@@ -126,6 +126,7 @@ class TensorTourApp(App[None]):
         self.verifier = Verifier()
         self.module_loader = None  # the child that loads a student's network file, started when first needed
         self._start_lesson = lesson
+        self._runs_dir = lesson_options.pop("runs_dir", None)  # `tensortour runs`: the runs page opens first
         self._lesson_options = lesson_options
 
     def get_line_filters(self) -> Sequence[LineFilter]:
@@ -179,6 +180,8 @@ class TensorTourApp(App[None]):
         """
         if self._start_lesson:
             self.open_lesson(self._start_lesson, **self._lesson_options)
+        elif self._runs_dir is not None:
+            self.open_runs(self._runs_dir)
         else:
             self.push_screen(_home())
         self.call_after_refresh(self._fit, self.size)
@@ -210,6 +213,12 @@ class TensorTourApp(App[None]):
             screen = make_screen(lesson, **options)
         screen.source = source
         self.push_screen(screen)
+
+    def open_runs(self, root: str | Path) -> None:
+        """The runs page: the runs under `root` listed, to compare, resume or delete."""
+        from tui.screens.runs import RunsScreen
+
+        self.push_screen(RunsScreen(root))
 
     # Textual's own words, in the student's language ------------------------------
 

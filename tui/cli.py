@@ -31,6 +31,7 @@ from tui.lessons import LESSONS, lesson_flags
 from tui.terminal import app_problem, chinese_problem, fall_back_to_ascii, say
 
 OPEN = "open"
+RUNS = "runs"  # the runs page: not a lesson, a command of its own
 
 COLOR_SYSTEMS = {
     "auto": None,
@@ -115,6 +116,10 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     )
     _output_options(open_parser)
     _display_options(open_parser, defaults=False)
+    runs_parser = sub.add_parser(RUNS, help=t("runs.help", "en"), description=t("runs.description", "en"))
+    runs_parser.add_argument("--dir", default="runs", metavar="DIR", help="the folder the runs are in (default: runs)")
+    runs_parser.add_argument("--plain", action="store_true", help="print the list as a table and exit")
+    _display_options(runs_parser, defaults=False)
     return parser
 
 
@@ -162,10 +167,14 @@ def _main(argv: list[str]) -> int:
         return 2
     options: dict[str, object] = {}
     source = None
+    if args.lesson == RUNS and args.plain:
+        return _runs_plain(Path(args.dir))
     try:
         if args.lesson == OPEN:
             source, args = _opened(args)
-        if args.lesson:
+        if args.lesson == RUNS:
+            options["runs_dir"] = args.dir
+        elif args.lesson:
             flags = lesson_flags(args.lesson)
             setup = flags.setup_from(args)
             if getattr(args, "headless", False) or args.plain or args.save:
@@ -189,9 +198,18 @@ def _main(argv: list[str]) -> int:
     _set_display_environment(args)
     from tui.app import TensorTourApp
 
-    app = TensorTourApp(lang=lang, lesson=args.lesson, **options)
+    app = TensorTourApp(lang=lang, lesson=None if args.lesson == RUNS else args.lesson, **options)
     app.run(mouse=not args.no_mouse)
     return app.return_code or 0  # 1 where the app ended on an error: a crash must not exit 0
+
+
+def _runs_plain(root: Path) -> int:
+    """`tensortour runs --plain`: the table of the runs under `root` (no torch: run.json and metrics.jsonl)."""
+    from engine.train.runs_list import list_runs
+    from tui.runs_text import plain_table
+
+    gc.enable()
+    return _print(plain_table(root, list_runs(root)))
 
 
 def _opened(args: argparse.Namespace) -> tuple[LessonFile, argparse.Namespace]:

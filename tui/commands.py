@@ -1,4 +1,4 @@
-"""Ctrl+P: every lesson under its bilingual title, so "卷积" and "conv" both find it."""
+"""Ctrl+P: every lesson under its bilingual title, so "卷积" and "conv" both find it; and the runs page."""
 
 from __future__ import annotations
 
@@ -18,6 +18,11 @@ class LessonCommands(Provider):
                 partial(self.app.open_lesson, lesson),
                 help=t(f"lesson.{lesson}.summary"),
             )
+        yield DiscoveryHit(t("runs.command"), self._open_runs, help=t("runs.help"))
+
+    def _open_runs(self) -> None:
+        """The runs page for ./runs, where a run goes unless --out says otherwise."""
+        self.app.open_runs("runs")
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -31,3 +36,7 @@ class LessonCommands(Provider):
                     partial(self.app.open_lesson, lesson),
                     help=t(f"lesson.{lesson}.summary"),
                 )
+        title = f"{t('runs.command', 'en')} {t('runs.command', 'zh')} (runs)"
+        score = matcher.match(title)
+        if score > 0:
+            yield Hit(score, matcher.highlight(title), self._open_runs, help=t("runs.help"))

@@ -58,7 +58,8 @@ class _HeadlessRun:
         self.console = Console(file=self.stdout, highlight=False, soft_wrap=True, markup=False)
         # a --resume the system cannot read (missing, a name too long): said by train() before anything starts
         self.refusal = _resume_refusal(resume)
-        self.run_dir = Path(out) if out else Path(resume) if self.refusal else _default_run_dir(resume)
+        # said in full when it starts and when it stops: a student finds the run from any working directory
+        self.run_dir = (Path(out) if out else Path(resume) if self.refusal else _default_run_dir(resume)).absolute()
         self.trainer = None
 
     def train(self) -> int:

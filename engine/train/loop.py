@@ -44,6 +44,7 @@ from engine.train.run_files import (
     run_folder,
     same_place,
 )
+from engine.train.runs_list import write_run_info
 from engine.train.views import accuracy_event, boundary_view, image_views, point_list, sample_view
 
 REPORT_INTERVAL_S = 0.1
@@ -118,6 +119,7 @@ class Trainer:
             self._restore(saved, config.lr if "lr" in (changes or {}) else None)
         if out is not None:
             make_run_dir(out)
+            write_run_info(out, config)
             if saved:
                 rewrite_metrics(out, self.history)
                 if same_place(out, run_folder(resume)):

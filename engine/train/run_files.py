@@ -1,4 +1,5 @@
 """A run directory's two files: metrics.jsonl (one JSON line per finished epoch) and checkpoint.pt.
+(A third, run.json, holds the settings for listings that must not load torch: engine/train/runs_list.py.)
 
 They must always tell the same story. A metrics line is appended whole or not at
 all (a full disk or an interrupt leaves no half line), a run never starts in a

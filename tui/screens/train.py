@@ -9,6 +9,7 @@ events draw is in train_live.py.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import ClassVar
 
@@ -69,6 +70,7 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
         Binding("e", "form", "keys.train_form"),
         Binding("v", "next_view", "keys.train_view"),
         Binding("s", "summary", "keys.train_summary", show=False),
+        Binding("l", "runs", "keys.train_runs", show=False),
         Binding("t", "toggle_text", "keys.text", show=False),
         Binding("pageup", "scroll_text(-1)", "keys.text_up", show=False),
         Binding("pagedown", "scroll_text(1)", "keys.text_down", show=False),
@@ -196,30 +198,31 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
         self.query_one(LossChart).reset(config.epochs)
         self.query_one("#summary", Static).update(t("train_ui.starting", dataset=config.dataset, model=config.model))
         self.query_one("#epoch-line", Line).show("")
-        self.say(note)
         self._show_view()
         self._show_live()
         self._show_progress()
-        out, resume = self._next_run_place()
+        out, resume, moved = self._next_run_place()
         self.run_out = out
+        self.say(moved or " ".join(part for part in (note, self.folder_words()) if part))
         self.runs_started += 1
         changes = self.setup.changes if resume else None
         self.runs.start(config.to_json(), out, resume=resume, changes=changes)
 
-    def _next_run_place(self) -> tuple[str, str | None]:
-        """Where the next run writes, and what it resumes: the first run goes where the command line said
-        (--out, --resume; the child refuses an --out that holds another run, saying why). A later one (r, or
-        the form again) starts afresh: in --out while that holds no run, else in a new runs/<timestamp>, said
-        on the message line, so that pressing r never overwrites the run before it."""
+    def _next_run_place(self) -> tuple[str, str | None, str]:
+        """Where the next run writes, what it resumes, and the words when it moved: the first run goes where the
+        command line said (--out, --resume; the child refuses an --out that holds another run, saying why). A
+        later one (r, or the form again) starts afresh: in --out while that holds no run, else in a new
+        runs/<timestamp>, said on the message line, so that pressing r never overwrites the run before it."""
         setup = self.setup
         if self.runs_started == 0:
-            return setup.out or (_run_folder(setup.resume) if setup.resume else run_dir()), setup.resume
+            first = setup.out or (_run_folder(setup.resume) if setup.resume else run_dir())
+            return os.path.abspath(first), setup.resume, ""
         if setup.out and not holds_run(setup.out):
-            return setup.out, None
-        fresh = run_dir()
+            return os.path.abspath(setup.out), None, ""
+        fresh = os.path.abspath(run_dir())
         if setup.out or setup.resume:
-            self.say(t("train_ui.new_folder", old=setup.out or _run_folder(setup.resume), new=fresh))
-        return fresh, None
+            return fresh, None, t("train_ui.new_folder", old=setup.out or _run_folder(setup.resume), new=fresh)
+        return fresh, None, ""
 
     def on_unmount(self) -> None:
         """However the screen goes (the app exits, a test ends), no child may outlive it."""
@@ -321,6 +324,10 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
             self._summary_pinned = True
             self.view = "summary"
         self._show_view()
+
+    def action_runs(self) -> None:
+        """l: the runs page for the folder this lesson's runs go to (a run going on keeps going under it)."""
+        self.app.open_runs(Path(self.run_out).parent if self.run_out else Path("runs"))
 
     def action_leave(self, how: str) -> None:
         """Esc and q: the child stops first as x stops it (after its batch, saving), then the screen or the

@@ -31,7 +31,7 @@ from engine.train.events import (
     StoppedEvent,
     TrainEvent,
 )
-from tui.i18n import display_name, t
+from tui.i18n import display_name, t, visible
 from tui.screens.train_views import (
     boundary_legend,
     epoch_text,
@@ -59,6 +59,7 @@ class LiveView:
     state: str
     config: TrainConfig
     image_view: str
+    run_out: str | None
 
     def clear_run(self, config: TrainConfig) -> None:
         """Forget the last run's events: a new run starts with the model summary in the right pane."""
@@ -161,14 +162,18 @@ class LiveView:
     def _on_stopped(self, event: StoppedEvent) -> None:
         self.state = "stopped"
         self._show_progress()
-        self.say(stopped_text(event))
+        self.say(f"{stopped_text(event)} {self.folder_words()}")
+
+    def folder_words(self) -> str:
+        """'Run folder: /abs/runs/…', said when a run starts and when it stops."""
+        return t("train_ui.run_folder", path=visible(self.run_out)) if self.run_out else ""
 
     def _on_done(self, event: DoneEvent) -> None:
         self.state = "done"
         self._show_progress()
         acc = event.test_acc
         shown = f"{acc:.1%}" if acc is not None else "–"
-        self.say(t("train_ui.done", epoch=event.epoch, acc=shown))
+        self.say(f"{t('train_ui.done', epoch=event.epoch, acc=shown)} {self.folder_words()}")
 
     def _on_failed(self, event: FailedEvent) -> None:
         self.state = "failed"
