@@ -19,7 +19,8 @@ import math
 
 import numpy as np
 
-from engine.tensor import TensorSpec, tensor_trace
+from engine.tensor import tensor_trace
+from engine.tensor_spec import TensorSpec
 from engine.tensor_steps import GPU, NUMPY, TensorStep
 
 MISMATCH = math.inf

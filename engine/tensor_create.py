@@ -20,7 +20,7 @@ from engine.tensor_steps import TORCH, Address, CodeLine, Panel, Storage, Tensor
 from engine.tensor_views import STORAGE, sizes_text
 
 if TYPE_CHECKING:
-    from engine.tensor import TensorSpec
+    from engine.tensor_spec import TensorSpec
 
 
 def torch_rand(seed: int, count: int) -> np.ndarray:

@@ -23,7 +23,7 @@ from engine.tensor_steps import GPU, NUMPY, TORCH, CodeLine, Panel, Storage, Ten
 from engine.tensor_views import STORAGE, attempt, layout_facts, sizes_text, source_code
 
 if TYPE_CHECKING:
-    from engine.tensor import TensorSpec
+    from engine.tensor_spec import TensorSpec
 
 AMOUNT = 10
 

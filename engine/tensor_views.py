@@ -28,7 +28,7 @@ from engine.tensor_layout import (
 from engine.tensor_steps import TORCH, Address, CodeLine, Panel, Storage, TensorStep
 
 if TYPE_CHECKING:
-    from engine.tensor import TensorSpec
+    from engine.tensor_spec import TensorSpec
 
 STORAGE, COPY = "storage", "copy"
 

@@ -13,7 +13,7 @@ from tensor_cases import setups
 from test_cli import tensortour
 
 from engine.errors import SpecError
-from engine.tensor import TOPICS, TensorSpec
+from engine.tensor_spec import TOPICS, TensorSpec
 from tui.cli import main, parse_args
 from tui.flags.tensor import setup_from
 from tui.i18n import LANGUAGES, error_text, set_language

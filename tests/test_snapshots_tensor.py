@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from pilot_support import SIZE, make_app, verified
 
-from engine.tensor import PRESETS
+from engine.tensor_spec import PRESETS
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

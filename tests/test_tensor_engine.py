@@ -19,11 +19,12 @@ from spec_errors import spec_error
 from tensor_cases import setups
 
 from engine import tensor_create
-from engine.tensor import PRESETS, TOPICS, TensorSpec, tensor_trace, view_choices
+from engine.tensor import tensor_trace
 from engine.tensor_check import spec_from_json, spec_to_json, torch_max_delta
 from engine.tensor_create import torch_rand
 from engine.tensor_layout import Layout, Refused, compute_stride, infer_size, memory_chunks, reshape, view
 from engine.tensor_parse import MAX_ELEMENTS, parse_seed, parse_shape, parse_transpose, parse_view
+from engine.tensor_spec import PRESETS, TOPICS, TensorSpec, view_choices
 
 
 def torch_source(shape, transpose):

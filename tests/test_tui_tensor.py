@@ -12,8 +12,9 @@ from pilot_support import CJK, drive, grid, lesson, status, text
 from textual.widgets import Input
 
 from engine.errors import SpecError
-from engine.tensor import PRESETS, TensorSpec, tensor_trace
+from engine.tensor import tensor_trace
 from engine.tensor_parse import parse_shape
+from engine.tensor_spec import PRESETS, TensorSpec
 from tui.i18n import error_text
 from tui.screens.text_dialog import TextDialog
 

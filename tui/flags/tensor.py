@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import re
 
-from engine.tensor import TOPICS, TensorSpec
 from engine.tensor_parse import MAX_DIMS, MAX_ELEMENTS, MAX_SEED, parse_seed, parse_shape, parse_transpose, parse_view
+from engine.tensor_spec import TOPICS, TensorSpec
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -21,8 +21,9 @@ from textual.containers import Container, Horizontal
 
 from engine.errors import SpecError
 from engine.index import Layout as GridLayout
-from engine.tensor import PRESETS, TOPICS, TensorSpec, TensorTrace, tensor_trace
+from engine.tensor import TensorTrace, tensor_trace
 from engine.tensor_parse import MAX_SEED, parse_shape, parse_transpose, parse_view
+from engine.tensor_spec import PRESETS, TOPICS, TensorSpec
 from engine.tensor_steps import Panel, Storage, TensorStep
 from tui.i18n import t
 from tui.screens.lesson import StepLesson

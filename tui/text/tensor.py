@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from engine.numbers import fmt
-from engine.tensor import TOPICS, TensorSpec, tensor_trace
+from engine.tensor import tensor_trace
 from engine.tensor_layout import tuple_text
+from engine.tensor_spec import TOPICS, TensorSpec
 from engine.tensor_steps import GPU, NUMPY, Address, Panel, Storage, TensorStep, index_text
 from engine.tensor_views import STORAGE
 from tui.i18n import lesson_title, t
