@@ -24,6 +24,7 @@ from engine.train.events import (
     DoneEvent,
     EpochEvent,
     FailedEvent,
+    HintEvent,
     ImagesEvent,
     LrEvent,
     SavedEvent,
@@ -42,7 +43,7 @@ from tui.screens.train_views import (
     stopped_text,
     summary_text,
 )
-from tui.text.train import accuracy_lines
+from tui.text.train import accuracy_lines, hint_text
 from tui.widgets.confusion import Confusion
 from tui.widgets.heatmap import HalfBlocks, boundary_picture, gallery
 from tui.widgets.loss_chart import LossChart
@@ -106,6 +107,9 @@ class LiveView:
         self.query_one(LossChart).add_epoch(event.epoch, event.train_loss, event.test_loss)
         self.query_one("#epoch-line", Line).show(epoch_text(event))
         self._show_progress()
+
+    def _on_hint(self, event: HintEvent) -> None:
+        self.say(hint_text(event), error=True)
 
     def _on_boundary(self, event: BoundaryEvent) -> None:
         """Keep the newest; draw it now, or when a quarter second has passed since the last drawing."""
