@@ -166,15 +166,15 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The form shows (and answers) only the keys that mean something before a run; Space is Pause while
-        the run goes and Resume while it is paused, and neither, nor Stop, once it has ended."""
+        the run goes and Resume while it is paused; once it has ended, no key that commands a run (Space, n, x, w, [ ])."""
         if self.state == "form":
             return action not in RUN_ACTIONS
+        if action in ("pause", "step", "stop", "lr", "save") and self.state in ENDED:
+            return False
         if action == "pause":
-            return self.state not in ENDED and self.state != "paused"
+            return self.state != "paused"
         if action == "resume":
             return self.state == "paused"
-        if action == "stop":
-            return self.state not in ENDED
         return True
 
     # Starting and stopping ---------------------------------------------------------
