@@ -69,6 +69,7 @@ class LiveView:
         self.boundary: BoundaryEvent | None = None
         self.images: ImagesEvent | None = None
         self.accuracy: AccuracyEvent | None = None
+        self.hint: HintEvent | None = None  # why the last epoch's run is not learning; None when nothing was wrong
         self.lr: float | None = config.lr
         self.view = "summary"
         self._summary_pinned = False
@@ -104,12 +105,19 @@ class LiveView:
 
     def _on_epoch(self, event: EpochEvent) -> None:
         self.epoch = event
+        self.hint = None
         self.query_one(LossChart).add_epoch(event.epoch, event.train_loss, event.test_loss)
         self.query_one("#epoch-line", Line).show(epoch_text(event))
         self._show_progress()
 
     def _on_hint(self, event: HintEvent) -> None:
+        self.hint = event
         self.say(hint_text(event), error=True)
+
+    def _with_hint(self, text: str) -> str:
+        """A run that ends still not learning keeps saying what to try after its last words (the message line
+        holds three lines; what the run showed was said after its epoch)."""
+        return f"{text} {hint_text(self.hint, evidence=False)}" if self.hint else text
 
     def _on_boundary(self, event: BoundaryEvent) -> None:
         """Keep the newest; draw it now, or when a quarter second has passed since the last drawing."""
@@ -165,14 +173,14 @@ class LiveView:
     def _on_stopped(self, event: StoppedEvent) -> None:
         self.state = "stopped"
         self._show_progress()
-        self.say(stopped_text(event))
+        self.say(self._with_hint(stopped_text(event)), error=self.hint is not None)
 
     def _on_done(self, event: DoneEvent) -> None:
         self.state = "done"
         self._show_progress()
         acc = event.test_acc
         shown = f"{acc:.1%}" if acc is not None else "–"
-        self.say(t("train_ui.done", epoch=event.epoch, acc=shown))
+        self.say(self._with_hint(t("train_ui.done", epoch=event.epoch, acc=shown)), error=self.hint is not None)
 
     def _on_failed(self, event: FailedEvent) -> None:
         self.state = "failed"

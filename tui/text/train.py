@@ -66,7 +66,8 @@ def plain(setup: TrainSetup) -> str:
     )
 
 
-def hint_text(event: HintEvent) -> str:
-    """What the run shows and the likely cause with a setting to try, in the student's language."""
+def hint_text(event: HintEvent, evidence: bool = True) -> str:
+    """The likely cause with a setting to try, then (with `evidence`) what the run shows, in the student's language."""
     values = event.values
-    return t(f"train_hint.{event.code}", **values) + " " + t(f"train_hint.cause_{values['cause']}", **values)
+    cause = t(f"train_hint.cause_{values['cause']}", **values)
+    return f"{cause} {t(f'train_hint.{event.code}', **values)}" if evidence else cause
