@@ -14,10 +14,18 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from engine.train.events import AccuracyEvent, BatchEvent, EpochEvent, FailedEvent, StartedEvent, TrainEvent
+from engine.train.events import (
+    AccuracyEvent,
+    BatchEvent,
+    EpochEvent,
+    FailedEvent,
+    HintEvent,
+    StartedEvent,
+    TrainEvent,
+)
 from tui.headless import device_words, epoch_numbers, failure_words
 from tui.i18n import t, visible
-from tui.text.train import accuracy_lines
+from tui.text.train import accuracy_lines, hint_text
 
 if TYPE_CHECKING:  # rich.progress costs ~5 ms, and the training lesson imports tui.headless for its words
     from rich.progress import Progress
@@ -144,6 +152,8 @@ class Listener:
             self.progress.update(self.task, completed=event.global_step, detail=detail)
         elif isinstance(event, EpochEvent):
             self.console.print(t("train.headless_epoch", **epoch_numbers(event)))
+        elif isinstance(event, HintEvent):
+            self.console.print(t("train_hint.headless", text=hint_text(event)), markup=False, style="bold")
         elif isinstance(event, AccuracyEvent):
             self.console.print("\n".join(accuracy_lines(event)), markup=False)
         elif isinstance(event, FailedEvent):

@@ -132,6 +132,16 @@ class EpochEvent(TrainEvent):
 
 
 @dataclass(frozen=True)
+class HintEvent(TrainEvent):
+    """Why the run is not learning (engine/train/diagnose.py): a catalogue code and the numbers it quotes."""
+
+    KIND = "hint"
+    epoch: int
+    code: str
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class ImagesEvent(TrainEvent):
     KIND = "images"
     REPLACES_OLDER = True
@@ -245,6 +255,7 @@ EVENTS: dict[str, type[TrainEvent]] = {
         BatchEvent,
         BoundaryEvent,
         EpochEvent,
+        HintEvent,
         ImagesEvent,
         AccuracyEvent,
         SampleEvent,

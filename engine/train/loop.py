@@ -22,11 +22,13 @@ from engine.train.checkpoint_schema import check_state, resumed_config
 from engine.train.config import TrainConfig
 from engine.train.datasets import load_dataset
 from engine.train.device import device_name, memory_mb, resolve_device, set_threads
+from engine.train.diagnose import diagnose, predicted_counts
 from engine.train.download import Report
 from engine.train.events import (
     BatchEvent,
     DatasetInfo,
     EpochEvent,
+    HintEvent,
     LayerInfo,
     SampleEvent,
     StartedEvent,
@@ -285,6 +287,14 @@ class Trainer:
         if self.out is not None:
             append_metrics(self.out, metrics)
         self.emit(EpochEvent(**metrics))
+        hint = diagnose(
+            self.history,
+            predicted_counts(predicted, len(self.data.class_names)),
+            self.data.class_names,
+            self.config,
+        )
+        if hint is not None:
+            self.emit(HintEvent(self.epoch, hint.code, hint.values))
         if self.views and self.data.kind == "images":
             self.emit(image_views(self.model, self.data, predicted))
         if self.finished and self.data.kind == "images":

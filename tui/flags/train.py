@@ -21,7 +21,7 @@ from engine.train.config import (
     TrainConfig,
     parse_hidden,
 )
-from engine.train.presets import PRESETS, TUTORIAL, preset_config
+from engine.train.presets import PRESETS, TUTORIAL, default_config, preset_config
 
 NOT_IN_FILES = ("download", "headless", "out", "resume")
 """Flags a lesson file may not set: a file is data, and these fetch, write, or run with no screen to watch."""
@@ -141,8 +141,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from(args: argparse.Namespace) -> TrainConfig:
-    """The preset (or the defaults) changed by each flag given (a flag is named after its field); SpecError if invalid."""
-    base = preset_config(args.preset) if args.preset else TrainConfig()
+    """The preset (or the defaults of the model and dataset named) changed by each flag given (a flag is named after
+    its field); SpecError if invalid."""
+    base = preset_config(args.preset) if args.preset else default_config(args.model, args.dataset)
     given = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if getattr(args, f.name) is not None}
     if "hidden" in given:
         given["hidden"] = parse_hidden(given["hidden"])

@@ -39,6 +39,7 @@ from tui.widgets.text import Line
 
 RUN_ACTIONS = {
     "pause",
+    "resume",
     "step",
     "stop",
     "reset",
@@ -48,6 +49,7 @@ RUN_ACTIONS = {
     "next_view",
     "summary",
 }
+ENDED = ("stopped", "done", "failed")
 
 
 class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
@@ -61,6 +63,7 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
     ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "pause", "keys.train_pause", key_display="Space"),
+        Binding("space", "resume", "keys.train_resume", key_display="Space"),
         Binding("n", "step", "keys.train_step"),
         Binding("x", "stop", "keys.train_stop"),
         Binding("r", "reset", "keys.train_reset", show=False),
@@ -96,6 +99,7 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
         self.runs_started = 0
         self.run_out: str | None = None
         self._leaving = False
+        self._asked: str | None = None  # the key pressed once while a run goes (Esc, e): a second press does it
         self.clear_run(self.config)
         self._boundary_due = False
         self._boundary_drawn = 0.0
@@ -151,9 +155,29 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
         self.set_focus(None)
         self.refresh_bindings()
 
+    @property
+    def state(self) -> str:
+        return self._state
+
+    @state.setter
+    def state(self, value: str) -> None:
+        """The key bar follows the run (check_action), so it is asked again whenever the state changes."""
+        self._state = value
+        if self.is_mounted:
+            self.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The form shows (and answers) only the keys that mean something before a run."""
-        return self.state != "form" or action not in RUN_ACTIONS
+        """The form shows (and answers) only the keys that mean something before a run; Space is Pause while
+        the run goes and Resume while it is paused; once it has ended, no key that commands a run (Space, n, x, w, [ ])."""
+        if self.state == "form":
+            return action not in RUN_ACTIONS
+        if action in ("pause", "step", "stop", "lr", "save") and self.state in ENDED:
+            return False
+        if action == "pause":
+            return self.state != "paused"
+        if action == "resume":
+            return self.state == "paused"
+        return True
 
     # Starting and stopping ---------------------------------------------------------
 
@@ -237,6 +261,9 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
         self.say(t("train_ui.not_running"))
         return False
 
+    def action_resume(self) -> None:
+        self.action_pause()
+
     def action_pause(self) -> None:
         if self._can_command():
             pausing = self.state != "paused"
@@ -287,8 +314,17 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
             self.runs.send({"cmd": "lr", "factor": factor})
             self.say(t("train_ui.lr_asked", factor="½" if factor < 1 else "2"))
 
+    def _asks_first(self, key: str) -> bool:
+        """Esc and e while a run goes: the first press keeps it running and says so; pressed again, they act."""
+        if self.state not in ("starting", "running", "paused") or self._asked == key:
+            self._asked = None
+            return False
+        self._asked = key
+        self.say(t(f"train_ui.asks_{key}"))
+        return True
+
     def action_form(self) -> None:
-        if self.state == "form":
+        if self.state == "form" or self._asks_first("form"):
             return
         self.state = "form"
         self.runs.forget()
@@ -334,6 +370,8 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
         app goes; pressed again while it waits, the child is stopped at once."""
         if self._leaving:
             self.runs.kill_now()
+            return
+        if how == "back" and self._asks_first("back"):
             return
         self._leaving = True
         running = self.process is not None and self.process.returncode is None

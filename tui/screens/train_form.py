@@ -28,7 +28,10 @@ from engine.train.config import (
     parse_number,
     parse_whole,
 )
+from engine.train.presets import pair_defaults
 from tui.i18n import error_text, t
+
+PAIR_FIELDS = ("lr", "epochs")  # what a (model, dataset) pair sets (engine/train/presets.py pair_defaults)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,13 @@ def form_texts(config: TrainConfig) -> dict[str, str]:
     return texts
 
 
+def pair_texts(model: str, dataset: str) -> dict[str, str]:
+    """The lr and epochs fields as the pair's defaults fill them."""
+    plain = TrainConfig()
+    values = {key: getattr(plain, key) for key in PAIR_FIELDS} | pair_defaults(model, dataset)
+    return {key: f"{value:g}" if isinstance(value, float) else str(value) for key, value in values.items()}
+
+
 def config_from_texts(texts: Mapping[str, str], base: TrainConfig) -> TrainConfig:
     """The TrainConfig the form describes (other settings kept from `base`); raises SpecError naming the field."""
     changes: dict[str, object] = {}
@@ -128,6 +138,7 @@ class TrainForm(Widget):
     def __init__(self, config: TrainConfig, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._config = config
+        self._pair = (config.model, config.dataset)
 
     def compose(self) -> ComposeResult:
         texts = form_texts(self._config)
@@ -164,7 +175,20 @@ class TrainForm(Widget):
             values[field.key] = str(widget.value)
         return values
 
+    def on_select_changed(self, event: Select.Changed) -> None:
+        """Another model or dataset brings its own lr and epochs, where the fields still hold the old pair's."""
+        values = self.texts()
+        pair = (values["model"], values["dataset"])
+        if pair == self._pair:
+            return
+        old, new = pair_texts(*self._pair), pair_texts(*pair)
+        self._pair = pair
+        for key in PAIR_FIELDS:
+            if values[key].strip() == old[key] and old[key] != new[key]:
+                self.query_one(f"#field-{key}", Input).value = new[key]
+
     def fill(self, config: TrainConfig) -> None:
+        self._pair = (config.model, config.dataset)
         for key, text in form_texts(config).items():
             widget = self.query_one(f"#field-{key}")
             widget.value = text

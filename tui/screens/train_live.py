@@ -24,6 +24,7 @@ from engine.train.events import (
     DoneEvent,
     EpochEvent,
     FailedEvent,
+    HintEvent,
     ImagesEvent,
     LrEvent,
     SavedEvent,
@@ -42,7 +43,7 @@ from tui.screens.train_views import (
     stopped_text,
     summary_text,
 )
-from tui.text.train import accuracy_lines
+from tui.text.train import accuracy_lines, hint_text
 from tui.widgets.confusion import Confusion
 from tui.widgets.heatmap import HalfBlocks, boundary_picture, gallery
 from tui.widgets.loss_chart import LossChart
@@ -69,6 +70,7 @@ class LiveView:
         self.boundary: BoundaryEvent | None = None
         self.images: ImagesEvent | None = None
         self.accuracy: AccuracyEvent | None = None
+        self.hint: HintEvent | None = None  # why the last epoch's run is not learning; None when nothing was wrong
         self.lr: float | None = config.lr
         self.view = "summary"
         self._summary_pinned = False
@@ -104,9 +106,19 @@ class LiveView:
 
     def _on_epoch(self, event: EpochEvent) -> None:
         self.epoch = event
+        self.hint = None
         self.query_one(LossChart).add_epoch(event.epoch, event.train_loss, event.test_loss)
         self.query_one("#epoch-line", Line).show(epoch_text(event))
         self._show_progress()
+
+    def _on_hint(self, event: HintEvent) -> None:
+        self.hint = event
+        self.say(hint_text(event), error=True)
+
+    def _with_hint(self, text: str) -> str:
+        """A run that ends still not learning keeps saying what to try after its last words (the message line
+        holds three lines; what the run showed was said after its epoch)."""
+        return f"{text} {hint_text(self.hint, evidence=False)}" if self.hint else text
 
     def _on_boundary(self, event: BoundaryEvent) -> None:
         """Keep the newest; draw it now, or when a quarter second has passed since the last drawing."""
@@ -162,7 +174,7 @@ class LiveView:
     def _on_stopped(self, event: StoppedEvent) -> None:
         self.state = "stopped"
         self._show_progress()
-        self.say(f"{stopped_text(event)} {self.folder_words()}")
+        self.say(self._with_hint(f"{stopped_text(event)} {self.folder_words()}"), error=self.hint is not None)
 
     def folder_words(self) -> str:
         """'Run folder: /abs/runs/…', said when a run starts and when it stops."""
@@ -173,7 +185,8 @@ class LiveView:
         self._show_progress()
         acc = event.test_acc
         shown = f"{acc:.1%}" if acc is not None else "–"
-        self.say(f"{t('train_ui.done', epoch=event.epoch, acc=shown)} {self.folder_words()}")
+        done = t("train_ui.done", epoch=event.epoch, acc=shown)
+        self.say(self._with_hint(f"{done} {self.folder_words()}"), error=self.hint is not None)
 
     def _on_failed(self, event: FailedEvent) -> None:
         self.state = "failed"

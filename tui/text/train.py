@@ -11,7 +11,7 @@ from tui.i18n import display_name, lesson_title, t
 from tui.text import ljust, rjust
 
 if TYPE_CHECKING:
-    from engine.train.events import AccuracyEvent
+    from engine.train.events import AccuracyEvent, HintEvent
     from tui.flags.train import TrainSetup
 
 
@@ -64,3 +64,10 @@ def plain(setup: TrainSetup) -> str:
             *table,
         ]
     )
+
+
+def hint_text(event: HintEvent, evidence: bool = True) -> str:
+    """The likely cause with a setting to try, then (with `evidence`) what the run shows, in the student's language."""
+    values = event.values
+    cause = t(f"train_hint.cause_{values['cause']}", **values)
+    return f"{cause} {t(f'train_hint.{event.code}', **values)}" if evidence else cause

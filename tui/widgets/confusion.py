@@ -19,6 +19,24 @@ from textual.strip import Strip
 BIG_MISTAKE = 0.1
 
 
+def column_names(names: Sequence[str], width: int) -> list[str]:
+    """Each name cut to `width` characters, and where two cuts are the same ("dia" for diamond and diagonal) each
+    keeps its first width - 1 and takes the first later letter that no other column has (diamond "dim",
+    diagonal "dig"), else a digit."""
+    cuts = [name[:width] for name in names]
+    clashing = {cut for cut in cuts if cuts.count(cut) > 1}
+    taken = {cut for cut in cuts if cut not in clashing}
+    columns = []
+    for name, cut in zip(names, cuts, strict=True):
+        if cut in clashing:
+            stem = name[: width - 1]
+            candidates = [stem + letter for letter in name[width - 1 :]] + [stem + str(digit) for digit in range(10)]
+            cut = next((c for c in candidates if c not in taken and c not in clashing), cut)
+        taken.add(cut)
+        columns.append(cut)
+    return columns
+
+
 class Confusion(ScrollView, can_focus=False):
     COMPONENT_CLASSES = {
         "confusion--header",
@@ -100,7 +118,7 @@ class Confusion(ScrollView, can_focus=False):
         if y == 0:
             header = (
                 " " * self._label_shown
-                + "".join(name[: self._cell - 1].rjust(self._cell) for name in self._names)
+                + "".join(name.rjust(self._cell) for name in column_names(self._names, self._cell - 1))
                 + "   %"
             )
             return Strip([Segment(header, self._style("header"))])
