@@ -174,7 +174,10 @@ class LiveView:
     def _on_stopped(self, event: StoppedEvent) -> None:
         self.state = "stopped"
         self._show_progress()
-        self.say(self._with_hint(f"{stopped_text(event)} {self.folder_words()}"), error=self.hint is not None)
+        self.say(self._with_folder(self._with_hint(stopped_text(event))), error=self.hint is not None)
+
+    def _with_folder(self, text: str) -> str:
+        return " ".join(part for part in (text, self.folder_words()) if part)
 
     def folder_words(self) -> str:
         """'Run folder: /abs/runs/…', said when a run starts and when it stops."""
@@ -186,7 +189,7 @@ class LiveView:
         acc = event.test_acc
         shown = f"{acc:.1%}" if acc is not None else "–"
         done = t("train_ui.done", epoch=event.epoch, acc=shown)
-        self.say(self._with_hint(f"{done} {self.folder_words()}"), error=self.hint is not None)
+        self.say(self._with_folder(self._with_hint(done)), error=self.hint is not None)
 
     def _on_failed(self, event: FailedEvent) -> None:
         self.state = "failed"
