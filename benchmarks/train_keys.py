@@ -30,8 +30,8 @@ from step_speed import FrameClock, median_p95
 from textual import events
 
 from engine.train.config import TrainConfig
+from engine.train.setup import TrainSetup
 from tui.app import TensorTourApp
-from tui.flags.train import TrainSetup
 
 RUNS = {
     "spiral · mlp": TrainConfig(dataset="spiral", epochs=100_000),

@@ -25,7 +25,7 @@ from engine.module_simple import SimpleConvSpec, stepped
 from engine.pool_setup import CUSTOM as POOL_CUSTOM
 from engine.presets import INPUTS
 from engine.train.config import TrainConfig
-from tui.flags.train import TrainSetup
+from engine.train.setup import TrainSetup
 from tui.lesson_file import LessonFileError, _Refused, argv_from_table, file_actions, parse_lesson_file, setup_of
 from tui.lesson_file_text import lesson_file_text
 from tui.lessons import LESSONS, lesson_flags

@@ -28,8 +28,8 @@ from engine.train.checkpoint import load_checkpoint
 from engine.train.commands import run
 from engine.train.events import EpochEvent, FailedEvent, TrainEvent
 from engine.train.loop import Trainer
-from tui.headless import failure_words
 from tui.i18n import error_text, t
+from tui.text.train import failure_words
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from pilot_support import SIZE, make_app
 from test_tui_train import DIGITS, IMAGE_EVENTS, TOY_EVENTS, XOR, feed
 from test_tui_train_views import COURSE, COURSE_EVENTS
 
-from tui.flags.train import TrainSetup
+from engine.train.setup import TrainSetup
 from tui.screens.train_live import APPLY_INTERVAL_S
 from tui.widgets.loss_chart import REDRAW_INTERVAL_S
 

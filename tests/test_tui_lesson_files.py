@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from engine.train.config import TrainConfig
-from tui.flags.train import TrainSetup
+from engine.train.setup import TrainSetup
 from tui.keys import key_label
 from tui.lesson_file import read_lesson_file
 from tui.lessons import LESSONS, REGISTRY, lesson_flags

@@ -15,8 +15,8 @@ from textual.widgets import Input, Static
 
 from engine.loss import LossSpec, parse_y
 from engine.train.config import TrainConfig, parse_number
+from engine.train.setup import TrainSetup
 from tui.app import DropControlCharacters
-from tui.flags.train import TrainSetup
 from tui.i18n import QUOTE_LIMIT, error_text, t
 from tui.screens.loss import LossScreen
 from tui.screens.text_dialog import TextDialog

@@ -22,7 +22,7 @@ from textual.widgets import Input, Select, Static
 
 from engine.train.config import TrainConfig, parse_hidden, parse_number
 from engine.train.events import FailedEvent, TrainEvent, event_from_json
-from tui.flags.train import TrainSetup
+from engine.train.setup import TrainSetup
 from tui.i18n import error_text, t
 from tui.screens.train import TrainScreen
 from tui.screens.train_form import TrainForm

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from engine.errors import SpecError
 from engine.train.config import TrainConfig
-from engine.train.events import EpochEvent, FailedEvent, StartedEvent
 from tui.i18n import error_text, t, visible
+from tui.text.train import kept_words
 
 EXIT_DONE, EXIT_FAILED, EXIT_BAD_SETUP, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -137,42 +137,3 @@ def _resume_refusal(resume: str | None) -> SpecError | None:
     except OSError as error:
         return SpecError("checkpoint_os_error", path=resume, reason=error.strerror or str(error))
     return None
-
-
-def device_words(started: StartedEvent) -> str:
-    """The GPU's own name, or "CPU · 2 threads" in the student's language."""
-    threads = started.threads
-    if started.device == "cpu" and threads is not None:
-        key = "train.cpu_thread" if threads == 1 else "train.cpu_threads"
-        return t(key, threads=threads)
-    return started.device_name or started.device
-
-
-def failure_words(event: FailedEvent) -> str:
-    """A failed run in the student's words, then where its checkpoint on disk stands (when the run had a folder)."""
-    return " ".join(part for part in (error_text(event.error()), kept_words(event.params)) if part)
-
-
-def kept_words(params: Mapping[str, object]) -> str:
-    """'The checkpoint saved at the end of epoch 3 is kept …' from the kept_epoch / kept_step a failure carries."""
-    if "kept_epoch" not in params:
-        return ""
-    epoch, step, out = params["kept_epoch"], params.get("kept_step"), params.get("out", "")
-    if not isinstance(epoch, int):
-        return t("train.kept_none")
-    if isinstance(step, int) and step:
-        return t("train.kept_in_epoch", epoch=epoch + 1, step=step, out=out)
-    return t("train.kept_after_epoch", epoch=epoch, out=out)
-
-
-def epoch_numbers(event: EpochEvent) -> dict[str, object]:
-    """An epoch event's numbers as the app and the headless lines write them."""
-    return {
-        "epoch": event.epoch,
-        "train_loss": f"{event.train_loss:.4g}",
-        "test_loss": f"{event.test_loss:.4g}",
-        "train_acc": f"{event.train_acc:.1%}",
-        "test_acc": f"{event.test_acc:.1%}",
-        "rate": f"{event.samples_per_s:,.0f}",
-        "elapsed": f"{event.elapsed_s:.1f}",
-    }

@@ -23,9 +23,8 @@ from engine.train.events import (
     StartedEvent,
     TrainEvent,
 )
-from tui.headless import device_words, epoch_numbers, failure_words
 from tui.i18n import t, visible
-from tui.text.train import accuracy_lines, hint_text
+from tui.text.train import accuracy_lines, device_words, epoch_numbers, failure_words, hint_text
 
 if TYPE_CHECKING:  # rich.progress costs ~5 ms, and the training lesson imports tui.headless for its words
     from rich.progress import Progress

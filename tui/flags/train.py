@@ -7,7 +7,7 @@ changes it, so the setting flags default to None ("not given") rather than to a 
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
 
 from engine.errors import SpecError
 from engine.train.config import (
@@ -22,23 +22,12 @@ from engine.train.config import (
     parse_hidden,
 )
 from engine.train.presets import PRESETS, TUTORIAL, default_config, preset_config
+from engine.train.setup import TrainSetup
 
 NOT_IN_FILES = ("download", "headless", "out", "resume")
 """Flags a lesson file may not set: a file is data, and these fetch, write, or run with no screen to watch."""
 
 FILE_FIELDS = tuple(f.name for f in fields(TrainConfig) if f.name not in NOT_IN_FILES)
-
-
-@dataclass(frozen=True)
-class TrainSetup:
-    """What the lesson opens with: the form's values, whether to start at once, where checkpoints go,
-    and the run to continue (`resume`, with the settings a resume may change)."""
-
-    config: TrainConfig = field(default_factory=TrainConfig)
-    start: bool = False
-    out: str | None = None
-    resume: str | None = None
-    changes: dict = field(default_factory=dict)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -155,7 +155,7 @@ class RunsScreen(Screen[None]):
 
     def action_resume(self) -> None:
         """The training screen, continuing this run from its checkpoint (as `train --resume DIR`)."""
-        from tui.flags.train import TrainSetup
+        from engine.train.setup import TrainSetup
 
         run = self.current()
         if run is None:

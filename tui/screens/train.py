@@ -21,7 +21,7 @@ from textual.widgets import Button, Header, Input, Static
 
 from engine.errors import SpecError
 from engine.train.run_files import CHECKPOINT_NAME, holds_run, run_folder
-from tui.flags.train import TrainSetup
+from engine.train.setup import TrainSetup
 from tui.i18n import lesson_title, t
 from tui.keys import translate_bindings
 from tui.run_controller import RunController

@@ -1,18 +1,20 @@
-"""The training lesson's words: `--plain` (settings, data and the model's layers, without training) and the
-tutorial's closing accuracy lines that both the headless run and the screen print."""
+"""The training lesson's words: `--plain` (settings, data and the model's layers, without training), and what both
+the headless run and the screen say of a run: the tutorial's closing accuracy lines, the device, an epoch's numbers,
+a failure and where the checkpoint on disk stands."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 
-from tui.i18n import display_name, lesson_title, t
+from tui.i18n import display_name, error_text, lesson_title, t
 from tui.text import ljust, rjust
 
 if TYPE_CHECKING:
-    from engine.train.events import AccuracyEvent, HintEvent
-    from tui.flags.train import TrainSetup
+    from engine.train.events import AccuracyEvent, EpochEvent, FailedEvent, HintEvent, StartedEvent
+    from engine.train.setup import TrainSetup
 
 
 def accuracy_lines(event: AccuracyEvent) -> list[str]:
@@ -29,7 +31,6 @@ def accuracy_lines(event: AccuracyEvent) -> list[str]:
 def plain(setup: TrainSetup) -> str:
     """The run's settings, the data and the model's layers (the summary shown before training), without training."""
     from engine.train.loop import Trainer
-    from tui.headless import device_words
 
     started = Trainer(setup.config, emit=lambda event: None, views=False).started_event()
     config, data = setup.config, started.dataset
@@ -71,3 +72,42 @@ def hint_text(event: HintEvent, evidence: bool = True) -> str:
     values = event.values
     cause = t(f"train_hint.cause_{values['cause']}", **values)
     return f"{cause} {t(f'train_hint.{event.code}', **values)}" if evidence else cause
+
+
+def device_words(started: StartedEvent) -> str:
+    """The GPU's own name, or "CPU · 2 threads" in the student's language."""
+    threads = started.threads
+    if started.device == "cpu" and threads is not None:
+        key = "train.cpu_thread" if threads == 1 else "train.cpu_threads"
+        return t(key, threads=threads)
+    return started.device_name or started.device
+
+
+def failure_words(event: FailedEvent) -> str:
+    """A failed run in the student's words, then where its checkpoint on disk stands (when the run had a folder)."""
+    return " ".join(part for part in (error_text(event.error()), kept_words(event.params)) if part)
+
+
+def kept_words(params: Mapping[str, object]) -> str:
+    """'The checkpoint saved at the end of epoch 3 is kept …' from the kept_epoch / kept_step a failure carries."""
+    if "kept_epoch" not in params:
+        return ""
+    epoch, step, out = params["kept_epoch"], params.get("kept_step"), params.get("out", "")
+    if not isinstance(epoch, int):
+        return t("train.kept_none")
+    if isinstance(step, int) and step:
+        return t("train.kept_in_epoch", epoch=epoch + 1, step=step, out=out)
+    return t("train.kept_after_epoch", epoch=epoch, out=out)
+
+
+def epoch_numbers(event: EpochEvent) -> dict[str, object]:
+    """An epoch event's numbers as the app and the headless lines write them."""
+    return {
+        "epoch": event.epoch,
+        "train_loss": f"{event.train_loss:.4g}",
+        "test_loss": f"{event.test_loss:.4g}",
+        "train_acc": f"{event.train_acc:.1%}",
+        "test_acc": f"{event.test_acc:.1%}",
+        "rate": f"{event.samples_per_s:,.0f}",
+        "elapsed": f"{event.elapsed_s:.1f}",
+    }
