@@ -8,7 +8,17 @@ import sys
 from pathlib import Path
 
 from engine.train.config import TrainConfig
-from engine.train.runs_list import HALF_WRITTEN, NOT_A_RUN, OLDER, RUN, delete_run, list_runs, summarize
+from engine.train.presets import default_config
+from engine.train.runs_list import (
+    HALF_WRITTEN,
+    NOT_A_RUN,
+    OLDER,
+    RUN,
+    changed_settings,
+    delete_run,
+    list_runs,
+    summarize,
+)
 from tests.runs_support import fake_run, mixed_runs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,3 +92,9 @@ def test_plain_table_with_no_runs(tmp_path):
         timeout=60,
     )
     assert done.returncode == 0 and "No runs" in done.stdout
+
+
+def test_a_pairs_own_defaults_are_not_listed_as_changed():
+    """simplecnn on shapes learns at lr 0.001 by default: a run with it has changed nothing."""
+    pair = default_config("simplecnn", "shapes")
+    assert changed_settings(pair) == {} and changed_settings(pair.with_changes(lr=0.01)) == {"lr": 0.01}

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from engine.errors import SpecError
 from engine.train.config import TrainConfig
+from engine.train.presets import default_config
 from engine.train.run_files import CHECKPOINT_NAME, METRICS_NAME
 
 RUN_INFO_NAME = "run.json"
@@ -100,8 +101,9 @@ def read_metrics(path: Path) -> tuple[list[dict], bool]:
 
 
 def changed_settings(config: TrainConfig) -> dict[str, object]:
-    """The settings that differ from TrainConfig's defaults, apart from those the list shows in columns."""
-    default = TrainConfig()
+    """The settings that differ from the defaults of the run's model and dataset (a pair's own lr and epochs are
+    defaults too), apart from those the list shows in columns."""
+    default = default_config(config.model, config.dataset)
     return {
         item.name: getattr(config, item.name)
         for item in fields(TrainConfig)
