@@ -253,13 +253,13 @@ def check_agreement(input_shapes, result_shape) -> None:
     assert trace.steps[-1].rows == (trace.result_shape,) * len(input_shapes)
 
 
-@checked(600)
+@checked(300)
 @given(mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=32, max_side=6))
 def test_two_shapes_agree_with_np_broadcast_shapes(shapes):
     check_agreement(shapes.input_shapes, shapes.result_shape)
 
 
-@checked(1200)
+@checked(400)
 @given(mutually_broadcastable_shapes(num_shapes=3, min_dims=0, max_dims=10, max_side=6))
 def test_three_shapes_agree_with_np_broadcast_shapes(shapes):
     check_agreement(shapes.input_shapes, shapes.result_shape)

@@ -55,7 +55,7 @@ def conv_cases(draw):
     return values(c_in, h, w), values(c_out, c_in, k, k), values(c_out), params
 
 
-@settings(max_examples=500, deadline=None, derandomize=True)
+@settings(max_examples=250, deadline=None, derandomize=True)
 @given(conv_cases())
 def test_engine_matches_torch_on_random_specs(case):
     inp, weight, bias, params = case

@@ -152,7 +152,7 @@ arrays = st.one_of(
 )
 
 
-@settings(max_examples=1000, deadline=None, derandomize=True)
+@settings(max_examples=400, deadline=None, derandomize=True)
 @given(expressions, arrays)
 def test_every_expression_of_the_grammar_does_what_numpy_does(expression, array):
     check_against_numpy(expression, array)
@@ -181,7 +181,7 @@ def parsed_or_refused(text: str) -> None:
     check_against_numpy(text, COURSE_ARRAY)
 
 
-@settings(max_examples=600, deadline=None, derandomize=True)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(
     st.one_of(
         st.text(GRAMMAR_CHARACTERS, max_size=30),
