@@ -198,6 +198,28 @@ def test_invalid_fields_are_refused_on_the_form_and_nothing_starts():
     run(body)
 
 
+def test_enter_on_a_choice_field_starts_like_any_field_and_the_focused_field_is_reversed():
+    """Enter on a closed choice field asks to start (here refused: lr is -1); Space opens its menu instead."""
+
+    async def body(app, pilot):
+        train, form = screen(app), screen(app).query_one(TrainForm)
+        train.query_one("#field-lr", Input).value = "-1"
+        dataset = train.query_one("#field-dataset", Select)
+        dataset.focus()
+        await pilot.pause()
+        assert dataset.query_one("SelectCurrent").rich_style.reverse  # plainly the field the keys go to
+        assert not train.query_one("#field-model", Select).query_one("SelectCurrent").rich_style.reverse
+        await pilot.press("enter")
+        assert form.error_shown().startswith(t("train_ui.form_refused")) and train.process is None
+        assert not dataset.expanded
+        train.query_one("#field-lr", Input).value = "0.01"
+        dataset.focus()
+        await pilot.press("space")
+        assert dataset.expanded and train.process is None
+
+    run(body)
+
+
 def test_chinese_form_and_refusal():
     async def body(app, pilot):
         train = screen(app)

@@ -27,7 +27,7 @@ from tui.keys import translate_bindings
 from tui.run_controller import RunController
 from tui.screens.files import FILE_BINDINGS, SavesFiles
 from tui.screens.lesson import LessonText
-from tui.screens.train_form import TrainForm, config_from_texts
+from tui.screens.train_form import FormSelect, TrainForm, config_from_texts
 from tui.screens.train_live import APPLY_INTERVAL_S, IMAGE_VIEWS, LiveView
 from tui.screens.train_views import run_dir
 from tui.training_process import TrainingProcess
@@ -184,6 +184,9 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id and event.input.id.startswith("field-"):
             self.start_from_form()
+
+    def on_form_select_submitted(self, event: FormSelect.Submitted) -> None:
+        self.start_from_form()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":

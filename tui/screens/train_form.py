@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -32,6 +35,21 @@ from engine.train.presets import pair_defaults
 from tui.i18n import error_text, t
 
 PAIR_FIELDS = ("lr", "epochs")  # what a (model, dataset) pair sets (engine/train/presets.py pair_defaults)
+
+
+class FormSelect(Select):
+    """A choice field where Enter starts the run, as in the text fields; Space or ↑/↓ open the menu."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,space,up", "show_overlay", "Show menu", show=False),
+        Binding("enter", "submit", show=False),
+    ]
+
+    class Submitted(Message):
+        """Enter on a closed choice field: the screen starts the run, as for Input.Submitted."""
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted())
 
 
 @dataclass(frozen=True)
@@ -131,6 +149,8 @@ class TrainForm(Widget):
     TrainForm .form-row Label { width: 14; color: $text-muted; }
     TrainForm .form-row Input, TrainForm .form-row Select { width: 1fr; }
     TrainForm .form-row Input.-invalid-field { text-style: bold reverse; }
+    /* the field the keys go to, plainly: reverse, which NO_COLOR keeps too */
+    TrainForm .form-row Input:focus, TrainForm .form-row FormSelect:focus > SelectCurrent { text-style: reverse; }
     TrainForm #form-error { color: $error; text-style: bold; height: auto; margin-top: 1; }
     TrainForm #form-buttons { height: 1; margin-top: 1; }
     """
@@ -151,7 +171,7 @@ class TrainForm(Widget):
                         with Horizontal(classes="form-row"):
                             yield Label(t(f"train_ui.field_{field.key}"), markup=False)
                             if field.choices:
-                                yield Select(
+                                yield FormSelect(
                                     [(c, c) for c in field.choices],
                                     value=texts[field.key],
                                     allow_blank=False,
