@@ -8,14 +8,12 @@ watches, in a child interpreter).
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from subprocess_support import last_json
 
 from tui.i18n import set_language
 from tui.lesson_file import MAX_BYTES, LessonFileError, file_actions, parse_lesson_file, read_lesson_file
@@ -203,15 +201,6 @@ print(json.dumps({"files": len(files), "ran": ran, **outcomes}))
 
 def test_code_in_a_value_is_never_run(tmp_path):
     canary = tmp_path / "ran"
-    run = subprocess.run(
-        [sys.executable, "-c", CODE_IN_VALUES, str(canary)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr
-    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    seen = last_json(CODE_IN_VALUES, str(canary))
     assert seen["files"] > 100 and seen["ran"] == [] and not canary.exists()
     assert seen["refused"] + seen["read"] == seen["files"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from importlib import import_module
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from pilot_support import drive
+from subprocess_support import last_json
 from textual.screen import Screen
 
 from tui.i18n import lesson_title
@@ -51,16 +51,7 @@ def test_every_part_a_lesson_declares_exists(entry):
 
 def test_plain_loads_neither_textual_nor_torch_for_any_lesson():
     """One interpreter prints every lesson's walk-through; only the training lesson's model summary needs torch."""
-    run = subprocess.run(
-        [sys.executable, "-c", PLAIN_EVERY_LESSON],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert run.returncode == 0, run.stderr
-    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    seen = last_json(PLAIN_EVERY_LESSON)
     for lesson, (code, loaded, lines) in seen.items():
         assert code == 0 and lines > 3, lesson
         assert loaded == ([] if lesson not in {"train"} else loaded) and "textual" not in loaded, (lesson, loaded)

@@ -7,13 +7,10 @@ imported can hide an import.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from subprocess_support import last_json, python
 
 from tui.lessons import LESSONS
 from tui.lessons import lesson as registered
@@ -39,25 +36,10 @@ asyncio.run(main())
 """
 
 
-def python(code: str, drop: str = "TEXTUAL") -> str:
-    """Run `code` in a fresh interpreter, without the environment variables that start with `drop`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
-    run = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    return run.stdout
-
-
 @pytest.mark.parametrize("lesson", [None, *LESSONS], ids=["home", *LESSONS])
 def test_the_app_never_imports_torch(lesson):
     """Every lesson, also a second after its first frame, when its torch check has been sent to the child."""
-    seen = json.loads(python(RUN_APP.format(lesson=lesson)).strip().splitlines()[-1])
+    seen = last_json(RUN_APP.format(lesson=lesson))
     screen = "HomeScreen" if lesson is None else registered(lesson).screen_class
     assert seen == {"first frame": False, "screen": screen, "a second later": False}
 

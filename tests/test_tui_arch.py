@@ -6,12 +6,10 @@ only torch's own words are spelled out.
 
 from __future__ import annotations
 
-import json
-
 from hypothesis import given
 from hypothesis import strategies as st
 from pilot_support import CJK, AppHost, drive, one_app_fuzz, status, text
-from test_startup import python
+from subprocess_support import last_json
 from textual.widgets import Input
 
 from engine.arch import compact, grouped
@@ -265,7 +263,7 @@ drive(body, lesson="arch", setup=ArchSpec("googlenet"), real_verifier=True)
 
 def test_the_real_torch_check_agrees_and_torch_stays_out_of_the_ui_process():
     """engine.arch_check is imported by the app (for spec_to_json): it must not pull torch in with it."""
-    seen = json.loads(python(UI_PROCESS).strip().splitlines()[-1])
+    seen = last_json(UI_PROCESS)
     assert seen["torch in the UI process"] is False
     assert "✓" in seen["verify"] and "torch.nn on the meta device" in seen["verify"] and "= 0" in seen["verify"]
 

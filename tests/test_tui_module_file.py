@@ -11,14 +11,13 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from fit_support import unseen
 from module_zoo import LOOPS_FOREVER, SYNTAX_ERROR, VIEW, WRONG_IN_FEATURES
 from pilot_support import FakeVerifier, status, text
+from subprocess_support import last_json
 from textual.widgets import Input
 
 from engine.module import ModuleSetup
@@ -214,16 +213,7 @@ asyncio.run(main())
 def test_the_real_child_stops_a_forward_that_never_ends_while_the_app_keeps_answering(tmp_path):
     path = tmp_path / "endless_net.py"
     save(path, LOOPS_FOREVER)
-    run = subprocess.run(
-        [sys.executable, "-c", APP_WITH_THE_REAL_CHILD, str(path)],
-        cwd=ROOT,
-        env={key: value for key, value in os.environ.items() if not key.startswith("TEXTUAL")},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    seen = last_json(APP_WITH_THE_REAL_CHILD, str(path))
     assert seen["first frame"] is False and seen["torch"] is False
     assert "endless_net.py, line 1" in seen["failure"]  # 13 or 14: where the alarm found it
     assert "forward() did not finish within 0.5 s, and was stopped here" in seen["failure"]
