@@ -98,3 +98,14 @@ def test_a_pairs_own_defaults_are_not_listed_as_changed():
     """simplecnn on shapes learns at lr 0.001 by default: a run with it has changed nothing."""
     pair = default_config("simplecnn", "shapes")
     assert changed_settings(pair) == {} and changed_settings(pair.with_changes(lr=0.01)) == {"lr": 0.01}
+
+
+def test_a_dir_that_is_a_file_is_refused_not_called_empty(tmp_path, capsys):
+    """'No runs in FILE yet' would be false: the student named a file where a folder of runs was meant."""
+    from tui.cli import main
+    from tui.i18n import t, visible
+
+    named = tmp_path / "metrics.jsonl"
+    named.write_text("{}\n")
+    assert main(["runs", "--dir", str(named), "--plain"]) == 2
+    assert capsys.readouterr().err == f"tensortour: {t('runs.not_a_folder', root=visible(str(named)))}\n"

@@ -209,6 +209,9 @@ def _runs_plain(root: Path) -> int:
     from tui.runs_text import plain_table
 
     gc.enable()
+    if root.exists() and not root.is_dir():
+        say(t("runs.not_a_folder", root=visible(str(root))))
+        return 2
     return _print(plain_table(root, list_runs(root)))
 
 
