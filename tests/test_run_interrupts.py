@@ -255,3 +255,29 @@ def test_ctrl_c_while_the_command_is_still_starting_is_one_line(tmp_path):
     out, err = child.communicate(timeout=60)
     assert child.returncode == 130 and "Traceback" not in err, err
     assert len(err.strip().splitlines()) <= 1 and (err.startswith("tensortour:") or "--resume" in out)
+
+
+def test_a_stop_that_broke_an_import_half_way_is_still_one_line_and_130(monkeypatch, tmp_path, capsys):
+    """Ctrl+C inside torch's lazy import of torch._dynamo surfaced as a RecursionError from numpy's half-made module
+    (seen on the CUDA build): after a stop signal, any error is the student's stop, said in one line."""
+    from tui import headless
+
+    def import_cut_by_the_signal(self):
+        self.signals.received = signal.SIGINT
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(headless._HeadlessRun, "train", import_cut_by_the_signal)
+    assert headless.run_headless(TrainConfig(dataset="xor"), out=str(tmp_path / "run")) == 130
+    err = capsys.readouterr().err
+    assert err.startswith("tensortour:") and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_an_error_without_a_stop_signal_is_not_hidden(monkeypatch, tmp_path):
+    from tui import headless
+
+    def broken(self):
+        raise RecursionError("a bug, not a stop")
+
+    monkeypatch.setattr(headless._HeadlessRun, "train", broken)
+    with pytest.raises(RecursionError):
+        headless.run_headless(TrainConfig(dataset="xor"), out=str(tmp_path / "run"))

@@ -41,6 +41,13 @@ def run_headless(
         except Interrupted as interrupt:
             run.say_interrupted()
             return interrupt.exit_code
+        except Exception:
+            if not signals.requested:
+                raise
+            # the signal cut an import half way (torch loads parts lazily): what surfaces is then some other
+            # error (a RecursionError inside numpy's half-made module), but it is still the student's stop
+            run.say_interrupted()
+            return signals.exit_code
 
 
 class _HeadlessRun:
