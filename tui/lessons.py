@@ -43,6 +43,11 @@ class Lesson:
         """`tui/text/<id>.py`: the lesson's words and `plain(setup)` for `--plain`; never imports textual."""
         return import_module(f"tui.text.{self.id}")
 
+    @property
+    def quiz(self) -> ModuleType:
+        """`engine/<id>_quiz.py`: `questions(setup, trace)`, the predictions asked on the way (engine/quiz.py)."""
+        return import_module(f"engine.{self.id}_quiz")
+
     def screen(self) -> type[Screen]:
         return getattr(import_module(self.screen_module), self.screen_class)
 
