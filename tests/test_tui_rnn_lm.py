@@ -131,8 +131,8 @@ def test_a_real_short_run_writes_a_sample():
         assert text(app, "#lm-model").startswith("RNN(53, 128) → Linear(128, 53): ")
         process = pane.process
         await pilot.press("x")
-        for _ in range(50):
-            if process.returncode is not None:
+        for _ in range(300):  # a loaded machine takes seconds to finish the batch and end the child
+            if process.returncode is not None and pane.state == "stopped":
                 break
             await pilot.pause(0.1)
         assert (
