@@ -10,6 +10,7 @@ screen shows it in `#narration` as it shows a teacher's file.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,10 +134,16 @@ def _stop(path: Path, lesson: str, entry: object, table: str, fail) -> Stop:
 
 def one_paragraph(text: str) -> str:
     """The lines of a TOML multi-line string as one paragraph: joined by a space beside Latin text, by nothing
-    between two Chinese characters (a space there would show in the middle of a sentence)."""
+    between two Chinese characters or beside full-width punctuation (a space there shows mid-sentence)."""
     joined = ""
     for line in (line.strip() for line in text.strip().splitlines()):
         if joined and line:
-            joined += " " if joined[-1].isascii() or line[0].isascii() else ""
+            pair = (joined[-1], line[0])
+            latin = any(char.isascii() for char in pair)
+            joined += " " if latin and not any(_full_width_punctuation(char) for char in pair) else ""
         joined += line
     return joined
+
+
+def _full_width_punctuation(char: str) -> bool:
+    return not char.isascii() and unicodedata.category(char).startswith("P")
