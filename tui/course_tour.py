@@ -17,6 +17,7 @@ from pathlib import Path
 from engine.errors import SpecError
 from tui.i18n import ASSETS, LANGUAGES, language
 from tui.lesson_file import (
+    FORMAT,
     MAX_BYTES,
     FieldError,
     LessonFile,
@@ -91,6 +92,9 @@ def read_tour(path: Path) -> Tour:
     for key in document:
         if key not in TOP_KEYS:
             fail("unknown_key", key=key, known=", ".join(TOP_KEYS))
+    version = document.get("format", FORMAT)
+    if type(version) is not int or version != FORMAT:
+        fail("format", key="format", value=str(version), expected=FORMAT)
     lesson = document.get("lesson")
     if lesson not in LESSONS:
         fail("unknown_lesson", key="lesson", value=str(lesson), choices=", ".join(LESSONS))
