@@ -78,6 +78,7 @@ class Course:
         if reset:
             self.notes.append(self._reset())
         self._tours: dict[str, Tour | LessonFileError | None] = {}
+        self._last: str | None = None  # the lesson opened last in this session, for what to offer next
         self.save()  # finds out at once whether progress can be kept
 
     def _reset(self) -> str:
@@ -137,11 +138,13 @@ class Course:
         return state + (f" · {t('course.score', right=right, asked=asked)}" if asked else "")
 
     def next_lesson(self) -> str | None:
-        """The lesson to offer: the one being toured, else the first whose tour is not done; None when all are."""
+        """The lesson to offer: the one being toured, else the first unfinished one after the lesson last opened
+        (wrapping round to the start); None when every tour is done."""
         current = self.progress.current
         if current in LESSONS and self._unfinished(current):
             return current
-        return next((lesson for lesson in LESSONS if self._unfinished(lesson)), None)
+        start = LESSONS.index(self._last) + 1 if self._last in LESSONS else 0
+        return next((lesson for lesson in LESSONS[start:] + LESSONS[:start] if self._unfinished(lesson)), None)
 
     def _unfinished(self, lesson: str) -> bool:
         entry = self.progress.lessons.get(lesson)
@@ -160,6 +163,7 @@ class Course:
         """Open `lesson` at its next stop (a finished tour starts again at its first); no tour: the free lesson."""
         tour = self.tour(lesson)
         entry = self.progress.lessons.get(lesson)
+        self._last = lesson
         if not isinstance(tour, Tour):
             screen = self._screen(lesson, None)
             self.app.push_screen(screen)
