@@ -112,8 +112,9 @@ def test_reset_says_what_it_forgot_and_quiz_answers_are_kept_and_scored(tmp_path
     assert stored(tmp_path)["quiz"] == {"perceptron": {"gate-output": True, "xor-line": False}}
 
 
-def test_a_future_version_file_is_set_aside_with_both_names_in_chinese(tmp_path, monkeypatch):
+def test_a_future_version_file_is_set_aside_and_a_lesson_without_a_tour_opens_free_in_chinese(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    monkeypatch.setattr("tui.course.tour_paths", lambda: {"perceptron": TOURS / "perceptron.toml"})
     path = progress_path()
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps({"format": FORMAT_NAME, "version": VERSION + 1}))
@@ -122,6 +123,12 @@ def test_a_future_version_file_is_set_aside_with_both_names_in_chinese(tmp_path,
         notes = shown(app.screen, "#notes")
         kept = next(p for p in path.parent.iterdir() if p.name.startswith("course.json.future-"))
         assert "更新版本" in notes and str(path) in notes and str(kept) in notes
+        options = app.screen.query_one("#course-lessons", OptionList)
+        assert t("course.state_no_tour", "zh") in str(options.get_option("pool").prompt)
+        options.highlighted = options.get_option_index("pool")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.LESSON == "pool" and shown(app.screen, "#message") == t("course.no_tour", "zh")
 
     run(body, lang="zh")
     assert stored(tmp_path)["version"] == VERSION
@@ -166,3 +173,11 @@ def test_the_home_list_starts_then_continues_the_course(tmp_path, monkeypatch):
         assert str(options.get_option_at_index(0).prompt).startswith("Continue the course 继续课程")
 
     run(body, course=None)
+
+
+def test_the_command_line_takes_reset_and_the_display_options_after_course():
+    from tui.cli import COURSE, parse_args
+
+    args = parse_args([COURSE, "--reset", "--lang", "zh", "--color", "none"])
+    assert (args.lesson, args.reset, args.lang, args.color) == ("course", True, "zh", "none")
+    assert parse_args([COURSE]).reset is False
