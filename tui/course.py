@@ -40,8 +40,6 @@ COURSE_BINDINGS = [
 class CourseStops:
     """What a lesson screen gains in the course: `>` / `<` move between the tour's stops."""
 
-    in_course = True
-
     def action_course_stop(self, delta: int) -> None:
         self.app.course.move(self, delta)
 
