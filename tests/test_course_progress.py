@@ -77,3 +77,21 @@ def test_a_second_file_set_aside_in_the_same_second_takes_a_new_name(tmp_path):
         path.write_text("{ broken")
         names.add(load(path).set_aside_as.name)
     assert len(names) == 2 and len(list(tmp_path.iterdir())) == 2
+
+
+def test_a_file_that_cannot_be_set_aside_is_never_written_over(tmp_path, monkeypatch):
+    from tui.course import Course
+
+    path = tmp_path / "tensortour" / FILE_NAME
+    path.parent.mkdir()
+    path.write_text("{ broken")
+
+    def refused(*args):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("engine.course_progress.os.rename", refused)
+    course = Course(None, environ={"XDG_STATE_HOME": str(tmp_path)})
+    assert not course.saving and "Permission denied" in course.notes[0] and str(path) in course.notes[0]
+    course.progress.arrive("conv", 1)
+    course.save()
+    assert path.read_text() == "{ broken"
