@@ -63,6 +63,7 @@ def test_a_broken_tour_is_refused_with_the_file_and_field_named(tmp_path):
 def test_a_paragraph_joins_its_lines_with_a_space_only_beside_latin_text():
     assert one_paragraph("\nOne line\nand the next.\n") == "One line and the next."
     assert one_paragraph("卷积核在\n输入上滑动，\nout[0,0] = 8\n。") == "卷积核在输入上滑动，out[0,0] = 8。"
+    assert one_paragraph("均方误差加上\n½(0.6 − 1)² = 0.08") == "均方误差加上 ½(0.6 − 1)² = 0.08"
 
 
 COURSE_KEYS = {key.strip() for binding in COURSE_BINDINGS for key in binding.key.split(",")}

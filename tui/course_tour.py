@@ -137,17 +137,18 @@ def _stop(path: Path, lesson: str, entry: object, table: str, fail) -> Stop:
 
 
 def one_paragraph(text: str) -> str:
-    """The lines of a TOML multi-line string as one paragraph: joined by a space beside Latin text, by nothing
-    between two Chinese characters or beside full-width punctuation (a space there shows mid-sentence)."""
+    """The lines of a TOML multi-line string as one paragraph: joined by a space beside Latin text and symbols
+    (`x`, `½`), by nothing between two Chinese characters or beside full-width punctuation (a space there shows
+    mid-sentence)."""
     joined = ""
     for line in (line.strip() for line in text.strip().splitlines()):
         if joined and line:
             pair = (joined[-1], line[0])
-            latin = any(char.isascii() for char in pair)
+            latin = any(unicodedata.east_asian_width(char) not in "WF" for char in pair)
             joined += " " if latin and not any(_full_width_punctuation(char) for char in pair) else ""
         joined += line
     return joined
 
 
 def _full_width_punctuation(char: str) -> bool:
-    return not char.isascii() and unicodedata.category(char).startswith("P")
+    return unicodedata.east_asian_width(char) in "WF" and unicodedata.category(char).startswith("P")
