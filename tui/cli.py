@@ -91,7 +91,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         prog="tensortour",
         description=t("cli.description", "en"),
         epilog=f"{t('cli.lessons', 'en')}:\n{lessons}\n\nExample: tensortour conv --input digit --kernel sobel-x --padding 1"
-        "\n         tensortour open assets/examples/conv-padding.toml --plain",
+        "\n         tensortour open assets/examples/conv-padding.toml --plain"
+        "\n         tensortour course   (the lessons in order, resuming where you left)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"tensortour {__version__}")
