@@ -11,6 +11,7 @@ import json
 import os
 
 from pilot_support import FakeVerifier
+from test_tui_home import palette_search
 from textual.widgets import OptionList, Static
 
 from engine.course_progress import FORMAT_NAME, VERSION, progress_path
@@ -171,6 +172,7 @@ def test_the_home_list_starts_then_continues_the_course(tmp_path, monkeypatch):
         await pilot.press("enter", "escape", "escape")
         assert isinstance(app.screen, HomeScreen)
         assert str(options.get_option_at_index(0).prompt).startswith("Continue the course 继续课程")
+        assert any("The course" in hit for hit in await palette_search(pilot, "课程"))
 
     run(body, course=None)
 

@@ -231,6 +231,8 @@ class TensorTourApp(App[None]):
         from tui.course import Course
         from tui.screens.course import CourseScreen
 
+        if isinstance(self.screen, CourseScreen):  # the palette asked for the list already shown
+            return
         if self.course is None:
             self.course = Course(self, reset=reset)
         self.push_screen(CourseScreen())
