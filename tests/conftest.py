@@ -14,6 +14,13 @@ def english_afterwards():
     set_language("en")
 
 
+@pytest.fixture(autouse=True)
+def course_progress_apart(tmp_path_factory, monkeypatch):
+    """The course's progress in a folder of the test's own (XDG_STATE_HOME): never the user's, and a home
+    screen that reads it says "Start the course" on every machine."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+
+
 @pytest.fixture
 def cuda_refusal() -> str:
     """Torch's own first line when a tensor is asked for on CUDA here.

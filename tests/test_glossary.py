@@ -45,3 +45,10 @@ def test_a_variant_is_flagged_and_an_allowed_gloss_is_not():
     assert variants_in("t 是独热（one-hot）表示") == []
     assert variants_in("t 是 one-hot 表示") == ["one-hot → 独热"]
     assert variants_in("按 t 隐藏讲义") == ["讲义 → 课文"] and variants_in("正如课程讲义所说") == []
+
+
+@pytest.mark.parametrize("path", sorted((ASSETS / "course").glob("*.toml")), ids=lambda path: f"course/{path.stem}")
+def test_the_course_tours_chinese_uses_the_glossarys_words(path: Path):
+    """The tours' Chinese paragraphs (their English may name a term the glossary lists as a variant, like one-hot)."""
+    document = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert [variants_in(stop["zh"]) for stop in document["stop"]] == [[] for _ in document["stop"]]

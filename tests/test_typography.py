@@ -102,6 +102,20 @@ def test_every_chinese_lesson_text_wraps_by_the_rules(path):
     assert problems == []
 
 
+@pytest.mark.parametrize("path", sorted((ASSETS / "course").glob("*.toml")), ids=lambda path: f"course/{path.stem}")
+def test_every_chinese_tour_paragraph_wraps_by_the_rules(path):
+    """The course's paragraphs, as the narration line shows them (tui.course_tour joins a stop's lines first)."""
+    from tui.course_tour import read_tour
+
+    problems = []
+    for stop in read_tour(path).stops:
+        text = stop.texts["zh"]
+        problems += [
+            problem for width in WIDTHS for problem in broken_rules(wrap(text, width), atoms(text), width, width - 2)
+        ]
+    assert problems == []
+
+
 def test_the_rules_catch_what_rich_alone_did():
     """rich's own wrap, on one of the texts: a line starting with ， and a word cut in two."""
     text = "计算可以画成一张图，每个节点是一次运算，每条边传递一个值：requires_grad=True 时记录。"

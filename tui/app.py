@@ -33,7 +33,9 @@ from tui.screens.too_small import TooSmallScreen, too_small
 from tui.verifier import Verifier
 
 if TYPE_CHECKING:
+    from tui.course import Course
     from tui.lesson_file import LessonFile
+    from tui.quiz_events import QuizAnswered
 
 HEADINGS = Theme(
     {
@@ -127,6 +129,8 @@ class TensorTourApp(App[None]):
         self.module_loader = None  # the child that loads a student's network file, started when first needed
         self._start_lesson = lesson
         self._runs_dir = lesson_options.pop("runs_dir", None)  # `tensortour runs`: the runs page opens first
+        self._course_reset = lesson_options.pop("course", None)  # `tensortour course [--reset]`: the course first
+        self.course: Course | None = None  # made when the course is first opened, kept while the app runs
         self._lesson_options = lesson_options
 
     def get_line_filters(self) -> Sequence[LineFilter]:
@@ -182,6 +186,8 @@ class TensorTourApp(App[None]):
             self.open_lesson(self._start_lesson, **self._lesson_options)
         elif self._runs_dir is not None:
             self.open_runs(self._runs_dir)
+        elif self._course_reset is not None:
+            self.open_course(reset=self._course_reset)
         else:
             self.push_screen(_home())
         self.call_after_refresh(self._fit, self.size)
@@ -219,6 +225,25 @@ class TensorTourApp(App[None]):
         from tui.screens.runs import RunsScreen
 
         self.push_screen(RunsScreen(root))
+
+    def open_course(self, reset: bool = False) -> None:
+        """The course list, and on it the lesson the student left mid-tour, at that stop."""
+        from tui.course import Course
+        from tui.screens.course import CourseScreen
+
+        if isinstance(self.screen, CourseScreen):  # the palette asked for the list already shown
+            return
+        if self.course is None:
+            self.course = Course(self, reset=reset)
+        self.push_screen(CourseScreen())
+        left = self.course.resumable()
+        if left:
+            self.course.open(left)
+
+    def on_quiz_answered(self, message: QuizAnswered) -> None:
+        """A lesson's quiz answer counts for the course while the course is open in this app."""
+        if self.course is not None:
+            self.course.answered(message)
 
     # Textual's own words, in the student's language ------------------------------
 

@@ -32,6 +32,7 @@ from tui.terminal import app_problem, chinese_problem, fall_back_to_ascii, say
 
 OPEN = "open"
 RUNS = "runs"  # the runs page: not a lesson, a command of its own
+COURSE = "course"  # the guided course: the lessons in order, with saved progress
 
 COLOR_SYSTEMS = {
     "auto": None,
@@ -90,7 +91,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         prog="tensortour",
         description=t("cli.description", "en"),
         epilog=f"{t('cli.lessons', 'en')}:\n{lessons}\n\nExample: tensortour conv --input digit --kernel sobel-x --padding 1"
-        "\n         tensortour open assets/examples/conv-padding.toml --plain",
+        "\n         tensortour open assets/examples/conv-padding.toml --plain"
+        "\n         tensortour course   (the lessons in order, resuming where you left)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"tensortour {__version__}")
@@ -120,6 +122,9 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     runs_parser.add_argument("--dir", default="runs", metavar="DIR", help="the folder the runs are in (default: runs)")
     runs_parser.add_argument("--plain", action="store_true", help="print the list as a table and exit")
     _display_options(runs_parser, defaults=False)
+    course_parser = sub.add_parser(COURSE, help=t("course.help", "en"), description=t("course.description", "en"))
+    course_parser.add_argument("--reset", action="store_true", help=t("course.reset_help", "en"))
+    _display_options(course_parser, defaults=False)
     return parser
 
 
@@ -174,6 +179,8 @@ def _main(argv: list[str]) -> int:
             source, args = _opened(args)
         if args.lesson == RUNS:
             options["runs_dir"] = args.dir
+        elif args.lesson == COURSE:
+            options["course"] = args.reset
         elif args.lesson:
             flags = lesson_flags(args.lesson)
             setup = flags.setup_from(args)
@@ -198,7 +205,7 @@ def _main(argv: list[str]) -> int:
     _set_display_environment(args)
     from tui.app import TensorTourApp
 
-    app = TensorTourApp(lang=lang, lesson=None if args.lesson == RUNS else args.lesson, **options)
+    app = TensorTourApp(lang=lang, lesson=None if args.lesson in (RUNS, COURSE) else args.lesson, **options)
     app.run(mouse=not args.no_mouse)
     return app.return_code or 0  # 1 where the app ended on an error: a crash must not exit 0
 

@@ -1,4 +1,4 @@
-"""Ctrl+P: every lesson under its bilingual title, so "卷积" and "conv" both find it; and the runs page."""
+"""Ctrl+P: every lesson under its bilingual title, so "卷积" and "conv" both find it; the course and the runs page."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ class LessonCommands(Provider):
                 help=t(f"lesson.{lesson}.summary"),
             )
         yield DiscoveryHit(t("runs.command"), self._open_runs, help=t("runs.help"))
+        yield DiscoveryHit(t("course.title"), self.app.open_course, help=t("course.summary"))
 
     def _open_runs(self) -> None:
         """The runs page for ./runs, where a run goes unless --out says otherwise."""
@@ -40,3 +41,7 @@ class LessonCommands(Provider):
         score = matcher.match(title)
         if score > 0:
             yield Hit(score, matcher.highlight(title), self._open_runs, help=t("runs.help"))
+        title = f"{t('course.title', 'en')} {t('course.title', 'zh')} (course)"
+        score = matcher.match(title)
+        if score > 0:
+            yield Hit(score, matcher.highlight(title), self.app.open_course, help=t("course.summary"))

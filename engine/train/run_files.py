@@ -77,20 +77,26 @@ def rewrite_metrics(out: Path, history: list[dict]) -> None:
     """metrics.jsonl as the checkpoint's history says, replaced in one step (the old file stays until the new one is whole)."""
     path = out / METRICS_NAME
     text = "".join(json.dumps(metrics) + "\n" for metrics in history).encode()
-    epoch = history[-1]["epoch"] if history else 0
     try:
-        descriptor, temporary = tempfile.mkstemp(dir=out, prefix=f".{METRICS_NAME}.", suffix=".tmp")
+        replace_whole(path, text)
     except OSError as error:
-        raise _failed(error, path, epoch) from None
+        raise _failed(error, path, history[-1]["epoch"] if history else 0) from None
+
+
+def replace_whole(path: Path, data: bytes) -> None:
+    """Put `data` at `path` in one step: written beside it under a hidden name, then renamed over it.
+
+    A reader sees the old file or the new one, never a mix; a failed write (a full
+    disk, a read-only folder) raises OSError and leaves the old file as it was.
+    """
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         try:
-            _write_all(descriptor, text)
+            _write_all(descriptor, data)
         finally:
             os.close(descriptor)
         with held():
             os.replace(temporary, path)
-    except OSError as error:
-        raise _failed(error, path, epoch) from None
     finally:
         with held():
             Path(temporary).unlink(missing_ok=True)

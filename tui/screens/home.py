@@ -15,6 +15,8 @@ from tui.lessons import LESSONS
 from tui.screens.help import HelpScreen
 from tui.widgets.keybar import KeyBar
 
+COURSE_ENTRY = "course"  # the first entry: the guided course
+
 
 class HomeScreen(Screen[None]):
     BINDINGS = [
@@ -38,6 +40,7 @@ class HomeScreen(Screen[None]):
             yield Static(t("app.tagline"), id="tagline")
             yield Static(t("app.choose"), id="choose")
             yield OptionList(
+                Option(self._course_entry(), id=COURSE_ENTRY),
                 *[
                     Option(
                         f"{lesson_title(lesson)}  —  {t(f'lesson.{lesson}.summary')}",
@@ -53,8 +56,26 @@ class HomeScreen(Screen[None]):
         self.title = t("app.title")
         self.sub_title = ""
 
+    @staticmethod
+    def _course_entry() -> str:
+        """ "Start the course 开始课程", or "Continue …" once there is progress (read, never set aside, here)."""
+        from engine.course_progress import ProgressProblem, progress_from_json, progress_path
+
+        try:
+            started = progress_from_json(progress_path().read_text(encoding="utf-8")).started()
+        except (OSError, UnicodeDecodeError, ProgressProblem):
+            started = False
+        key = "course.continue" if started else "course.start"
+        return f"{t(key, 'en')} {t(key, 'zh')}  —  {t('course.summary')}"
+
+    def on_screen_resume(self) -> None:
+        self.query_one("#lessons", OptionList).replace_option_prompt(COURSE_ENTRY, self._course_entry())
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.app.open_lesson(event.option.id)
+        if event.option.id == COURSE_ENTRY:
+            self.app.open_course()
+        else:
+            self.app.open_lesson(event.option.id)
 
     def action_help(self) -> None:
         bindings = help_bindings(self, self.app)
