@@ -166,15 +166,25 @@ def test_the_home_list_starts_then_continues_the_course(tmp_path, monkeypatch):
     async def body(app, pilot):
         assert isinstance(app.screen, HomeScreen)
         options = app.screen.query_one("#lessons", OptionList)
-        assert str(options.get_option_at_index(0).prompt).startswith("Start the course 开始课程")
+        assert str(options.get_option_at_index(0).prompt).startswith("Start the course  —  ")
         await pilot.press("enter")
         assert isinstance(app.screen, CourseScreen)
         await pilot.press("enter", "escape", "escape")
         assert isinstance(app.screen, HomeScreen)
-        assert str(options.get_option_at_index(0).prompt).startswith("Continue the course 继续课程")
+        assert str(options.get_option_at_index(0).prompt).startswith("Continue the course  —  ")
         assert any("The course" in hit for hit in await palette_search(pilot, "课程"))
 
     run(body, course=None)
+
+
+def test_the_home_list_names_the_course_in_chinese(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+
+    async def body(app, pilot):
+        first = str(app.screen.query_one("#lessons", OptionList).get_option_at_index(0).prompt)
+        assert first.startswith("开始课程  —  ") and "course" not in first.lower()
+
+    run(body, course=None, lang="zh")
 
 
 def test_the_command_line_takes_reset_and_the_display_options_after_course():

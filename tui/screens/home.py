@@ -58,7 +58,7 @@ class HomeScreen(Screen[None]):
 
     @staticmethod
     def _course_entry() -> str:
-        """ "Start the course 开始课程", or "Continue …" once there is progress (read, never set aside, here)."""
+        """Start the course, or continue it once there is progress (read here, never set aside)."""
         from engine.course_progress import ProgressProblem, progress_from_json, progress_path
 
         try:
@@ -66,7 +66,7 @@ class HomeScreen(Screen[None]):
         except (OSError, UnicodeDecodeError, ProgressProblem):
             started = False
         key = "course.continue" if started else "course.start"
-        return f"{t(key, 'en')} {t(key, 'zh')}  —  {t('course.summary')}"
+        return f"{t(key)}  —  {t('course.summary')}"
 
     def on_screen_resume(self) -> None:
         self.query_one("#lessons", OptionList).replace_option_prompt(COURSE_ENTRY, self._course_entry())
