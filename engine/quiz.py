@@ -126,11 +126,12 @@ def mark(question: Question, typed: str) -> Verdict:
 
 
 def answer_text(question: Question) -> str:
-    """The answer as the reveal writes it, language-free: `6`, `(3, 4)`, or the choice's number."""
+    """The answer as the reveal writes it, language-free: `6`, `37752832`, `0.3799`, `(3, 4)`, or the choice's number."""
     from engine.numbers import fmt
 
     if question.kind == "number":
-        return fmt(float(question.answer))  # type: ignore[arg-type]
+        value = float(question.answer)  # type: ignore[arg-type]
+        return str(int(value)) if value.is_integer() else fmt(value)  # 37752832 whole, not 3.775e7
     if question.kind == "shape":
         return shape_text(question.answer)  # type: ignore[arg-type]
     return str(int(question.answer) + 1)  # type: ignore[arg-type]
