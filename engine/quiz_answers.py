@@ -2,7 +2,7 @@
 
 The screens print numbers to 4 significant digits (engine.numbers.fmt), so a
 student who types the number as shown, or rounds it to 3 digits, must be marked
-right; an integer answer stays exact. A choice's options are the right one and a
+right (3.5 within 0.01, 0.5108 within 0.001); an integer answer stays exact. A choice's options are the right one and a
 few tempting wrong ones (the mistakes the lesson is about), sorted so that where
 the right one sits says nothing about it.
 """
@@ -17,13 +17,13 @@ NOISE = 1e-9  # relative: a sum of floats that lands a hair beside an integer is
 
 
 def tolerance_for(value: float) -> float:
-    """0 for an integer; for a value within float noise of one, that noise; else half a unit of the 3rd digit."""
+    """0 for an integer; for a value within float noise of one, that noise; else one unit of the 3rd digit."""
     value = float(value)
     if value.is_integer():
         return 0.0
     if abs(value - round(value)) <= NOISE * max(1.0, abs(value)):
         return NOISE * max(1.0, abs(value))
-    return 0.5 * 10.0 ** (math.floor(math.log10(abs(value))) - 2)
+    return 10.0 ** (math.floor(math.log10(abs(value))) - 2)
 
 
 def choice_of(right: str, tempting: Iterable[str]) -> tuple[tuple[str, ...], int] | None:

@@ -1,0 +1,116 @@
+"""Loss questions: each answer against torch's losses and torch's autograd on the tiny classifier, at random y and class."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.loss import CLASSES, LossSpec, loss_trace
+from engine.loss_curve import BIAS, LABELS, POINTS
+from engine.loss_quiz import DIRECTIONS, LOSSES, SLOPES, questions
+from engine.quiz import answer_text, mark
+from tui.i18n import t
+
+STOPS = np.linspace(-3.0, 3.0, 241)[::10]  # the cursor's stops, as the lesson states them: every 0.25
+
+
+def classifier_slopes(w: float) -> tuple[float, float]:
+    """d accuracy/dw (central difference) and dCE/dw (torch autograd) of the classifier [0, w·x + b]."""
+    x, labels = torch.tensor(POINTS, dtype=torch.float64), torch.tensor(LABELS)
+
+    def logits(weight: torch.Tensor) -> torch.Tensor:
+        z = weight * x + BIAS
+        return torch.stack([torch.zeros_like(z), z], dim=1)
+
+    weight = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+    F.cross_entropy(logits(weight), labels).backward()
+
+    def accuracy(value: float) -> float:
+        return (logits(torch.tensor(value, dtype=torch.float64)).argmax(dim=1) == labels).double().mean().item()
+
+    return (accuracy(w + 1e-6) - accuracy(w - 1e-6)) / 2e-6, weight.grad.item()
+
+
+@cache
+def curve_answers() -> tuple[str, int]:
+    """The curve does not depend on y: which slope is not 0 at the first stop, and the stop just past CE's minimum."""
+    accuracy_slope, ce_slope = classifier_slopes(STOPS[0])
+    moving = {(False, True): "cross_entropy", (True, True): "both"}[(accuracy_slope != 0, ce_slope != 0)]
+    slopes = [classifier_slopes(w)[1] for w in STOPS]
+    return moving, next(s for s in range(1, len(STOPS)) if slopes[s - 1] < 0 < slopes[s])
+
+
+def check(spec: LossSpec) -> tuple:
+    trace = loss_trace(spec)
+    asked = questions(spec, trace)
+    y = torch.tensor(spec.y, dtype=torch.float64)
+    target = F.one_hot(torch.tensor(spec.target), CLASSES).double()
+    mse = 0.5 * ((y - target) ** 2).sum().item()
+    ce = -(target * torch.log(y + 1e-7)).sum().item()
+    assert [q.step for q in asked] == sorted({q.step for q in asked}) and asked[0].step >= 1
+    for question in asked:
+        if question.id == "mse_through":
+            c = spec.target
+            assert question.step == c
+            assert question.answer == pytest.approx(0.5 * ((y - target) ** 2)[: c + 1].sum().item(), abs=1e-12)
+        elif question.id == "larger":
+            assert question.step == CLASSES - 1
+            assert LOSSES[question.answer] == ("mse" if mse > ce else "ce")
+        elif question.id == "torch_mse":
+            assert question.step == CLASSES
+            assert question.answer == pytest.approx(torch.nn.MSELoss()(y, target).item(), abs=1e-12)
+        elif question.id == "gradient":
+            accuracy_slope, ce_slope = classifier_slopes(STOPS[0])
+            assert question.step == CLASSES + 1
+            assert (
+                SLOPES[question.answer]
+                == {(False, True): "cross_entropy", (True, True): "both"}[(accuracy_slope != 0, ce_slope != 0)]
+            )
+        else:
+            assert question.step == CLASSES + 1 + curve_answers()[1]
+            assert DIRECTIONS[question.answer] == "down"
+        assert mark(question, answer_text(question)).correct
+        wrong = str((int(question.answer) + 1) % len(question.choices) + 1) if question.kind == "choice" else "-1e9"
+        assert not mark(question, wrong).correct
+        for lang in ("en", "zh"):
+            for key in (question.key, question.why_key, *(f"quiz.loss.{c}" for c in question.choices)):
+                assert "{" not in t(key, lang, **question.params) != key
+    return asked
+
+
+def test_default_asks_five_questions_from_the_terms_to_the_curve():
+    asked = check(LossSpec())
+    assert [(q.id, q.step) for q in asked] == [
+        ("mse_through", 2),
+        ("larger", 9),
+        ("torch_mse", 10),
+        ("gradient", 11),
+        ("direction", 30),
+    ]
+    assert mark(asked[0], "0.08625").correct and mark(asked[0], "0.0863").correct
+    assert not mark(asked[0], "0.08").correct
+    assert mark(asked[2], "0.0195").correct and not mark(asked[2], "0.0975").correct
+
+
+@pytest.mark.parametrize("target", range(CLASSES))
+def test_every_class_asks_at_least_four(target):
+    assert len(check(LossSpec(target=target))) >= 4
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.floats(0, 5, allow_nan=False), min_size=CLASSES, max_size=CLASSES),
+    st.integers(0, CLASSES - 1),
+    st.booleans(),
+)
+def test_random_outputs_answers_match_torch(y, target, normalise):
+    total = sum(y)
+    if normalise and total > 0:
+        y = [value / total for value in y]
+    check(LossSpec(tuple(y), target))
