@@ -14,6 +14,7 @@ from engine.autograd_quiz import OUTCOMES, questions
 from engine.autograd_trace import autograd_trace
 from engine.quiz import answer_text, asked_before, mark
 from tui.i18n import t
+from tui.lessons import lesson
 
 
 def tensor(value) -> torch.Tensor:
@@ -125,3 +126,7 @@ def specs(draw):
 @given(specs())
 def test_random_inputs_answers_match_torch(spec):
     check(spec)
+
+
+def test_the_lesson_registry_finds_this_bank():
+    assert lesson("autograd").quiz.questions is questions

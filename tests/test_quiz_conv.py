@@ -16,6 +16,7 @@ from engine.errors import SpecError
 from engine.presets import INPUTS, KERNELS
 from engine.quiz import answer_text, asked_before, mark
 from tui.i18n import t
+from tui.lessons import lesson
 
 
 def torch_output(setup: ConvSetup) -> np.ndarray:
@@ -117,3 +118,7 @@ def test_random_setups_answers_match_torch(setup):
     except SpecError:
         assume(False)
     check(setup)
+
+
+def test_the_lesson_registry_finds_this_bank():
+    assert lesson("conv").quiz.questions is questions

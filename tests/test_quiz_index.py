@@ -13,6 +13,7 @@ from engine.index_quiz import indices_text, questions
 from engine.index_setup import EXAMPLES_1D, EXAMPLES_2D, IndexSetup
 from engine.quiz import answer_text, asked_before, mark
 from tui.i18n import t
+from tui.lessons import lesson
 
 
 def numpy_index(array: np.ndarray, expression: str) -> np.ndarray:
@@ -100,3 +101,7 @@ def test_random_setups_answers_match_numpy(setup):
     except SpecError:
         return
     check(setup)
+
+
+def test_the_lesson_registry_finds_this_bank():
+    assert lesson("index").quiz.questions is questions

@@ -16,6 +16,7 @@ from engine.loss_curve import BIAS, LABELS, POINTS
 from engine.loss_quiz import DIRECTIONS, LOSSES, SLOPES, questions
 from engine.quiz import answer_text, mark
 from tui.i18n import t
+from tui.lessons import lesson
 
 STOPS = np.linspace(-3.0, 3.0, 241)[::10]  # the cursor's stops, as the lesson states them: every 0.25
 
@@ -114,3 +115,7 @@ def test_random_outputs_answers_match_torch(y, target, normalise):
     if normalise and total > 0:
         y = [value / total for value in y]
     check(LossSpec(tuple(y), target))
+
+
+def test_the_lesson_registry_finds_this_bank():
+    assert lesson("loss").quiz.questions is questions

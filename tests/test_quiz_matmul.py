@@ -16,6 +16,7 @@ from engine.matmul_quiz import pair_label, questions
 from engine.matmul_spec import EXAMPLES, MatmulSpec
 from engine.quiz import answer_text, asked_before, mark
 from tui.i18n import t
+from tui.lessons import lesson
 
 
 def product(spec: MatmulSpec) -> np.ndarray:
@@ -104,3 +105,7 @@ def test_random_setups_answers_match_torch(spec):
     except SpecError:
         return
     check(spec)
+
+
+def test_the_lesson_registry_finds_this_bank():
+    assert lesson("matmul").quiz.questions is questions
