@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.autograd import Mean, Node, SoftmaxWithLoss, softmax
+from engine.autograd import Affine, Mean, Node, SoftmaxWithLoss, softmax
 from engine.autograd_presets import AutogradSpec
 from engine.autograd_trace import ACCUMULATE, BACKWARD, REFUSED, AutogradTrace
 from engine.numbers import fmt, fmt_factor
@@ -113,14 +113,23 @@ def _leaf_step(trace: AutogradTrace) -> int | None:
 
 def _chain(trace: AutogradTrace, index: int, name: str) -> str:
     """`4.5 × 1` or `0.75 × 3 + 0.75 × 3`: each contribution to `name`'s first cell at step `index`."""
+    step = trace.step(index)
     parts = []
-    for part in trace.step(index).contributions:
-        if part.input == name:
-            if part.local is None:
-                parts.append(part.rule)
-            else:
-                parts.append(f"{fmt_factor(_first(part.upstream))} × {fmt_factor(_first(part.local))}")
+    for slot, part in enumerate(step.contributions):
+        if part.input != name:
+            continue
+        if part.local is not None:
+            parts.append(f"{fmt_factor(_first(part.upstream))} × {fmt_factor(_first(part.local))}")
+        elif isinstance(step.node.op, Affine) and slot == 0:
+            parts.append(f"{part.rule} = {_row_times_row(part.upstream[0], trace.values[step.node.inputs[1]][0])}")
+        else:
+            parts.append(part.rule)
     return " + ".join(parts)
+
+
+def _row_times_row(upstream: np.ndarray, weights: np.ndarray) -> str:
+    """x's first cell through an affine layer: Σ_j ∂/∂out[0,j] · W[0,j], each product written out."""
+    return " + ".join(f"{fmt_factor(g)}×{fmt_factor(w)}" for g, w in zip(upstream, weights))
 
 
 def _gradient_params(trace: AutogradTrace, index: int, name: str) -> dict[str, object]:
