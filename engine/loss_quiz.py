@@ -20,20 +20,27 @@ FLAT = 1e-12  # a slope this small is 0: nothing to follow
 
 
 def questions(spec: LossSpec, trace: LossTrace) -> tuple[Question, ...]:
+    """In order of preference: a step already taken by an earlier question is not asked twice."""
     found = [
-        _mse_through(trace),
         _larger(trace),
+        _mse_through(trace),
         _torch_mse(trace),
         _gradient(trace),
         _direction(trace),
     ]
-    return tuple(question for question in found if question is not None)
+    taken: set[int] = set()
+    kept = []
+    for question in found:
+        if question is not None and 1 <= question.step < trace.step_count and question.step not in taken:
+            taken.add(question.step)
+            kept.append(question)
+    return tuple(sorted(kept, key=lambda question: question.step))
 
 
 def _mse_through(trace: LossTrace) -> Question | None:
-    """The running MSE through the target's term, where the one big term arrives (not the first or the last two)."""
+    """The running MSE through the target's term, where t = 1 (from the second term on)."""
     c = trace.spec.target
-    if not 1 <= c <= trace.n - 2:
+    if c < 1:
         return None
     term = trace.terms[c]
     parts = " + ".join(fmt(t.squared) for t in trace.terms[: c + 1])
@@ -44,9 +51,10 @@ def _mse_through(trace: LossTrace) -> Question | None:
 
 
 def _larger(trace: LossTrace) -> Question | None:
-    """At the last term, whose running sums are the totals; no question when the two are equal as printed."""
+    """At the last term other than 0, where the running sums first show the totals; not when they print alike."""
     if fmt(trace.mse) == fmt(trace.ce):
         return None
+    last = max(term.k for term in trace.terms if term.squared != 0 or term.cross != 0)
     answer = 0 if trace.mse > trace.ce else 1
     params = {
         "mse": fmt(trace.mse),
@@ -55,7 +63,7 @@ def _larger(trace: LossTrace) -> Question | None:
         "y": fmt(trace.spec.y[trace.spec.target]),
         "order": f"{fmt(trace.mse)} > {fmt(trace.ce)}" if answer == 0 else f"{fmt(trace.ce)} > {fmt(trace.mse)}",
     }
-    return Question(LESSON, "larger", trace.n - 1, "choice", answer, params, choices=LOSSES, choice_keys=True)
+    return Question(LESSON, "larger", last, "choice", answer, params, choices=LOSSES, choice_keys=True)
 
 
 def _torch_mse(trace: LossTrace) -> Question:
