@@ -42,7 +42,7 @@ def cell_text(step: ConvStep) -> str:
 
 
 def _value(qid: str, trace: ConvTrace, index: int) -> Question | None:
-    if index < 1:
+    if not 1 <= index < trace.step_count:
         return None
     step = trace.step(index)
     return Question(
@@ -108,10 +108,17 @@ def _window(trace: ConvTrace, index: int) -> Question | None:
 
 
 def _channel(trace: ConvTrace) -> Question | None:
-    """The first cell of output channel 1: another kernel over the same input."""
+    """The second cell of output channel 1: another kernel over the same input.
+
+    Not the first: its kernel is drawn only from that step on, and a value
+    cannot be predicted from a kernel not yet on screen.
+    """
     if trace.spec.out_channels < 2:
         return None
-    return _value("channel", trace, trace.index_of(1, 0, 0))
+    index = trace.index_of(1, 0, 0) + 1
+    if index >= trace.step_count or trace.step(index).out_channel != 1:  # a 1×1 output has no second cell
+        return None
+    return _value("channel", trace, index)
 
 
 def _padding(trace: ConvTrace) -> Question | None:
