@@ -42,9 +42,12 @@ def cell_text(step: ConvStep) -> str:
 
 
 def _value(qid: str, trace: ConvTrace, index: int) -> Question | None:
+    """A cell's value, asked only where its kernel was on screen the step before (the same output channel)."""
     if not 1 <= index < trace.step_count:
         return None
     step = trace.step(index)
+    if trace.step(index - 1).out_channel != step.out_channel:
+        return None
     return Question(
         LESSON,
         qid,
@@ -115,10 +118,7 @@ def _channel(trace: ConvTrace) -> Question | None:
     """
     if trace.spec.out_channels < 2:
         return None
-    index = trace.index_of(1, 0, 0) + 1
-    if index >= trace.step_count or trace.step(index).out_channel != 1:  # a 1×1 output has no second cell
-        return None
-    return _value("channel", trace, index)
+    return _value("channel", trace, trace.index_of(1, 0, 0) + 1)  # none where a 1×1 output has no second cell
 
 
 def _padding(trace: ConvTrace) -> Question | None:

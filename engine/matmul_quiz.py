@@ -74,9 +74,12 @@ def _parameters(trace: MatmulTrace) -> Question | None:
     return Question(LESSON, "parameters", index, "number", float(weights + biases), params)
 
 
-def _value(qid: str, trace: MatmulTrace, index: int) -> Question:
+def _value(qid: str, trace: MatmulTrace, index: int) -> Question | None:
+    """A number of A, asked only where its batch's matrices were on screen the step before."""
     step = trace.step(index)
     assert isinstance(step, DotStep)
+    if trace.batch_of(index - 1) != step.batch:
+        return None
     params = {"label": step.label, "formula": step.formula, "arithmetic": step.arithmetic(ARITHMETIC_TERMS)}
     return Question(LESSON, qid, index, "number", step.value, params, tolerance=tolerance_for(step.value))
 

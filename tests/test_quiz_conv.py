@@ -49,6 +49,7 @@ def check(setup: ConvSetup) -> tuple:
             assert channel == 1 and (row, col) != (0, 0)
         if question.kind == "number" and question.id != "padding":
             assert question.answer == pytest.approx(float(output[channel, row, col]), abs=1e-9)
+            assert cell_of(output, question.step - 1)[0] == channel  # its kernel was on screen the step before
         elif question.id == "padding":
             height, width = spec.input.shape[1:]
             span = spec.dilation * np.arange(spec.kernel_size)

@@ -41,6 +41,8 @@ def check(spec: MatmulSpec) -> tuple:
         else:
             a = product(spec)
             number = question.step - shape_steps
+            if question.kind == "number" and number >= 1:  # its batch's matrices were on screen the step before
+                assert np.unravel_index(number, a.shape)[:-2] == np.unravel_index(number - 1, a.shape)[:-2]
             if question.kind == "number":
                 assert question.answer == pytest.approx(float(a.reshape(-1)[number]), abs=1e-9)
             else:
