@@ -192,6 +192,6 @@ def _refused(trace: AutogradTrace) -> Question | None:
         return None
     index = trace.plan.index(REFUSED)
     preset = trace.spec.preset
-    params = {"out": trace.output, "n": trace.values[trace.output].size, "message": trace.refusal or ""}
+    params = {"out": trace.output, "n": trace.values[trace.output].size}
     answer = OUTCOMES.index("raises" if trace.refusal else "runs")
     return Question(LESSON, f"refused_{preset}", index, "choice", answer, params, choices=OUTCOMES, choice_keys=True)
