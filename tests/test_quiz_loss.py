@@ -21,30 +21,31 @@ from tui.lessons import lesson
 STOPS = np.linspace(-3.0, 3.0, 241)[::10]  # the cursor's stops, as the lesson states them: every 0.25
 
 
-def classifier_slopes(w: float) -> tuple[float, float]:
-    """d accuracy/dw (central difference) and dCE/dw (torch autograd) of the classifier [0, w·x + b]."""
+def classifier_slopes(ws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """d accuracy/dw (central difference) and dCE/dw (one torch backward for every w) of the classifier [0, w·x + b]."""
     x, labels = torch.tensor(POINTS, dtype=torch.float64), torch.tensor(LABELS)
 
-    def logits(weight: torch.Tensor) -> torch.Tensor:
-        z = weight * x + BIAS
-        return torch.stack([torch.zeros_like(z), z], dim=1)
+    def logits(weights: torch.Tensor) -> torch.Tensor:
+        z = weights[:, None] * x + BIAS
+        return torch.stack([torch.zeros_like(z), z], dim=2)
 
-    weight = torch.tensor(w, dtype=torch.float64, requires_grad=True)
-    F.cross_entropy(logits(weight), labels).backward()
+    weights = torch.tensor(ws, dtype=torch.float64, requires_grad=True)
+    scores = logits(weights)
+    losses = F.cross_entropy(scores.reshape(-1, 2), labels.repeat(len(ws)), reduction="none").reshape(len(ws), -1)
+    losses.mean(dim=1).sum().backward()  # each w's loss depends on that w only: the sum's gradient is every slope
 
-    def accuracy(value: float) -> float:
-        return (logits(torch.tensor(value, dtype=torch.float64)).argmax(dim=1) == labels).double().mean().item()
+    def accuracy(values: np.ndarray) -> np.ndarray:
+        return (logits(torch.tensor(values)).argmax(dim=2) == labels).double().mean(dim=1).numpy()
 
-    return (accuracy(w + 1e-6) - accuracy(w - 1e-6)) / 2e-6, weight.grad.item()
+    return (accuracy(ws + 1e-6) - accuracy(ws - 1e-6)) / 2e-6, weights.grad.numpy()
 
 
 @cache
 def curve_answers() -> tuple[str, int]:
     """The curve does not depend on y: which slope is not 0 at the first stop, and the stop just past CE's minimum."""
-    accuracy_slope, ce_slope = classifier_slopes(STOPS[0])
-    moving = {(False, True): "cross_entropy", (True, True): "both"}[(accuracy_slope != 0, ce_slope != 0)]
-    slopes = [classifier_slopes(w)[1] for w in STOPS]
-    return moving, next(s for s in range(1, len(STOPS)) if slopes[s - 1] < 0 < slopes[s])
+    accuracy_slopes, ce_slopes = classifier_slopes(STOPS)
+    moving = {(False, True): "cross_entropy", (True, True): "both"}[(accuracy_slopes[0] != 0, ce_slopes[0] != 0)]
+    return moving, next(s for s in range(1, len(STOPS)) if ce_slopes[s - 1] < 0 < ce_slopes[s])
 
 
 def check(spec: LossSpec) -> tuple:
@@ -68,12 +69,8 @@ def check(spec: LossSpec) -> tuple:
             assert question.step == CLASSES
             assert question.answer == pytest.approx(torch.nn.MSELoss()(y, target).item(), abs=1e-12)
         elif question.id == "gradient":
-            accuracy_slope, ce_slope = classifier_slopes(STOPS[0])
             assert question.step == CLASSES + 1
-            assert (
-                SLOPES[question.answer]
-                == {(False, True): "cross_entropy", (True, True): "both"}[(accuracy_slope != 0, ce_slope != 0)]
-            )
+            assert SLOPES[question.answer] == curve_answers()[0]
         else:
             assert question.step == CLASSES + 1 + curve_answers()[1]
             assert DIRECTIONS[question.answer] == "down"
