@@ -2,14 +2,16 @@
 
 The screens print numbers to 4 significant digits (engine.numbers.fmt), so a
 student who types the number as shown, or rounds it to 3 digits, must be marked
-right (3.5 within 0.01, 0.5108 within 0.001); an integer answer stays exact. A choice's options are the right one and a
-few tempting wrong ones (the mistakes the lesson is about), sorted so that where
-the right one sits says nothing about it.
+right (3.5 within 0.01, 0.5108 within 0.001); an integer answer stays exact. A
+choice's options are the right one and a few tempting wrong ones (the mistakes
+the lesson is about), sorted (numbers as numbers) so that where the right one
+sits says nothing about it.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 
 MAX_OPTIONS = 4
@@ -37,5 +39,10 @@ def choice_of(right: str, tempting: Iterable[str]) -> tuple[tuple[str, ...], int
             wrong.append(label)
     if not wrong:
         return None
-    options = tuple(sorted([right, *wrong[: MAX_OPTIONS - 1]]))
+    options = tuple(sorted([right, *wrong[: MAX_OPTIONS - 1]], key=_natural))
     return options, options.index(right)
+
+
+def _natural(label: str) -> list[str | int]:
+    """Numbers in a label sort as numbers: `(9, 0)` before `(10, 0)`, `a[2]` before `a[10]`."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", label)]
