@@ -81,8 +81,13 @@ def setups(draw):
     height, width = draw(st.integers(1, 4)), draw(st.integers(1, 4))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     array = rng.permutation(height * width).astype(float).reshape(height, width) - 3
-    kind = draw(st.sampled_from(["basic", "integer", "mask"]))
-    if kind == "basic":
+    kind = draw(st.sampled_from(["basic", "integer", "mask", "1-D"]))
+    if kind == "1-D":
+        array = array.reshape(-1)
+        expression = draw(
+            st.sampled_from([f"a[{slice_text(draw)}]", f"a[{[draw(st.integers(-2, 3)) for _ in range(3)]}]"])
+        )
+    elif kind == "basic":
         items = [draw(st.sampled_from([slice_text(draw), str(draw(st.integers(-2, 2)))])) for _ in range(2)]
         expression = f"a[{items[0]}, {items[1]}]"
     elif kind == "integer":
