@@ -151,8 +151,10 @@ def config_from(args: argparse.Namespace) -> TrainConfig:
     """The preset (or the defaults of the model and dataset named) changed by each flag given (a flag is named after
     its field); SpecError if invalid."""
     dataset = own_dataset(args)
-    built_in = None if dataset in OWN_PATH else dataset  # defaults come from a built-in set; the path comes with given
-    base = preset_config(args.preset) if args.preset else default_config(args.model, built_in)
+    # own data starts from the defaults of the built-in sets most like it (small 2-D points, small images);
+    # the dataset and its path come in `given`, validated together
+    like = {"csv": "spiral", "image-folder": "shapes"}.get(dataset, dataset) if dataset else None
+    base = preset_config(args.preset) if args.preset else default_config(args.model, like)
     given = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if getattr(args, f.name) is not None}
     if dataset is not None:
         given["dataset"] = dataset
