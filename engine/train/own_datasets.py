@@ -57,7 +57,8 @@ def _images(config: TrainConfig) -> Dataset:
     cut = split(len(images), config.train_split)
     size = config.image_size
     notes = (
-        ("own_data.folder_read", {"images": len(images), "classes": len(listing.classes), "skipped": listing.skipped}),
+        ("own_data.folder_read", {"images": len(images), "classes": len(listing.classes)}),
+        ("own_data.folder_skipped", {"skipped": listing.skipped}),
         ("own_data.folder_resized", {"size": size, "resized": decoded.resized, "images": len(images)}),
         ("own_data.folder_rgb", {"converted": decoded.converted}),
         ("own_data.split", {"train": cut, "test": len(images) - cut, "seed": config.seed}),

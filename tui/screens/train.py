@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
 from engine.errors import SpecError
+from engine.train.own_check import check_own_data
 from engine.train.run_files import CHECKPOINT_NAME, holds_run, run_folder
 from engine.train.setup import TrainSetup
 from tui.i18n import lesson_title, t
@@ -197,6 +198,7 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
         form = self.query_one(TrainForm)
         try:
             config = config_from_texts(form.texts(), self.config)
+            check_own_data(config)  # a bad CSV or image folder is refused here, naming the file, before a run starts
         except SpecError as error:
             form.show_error(error)
             return False
