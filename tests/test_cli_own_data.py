@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from own_data_support import disk_state, image_folder, separable_csv
+from subprocess_support import ROOT, python
 
 from engine.train.setup import TrainSetup
 from tui.cli import main, parse_args
@@ -15,8 +16,6 @@ from tui.i18n import t
 from tui.lesson_file import parse_lesson_file
 from tui.lesson_file_text import lesson_file_text
 from tui.screens.train_form import config_from_texts, form_texts
-
-ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
 
 
 def headless(*args: str) -> int:
@@ -73,3 +72,16 @@ def test_own_data_flags_round_trip_through_a_lesson_file_and_the_form(tmp_path):
         assert config_from_texts(form_texts(setup.config), setup.config) == setup.config
     assert setup.config.dataset == "image-folder" and setup.config.image_size == 16
     assert TrainSetup(setup.config).config.image_folder == str(pets)
+
+
+def test_checking_own_data_loads_neither_torch_nor_pillow(tmp_path):
+    """The form and the command line check a CSV or a folder's layout in the UI process: no torch, no Pillow."""
+    path = separable_csv(tmp_path / "p.csv", rows=8)
+    pets = image_folder(tmp_path / "pets", per_class=2)
+    code = (
+        "import sys; from tui.cli import parse_args; from tui.flags.train import setup_from\n"
+        "for flag, value in (('--data-file', sys.argv[1]), ('--image-folder', sys.argv[2])):\n"
+        "    setup_from(parse_args(['train', flag, value]))\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'torch', 'PIL'}))"
+    )
+    assert python(code, str(path), str(pets)).strip() == "[]"
