@@ -41,7 +41,8 @@ def test_a_csv_trains_with_its_labels_in_sorted_order_a_seeded_split_and_the_bou
     assert (len(data.y_train), len(data.y_test)) == (96, 24)
     assert set(data.y_train.tolist()) == {0, 1}
     x0, x1, y0, y1 = data.extent
-    assert x0 < float(data.x_train[:, 0].min()) and float(data.x_train[:, 0].max()) < x1 and y0 < y1
+    assert x0 < float(data.x_train[:, 0].min()) and float(data.x_train[:, 0].max()) < x1
+    assert y0 < float(data.x_train[:, 1].min()) and float(data.x_train[:, 1].max()) < y1 and x1 - x0 == y1 - y0
     assert abs(float(data.x_train.mean())) < 1e-5  # scaled by the training points' mean and spread
     assert [key for key, _ in data.notes][1:] == ["own_data.csv_labels", "own_data.csv_scaled", "own_data.split"]
     again, other = load_dataset(csv_config(path)), load_dataset(csv_config(path, seed=1))
@@ -76,7 +77,7 @@ CSV_REFUSALS = {
     "1e400": (ROWS + "1e400,4,1\n", "own_csv_not_finite", 5),
     "one class": ("0,0,2\n1,1,2\n2,2,2\n3,3,2\n", "own_one_class", None),
     "too few": ("0,0,0\n1,1,1\n", "own_csv_too_few", None),
-    "eleven classes": ("".join(f"{i},{i},{i}\n" for i in range(11)), "own_csv_many_classes", None),
+    "six classes": ("".join(f"{i},{i},{i}\n" for i in range(6)), "own_csv_many_classes", None),
     "not utf-8": (ROWS.encode() + b"4,4,\xff\n", "own_csv_not_text", 5),
 }
 

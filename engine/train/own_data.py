@@ -27,7 +27,7 @@ from engine.train.toy_data import split
 
 MAX_ROWS = 100_000  # points; the boundary view and a CPU run stay quick well below it
 MAX_CSV_BYTES = 16 * 1024 * 1024  # 100,000 rows of long decimals fit; a bigger file is refused unread
-MAX_CLASSES = 10  # the boundary view gives each class its own colour and glyph
+MAX_CLASSES = 5  # the boundary view tells classes apart by colour, glyph and (with NO_COLOR) one of 5 shades
 MIN_POINTS = 4  # at least one to train on and one to test, with room for two classes
 COLUMNS = ("x", "y", "label")
 _WHOLE = re.compile(r"[+-]?\d{1,18}")
@@ -108,11 +108,13 @@ def points_split(data: PointsFile, seed: int, train_split: float) -> tuple[np.nd
 
 
 def view_extent(points: np.ndarray) -> tuple[float, float, float, float]:
-    """x0, x1, y0, y1 around every point with a tenth of the span to spare: the plane the boundary view covers."""
+    """x0, x1, y0, y1 of a square around every point, a tenth of the span to spare: the plane the boundary view
+    covers (square, as the view draws it, so a circle in the data stays a circle on screen)."""
     low, high = points.min(axis=0).astype(float), points.max(axis=0).astype(float)
-    margin = np.maximum((high - low) * 0.1, 0.1)
-    low, high = low - margin, high + margin
-    return (round(low[0], 4), round(high[0], 4), round(low[1], 4), round(high[1], 4))
+    centre, half = (low + high) / 2, max(float((high - low).max()) * 0.6, 0.1)
+    return tuple(
+        round(float(value), 4) for value in (centre[0] - half, centre[0] + half, centre[1] - half, centre[1] + half)
+    )
 
 
 def _text(path: Path) -> str:
