@@ -37,7 +37,7 @@ def test_bad_data_exits_2_naming_the_file_and_starts_no_run(tmp_path, capsys):
     (pets / "dark" / "zz.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
     before = disk_state(tmp_path)
     cases = [
-        (("--data-file", str(bad)), f"{bad}, line 3: 2 values"),
+        (("--data-file", str(bad)), f"{bad}, line 3: 2 values; every line needs 3"),
         (("--data-file", str(tmp_path / "none.csv")), f"{tmp_path / 'none.csv'} does not exist"),
         (("--image-folder", str(bad)), "not a folder"),
         (("--dataset", "spiral", "--data-file", str(bad)), "--data-file is for --dataset csv"),
