@@ -206,3 +206,12 @@ def test_folders_of_too_many_files_or_images_are_refused_with_the_cap(tmp_path, 
 def test_image_size_is_bounded():
     for size in (7, 65, 1.5):
         assert spec_error(lambda size=size: TrainConfig(image_size=size)).code == "train_between"
+
+
+def test_a_past_run_on_own_data_lists_its_file_as_a_setting():
+    from engine.train.runs_list import changed_settings
+
+    assert changed_settings(TrainConfig(dataset="csv", data_file="p.csv")) == {"data_file": "p.csv"}
+    assert changed_settings(TrainConfig(dataset="image-folder", image_folder="pets", model="simplecnn", lr=0.001)) == {
+        "image_folder": "pets"
+    }

@@ -55,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument(
         "--train-split",
         type=float,
-        help="fraction used for training (toy, digits, shapes)",
+        help="fraction used for training (toy, digits, shapes, csv, image-folder)",
     )
     data.add_argument(
         "--data-dir",
@@ -151,13 +151,10 @@ def config_from(args: argparse.Namespace) -> TrainConfig:
     """The preset (or the defaults of the model and dataset named) changed by each flag given (a flag is named after
     its field); SpecError if invalid."""
     dataset = own_dataset(args)
-    # own data starts from the defaults of the built-in sets most like it (small 2-D points, small images);
-    # the dataset and its path come in `given`, validated together
-    like = {"csv": "spiral", "image-folder": "shapes"}.get(dataset, dataset) if dataset else None
-    base = preset_config(args.preset) if args.preset else default_config(args.model, like)
+    base = preset_config(args.preset) if args.preset else default_config(args.model, dataset)
     given = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if getattr(args, f.name) is not None}
     if dataset is not None:
-        given["dataset"] = dataset
+        given["dataset"] = dataset  # own data: its path comes in `given` too, validated with it
     if "hidden" in given:
         given["hidden"] = parse_hidden(given["hidden"])
     return base.with_changes(**given)
