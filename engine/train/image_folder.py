@@ -16,6 +16,8 @@ Nothing in the folder is ever written.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,8 +106,10 @@ def read_folder_images(listing: FolderListing, size: int) -> FolderImages:
     return FolderImages(images, classes, resized, converted)
 
 
-def _opened(path: Path):
-    """The image at `path`, opened (header only) as PNG or JPEG; anything else is refused naming the file."""
+@contextmanager
+def _opened(path: Path) -> Iterator:
+    """The image at `path`, opened (header only) as PNG or JPEG, and closed after, its file too (Pillow leaves
+    a file it was handed open); anything else is refused naming the file."""
     from PIL import Image, UnidentifiedImageError
 
     try:
@@ -114,24 +118,20 @@ def _opened(path: Path):
         raise SpecError("data_not_a_file", path=str(path), what=error.kind) from None
     except OSError as error:
         raise SpecError("data_unreadable", path=str(path), reason=error.strerror or str(error)) from None
-    try:
+    with handle:
         if os.fstat(handle.fileno()).st_size > MAX_IMAGE_BYTES:
             raise SpecError("own_image_too_large", path=str(path), limit=f"{MAX_IMAGE_BYTES // 2**20} MB")
-        image = Image.open(handle, formats=["PNG", "JPEG"])
-    except UnidentifiedImageError:
-        handle.close()
-        raise SpecError("own_not_image", path=str(path)) from None
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
-        handle.close()
-        raise SpecError("own_bad_image", path=str(path), reason=str(error) or type(error).__name__) from None
-    except BaseException:
-        handle.close()
-        raise
-    width, height = image.size
-    if width * height > MAX_PIXELS:
-        image.close()
-        raise SpecError("own_image_too_large", path=str(path), limit=f"{MAX_PIXELS:,} pixels")
-    return image
+        try:
+            image = Image.open(handle, formats=["PNG", "JPEG"])
+        except UnidentifiedImageError:
+            raise SpecError("own_not_image", path=str(path)) from None
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
+            raise SpecError("own_bad_image", path=str(path), reason=str(error) or type(error).__name__) from None
+        with image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise SpecError("own_image_too_large", path=str(path), limit=f"{MAX_PIXELS:,} pixels")
+            yield image
 
 
 def _decoded(path: Path, image, size: int):
