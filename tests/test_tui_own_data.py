@@ -6,6 +6,7 @@ from __future__ import annotations
 from own_data_support import separable_csv
 from pilot_support import drive
 from spec_errors import spec_error
+from test_tui_train import feed
 from textual.widgets import Input, Label, Select
 
 from engine.train.config import TrainConfig
@@ -48,5 +49,14 @@ def test_the_path_row_follows_the_dataset_and_a_bad_csv_is_refused_on_the_form(t
         path.value = str(good)
         config = train.setup_to_save().config
         assert (config.dataset, config.data_file, config.data_dir) == ("csv", str(good), "data")
+        # a damaged image is found only when the run loads its images: said on the run, then again on the form
+        folder = TrainConfig(dataset="image-folder", image_folder=str(tmp_path), hidden=(8,))
+        failed = {"event": "failed", "code": "own_bad_image", "params": {"path": "pets/dog/1.png", "reason": "cut"}}
+        feed(app, folder, [failed | {"torch_message": None}])
+        await pilot.pause()
+        assert train.state == "failed" and "pets/dog/1.png" in str(train.query_one("#message").render())
+        await pilot.press("e")
+        assert train.state == "form" and "pets/dog/1.png" in form.error_shown() and train.focused is path
+        assert str(label.render()) == t("train_ui.field_image_folder") and path.value == str(tmp_path)
 
     drive(body, lesson="train", setup=TrainSetup(TrainConfig(dataset="xor", hidden=(8,), threads=1)))

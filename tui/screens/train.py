@@ -28,7 +28,7 @@ from tui.keys import translate_bindings
 from tui.run_controller import RunController
 from tui.screens.files import FILE_BINDINGS, SavesFiles
 from tui.screens.lesson import LessonText
-from tui.screens.train_form import FormSelect, TrainForm, config_from_texts
+from tui.screens.train_form import PATH_ROW, FormSelect, TrainForm, config_from_texts, error_field
 from tui.screens.train_live import APPLY_INTERVAL_S, IMAGE_VIEWS, LiveView
 from tui.screens.train_views import run_dir
 from tui.training_process import TrainingProcess
@@ -331,12 +331,16 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
     def action_form(self) -> None:
         if self.state == "form" or self._asks_first("form"):
             return
+        failure = self.failure if self.state == "failed" else None
         self.state = "form"
         self.runs.forget()
         self.runs.stop(then=self._stopped)
-        self.query_one(TrainForm).fill(self.config)
+        form = self.query_one(TrainForm)
+        form.fill(self.config)
         self.say("")
         self._show_form()
+        if failure is not None and error_field(failure.error()) == PATH_ROW:  # a damaged image: fix it on the form
+            form.show_error(failure.error())
 
     def action_next_view(self) -> None:
         if self.state == "form":
