@@ -45,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument(
         "--dataset",
         choices=DATASETS,
-        help="2-D toy set, bundled digits, generated shapes, or files in --data-dir",
+        help="2-D toy set, bundled digits, generated shapes, files in --data-dir, or your own (--data-file, --image-folder)",
     )
     data.add_argument(
         "--noise",
@@ -74,6 +74,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument(
         "--image-size",
         type=int,
+        metavar="PIXELS",
         help=f"--image-folder images are resized to this many pixels a side ({MIN_IMAGE_SIZE} to {MAX_IMAGE_SIZE}, default 32)",
     )
     data.add_argument(
