@@ -100,6 +100,13 @@ def test_a_bad_csv_is_refused_naming_the_file_and_line_in_both_languages(tmp_pat
     assert disk_state(tmp_path) == before
 
 
+def test_a_million_rows_are_refused_with_the_cap_read_no_further(tmp_path):
+    path = tmp_path / "million.csv"
+    path.write_text("0,0,0\n1,1,1\n" * 500_000)
+    error = spec_error(lambda: read_points_csv(path))
+    assert error.code == "own_csv_too_many" and "100,000" in error_text(error) and str(path) in error_text(error)
+
+
 def test_too_many_rows_and_too_many_bytes_are_refused_with_the_cap(tmp_path, monkeypatch):
     path = tmp_path / "big.csv"
     path.write_text(ROWS * 3)

@@ -123,14 +123,26 @@ def _text(path: Path) -> str:
         with open_regular(path) as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > MAX_CSV_BYTES:
-                raise SpecError("own_csv_too_large", path=str(path), size=f"{size:,}", limit=f"{MAX_CSV_BYTES:,}")
+                raise SpecError(
+                    "own_csv_too_large",
+                    path=str(path),
+                    size=f"{size:,}",
+                    limit=f"{MAX_CSV_BYTES:,}",
+                    rows=f"{MAX_ROWS:,}",
+                )
             data = handle.read(MAX_CSV_BYTES + 1)
     except NotAFile as error:
         raise SpecError("data_not_a_file", path=str(path), what=error.kind) from None
     except OSError as error:
         raise SpecError("data_unreadable", path=str(path), reason=error.strerror or str(error)) from None
     if len(data) > MAX_CSV_BYTES:
-        raise SpecError("own_csv_too_large", path=str(path), size=f"> {MAX_CSV_BYTES:,}", limit=f"{MAX_CSV_BYTES:,}")
+        raise SpecError(
+            "own_csv_too_large",
+            path=str(path),
+            size=f"> {MAX_CSV_BYTES:,}",
+            limit=f"{MAX_CSV_BYTES:,}",
+            rows=f"{MAX_ROWS:,}",
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
