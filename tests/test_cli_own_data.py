@@ -58,7 +58,8 @@ def test_the_app_refuses_a_bad_file_before_it_opens_in_chinese(tmp_path):
     bad.write_text("0,0,0\n1,1,1.5\n")
     command = [sys.executable, "-m", "tui", "train", "--data-file", str(bad), "--lang", "zh"]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert done.returncode == 2 and f"{bad} 第 2 行：标签 “1.5” 不是整数" in done.stderr, done.stderr
+    words = t("error.own_csv_label", "zh", path=str(bad), line=2, value="1.5")
+    assert done.returncode == 2 and f"{bad} 第 2 行：标签 “1.5”" in words and words in done.stderr, done.stderr
 
 
 def test_own_data_flags_round_trip_through_a_lesson_file_and_the_form(tmp_path):
