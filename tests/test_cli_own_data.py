@@ -22,12 +22,16 @@ def headless(*args: str) -> int:
     return main(["train", "--headless", "--threads", "1", "--device", "cpu", *args])
 
 
-def test_a_csv_trains_headless_and_says_how_it_was_read(tmp_path, capsys):
+def test_a_csv_trains_headless_says_how_it_was_read_and_resumes_from_where_it_moved(tmp_path, capsys):
     path = separable_csv(tmp_path / "points.csv", rows=60)
     assert headless("--data-file", str(path), "--epochs", "1", "--out", str(tmp_path / "run")) == 0
     out = capsys.readouterr().out
     assert t("own_data.csv_labels", labels="3, 7", classes="0, 1") in out
     assert t("own_data.split", train=48, test=12, seed=0) in out and str(path) in out
+    moved = path.rename(tmp_path / "moved.csv")
+    assert headless("--resume", str(tmp_path / "run"), "--epochs", "2") == 2
+    assert f"{path} does not exist" in capsys.readouterr().err
+    assert headless("--resume", str(tmp_path / "run"), "--epochs", "2", "--data-file", str(moved)) == 0
 
 
 def test_bad_data_exits_2_naming_the_file_and_starts_no_run(tmp_path, capsys):

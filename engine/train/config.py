@@ -33,7 +33,7 @@ MAX_IMAGE_SIZE = 64  # an --image-folder of 20,000 images at 64×64 is already ~
 MAX_SEED = 2**64 - 1  # torch.manual_seed's range
 # What `--resume` may change; every other setting is the run's own. More epochs train it further, a learning
 # rate applies from there on (the app's [ and ] change it mid-run too), and the data may have moved.
-RESUME_CHANGES = ("epochs", "lr", "device", "threads", "data_dir", "download")
+RESUME_CHANGES = ("epochs", "lr", "device", "threads", "data_dir", "download", "data_file", "image_folder")
 
 
 @dataclass(frozen=True)
