@@ -210,6 +210,15 @@ def test_folders_of_too_many_files_or_images_are_refused_with_the_cap(tmp_path, 
     assert spec_error(lambda: list_image_folder(root)).code == "own_too_many_files"
 
 
+def test_a_folder_nested_deeper_than_python_recurses_is_read(tmp_path):
+    root = image_folder(tmp_path / "pets", per_class=1)
+    deep = root / "dark"
+    for _ in range(1100):  # one mkdir a level: Path.mkdir(parents=True) itself recurses
+        deep = deep / "d"
+        deep.mkdir()
+    assert len(list_image_folder(root).files) == 2
+
+
 def test_image_size_is_bounded():
     for size in (7, 65, 1.5):
         assert spec_error(lambda size=size: TrainConfig(image_size=size)).code == "train_between"

@@ -159,13 +159,16 @@ def _entries(folder: Path) -> list[tuple[str, bool]]:
     return entries
 
 
-def _walk(folder: Path):
-    """(folder, what it holds as (name, is a folder)) for `folder` and each subfolder under it, in sorted order."""
-    entries = sorted(_entries(folder))
-    yield folder, entries
-    for name, is_dir in entries:
-        if is_dir and not name.startswith(".") and not (folder / name).is_symlink():
-            yield from _walk(folder / name)
+def _walk(folder: Path) -> Iterator[tuple[Path, list[tuple[str, bool]]]]:
+    """(folder, what it holds as (name, is a folder)) for `folder` and each subfolder under it, in sorted order;
+    a stack rather than recursion, so a folder nested a thousand deep is only slow, never a crash."""
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        entries = sorted(_entries(current))
+        yield current, entries
+        below = [current / name for name, is_dir in entries if is_dir and not name.startswith(".")]
+        stack += [path for path in reversed(below) if not path.is_symlink()]
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
