@@ -202,6 +202,12 @@ def test_a_bad_image_folder_is_refused_naming_the_folder_or_image(tmp_path, name
     assert disk_state(tmp_path) == before
 
 
+def test_class_names_keep_any_letters_but_show_control_characters_escaped(tmp_path):
+    root = image_folder(tmp_path / "pets", per_class=2)
+    (root / "dark").rename(root / "猫\x1b[31m")
+    assert load_dataset(folder_config(root)).class_names == ("bright", "猫\\x1b[31m")
+
+
 def test_folders_of_too_many_files_or_images_are_refused_with_the_cap(tmp_path, monkeypatch):
     root = image_folder(tmp_path / "pets", per_class=3)
     monkeypatch.setattr(folder_module, "MAX_IMAGES", 5)

@@ -70,7 +70,13 @@ def _images(config: TrainConfig) -> Dataset:
         torch.from_numpy(classes[:cut]),
         normalise(images[cut:], 255.0),
         torch.from_numpy(classes[cut:]),
-        class_names=listing.classes,
+        class_names=tuple(_printable(name) for name in listing.classes),
         source=str(listing.root),
         notes=notes,
     )
+
+
+def _printable(name: str) -> str:
+    """A folder name as a class name on screen: a control character (an escape sequence in a name would
+    move the cursor or recolour the terminal) written as its escape, \\x1b; any language's letters kept."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in name)
