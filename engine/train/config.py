@@ -16,7 +16,9 @@ from engine.errors import SpecError
 TOY_DATASETS = ("circle", "xor", "gauss", "spiral", "moons")
 IMAGE_DATASETS = ("digits", "shapes", "mnist", "fashion-mnist", "cifar10")
 TEXT_DATASETS = ("text",)
-DATASETS = TOY_DATASETS + IMAGE_DATASETS + TEXT_DATASETS
+OWN_DATASETS = ("csv", "image-folder")  # the student's own: 2-D points from --data-file, images from --image-folder
+OWN_PATH = {"csv": "data_file", "image-folder": "image_folder"}  # the setting that names where each one is
+DATASETS = TOY_DATASETS + IMAGE_DATASETS + TEXT_DATASETS + OWN_DATASETS
 FILE_DATASETS = ("mnist", "fashion-mnist", "cifar10")
 MODELS = ("mlp", "net", "lenet5", "simplecnn", "charrnn")
 CONV_MODELS = ("net", "lenet5", "simplecnn")
@@ -26,10 +28,12 @@ LOSSES = ("ce", "mse")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 MAX_HIDDEN = 4096
 MAX_LAYERS = 8
+MIN_IMAGE_SIZE = 8
+MAX_IMAGE_SIZE = 64  # an --image-folder of 20,000 images at 64×64 is already ~1 GB as float32
 MAX_SEED = 2**64 - 1  # torch.manual_seed's range
 # What `--resume` may change; every other setting is the run's own. More epochs train it further, a learning
 # rate applies from there on (the app's [ and ] change it mid-run too), and the data may have moved.
-RESUME_CHANGES = ("epochs", "lr", "device", "threads", "data_dir", "download")
+RESUME_CHANGES = ("epochs", "lr", "device", "threads", "data_dir", "download", "data_file", "image_folder")
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,9 @@ class TrainConfig:
     train_split: float = 0.8
     data_dir: str = "data"
     download: bool = False
+    data_file: str = ""
+    image_folder: str = ""
+    image_size: int = 32
     model: str = "mlp"
     hidden: tuple[int, ...] = (32, 32)
     activation: str = "relu"
@@ -58,9 +65,9 @@ class TrainConfig:
     def __post_init__(self) -> None:
         _check_hidden(self.hidden)
         object.__setattr__(self, "hidden", tuple(self.hidden))
-        for name in ("data_dir", "download"):
+        for name in ("data_dir", "download", "data_file", "image_folder"):
             value = getattr(self, name)
-            if not isinstance(value, str if name == "data_dir" else bool):
+            if not isinstance(value, bool if name == "download" else str):
                 raise SpecError("train_bad_value", what=name, value=_shown(value))
         for name, choices in (
             ("dataset", DATASETS),
@@ -89,20 +96,31 @@ class TrainConfig:
             value = getattr(self, name)
             if not _whole(value) or value < low:
                 raise SpecError("train_at_least", what=name, low=low, value=_shown(value))
+        if not _whole(self.image_size) or not MIN_IMAGE_SIZE <= self.image_size <= MAX_IMAGE_SIZE:
+            raise SpecError(
+                "train_between",
+                what="image_size",
+                low=MIN_IMAGE_SIZE,
+                high=MAX_IMAGE_SIZE,
+                value=_shown(self.image_size),
+            )
         for name, high in (("seed", MAX_SEED), ("threads", usable_cores())):
             value = getattr(self, name)
             if not _whole(value) or not 0 <= value <= high:
                 code = "train_threads" if name == "threads" else "train_between"
                 raise SpecError(code, what=name, low=0, high=high, value=_shown(value))
-        if self.model in CONV_MODELS and self.dataset in TOY_DATASETS:
+        if self.dataset in OWN_PATH and not getattr(self, OWN_PATH[self.dataset]).strip():
+            flag = "--" + OWN_PATH[self.dataset].replace("_", "-")
+            raise SpecError("own_needs_path", dataset=self.dataset, flag=flag)
+        if self.model in CONV_MODELS and self.is_toy:
             raise SpecError("train_needs_images", model=self.model, dataset=self.dataset)
         if (self.model == "charrnn") != (self.dataset in TEXT_DATASETS):
             raise SpecError("train_text_needs_charrnn", model=self.model, dataset=self.dataset)
 
     @property
     def is_toy(self) -> bool:
-        """A 2-D point set: the lesson draws its decision boundary."""
-        return self.dataset in TOY_DATASETS
+        """A 2-D point set (a toy set or the student's CSV): the lesson draws its decision boundary."""
+        return self.dataset in TOY_DATASETS or self.dataset == "csv"
 
     def to_json(self) -> dict:
         data = asdict(self)

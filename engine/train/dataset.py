@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 
@@ -20,6 +20,7 @@ class Dataset:
     class_names: tuple[str, ...]
     source: str
     extent: tuple[float, float, float, float] | None = None
+    notes: tuple[tuple[str, dict], ...] = field(default=())  # (catalogue key, its values): what was done to the data
 
     @property
     def input_shape(self) -> tuple[int, ...]:

@@ -52,6 +52,10 @@ def load_dataset(config: TrainConfig, report: Report | None = None) -> Dataset:
         cut = split(len(images), config.train_split)
         arrays = (images[:cut], labels[:cut], images[cut:], labels[cut:])
         return _images(name, arrays, 1.0, SHAPE_NAMES, f"generated (seed {config.seed})")
+    if name in ("csv", "image-folder"):
+        from engine.train.own_datasets import load_own_dataset
+
+        return load_own_dataset(config)
     if name == "text":
         from engine.train.char_text import load_text_dataset
 

@@ -10,7 +10,7 @@ boundary, images or sample event makes an older one of its kind not worth drawin
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, is_dataclass
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
 from typing import Any, ClassVar
 
 from engine.errors import SpecError
@@ -50,6 +50,7 @@ class DatasetInfo:
     classes: list[str]
     source: str
     extent: list[float] | None  # x0, x1, y0, y1 of the plane, for 2-D points
+    notes: list = field(default_factory=list)  # [catalogue key, values]: what was done to the student's own data
 
 
 @dataclass(frozen=True)
@@ -284,13 +285,14 @@ def _values(cls: type, data: object, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise EventError(f"training event {what}: not an object but {type(data).__name__}")
     names = [f.name for f in fields(cls)]
-    missing = [name for name in names if name not in data]
+    optional = {f.name for f in fields(cls) if f.default is not MISSING or f.default_factory is not MISSING}
+    missing = [name for name in names if name not in data and name not in optional]
     unknown = [key for key in data if key not in names and key != "event"]
     if missing or unknown:
         problems = [f"missing {', '.join(missing)}"] if missing else []
         problems += [f"unknown {', '.join(unknown)}"] if unknown else []
         raise EventError(f"training event {what}: {'; '.join(problems)}")
-    return {name: data[name] for name in names}
+    return {name: data[name] for name in names if name in data}
 
 
 def _plain(value: object) -> object:

@@ -150,6 +150,7 @@ class Trainer:
             classes=list(data.class_names),
             source=data.source,
             extent=list(data.extent) if data.extent else None,
+            notes=[[key, values] for key, values in data.notes],
         )
         summary = [
             LayerInfo(row.name, row.kind, list(row.output_shape), row.parameters)

@@ -62,13 +62,18 @@ PAIR_DEFAULTS: dict[tuple[str, str], dict[str, object]] = {
 }
 
 
+# The student's own data starts from the defaults of the built-in set most like it: small 2-D points, small images.
+OWN_LIKE = {"csv": "spiral", "image-folder": "shapes"}
+
+
 def pair_defaults(model: str, dataset: str) -> dict[str, object]:
     """The settings a run of `model` on `dataset` starts from when no flag or preset gives them."""
-    return MODEL_DEFAULTS.get(model, {}) | PAIR_DEFAULTS.get((model, dataset), {})
+    return MODEL_DEFAULTS.get(model, {}) | PAIR_DEFAULTS.get((model, OWN_LIKE.get(dataset, dataset)), {})
 
 
 def default_config(model: str | None = None, dataset: str | None = None) -> TrainConfig:
-    """TrainConfig's defaults with the (model, dataset) pair's own settings on top."""
+    """TrainConfig's defaults with the (model, dataset) pair's own settings on top. For the student's own data
+    (which needs a path to be a valid setting) it is the config of the built-in set most like it (OWN_LIKE)."""
     plain = TrainConfig()
     model, dataset = model or plain.model, dataset or plain.dataset
-    return plain.with_changes(model=model, dataset=dataset, **pair_defaults(model, dataset))
+    return plain.with_changes(model=model, dataset=OWN_LIKE.get(dataset, dataset), **pair_defaults(model, dataset))

@@ -15,8 +15,11 @@ from engine.train.config import (
     DATASETS,
     DEVICES,
     LOSSES,
+    MAX_IMAGE_SIZE,
+    MIN_IMAGE_SIZE,
     MODELS,
     OPTIMIZERS,
+    OWN_PATH,
     RESUME_CHANGES,
     TrainConfig,
     parse_hidden,
@@ -42,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument(
         "--dataset",
         choices=DATASETS,
-        help="2-D toy set, bundled digits, generated shapes, or files in --data-dir",
+        help="2-D toy set, bundled digits, generated shapes, files in --data-dir, or your own (--data-file, --image-folder)",
     )
     data.add_argument(
         "--noise",
@@ -52,11 +55,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument(
         "--train-split",
         type=float,
-        help="fraction used for training (toy, digits, shapes)",
+        help="fraction used for training (toy, digits, shapes, csv, image-folder)",
     )
     data.add_argument(
         "--data-dir",
         help="where mnist / fashion-mnist / cifar10 files are",
+    )
+    data.add_argument(
+        "--data-file",
+        metavar="CSV",
+        help="your own 2-D points: a CSV of x,y,label lines (header optional, labels whole numbers); sets --dataset csv",
+    )
+    data.add_argument(
+        "--image-folder",
+        metavar="DIR",
+        help="your own images: DIR/<class>/*.png|jpg, one subfolder per class; sets --dataset image-folder",
+    )
+    data.add_argument(
+        "--image-size",
+        type=int,
+        metavar="PIXELS",
+        help=f"--image-folder images are resized to this many pixels a side ({MIN_IMAGE_SIZE} to {MAX_IMAGE_SIZE}, default 32)",
     )
     data.add_argument(
         "--download",
@@ -132,16 +151,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def config_from(args: argparse.Namespace) -> TrainConfig:
     """The preset (or the defaults of the model and dataset named) changed by each flag given (a flag is named after
     its field); SpecError if invalid."""
-    base = preset_config(args.preset) if args.preset else default_config(args.model, args.dataset)
+    dataset = own_dataset(args)
+    base = preset_config(args.preset) if args.preset else default_config(args.model, dataset)
     given = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if getattr(args, f.name) is not None}
+    if dataset is not None:
+        given["dataset"] = dataset  # own data: its path comes in `given` too, validated with it
     if "hidden" in given:
         given["hidden"] = parse_hidden(given["hidden"])
     return base.with_changes(**given)
 
 
+def own_dataset(args: argparse.Namespace) -> str | None:
+    """--data-file means --dataset csv and --image-folder means --dataset image-folder; a path named for
+    another dataset than the one given is refused rather than left unread (an empty one, as a lesson file
+    writes it, names nothing)."""
+    chosen = args.dataset
+    for dataset, name in OWN_PATH.items():
+        if not getattr(args, name):
+            continue
+        flag = "--" + name.replace("_", "-")
+        if chosen not in (None, dataset):
+            raise SpecError("own_flag_dataset", flag=flag, wanted=dataset, dataset=chosen)
+        chosen = dataset
+    return chosen
+
+
 def setup_from(args: argparse.Namespace) -> TrainSetup:
     config = config_from(args)
     if not args.resume:
+        from engine.train.own_check import check_own_data
+
+        check_own_data(config)
         return TrainSetup(config, start=args.start, out=args.out)
     return TrainSetup(config, start=True, out=args.out, resume=args.resume, changes=resume_changes(args))
 

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
 from engine.errors import SpecError
+from engine.train.own_check import check_own_data
 from engine.train.run_files import CHECKPOINT_NAME, holds_run, run_folder
 from engine.train.setup import TrainSetup
 from tui.i18n import lesson_title, t
@@ -27,7 +28,7 @@ from tui.keys import translate_bindings
 from tui.run_controller import RunController
 from tui.screens.files import FILE_BINDINGS, SavesFiles
 from tui.screens.lesson import LessonText
-from tui.screens.train_form import FormSelect, TrainForm, config_from_texts
+from tui.screens.train_form import PATH_ROW, FormSelect, TrainForm, config_from_texts, error_field
 from tui.screens.train_live import APPLY_INTERVAL_S, IMAGE_VIEWS, LiveView
 from tui.screens.train_views import run_dir
 from tui.training_process import TrainingProcess
@@ -197,6 +198,7 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
         form = self.query_one(TrainForm)
         try:
             config = config_from_texts(form.texts(), self.config)
+            check_own_data(config)  # a bad CSV or image folder is refused here, naming the file, before a run starts
         except SpecError as error:
             form.show_error(error)
             return False
@@ -329,12 +331,16 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
     def action_form(self) -> None:
         if self.state == "form" or self._asks_first("form"):
             return
+        failure = self.failure if self.state == "failed" else None
         self.state = "form"
         self.runs.forget()
         self.runs.stop(then=self._stopped)
-        self.query_one(TrainForm).fill(self.config)
+        form = self.query_one(TrainForm)
+        form.fill(self.config)
         self.say("")
         self._show_form()
+        if failure is not None and error_field(failure.error()) == PATH_ROW:  # a damaged image: fix it on the form
+            form.show_error(failure.error())
 
     def action_next_view(self) -> None:
         if self.state == "form":

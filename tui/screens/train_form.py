@@ -26,6 +26,7 @@ from engine.train.config import (
     LOSSES,
     MODELS,
     OPTIMIZERS,
+    OWN_PATH,
     TrainConfig,
     parse_hidden,
     parse_number,
@@ -86,13 +87,20 @@ FIELDS = tuple(field for column in COLUMNS for field in column)
 NUMBERS = ("lr", "momentum", "weight_decay", "noise")
 INTEGERS = ("batch_size", "epochs", "seed", "threads")
 FIELD_OF_ERROR = {"train_hidden": "hidden", "train_needs_images": "model"}
+PATH_ROW = "data_dir"  # the one row that names where the data is: --data-dir, or --data-file / --image-folder
+PATH_ERRORS = ("data_not_a_file", "data_unreadable", "data_dir_not_folder")
+
+
+def path_setting(dataset: str) -> str:
+    """The setting the path row edits for `dataset`: its CSV file, its image folder, or the data folder."""
+    return OWN_PATH.get(dataset, "data_dir")
 
 
 def form_texts(config: TrainConfig) -> dict[str, str]:
     """What each field shows for `config`: numbers as typed on a command line (0.01, 16,16)."""
     texts = {}
     for field in FIELDS:
-        value = getattr(config, field.key)
+        value = getattr(config, path_setting(config.dataset) if field.key == PATH_ROW else field.key)
         texts[field.key] = (
             ",".join(map(str, value))
             if field.key == "hidden"
@@ -123,6 +131,8 @@ def config_from_texts(texts: Mapping[str, str], base: TrainConfig) -> TrainConfi
             changes[key] = parse_whole(text, key)
         elif key == "hidden":
             changes[key] = parse_hidden(text)
+        elif key == PATH_ROW:
+            changes[path_setting(texts.get("dataset", base.dataset))] = text
         else:
             changes[key] = text
     return base.with_changes(**changes)
@@ -131,6 +141,8 @@ def config_from_texts(texts: Mapping[str, str], base: TrainConfig) -> TrainConfi
 def error_field(error: SpecError) -> str | None:
     """The form field a refusal is about, to focus it."""
     what = error.params.get("what")
+    if error.code.startswith("own_") or error.code in PATH_ERRORS:
+        return PATH_ROW
     return FIELD_OF_ERROR.get(error.code) or (
         what if isinstance(what, str) and what in {f.key for f in FIELDS} else None
     )
@@ -159,6 +171,7 @@ class TrainForm(Widget):
         super().__init__(id=id)
         self._config = config
         self._pair = (config.model, config.dataset)
+        self._paths = _paths(config)
 
     def compose(self) -> ComposeResult:
         texts = form_texts(self._config)
@@ -169,7 +182,7 @@ class TrainForm(Widget):
                 with Vertical(classes="form-column"):
                     for field in column:
                         with Horizontal(classes="form-row"):
-                            yield Label(t(f"train_ui.field_{field.key}"), markup=False)
+                            yield Label(_label(field.key, self._config.dataset), markup=False, id=f"label-{field.key}")
                             if field.choices:
                                 yield FormSelect(
                                     [(c, c) for c in field.choices],
@@ -201,14 +214,25 @@ class TrainForm(Widget):
         pair = (values["model"], values["dataset"])
         if pair == self._pair:
             return
+        self._follow_dataset(self._pair[1], pair[1], values[PATH_ROW])
         old, new = pair_texts(*self._pair), pair_texts(*pair)
         self._pair = pair
         for key in PAIR_FIELDS:
             if values[key].strip() == old[key] and old[key] != new[key]:
                 self.query_one(f"#field-{key}", Input).value = new[key]
 
+    def _follow_dataset(self, old: str, new: str, typed: str) -> None:
+        """The path row edits the new dataset's own setting: what was typed for the old one is kept for it."""
+        if path_setting(old) == path_setting(new):
+            return
+        self._paths[path_setting(old)] = typed
+        self.query_one(f"#field-{PATH_ROW}", Input).value = self._paths[path_setting(new)]
+        self.query_one(f"#label-{PATH_ROW}", Label).update(_label(PATH_ROW, new))
+
     def fill(self, config: TrainConfig) -> None:
         self._pair = (config.model, config.dataset)
+        self._paths = _paths(config)
+        self.query_one(f"#label-{PATH_ROW}", Label).update(_label(PATH_ROW, config.dataset))
         for key, text in form_texts(config).items():
             widget = self.query_one(f"#field-{key}")
             widget.value = text
@@ -233,3 +257,12 @@ class TrainForm(Widget):
     def focus_start(self) -> None:
         """Enter starts straight away; Tab and Shift+Tab walk the fields."""
         self.query_one("#start").focus()
+
+
+def _paths(config: TrainConfig) -> dict[str, str]:
+    return {name: getattr(config, name) for name in ("data_dir", *OWN_PATH.values())}
+
+
+def _label(key: str, dataset: str) -> str:
+    """A field's name; the path row is named for what it holds with this dataset (data dir, CSV file, image folder)."""
+    return t(f"train_ui.field_{path_setting(dataset) if key == PATH_ROW else key}")

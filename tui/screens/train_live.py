@@ -71,6 +71,7 @@ class LiveView:
         self.images: ImagesEvent | None = None
         self.accuracy: AccuracyEvent | None = None
         self.hint: HintEvent | None = None  # why the last epoch's run is not learning; None when nothing was wrong
+        self.failure: FailedEvent | None = None  # why the run failed: one about its data is said again on the form
         self.lr: float | None = config.lr
         self.view = "summary"
         self._summary_pinned = False
@@ -193,6 +194,7 @@ class LiveView:
 
     def _on_failed(self, event: FailedEvent) -> None:
         self.state = "failed"
+        self.failure = event
         self._show_progress()
         self.say(
             f"{t('train_ui.failed')}: {failure_text(event)} {t('train_ui.failed_hint')}",

@@ -23,6 +23,7 @@ from engine.train.events import (
     StoppedEvent,
 )
 from tui.i18n import catalogue, t
+from tui.text.own_data import data_notes
 from tui.text.train import device_words, epoch_numbers, failure_words
 from tui.widgets.heatmap import POINT_GLYPHS, RGB, diverging, grey
 
@@ -132,7 +133,7 @@ def summary_text(started: StartedEvent) -> str:
         test=data.test,
         source=data.source,
     )
-    lines = [data_line]
+    lines = [data_line, *data_notes(data)]
     lines += [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}" for a, b, c in [header, *rows]]
     lines.append(t("train_ui.total_params", count=f"{started.parameters:,}"))
     return "\n".join(lines)

@@ -11,6 +11,7 @@ from rich.cells import cell_len
 
 from tui.i18n import display_name, error_text, lesson_title, t
 from tui.text import ljust, rjust
+from tui.text.own_data import data_notes
 
 if TYPE_CHECKING:
     from engine.train.events import AccuracyEvent, EpochEvent, FailedEvent, HintEvent, StartedEvent
@@ -55,6 +56,7 @@ def plain(setup: TrainSetup) -> str:
                 classes=", ".join(display_name(name) for name in data.classes),
                 source=data.source,
             ),
+            *data_notes(data),
             t(
                 "train.plain_device",
                 device=device_words(started),
