@@ -58,7 +58,8 @@ def choices_text(question: Question) -> str:
 def revealed_answer(question: Question) -> str:
     """The engine's answer as the reveal writes it: `6`, `(3, 4)`, or `2 (no)` for a choice."""
     if question.kind == "choice":
-        return f"{answer_text(question)} ({option_label(question, int(question.answer))})"  # type: ignore[arg-type]
+        label = option_label(question, int(question.answer))  # type: ignore[arg-type]
+        return t("quiz_panel.choice_answer", number=answer_text(question), label=label)
     return answer_text(question)
 
 
@@ -141,10 +142,8 @@ class QuizPanel(Vertical):
         self.question, self.asking = question, True
         self.border_title = t("quiz_panel.title")
         self.border_subtitle = t("quiz_panel.hint")
-        self.query_one("#quiz-question", Line).show(question_text(question))
-        choices = self.query_one("#quiz-choices", Line)
-        choices.display = question.kind == "choice"
-        choices.show(choices_text(question) if question.kind == "choice" else "")
+        self._show("#quiz-question", question_text(question))
+        self._show("#quiz-choices", choices_text(question) if question.kind == "choice" else "")
         field = self.query_one("#quiz-answer", Input)
         field.placeholder = t(f"quiz_panel.placeholder_{question.kind}", count=len(question.choices))
         field.value = ""
@@ -169,9 +168,7 @@ class QuizPanel(Vertical):
         try:
             verdict = mark(question, event.value)
         except SpecError as error:
-            problem = self.query_one("#quiz-error", Line)
-            problem.display = True
-            problem.show(error_text(error))
+            self._show("#quiz-error", error_text(error))
             return
         words = "quiz_panel.right" if verdict.correct else "quiz_panel.wrong"
         self._tell(t(words, answer=revealed_answer(question), given=visible(event.value.strip(), GIVEN_LIMIT)))
@@ -187,6 +184,14 @@ class QuizPanel(Vertical):
         if self.asking and self.question is not None:
             self.post_message(self.Cancelled(self.question))
 
+    def _show(self, selector: str, text: str) -> None:
+        """A line of the panel shown with `text` (hidden when empty), laid out again: the panel may have been hidden
+        when its last text was measured, and a new question is seldom as tall as the one before."""
+        line = self.query_one(selector, Line)
+        line.display = bool(text)
+        line.show(text)
+        line.refresh(layout=True)
+
     def _tell(self, verdict: str) -> None:
         """The field goes, the verdict and the explanation with the numbers come; the focus returns to the screen."""
         assert self.question is not None
@@ -195,11 +200,7 @@ class QuizPanel(Vertical):
             self.query_one(name).display = False
         field = self.query_one("#quiz-answer", Input)
         field.display = field.can_focus = False
-        shown = self.query_one("#quiz-verdict", Line)
-        shown.display = True
-        shown.show(verdict)
-        why = self.query_one("#quiz-why", Line)
-        why.display = True
-        why.show(t(self.question.why_key, **self.question.params))
+        self._show("#quiz-verdict", verdict)
+        self._show("#quiz-why", t(self.question.why_key, **self.question.params))
         self.border_subtitle = ""
         self.screen.set_focus(None)
