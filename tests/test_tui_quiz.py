@@ -19,8 +19,10 @@ from engine.quiz import AnswerError
 from tui.app import TensorTourApp
 from tui.cli import parse_args
 from tui.i18n import error_text, set_language, t
+from tui.lesson_file import Note, read_lesson_file
 from tui.quiz_events import QuizAnswered
 from tui.screens.lesson import StepLesson
+from tui.screens.quizzing import teacher_question
 from tui.widgets.quiz import QuizPanel
 
 PADDED_B = str(np.zeros(4)[np.newaxis].shape)  # "(1, 4)"
@@ -40,9 +42,10 @@ class ScoringApp(TensorTourApp):
         self.answers.append((message.lesson, message.question_id, message.correct))
 
 
-def drive(body, *, lang="en", quiz=True, lesson="broadcast", setup=None):
+def drive(body, *, lang="en", quiz=True, lesson="broadcast", setup=None, source=None):
     async def main():
-        app = ScoringApp(lang=lang, lesson=lesson, quiz=quiz, **({"setup": setup} if setup else {}))
+        options = ({"setup": setup} if setup else {}) | ({"source": source} if source else {})
+        app = ScoringApp(lang=lang, lesson=lesson, quiz=quiz, **options)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             await body(app, pilot)
@@ -176,6 +179,45 @@ def test_chinese_asks_in_chinese_with_the_tolerance():
     drive(body, lang="zh", lesson="activations")
 
 
+TEACHER_FILE = """
+format = 1
+lesson = "broadcast"
+[setup]
+shapes = ["3,1", "4"]
+[[question]]
+step = 2
+en = "Which rule lets b join a?"
+answer = "rule 1, then 3"
+[[question]]
+step = 8
+en = "What is in row 2, column 3 of a + b?"
+answer = 32
+"""
+
+
+def test_a_lesson_files_questions_are_asked_at_their_steps(tmp_path):
+    """A number is marked, any other answer shown as the teacher wrote it; neither counts in the course's score."""
+    path = tmp_path / "class.toml"
+    path.write_text(TEACHER_FILE)
+    source = read_lesson_file(path)
+    row, column = 2, 3
+    in_numpy = (np.arange(1, 4).reshape(3, 1) + np.arange(10, 50, 10))[row - 1, column - 1]
+
+    async def body(app, pilot):
+        await pilot.press("right")  # the teacher's question wins step 2 over the lesson's own
+        assert "Which rule lets b join a?" in shown(app) and "step 1/8" in status(app)
+        await answer(pilot, "rule 3")
+        assert t("quiz_panel.open", answer="rule 1, then 3") in shown(app) and "step 2/8" in status(app)
+        screen(app).index = 6
+        await pilot.press("Q")
+        assert "What is in row 2, column 3 of a + b?" in shown(app)
+        await answer(pilot, str(in_numpy))
+        assert t("quiz_panel.right", answer=str(in_numpy)) in shown(app) and "step 8/8" in status(app)
+        assert app.answers == []
+
+    drive(body, setup=source.setup, source=source)
+
+
 @pytest.mark.parametrize(
     "argv",
     [["--no-quiz", "broadcast"], ["broadcast", "--no-quiz"], ["open", "x.toml", "--no-quiz"]],
@@ -183,3 +225,15 @@ def test_chinese_asks_in_chinese_with_the_tolerance():
 def test_no_quiz_is_a_display_option_before_or_after_the_lesson(argv):
     assert parse_args(argv).no_quiz is True
     assert parse_args([a for a in argv if a != "--no-quiz"]).no_quiz is False
+
+
+def test_a_teachers_answer_is_marked_when_it_reads_as_a_number_or_a_shape():
+    def made(answer, step=3):
+        return teacher_question("conv", 1, Note(step, {"en": "?"}, answer))
+
+    number, marked = made("0.25")
+    assert marked and number.kind == "number" and number.tolerance == pytest.approx(0.01) and number.step == 2
+    assert made("32")[0].tolerance == 0 and made("1/3")[0].answer == pytest.approx(1 / 3)
+    assert made("(3, 4)")[0].answer == (3, 4) and made("(3, 4)")[1]
+    assert made("the max wins")[1] is False
+    assert made("7", step=None) is None and made("7", step=1) is None and made(None) is None

@@ -20,8 +20,10 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from engine.quiz import Question, asked_before
+from engine.quiz import AnswerError, Question, asked_before, parse_number, parse_shape
 from tui.i18n import t
+from tui.lesson_file import Note
+from tui.lessons import lesson_flags
 from tui.quiz_events import QuizAnswered
 from tui.widgets.quiz import QuizPanel
 
@@ -36,6 +38,30 @@ def lesson_questions(lesson_id: str, setup: object, trace: Any) -> tuple[Questio
             raise
         return ()
     return asked_before(tuple(module.questions(setup, trace)), trace.step_count)
+
+
+FILE_ID = "file-"  # a lesson file's question n is `file-n`: never a bank question's id, never posted for the score
+
+
+def teacher_question(lesson_id: str, number: int, note: Note) -> tuple[Question, bool] | None:
+    """A lesson file's `[[question]]` as asked at its step (1-based in the file), or None where it has no step
+    to stop before or no answer. (question, marked): an answer that reads as a number (right within one unit of
+    its last decimal) or a shape is marked; any other is shown as the teacher wrote it."""
+    if note.step is None or note.step < 2 or note.answer is None:
+        return None
+    ask = {"lesson": lesson_id, "id": f"{FILE_ID}{number}", "step": note.step - 1}
+    text = note.answer.strip()
+    try:
+        decimals = len(text.split(".")[1]) if "." in text and "e" not in text.lower() else 0
+        return Question(
+            **ask, kind="number", answer=parse_number(text), tolerance=10.0**-decimals if decimals else 0.0
+        ), True
+    except AnswerError:
+        pass
+    try:
+        return Question(**ask, kind="shape", answer=parse_shape(text)), True
+    except AnswerError:
+        return Question(**ask, kind="number", answer=0.0), False
 
 
 def _same(first: object, second: object) -> bool:
@@ -61,8 +87,31 @@ class Quizzing:
             if not _same(self._quiz_setup, self.setup):  # type: ignore[attr-defined]
                 self._quiz_done = frozenset()
             self._quiz_trace, self._quiz_setup = self.trace, self.setup  # type: ignore[attr-defined]
-            self._quiz_questions = lesson_questions(self.LESSON, self.setup, self.trace)  # type: ignore[attr-defined]
+            teachers = self._teacher_questions()
+            bank = lesson_questions(self.LESSON, self.setup, self.trace)  # type: ignore[attr-defined]
+            # the teacher's question wins a step both ask at (asked_before keeps the first listed)
+            self._quiz_questions = asked_before(tuple(teachers) + bank, self.step_count)  # type: ignore[attr-defined]
         return self._quiz_questions
+
+    _quiz_notes: dict[str, tuple[Note, bool]] = {}
+    """A lesson file's questions by id: the teacher's words, and whether the answer is marked."""
+
+    def _teacher_questions(self) -> list[Question]:
+        """The lesson file's questions while the setup on screen is still the file's own (another may not fit)."""
+        source = getattr(self, "source", None)
+        self._quiz_notes = {}
+        if source is None:
+            return []
+        flags_of = lesson_flags(self.LESSON).flags_of  # type: ignore[attr-defined]
+        if flags_of(self.setup) != flags_of(source.setup):  # type: ignore[attr-defined]
+            return []
+        asked = []
+        for number, note in enumerate(source.questions, start=1):
+            made = teacher_question(self.LESSON, number, note)  # type: ignore[attr-defined]
+            if made is not None:
+                asked.append(made[0])
+                self._quiz_notes[made[0].id] = (note, made[1])
+        return asked
 
     @property
     def quiz_panel(self) -> QuizPanel:
@@ -94,7 +143,14 @@ class Quizzing:
 
     def _ask(self, question: Question) -> None:
         self._stop_playing()  # type: ignore[attr-defined]
-        self.quiz_panel.ask(question)
+        if question.id not in self._quiz_notes:
+            self.quiz_panel.ask(question)
+            return
+        note, marked = self._quiz_notes[question.id]
+        if marked:
+            self.quiz_panel.ask(question, words=note.text(), why="")
+        else:
+            self.quiz_panel.ask(question, words=note.text(), why="", open_answer=note.answer)
 
     def quiz_follow_step(self) -> None:
         """After every step drawn: a question stays while its step's predecessor is shown, an answer while its step
@@ -121,4 +177,5 @@ class Quizzing:
     def _reveal(self, question: Question, correct: bool | None) -> None:
         self._quiz_done = self._quiz_done | {question.id}
         self.index = question.step  # type: ignore[attr-defined]
-        self.post_message(QuizAnswered(question.lesson, question.id, correct))  # type: ignore[attr-defined]
+        if question.id not in self._quiz_notes:
+            self.post_message(QuizAnswered(question.lesson, question.id, correct))  # type: ignore[attr-defined]

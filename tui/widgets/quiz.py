@@ -43,9 +43,10 @@ def option_label(question: Question, index: int) -> str:
     return t(f"quiz.{question.lesson}.{option}") if question.choice_keys else option
 
 
-def question_text(question: Question) -> str:
-    """What is asked, with the tolerance a number is marked within (none stated for an exact one)."""
-    asked = t(question.key, **question.params)
+def question_text(question: Question, words: str | None = None) -> str:
+    """What is asked (the catalogue's words, or `words` given), with the tolerance a number is marked within
+    (none stated for an exact one)."""
+    asked = t(question.key, **question.params) if words is None else words
     if question.kind == "number" and question.tolerance > 0:
         asked += " " + t("quiz_panel.tolerance", tolerance=fmt(question.tolerance))
     return asked
@@ -100,9 +101,10 @@ class QuizPanel(Vertical):
     ]
 
     class Answered(Message):
-        """A well-formed answer, marked: `correct` is the verdict; `typed` what the student wrote."""
+        """A well-formed answer, marked: `correct` is the verdict (None: an open question, shown not marked);
+        `typed` what the student wrote."""
 
-        def __init__(self, question: Question, correct: bool, typed: str) -> None:
+        def __init__(self, question: Question, correct: bool | None, typed: str) -> None:
             super().__init__()
             self.question, self.correct, self.typed = question, correct, typed
 
@@ -124,6 +126,8 @@ class QuizPanel(Vertical):
     """The question on show (asking or told); None while hidden."""
     asking = False
     """True while the field waits for an answer; False once it is marked, skipped or closed."""
+    _why: str = ""
+    _open_answer: str | None = None
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -137,15 +141,30 @@ class QuizPanel(Vertical):
         yield Line(id="quiz-verdict", markup=False)
         yield Line(id="quiz-why", markup=False)
 
-    def ask(self, question: Question) -> None:
-        """Show `question` with an empty field and give the field the focus."""
+    def ask(
+        self,
+        question: Question,
+        *,
+        words: str | None = None,
+        why: str | None = None,
+        open_answer: str | None = None,
+    ) -> None:
+        """Show `question` with an empty field and give the field the focus.
+
+        `words` and `why` replace the catalogue's (a teacher's question from a lesson file).
+        With `open_answer` nothing is marked: Enter shows that answer and posts Answered
+        with `correct` None (a teacher's answer that is neither a number nor a shape).
+        """
         self.question, self.asking = question, True
+        self._why = t(question.why_key, **question.params) if why is None else why
+        self._open_answer = open_answer
         self.border_title = t("quiz_panel.title")
         self.border_subtitle = t("quiz_panel.hint")
-        self._show("#quiz-question", question_text(question))
+        self._show("#quiz-question", question_text(question, words) if open_answer is None else words or "")
         self._show("#quiz-choices", choices_text(question) if question.kind == "choice" else "")
         field = self.query_one("#quiz-answer", Input)
-        field.placeholder = t(f"quiz_panel.placeholder_{question.kind}", count=len(question.choices))
+        kind = question.kind if open_answer is None else "open"
+        field.placeholder = t(f"quiz_panel.placeholder_{kind}", count=len(question.choices))
         field.value = ""
         field.display = field.can_focus = True
         for name in ("#quiz-error", "#quiz-verdict", "#quiz-why"):
@@ -165,6 +184,10 @@ class QuizPanel(Vertical):
         if not self.asking or self.question is None:
             return
         question = self.question
+        if self._open_answer is not None:
+            self._tell(t("quiz_panel.open", answer=self._open_answer))
+            self.post_message(self.Answered(question, None, event.value))
+            return
         try:
             verdict = mark(question, event.value)
         except SpecError as error:
@@ -177,7 +200,8 @@ class QuizPanel(Vertical):
     def action_skip(self) -> None:
         if self.asking and self.question is not None:
             question = self.question
-            self._tell(t("quiz_panel.skipped", answer=revealed_answer(question)))
+            answer = revealed_answer(question) if self._open_answer is None else self._open_answer
+            self._tell(t("quiz_panel.skipped", answer=answer))
             self.post_message(self.Skipped(question))
 
     def cancel(self) -> None:
@@ -201,6 +225,6 @@ class QuizPanel(Vertical):
         field = self.query_one("#quiz-answer", Input)
         field.display = field.can_focus = False
         self._show("#quiz-verdict", verdict)
-        self._show("#quiz-why", t(self.question.why_key, **self.question.params))
+        self._show("#quiz-why", self._why)
         self.border_subtitle = ""
         self.screen.set_focus(None)
