@@ -151,6 +151,8 @@ def test_no_quiz_steps_freely_and_q_still_asks():
         assert "step 8/8" in status(app)
         await pilot.press("Q")  # none after the last step: the first one, its step shown before it
         assert "step 1/8" in status(app) and PREPENDED in shown(app)
+        await pilot.press("escape", "question_mark")
+        assert t("keys.quiz_me") in app.export_screenshot().replace("&#160;", " ")
 
     drive(body, quiz=False)
 
