@@ -39,7 +39,8 @@ def questions(setup: object, trace: CurveTrace | SoftmaxTrace | CollapseTrace) -
 
 
 def _vector(values) -> str:
-    return "(" + ", ".join(fmt(float(v)) for v in values) + ")"
+    """`(0.54, 0.45, 0)`: the collapse demo's numbers are exact in hundredths, so float rounding's -1.3e-17 reads 0."""
+    return "(" + ", ".join(fmt(round(float(v), 9) + 0.0) for v in values) + ")"
 
 
 def _curve(trace: CurveTrace) -> tuple[Question, ...]:
