@@ -93,7 +93,7 @@ def test_right_wrong_and_malformed_answers_then_the_reveal():
         await answer(pilot, "(4, 3)")
         assert "step 3/8" in status(app)
         assert t("quiz_panel.wrong", given="(4, 3)", answer=RESULT) in shown(app)
-        assert "-1: 1 4 → 4; -2: 3 1 → 3" in shown(app)
+        assert "-1: a:1, b:4 → 4; -2: a:3, b:1 → 3" in shown(app)
         assert app.answers == [("broadcast", "prepended", True), ("broadcast", "result_shape", False)]
         await pilot.press("right")
         assert "step 4/8" in status(app) and shown(app) == ""  # the answer goes once the student moves on
