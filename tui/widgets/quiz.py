@@ -21,6 +21,7 @@ post `tui.quiz_events.QuizAnswered` for the course's score.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -62,6 +63,16 @@ def revealed_answer(question: Question) -> str:
         label = option_label(question, int(question.answer))  # type: ignore[arg-type]
         return t("quiz_panel.choice_answer", number=answer_text(question), label=label)
     return answer_text(question)
+
+
+class PanelLine(Line):
+    """A line of the panel: laid out again on every change. The panel is often hidden when its text changes (a
+    hidden Line measures nothing), and one question is seldom as tall as the one before; it changes once per
+    question, not per step, so the layout costs nothing that matters."""
+
+    def show(self, text: str | Text) -> None:
+        super().show(text)
+        self.refresh(layout=True)
 
 
 class AnswerField(Input):
@@ -134,12 +145,12 @@ class QuizPanel(Vertical):
         translate_bindings(self)
 
     def compose(self) -> ComposeResult:
-        yield Line(id="quiz-question", markup=False)
-        yield Line(id="quiz-choices", markup=False)
+        yield PanelLine(id="quiz-question", markup=False)
+        yield PanelLine(id="quiz-choices", markup=False)
         yield AnswerField(id="quiz-answer")
-        yield Line(id="quiz-error", markup=False)
-        yield Line(id="quiz-verdict", markup=False)
-        yield Line(id="quiz-why", markup=False)
+        yield PanelLine(id="quiz-error", markup=False)
+        yield PanelLine(id="quiz-verdict", markup=False)
+        yield PanelLine(id="quiz-why", markup=False)
 
     def ask(
         self,
@@ -209,12 +220,10 @@ class QuizPanel(Vertical):
             self.post_message(self.Cancelled(self.question))
 
     def _show(self, selector: str, text: str) -> None:
-        """A line of the panel shown with `text` (hidden when empty), laid out again: the panel may have been hidden
-        when its last text was measured, and a new question is seldom as tall as the one before."""
+        """A line of the panel shown with `text`, hidden when there is none."""
         line = self.query_one(selector, Line)
         line.display = bool(text)
         line.show(text)
-        line.refresh(layout=True)
 
     def _tell(self, verdict: str) -> None:
         """The field goes, the verdict and the explanation with the numbers come; the focus returns to the screen."""
