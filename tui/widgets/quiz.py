@@ -2,11 +2,15 @@
 
 Reusable by any screen (the step lessons' shell, the training screen). The API:
 
-- compose a hidden `QuizPanel()` where the question should appear (the step
-  lessons put it above their status line);
+- compose a `QuizPanel(id=...)` (hidden until asked) where the question should
+  appear, in the screen's normal flow rather than docked over scrolling content
+  (the step lessons put it under the work, above the key bar);
 - `panel.ask(question)` shows an engine `Question` (engine/quiz.py) in the
   student's language: its choices numbered 1..n, or the tolerance of a number,
-  and a field that takes the focus;
+  and a field that takes the focus (`words=` / `why=` replace the catalogue's,
+  `open_answer=` asks without marking: a teacher's answer in words);
+- `panel.question` is what is on show (None while hidden), `panel.asking`
+  whether the field still waits;
 - Enter marks what was typed (`engine.quiz.mark`): a malformed answer keeps the
   question open with what is expected; a right or wrong one shows ✓ or ✗, the
   engine's answer and the `_why` explanation, and posts `QuizPanel.Answered`;
