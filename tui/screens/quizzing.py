@@ -167,8 +167,9 @@ class Quizzing:
                 panel.close()
 
     def quiz_setup_changed(self) -> None:
-        """A new setup: its questions differ, so whatever the panel shows goes."""
-        self.quiz_panel.close()
+        """A new setup: its questions differ, so whatever the panel shows goes (there is none before compose)."""
+        for panel in self.query(QuizPanel):
+            panel.close()
 
     def on_quiz_panel_answered(self, event: QuizPanel.Answered) -> None:
         self._reveal(event.question, event.correct)
