@@ -20,7 +20,8 @@ def assert_marks(question: Question) -> None:
     """Right typed answers are taken, a wrong one and a malformed one are not."""
     if question.kind == "number":
         value = float(question.answer)
-        right, wrong = [fmt(value), repr(value)], [repr(value + 2 * question.tolerance + 1)]
+        shown = str(int(value)) if value.is_integer() else fmt(value)  # 61706, not fmt's 6.171e4 past 1e7
+        right, wrong = [shown, repr(value)], [repr(value + 2 * question.tolerance + 1)]
     elif question.kind == "shape":
         shape = tuple(question.answer)
         right = [str(shape), "x".join(map(str, shape)) or "()"]
