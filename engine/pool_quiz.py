@@ -80,7 +80,7 @@ def _winner_question(trace: PoolTrace, index: int, ties: bool) -> Question | Non
     if step.chosen is None or len(inside) < 2 or (not ties and values.count(step.value) != 1):
         return None
     pad = trace.spec.padding
-    labels = tuple(f"x[{step.cells[n][0] - pad},{step.cells[n][1] - pad}]" for n in inside)  # found on the grid
+    labels = tuple(f"x[{step.cells[n][0] - pad},{step.cells[n][1] - pad}] = {fmt(step.values[n])}" for n in inside)
     params = _window_params(step, pad) | {"winner": labels[inside.index(step.chosen)]}
     return Question(LESSON, f"winner_{step.mode}", index, "choice", inside.index(step.chosen), params, choices=labels)
 

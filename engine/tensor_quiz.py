@@ -40,19 +40,27 @@ def _create(spec: TensorSpec, trace: TensorTrace) -> list[Question]:
         keys = [key for low, high, key in RANGES] + ["range_normal"]
         inside = next((key for low, high, key in RANGES if values.min() >= low and values.max() < high), "range_normal")
         params = {"seed": spec.seed, "shape": shape, "low": fmt(values.min()), "high": fmt(values.max())}
-        found.append(Question(LESSON, "rand_range", at[0], "choice", keys.index(inside), params, (), tuple(keys), True))
+        found.append(
+            Question(
+                LESSON, "rand_range", at[0], "choice", keys.index(inside), params, choices=tuple(keys), choice_keys=True
+            )
+        )
     at = _first(trace, "tensor")
     if at:
         dtype = at[1].storages[0].dtype
         params = {"dtype": dtype, "shape": shape}
-        found.append(Question(LESSON, "tensor_dtype", at[0], "choice", DTYPES.index(dtype), params, (), DTYPES, True))
+        found.append(
+            Question(
+                LESSON, "tensor_dtype", at[0], "choice", DTYPES.index(dtype), params, choices=DTYPES, choice_keys=True
+            )
+        )
     at = _first(trace, "item_one", "item_many")
     if at:
         refused = at[1].refusal is not None
         params = {"shape": shape, "numel": spec.numel, "error": at[1].refusal.text if refused else ""}
         options = ("item_number", "item_refuses")
         qid = "item_refused" if refused else "item_works"
-        found.append(Question(LESSON, qid, at[0], "choice", int(refused), params, (), options, True))
+        found.append(Question(LESSON, qid, at[0], "choice", int(refused), params, choices=options, choice_keys=True))
     return found
 
 
@@ -111,7 +119,9 @@ def _inplace(trace: TensorTrace) -> list[Question]:
         options = ("changes_x", "changes_z", "changes_both", "changes_neither")
         answer = {(True, False): 0, (False, True): 1, (True, True): 2, (False, False): 3}[tuple(changed)]
         params = {"amount": at[1].facts["amount"]}
-        found.append(Question(LESSON, "add_in_place", at[0], "choice", answer, params, (), options, True))
+        found.append(
+            Question(LESSON, "add_in_place", at[0], "choice", answer, params, choices=options, choice_keys=True)
+        )
     at = _first(trace, "view_add_")
     if at:
         step = at[1]

@@ -56,5 +56,6 @@ def assert_bank(questions: tuple[Question, ...], step_count: int) -> None:
     assert len({q.step for q in questions}) == len(questions), questions
     for question in questions:
         assert 1 <= question.step < step_count, question
+        assert isinstance(question.tolerance, float) and question.tolerance >= 0, question
         assert_words(question)
         assert_marks(question)
