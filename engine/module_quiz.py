@@ -1,4 +1,4 @@
-"""The nn.Module lesson's predictions: the shape of a layer's weight, the parameters counted so far.
+"""The nn.Module lesson's predictions: a layer's weight shape, the parameters counted so far, the flattened size.
 
 Every answer is read from the ModuleTrace the screen steps through, so it holds
 for the course's Net at any batch, SimpleConvNet with any hyper-parameters, and
@@ -23,6 +23,7 @@ from engine.quiz import Question
 
 LESSON = "module"
 MAX_WEIGHT_QUESTIONS = 2
+LINEAR_KINDS = ("Linear", "Affine")  # torch's, and the book's (which flattens its input itself)
 
 
 def _counted(trace: ModuleTrace) -> list[int]:
@@ -91,6 +92,29 @@ def _weight_questions(trace: ModuleTrace, taken: set[int]) -> list[Question]:
     return found
 
 
+def _flat_question(setup: ModuleSetup, trace: ModuleTrace, taken: set[int]) -> Question | None:
+    """How many numbers per sample leave the call before a linear layer that takes them flattened.
+
+    Left out where the table already shows that number (a view or Flatten row's output), and where the call
+    before is the first step. SimpleConvNet's shapes are per image; the other tables' first size is the batch.
+    """
+    batched = setup.model != "simple"
+    rows = trace.table.rows
+    shown = {size for row in rows for size in row.out_shape}
+    for index in range(2, trace.step_count):
+        before, row = rows[index - 1], rows[index]
+        sample_in = before.out_shape[1:] if batched else before.out_shape
+        sample_out = row.out_shape[1:] if batched else row.out_shape
+        if row.kind in LINEAR_KINDS and len(sample_in) >= 2 and len(sample_out) == 1:
+            size = math.prod(sample_in)
+            if size in shown or index - 1 in taken:
+                return None
+            params = {"name": before.name, "shape": before.out_text, "sizes": "·".join(map(str, sample_in))}
+            params |= {"size": grouped(size), "next": row.name}
+            return Question(LESSON, "flat_size", index - 1, "number", size, params)
+    return None
+
+
 def _parameter_questions(trace: ModuleTrace) -> list[Question]:
     """Parameters view: the book's layout of a transposed weight (SimpleConvNet), the running total."""
     found: list[Question] = []
@@ -112,4 +136,7 @@ def questions(setup: ModuleSetup, trace: ModuleTrace) -> tuple[Question, ...]:
         return () if setup.model == "file" else tuple(_parameter_questions(trace))
     found = _weight_questions(trace, set())
     total = _sum_question(trace, {q.step for q in found}, "so_far", latest=True)
-    return tuple(sorted(found + ([total] if total else []), key=lambda q: q.step))
+    found += [total] if total else []
+    flat = _flat_question(setup, trace, {q.step for q in found})
+    found += [flat] if flat else []
+    return tuple(sorted(found, key=lambda q: q.step))

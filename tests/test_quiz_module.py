@@ -69,6 +69,8 @@ def check(setup: ModuleSetup, model: nn.Module, book: bool = False) -> tuple:
             assert step.name == question.params["name"]
             assert question.answer == sum(sizes[name] for name in names)
             assert question.answer < sum(sizes.values())  # the status line always shows the whole network's
+        elif question.id == "flat_size":  # what the linear layer after it takes in
+            assert question.answer == dict(model.named_modules())[question.params["next"]].in_features
         elif question.id == "book_layout":
             torch_shape = shapes[question.params["name"]]
             assert question.answer == torch_shape[::-1]
@@ -91,6 +93,7 @@ def test_the_course_net_at_its_default_batch_asks_three_questions():
 def test_simple_conv_net_asks_for_the_books_layout():
     asked = check(ModuleSetup("simple"), simple_torch(SimpleConvSpec()), book=True)
     assert [(q.id, q.answer) for q in asked] == [
+        ("flat_size", 4320),
         ("book_weight_shape", (4320, 100)),
         ("book_weight_shape_next", (100, 10)),
     ]
