@@ -81,7 +81,8 @@ def _winner_question(trace: PoolTrace, index: int, ties: bool) -> Question | Non
         return None
     pad = trace.spec.padding
     labels = tuple(f"x[{step.cells[n][0] - pad},{step.cells[n][1] - pad}] = {fmt(step.values[n])}" for n in inside)
-    params = _window_params(step, pad) | {"winner": labels[inside.index(step.chosen)]}
+    row, col = step.chosen_cell
+    params = _window_params(step, pad) | {"winner": f"x[{row - pad},{col - pad}]"}
     return Question(LESSON, f"winner_{step.mode}", index, "choice", inside.index(step.chosen), params, choices=labels)
 
 
