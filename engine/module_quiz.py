@@ -116,7 +116,8 @@ def _flat_question(setup: ModuleSetup, trace: ModuleTrace, taken: set[int]) -> Q
 
 
 def _parameter_questions(trace: ModuleTrace) -> list[Question]:
-    """Parameters view: the book's layout of a transposed weight (SimpleConvNet), the running total."""
+    """Parameters view: the book's layout of a transposed weight (SimpleConvNet), the running total, what one
+    module owns."""
     found: list[Question] = []
     for index, parameter in enumerate(trace.steps):
         if index and getattr(parameter, "book_transposed", False):
@@ -125,7 +126,27 @@ def _parameter_questions(trace: ModuleTrace) -> list[Question]:
             found.append(Question(LESSON, "book_layout", index, "shape", tuple(parameter.book_shape), params))
             break
     total = _sum_question(trace, {q.step for q in found}, "parameters_so_far", latest=False)
-    return found + ([total] if total else [])
+    found += [total] if total else []
+    owner = _owner_question(trace, max((q.step for q in found), default=0))
+    return found + ([owner] if owner else [])
+
+
+def _owner_question(trace: ModuleTrace, after: int) -> Question | None:
+    """The first module, named after step `after`, with a weight and a bias: what it owns together.
+
+    Asked at its last tensor's step, where the list has named them all; the table lists them one by one.
+    """
+    parameters = trace.steps
+    for index in range(after + 1, trace.step_count):
+        owner = parameters[index].owner
+        owned = trace.table.owned_by(owner)
+        if len(owned) >= 2 and parameters[index] is owned[-1]:
+            terms = " + ".join(grouped(p.numel) for p in owned)
+            total = sum(p.numel for p in owned)
+            params = {"owner": owner, "names": ", ".join(p.name for p in owned), "terms": terms}
+            params["total"] = grouped(total)
+            return Question(LESSON, "owner_total", index, "number", total, params)
+    return None
 
 
 def questions(setup: ModuleSetup, trace: ModuleTrace) -> tuple[Question, ...]:

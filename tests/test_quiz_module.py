@@ -71,6 +71,9 @@ def check(setup: ModuleSetup, model: nn.Module, book: bool = False) -> tuple:
             assert question.answer < sum(sizes.values())  # the status line always shows the whole network's
         elif question.id == "flat_size":  # what the linear layer after it takes in
             assert question.answer == dict(model.named_modules())[question.params["next"]].in_features
+        elif question.id == "owner_total":
+            owner = question.params["owner"]
+            assert question.answer == sum(size for name, size in sizes.items() if name.rsplit(".", 1)[0] == owner)
         elif question.id == "book_layout":
             torch_shape = shapes[question.params["name"]]
             assert question.answer == torch_shape[::-1]
@@ -100,9 +103,14 @@ def test_simple_conv_net_asks_for_the_books_layout():
 
 
 def test_the_parameters_view():
-    assert [q.id for q in check(ModuleSetup(view="params"), CourseNet())] == ["parameters_so_far"]
+    net = check(ModuleSetup(view="params"), CourseNet())
+    assert [(q.id, q.step, q.answer) for q in net] == [("parameters_so_far", 3, 2_872), ("owner_total", 5, 48_120)]
     simple = check(ModuleSetup("simple", view="params"), simple_torch(SimpleConvSpec()))
-    assert [(q.id, q.answer) for q in simple] == [("book_layout", (4320, 100)), ("parameters_so_far", 432_880)]
+    assert [(q.id, q.answer) for q in simple] == [
+        ("book_layout", (4320, 100)),
+        ("parameters_so_far", 432_880),
+        ("owner_total", 1_010),
+    ]
 
 
 @settings(max_examples=25, deadline=None)
@@ -123,6 +131,7 @@ def test_random_settings_against_torch(batch, filters, size, pad, stride, hidden
     except SpecError:
         return  # a setting the book's code cannot take: the lesson refuses it
     check(ModuleSetup("simple", simple=spec), simple_torch(spec), book=True)
+    check(ModuleSetup("simple", view="params", simple=spec), simple_torch(spec))
 
 
 @pytest.mark.parametrize("name", ZOO)
