@@ -37,17 +37,23 @@ def _formula_question(spec: ArchSpec, trace: ArchTrace, taken: set[int]) -> Ques
         if index in taken or index == 0 or not isinstance(layer, Conv):
             continue
         k, c_in, c_out = layer.kernel, row.in_shape[0], layer.out_channels
-        extra = f"2·{c_out}" if layer.batch_norm else str(c_out)  # BatchNorm's weight and bias, else the conv's bias
-        right = f"{k}·{k}·{c_in}·{c_out} + {extra}"
-        slips = {
-            f"{k}·{k}·{c_out} + {extra}",  # one kernel per output channel, forgetting the input channels
-            f"{k}·{k}·{c_in}·{c_out}",  # no bias
-            f"{k}·{k}·{c_in}·{c_out} + {c_out}" if layer.batch_norm else f"{k}·{k}·{c_in} + {c_out}",
-        } - {right}
-        options = tuple(sorted({right, *slips}))
+        extra = 2 * c_out if layer.batch_norm else c_out  # BatchNorm's weight and bias, else the conv's bias
+        extra_text = f"2·{c_out}" if layer.batch_norm else str(c_out)
+        right = (f"{k}·{k}·{c_in}·{c_out} + {extra_text}", k * k * c_in * c_out + extra)
+        slips = [
+            (f"{k}·{k}·{c_out} + {extra_text}", k * k * c_out + extra),  # forgetting the input channels
+            (f"{k}·{k}·{c_in}·{c_out}", k * k * c_in * c_out),  # no bias
+            (f"{k}·{k}·{c_in}·{c_out} + {c_out}", k * k * c_in * c_out + c_out)  # a conv bias BasicConv2d lacks
+            if layer.batch_norm
+            else (f"{k}·{k}·{c_in} + {c_out}", k * k * c_in + c_out),  # one kernel for all output channels
+        ]
+        wrong = {label for label, value in slips if value != right[1]}  # a slip that happens to be right is no slip
+        if not wrong:
+            continue
+        options = tuple(sorted({right[0], *wrong}))
         params = _layer_params(row) | {"line": row.params_line}
         qid = "params_formula_bn" if layer.batch_norm else "params_formula"
-        return Question(LESSON, qid, index, "choice", options.index(right), params, choices=options)
+        return Question(LESSON, qid, index, "choice", options.index(right[0]), params, choices=options)
     return None
 
 
