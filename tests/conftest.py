@@ -14,6 +14,15 @@ def english_afterwards():
     set_language("en")
 
 
+@pytest.fixture(autouse=True)
+def no_quiz_unless_asked(monkeypatch):
+    """Lessons ask their questions on the way by default, and every branch adds some: a test that steps through a
+    lesson would stop at each. Tests of the quiz itself pass `quiz=True` to TensorTourApp."""
+    from tui.app import TensorTourApp
+
+    monkeypatch.setattr(TensorTourApp, "quiz_by_default", False)
+
+
 @pytest.fixture
 def cuda_refusal() -> str:
     """Torch's own first line when a tensor is asked for on CUDA here.

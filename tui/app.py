@@ -118,11 +118,18 @@ class TensorTourApp(App[None]):
         Binding("ctrl+p", "command_palette", "keys.palette", show=False, priority=True),
     ]
 
-    def __init__(self, lang: str = "en", lesson: str | None = None, **lesson_options: object) -> None:
+    quiz_by_default = True
+    """Whether lessons ask their questions on the way when `quiz` is not given (the tests' conftest turns it off)."""
+
+    def __init__(
+        self, lang: str = "en", lesson: str | None = None, quiz: bool | None = None, **lesson_options: object
+    ) -> None:
         set_language(lang)
         super().__init__(css_path=_stylesheets(lesson))
         translate_bindings(self)
         self.lang = lang
+        # lessons stop before a step that answers a question and ask it; `--no-quiz` turns that off (Q still asks)
+        self.quiz_on = self.quiz_by_default if quiz is None else quiz
         self.verifier = Verifier()
         self.module_loader = None  # the child that loads a student's network file, started when first needed
         self._start_lesson = lesson

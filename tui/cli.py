@@ -79,6 +79,9 @@ def _display_options(parser: argparse.ArgumentParser, defaults: bool) -> None:
     )
     parser.add_argument("--fps", type=_positive_int, **keep, help="frames per second cap (default 60)")
     parser.add_argument("--no-mouse", action="store_true", **keep, help="ignore the mouse")
+    parser.add_argument(
+        "--no-quiz", action="store_true", **keep, help="no questions on the way (the quiz-me key Q still asks)"
+    )
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
@@ -198,7 +201,9 @@ def _main(argv: list[str]) -> int:
     _set_display_environment(args)
     from tui.app import TensorTourApp
 
-    app = TensorTourApp(lang=lang, lesson=None if args.lesson == RUNS else args.lesson, **options)
+    app = TensorTourApp(
+        lang=lang, lesson=None if args.lesson == RUNS else args.lesson, quiz=not args.no_quiz, **options
+    )
     app.run(mouse=not args.no_mouse)
     return app.return_code or 0  # 1 where the app ended on an error: a crash must not exit 0
 
@@ -220,7 +225,7 @@ def _opened(args: argparse.Namespace) -> tuple[LessonFile, argparse.Namespace]:
     with single_threaded_blas():
         source = read_lesson_file(args.file)
         lesson_args = parse_args([source.lesson, *source.argv])
-    for name in ("lang", "color", "fps", "no_mouse", "plain", "save"):
+    for name in ("lang", "color", "fps", "no_mouse", "no_quiz", "plain", "save"):
         setattr(lesson_args, name, getattr(args, name, getattr(lesson_args, name, None)))
     return source, lesson_args
 

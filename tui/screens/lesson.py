@@ -31,7 +31,9 @@ from tui.i18n import error_text, lesson_text, lesson_title, t
 from tui.keys import help_bindings, translate_bindings
 from tui.lessons import lesson_flags
 from tui.screens.files import FILE_BINDINGS, SavesFiles
+from tui.screens.quizzing import Quizzing
 from tui.widgets.keybar import KeyBar
+from tui.widgets.quiz import QuizPanel
 from tui.widgets.text import Line
 
 SPEEDS = (1, 2, 4, 8, 15, 30)
@@ -102,7 +104,7 @@ class LessonText:
         self.app.push_screen(HelpScreen(lesson_title(self.LESSON), t(f"lesson.{self.LESSON}.summary"), bindings))
 
 
-class StepLesson(SavesFiles, LessonText, Screen[None], Generic[SetupT, TraceT]):
+class StepLesson(Quizzing, SavesFiles, LessonText, Screen[None], Generic[SetupT, TraceT]):
     """A lesson's setup, the trace engine computed from it, and the step being shown."""
 
     DEFAULT_CSS = """
@@ -133,6 +135,7 @@ class StepLesson(SavesFiles, LessonText, Screen[None], Generic[SetupT, TraceT]):
         Binding("pageup", "scroll_text(-1)", "keys.text_up", show=False),
         Binding("pagedown", "scroll_text(1)", "keys.text_down", show=False),
         Binding("question_mark,f1", "help", "keys.help", key_display="?"),
+        Binding("Q", "quiz_me", "keys.quiz_me", show=False),
         *FILE_BINDINGS,
         Binding("escape", "app.back", "keys.back", show=False),
     ]
@@ -180,6 +183,7 @@ class StepLesson(SavesFiles, LessonText, Screen[None], Generic[SetupT, TraceT]):
             with Vertical(id="work"):
                 yield from self.compose_work()
                 with Vertical(id="step-lines"):
+                    yield QuizPanel(id="quiz")
                     yield Line(id="narration", markup=False)
                     yield Line(id="status", markup=False)
                     yield Line(id="verify", markup=False)
@@ -216,6 +220,7 @@ class StepLesson(SavesFiles, LessonText, Screen[None], Generic[SetupT, TraceT]):
         if self._drawn:
             self.show_step()
             self._narrate()
+            self.quiz_follow_step()
 
     def apply(
         self,
@@ -255,6 +260,7 @@ class StepLesson(SavesFiles, LessonText, Screen[None], Generic[SetupT, TraceT]):
         old_trace, old_index = self.trace, self.index
         self.setup, self.trace = setup, trace
         self._file_setup_shown = None
+        self.quiz_setup_changed()
         self.draw_trace()
         if index is None:
             self.index = self.index_after_change(old_trace, old_index)
@@ -291,10 +297,10 @@ class StepLesson(SavesFiles, LessonText, Screen[None], Generic[SetupT, TraceT]):
     # Stepping ------------------------------------------------------------------
 
     def action_step(self, delta: int) -> None:
-        self.index += delta
+        self.index = self.forward_to(self.validate_index(self.index + delta))
 
     def action_jump(self, where: int) -> None:
-        self.index = where if where >= 0 else self.step_count - 1
+        self.index = self.forward_to(where if where >= 0 else self.step_count - 1)
 
     @property
     def playing(self) -> bool:
@@ -311,7 +317,7 @@ class StepLesson(SavesFiles, LessonText, Screen[None], Generic[SetupT, TraceT]):
     def _tick(self) -> None:
         if self.index >= self.step_count - 1:
             self._stop_playing()
-        self.index = min(self.index + 1, self.step_count - 1) if self._player else self.index
+        self.index = self.forward_to(min(self.index + 1, self.step_count - 1)) if self._player else self.index
 
     def _stop_playing(self) -> None:
         if self._player:
