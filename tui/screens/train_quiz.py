@@ -59,7 +59,7 @@ class Given:
         self.question, self.correct, self.typed = question, correct, typed
 
     def line(self, **extra: object) -> str:
-        """`✓ Right: 25 ⌈800/32⌉: …`: the verdict as the step lessons word it, then why, with the run's numbers."""
+        """`✓ Right: 25. ⌈800/32⌉: …`: the verdict as the step lessons word it, then why, with the run's numbers."""
         question = self.question
         answer = revealed_answer(question)
         if self.correct is None:
@@ -67,10 +67,10 @@ class Given:
         else:
             key = "quiz_panel.right" if self.correct else "quiz_panel.wrong"
             verdict = t(key, answer=answer, given=visible(self.typed.strip(), GIVEN_LIMIT))
-        words = [verdict, t(question.why_key, **question.params)]
+        why = t(question.why_key, **question.params)
         if extra:
-            words.append(t(f"{question.key}_measured", **extra))
-        return " ".join(words)
+            why = t("train_quiz.with_measured", why=why, measured=t(f"{question.key}_measured", **extra))
+        return t("train_quiz.reveal", verdict=verdict, why=why)
 
 
 class TrainQuizzing:
