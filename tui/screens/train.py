@@ -341,6 +341,7 @@ class TrainScreen(TrainQuizzing, TrainNarration, LiveView, SavesFiles, LessonTex
         self.runs.stop(then=self._stopped)
         self.query_one(TrainForm).fill(self.config)
         self.say("")
+        self.quiz_forget()
         self._show_form()
 
     def action_next_view(self) -> None:
