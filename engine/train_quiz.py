@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from engine.numbers import fmt
-from engine.quiz import Question
+from engine.quiz import Question, shape_text
 from engine.train.config import TOY_DATASETS, TrainConfig
 from engine.train.data_files import CLASS_NAMES
 from engine.train.shapes_data import CLASS_NAMES as SHAPE_NAMES
@@ -61,6 +61,23 @@ def _linear_layers(inputs: int, hidden: tuple[int, ...], classes: int) -> list[t
     return list(zip(sizes, sizes[1:]))
 
 
+def net_sizes(config: TrainConfig) -> list[tuple[int, int, int]] | None:
+    """The course's Net: the (channels, height, width) of the image, then after each convolution and each pool."""
+    shape = input_shape(config)
+    if config.model != "net" or shape is None or len(shape) != 3:
+        return None
+    sizes = [shape]
+    channels, height, width = shape
+    for out, kernel in NET_CONVOLUTIONS:
+        channels, height, width = out, height - kernel + 1, width - kernel + 1
+        sizes.append((channels, height, width))
+        height, width = height // 2, width // 2
+        sizes.append((channels, height, width))
+        if height < 1 or width < 1:
+            return None
+    return sizes  # type: ignore[return-value]
+
+
 def parameter_terms(config: TrainConfig) -> list[tuple[str, int]] | None:
     """Each layer's weights and biases as `in·out + out` (`out·in·k·k + out` for a convolution), or None."""
     shape, classes = input_shape(config), class_count(config)
@@ -69,21 +86,19 @@ def parameter_terms(config: TrainConfig) -> list[tuple[str, int]] | None:
     if config.model == "mlp":
         layers = _linear_layers(math.prod(shape), config.hidden, classes)
         return [(f"{a}·{b} + {b}", a * b + b) for a, b in layers]
-    if config.model != "net" or len(shape) != 3:
+    sizes = net_sizes(config)
+    if sizes is None:
         return None
-    channels, height, width = shape
     terms = []
-    for out, kernel in NET_CONVOLUTIONS:
+    for (channels, _, _), (out, kernel) in zip(sizes[::2], NET_CONVOLUTIONS):
         terms.append((f"{out}·{channels}·{kernel}·{kernel} + {out}", out * channels * kernel * kernel + out))
-        channels, height, width = out, (height - kernel + 1) // 2, (width - kernel + 1) // 2
-        if height < 1 or width < 1:
-            return None
-    layers = _linear_layers(channels * height * width, NET_HIDDEN, classes)
+    layers = _linear_layers(math.prod(sizes[-1]), NET_HIDDEN, classes)
     return terms + [(f"{a}·{b} + {b}", a * b + b) for a, b in layers]
 
 
 def questions(config: TrainConfig) -> tuple[Question, ...]:
-    """Batches per epoch and the parameter count (revealed when the run starts), the first batch's loss."""
+    """Batches per epoch, the parameter count and the Net's pooled shape (revealed when the run starts), the
+    first batch's loss."""
     asked = []
     size = dataset_size(config)
     if size is not None:
@@ -108,6 +123,22 @@ def questions(config: TrainConfig) -> tuple[Question, ...]:
                 "number",
                 float(sum(count for _, count in terms)),
                 params={"model": config.model, "terms": " + ".join(f"({text})" for text, _ in terms)},
+            )
+        )
+    sizes = net_sizes(config)
+    if sizes is not None:
+        asked.append(
+            Question(
+                LESSON,
+                "pooled_shape",
+                STARTED,
+                "shape",
+                sizes[-1],
+                params={
+                    "image": "×".join(map(str, sizes[0][1:])),
+                    "sides": " → ".join(str(size[1]) for size in sizes),
+                    "shape": shape_text(sizes[-1]),
+                },
             )
         )
     classes = class_count(config)

@@ -52,6 +52,16 @@ def check(config: TrainConfig) -> set[str]:
     if "parameters" in asked:
         expected = parameters(config, classes)
         assert mark(asked["parameters"], f"{expected}").correct and not mark(asked["parameters"], "1").correct
+    if "pooled_shape" in asked:
+        x = torch.zeros(1, *SHAPES[config.dataset])
+        pools = 0
+        for layer in build_model(config, SHAPES[config.dataset], classes):
+            x = layer(x)
+            pools += isinstance(layer, torch.nn.MaxPool2d)
+            if pools == 2:
+                break
+        typed = "x".join(map(str, x.shape[1:]))
+        assert mark(asked["pooled_shape"], typed).correct and not mark(asked["pooled_shape"], "(400,)").correct
     if "first_loss" in asked:
         loss = asked["first_loss"]
         assert abs(loss.answer - uniform_loss(classes)) < 1e-6 and mark(loss, f"{uniform_loss(classes):.2f}").correct
@@ -66,13 +76,13 @@ ALL = {"batches", "parameters", "first_loss"}
     ("config", "expected"),
     [
         (TrainConfig(), ALL),
-        (TrainConfig(dataset="shapes", model="net"), ALL),
+        (TrainConfig(dataset="shapes", model="net"), ALL | {"pooled_shape"}),
         (TrainConfig(dataset="digits", hidden=(16,)), ALL),
-        (TrainConfig(dataset="cifar10", model="net"), {"parameters", "first_loss"}),
+        (TrainConfig(dataset="cifar10", model="net"), {"parameters", "pooled_shape", "first_loss"}),
         (TrainConfig(dataset="mnist", model="lenet5"), {"first_loss"}),
         (TrainConfig(dataset="moons", loss="mse"), {"batches", "parameters"}),
     ],
-    ids=["default", "shapes-net", "digits", "cifar10-net", "mnist-lenet5", "mse"],
+    ids=["default", "shapes-net", "digits", "course-cifar10-net", "mnist-lenet5", "mse"],
 )
 def test_the_presets_the_course_uses(config: TrainConfig, expected: set[str]) -> None:
     assert check(config) == expected
