@@ -106,12 +106,12 @@ def torch_loop(spec: LoopSpec) -> dict[str, float]:
         loss = torch.nn.MSELoss()(net(inputs), labels)
         loss.backward()
         if iteration == 1:
-            seen.update(loss=float(loss), weight_grad=float(net.weight.grad))
+            seen.update(loss=loss.item(), weight_grad=net.weight.grad.item())
         else:
             seen["grad_again"] = float(net.weight.grad)
         optimizer.step()
         if iteration == 1:
-            seen["weight"] = float(net.weight)
+            seen["weight"] = net.weight.item()
     seen["grad_again_accumulated"] = seen["grad_again"]
     return seen
 
