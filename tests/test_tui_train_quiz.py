@@ -20,7 +20,9 @@ from tui.app import TensorTourApp
 from tui.i18n import t
 from tui.lesson_file import read_lesson_file
 from tui.quiz_events import QuizAnswered
+from tui.screens.train_quiz import Given
 
+FAILED = {"event": "failed", "code": "train_runtime_error", "params": {}, "torch_message": "boom"}
 LESSON_FILE = """
 lesson = "train"
 
@@ -143,3 +145,20 @@ def test_narration_waits_while_the_run_is_not_the_files(tmp_path):
         assert not screen(app).query_one("#narration").display
 
     drive(body, lesson="train", setup=source.setup, source=source, lang="zh")
+
+
+def test_a_run_that_fails_before_its_numbers_still_tells_the_answers():
+    """The verdicts wait for events; a run that ends first (here a failure event) tells them all at once."""
+    config = XOR
+
+    async def body(app, pilot):
+        train = screen(app)
+        asked = questions(config)
+        train._quiz_given = [Given(asked[0], True, "13"), Given(asked[2], None, "")]
+        train._quiz_run, train._quiz_lines, train._quiz_first_batch = train.runs_started, [], False
+        feed(app, config, [FAILED])
+        await pilot.pause()
+        shown = text(app, "#quiz-verdict")
+        assert t("quiz_panel.right", answer="13") in shown and t("quiz_panel.skipped", answer="0.6931") in shown
+
+    run(body)

@@ -151,7 +151,14 @@ class TrainQuizzing:
         elif isinstance(event, BatchEvent) and not self._quiz_first_batch:
             self._quiz_first_batch = True
             self._quiz_reveal(FIRST_BATCH, measured=fmt(event.loss))
+        elif event.FINAL and not self._quiz_first_batch:
+            # the run ended before it showed every number (a failure, a stop): the answers are the engine's anyway
+            self._quiz_first_batch = True
+            self._quiz_reveal(STARTED, FIRST_BATCH)
 
-    def _quiz_reveal(self, step: int, **measured: object) -> None:
-        self._quiz_lines += [given.line(**measured) for given in self._quiz_given if given.question.step == step]
+    def _quiz_reveal(self, *steps: int, **measured: object) -> None:
+        """The verdicts of the questions these events answer, below those told before (each told once)."""
+        told = [given for given in self._quiz_given if given.question.step in steps]
+        self._quiz_given = [given for given in self._quiz_given if given not in told]
+        self._quiz_lines += [given.line(**measured) for given in told]
         self.quiz_panel.reveal(self._quiz_lines)
