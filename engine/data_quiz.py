@@ -1,10 +1,11 @@
-"""The DataLoader lesson's predictions: how many samples an epoch loads, whether epoch 2 starts like epoch 1,
+"""The DataLoader lesson's predictions: how many batches an epoch gives, whether epoch 2 starts like epoch 1,
 and the shape of a batch.
 
-The screen shows one epoch's batches at a time and, per step, the batch just
-loaded with the count loaded so far; so each question sits on the step that
-first shows its answer: the count at epoch 1's last batch, epoch 2's first
-batch on the step that opens epoch 2, and a batch's shape on its own step.
+The screen shows one epoch's batches at a time; with the quiz on, epoch 1's
+batches after the current one, their count and len(loader) wait until its last
+batch (tui/screens/data.py). So each question sits on the step that first shows
+its answer: len(loader) at epoch 1's last batch, epoch 2's first batch on the
+step that opens epoch 2, and a batch's shape on its own step.
 All answers come from the trace's batches, for any size, batch size, seed and
 drop_last.
 """
@@ -29,26 +30,33 @@ def _sizes_text(spec: DataSpec, batches: tuple[tuple[int, ...], ...]) -> str:
     return f"{whole} × {spec.batch_size}" + (f" + {len(batches[-1])}" if short else "")
 
 
-def _loaded(spec: DataSpec, trace: DataTrace) -> Question | None:
-    """At epoch 1's last batch: every sample, or all but the ones drop_last drops."""
+def _batches(spec: DataSpec, trace: DataTrace) -> Question | None:
+    """len(loader), asked on the step that shows epoch 1's last batch (with the quiz on, the screen keeps the
+    batches after the current one, their count and len(loader) back until then)."""
     last = trace.per_epoch - 1
     first = trace.epochs[0]
     if last < 1 or not first.batches:
         return None
-    dropped = len(first.dropped)
+    count = len(first.batches)
+    if not spec.remainder:
+        qid, rule = "batches_whole", f"{spec.size}/{spec.batch_size} = {count}"
+    elif first.dropped:
+        qid, rule = "batches_drop", f"⌊{spec.size}/{spec.batch_size}⌋ = {count}"
+    else:
+        qid, rule = "batches", f"⌈{spec.size}/{spec.batch_size}⌉ = {count}"
     return Question(
         LESSON,
-        "loaded_drop" if dropped else "loaded",
+        qid,
         last,
         "number",
-        float(sum(len(batch) for batch in first.batches)),
+        float(count),
         params={
-            "i": last,
             "size": spec.size,
             "batch_size": spec.batch_size,
+            "drop_last": spec.drop_last,
+            "rule": rule,
             "sizes": _sizes_text(spec, first.batches),
-            "loaded": spec.size - dropped,
-            "dropped": dropped,
+            "dropped": len(first.dropped),
         },
     )
 
@@ -71,8 +79,9 @@ def _same_first(spec: DataSpec, trace: DataTrace) -> Question | None:
 
 
 def _shape(spec: DataSpec, trace: DataTrace, taken: set[int]) -> Question | None:
-    """A batch's shape on its own step: the last step, else the second one."""
-    for index in (trace.step_count - 1, 1):
+    """A batch's shape on its own step: the second (epoch 1's batches after the current one wait while the quiz
+    is on), else the last."""
+    for index in (1, trace.step_count - 1):
         step = trace.step(index)
         if 1 <= index < trace.step_count and index not in taken and step.batch is not None:
             count = len(step.samples)
@@ -95,6 +104,6 @@ def _shape(spec: DataSpec, trace: DataTrace, taken: set[int]) -> Question | None
 
 
 def questions(setup: DataSpec, trace: DataTrace) -> tuple[Question, ...]:
-    asked = [question for question in (_loaded(setup, trace), _same_first(setup, trace)) if question]
+    asked = [question for question in (_batches(setup, trace), _same_first(setup, trace)) if question]
     shape = _shape(setup, trace, {question.step for question in asked})
     return tuple(asked + ([shape] if shape else []))

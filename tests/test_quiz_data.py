@@ -35,8 +35,8 @@ def check(spec: DataSpec) -> int:
     assert len(asked_before(asked, per_epoch * spec.epochs)) == len(asked)
     for question in asked:
         epoch, batch = divmod(question.step, per_epoch)
-        if question.id.startswith("loaded"):
-            right, wrong = str(sum(len(b) for b in epochs[0])), str(spec.size + 1)
+        if question.id.startswith("batches"):
+            right, wrong = str(len(epochs[0])), str(len(epochs[0]) + 1)
         elif question.id.startswith("same_first"):
             same = epochs[1][0] == epochs[0][0]
             right, wrong = ("1", "2") if same else ("2", "1")
@@ -77,7 +77,7 @@ def test_a_loader_that_drops_every_sample_asks_nothing_it_cannot_show() -> None:
 
 
 def test_malformed_answers_are_refused() -> None:
-    loaded, same, shape = questions(DataSpec(), data_trace(DataSpec()))
-    for question, typed in ((loaded, "ten"), (same, "yes"), (shape, "two")):
+    batches, same, shape = questions(DataSpec(), data_trace(DataSpec()))
+    for question, typed in ((batches, "three"), (same, "yes"), (shape, "two")):
         with pytest.raises(AnswerError):
             mark(question, typed)

@@ -10,6 +10,7 @@ from engine.data import DataSpec
 from engine.perceptron import PerceptronSpec
 from tui.app import TensorTourApp
 from tui.i18n import set_language, t
+from tui.widgets.grid import Grid
 from tui.widgets.perceptron_canvas import Canvas
 
 
@@ -49,15 +50,24 @@ def test_perceptron_hides_the_inputs_ahead_until_they_are_predicted():
     drive(body, "perceptron", PerceptronSpec("and"))
 
 
-def test_data_asks_for_a_batch_shape():
+def test_data_keeps_epoch_1_ahead_back_and_asks_its_batches():
     async def body(app, pilot):
-        await pilot.press("end")  # stops before the first question's step
-        assert "How many of the 10 samples" in text(app, "#quiz-question")
-        await pilot.press("1", "0", "enter", "end")
-        assert "Will its first batch be" in text(app, "#quiz-question")
-        await pilot.press("escape", "end")
-        assert "What shape is the batch tensor of epoch 2, i=2?" in text(app, "#quiz-question")
-        await pilot.press("left_parenthesis", "2", "comma", "right_parenthesis", "enter")
-        assert text(app, "#quiz-verdict") == t("quiz_panel.right", answer="(2,)")
+        screen = lesson(app)
+        rows = screen.query_one("#batches", Grid)
+        assert "…" in rows.border_title and "len(loader)" not in text(app, "#aside")
+        await pilot.press("right")  # stops: batch i=1's shape is the first question
+        assert "What shape is the batch tensor of epoch 1, i=1?" in text(app, "#quiz-question")
+        await pilot.press("left_parenthesis", "4", "comma", "right_parenthesis", "enter")
+        assert text(app, "#quiz-verdict") == t("quiz_panel.right", answer="(4,)")
+        await pilot.press("right")
+        assert "how many batches does one epoch give?" in text(app, "#quiz-question")
+        assert "len(loader)" not in text(app, "#aside") and "3 batches" not in rows.border_title
+        await pilot.press("3", "enter")
+        assert text(app, "#quiz-verdict") == t("quiz_panel.right", answer="3")
+        assert "len(loader) = 3" in text(app, "#aside") and "3 batches" in rows.border_title
+        await pilot.press("right")
+        assert "Will its first batch be [3, 7, 5, 2] again" in text(app, "#quiz-question")
+        await pilot.press("2", "enter")
+        assert text(app, "#quiz-verdict") == t("quiz_panel.right", answer="2 (a different batch)")
 
     drive(body, "data", DataSpec())
