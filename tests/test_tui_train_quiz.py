@@ -110,10 +110,14 @@ def test_without_the_quiz_start_asks_nothing():
     run(body)
 
 
-def lesson_file(tmp_path: Path):
+def write_lesson_file(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "xor.toml"
-    path.write_text(LESSON_FILE, encoding="utf-8")
-    return read_lesson_file(path)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def lesson_file(tmp_path: Path):
+    return read_lesson_file(write_lesson_file(tmp_path, LESSON_FILE))
 
 
 def test_narration_steps_are_epochs_shown_as_each_starts(tmp_path):
@@ -131,6 +135,19 @@ def test_narration_steps_are_epochs_shown_as_each_starts(tmp_path):
         feed(app, XOR, [epoch(2, 0.6, 0.6, 0.6)])  # epoch 3 has no words: epoch 2's stay
         await pilot.pause()
         assert text(app, "#narration") == "Epoch two: watch the loss fall."
+        assert "narrates epoch" not in text(app, "#message")
+
+    drive(body, lesson="train", setup=source.setup, source=source)
+
+
+def test_narration_for_an_epoch_the_run_never_reaches_is_said(tmp_path):
+    source = read_lesson_file(write_lesson_file(tmp_path, LESSON_FILE.replace("epochs = 3", "epochs = 1")))
+
+    async def body(app, pilot):
+        config = source.setup.config
+        feed(app, config, [started(config, "points", ["blue", "orange"])])
+        await pilot.pause()
+        assert text(app, "#message") == t("train_narration.unused", step=2, total=1)
 
     drive(body, lesson="train", setup=source.setup, source=source)
 

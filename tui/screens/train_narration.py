@@ -12,6 +12,7 @@ TrainScreen mixes this in before LiveView, so `apply_event` sees every event fir
 from __future__ import annotations
 
 from engine.train.events import EpochEvent, StartedEvent, TrainEvent
+from tui.i18n import t
 from tui.widgets.text import Line
 
 
@@ -22,6 +23,7 @@ class TrainNarration:
         super().apply_event(event)  # type: ignore[misc]
         if isinstance(event, StartedEvent):
             self.narrate_epoch(event.epoch + 1)
+            self._say_unused(event.epochs)
         elif isinstance(event, EpochEvent) and event.epoch < self.config.epochs:  # type: ignore[attr-defined]
             self.narrate_epoch(event.epoch + 1)
 
@@ -35,6 +37,15 @@ class TrainNarration:
             line = self.query_one("#narration", Line)  # type: ignore[attr-defined]
             line.display = True
             line.show(words)
+
+    def _say_unused(self, epochs: int) -> None:
+        """Words for an epoch the run never reaches are said once, as lesson screens say it of a step."""
+        source = self.source  # type: ignore[attr-defined]
+        if source is None or source.setup.config != self.config:  # type: ignore[attr-defined]
+            return
+        beyond = [note.step for note in source.narration if note.step > epochs]
+        if beyond:
+            self.say(t("train_narration.unused", step=beyond[0], total=epochs))  # type: ignore[attr-defined]
 
     def hide_narration(self) -> None:
         self.query_one("#narration", Line).display = False  # type: ignore[attr-defined]
