@@ -27,7 +27,7 @@ GRADIENT_CHOICES = ("gradient_small", "gradient_middle", "gradient_large")
 SMALL, LARGE = 0.1, 0.9  # f′ below SMALL: next to no gradient passes; LARGE or more: nearly all of it
 MERGED_AT, ZEROS_AT, SAME_AT = 1, 3, 5  # the collapse demo's inputs (0-based) that the questions are about
 SAME_CHOICES = ("yes", "no")
-SAME_WITHIN = 1e-9  # float rounding: the linear pair differs from W·x by ~1e-17
+ROUNDING = 1e-9  # float rounding: the linear pair differs from W·x by ~1e-17, and a 0 may come out as -5.6e-17
 
 
 def questions(setup: object, trace: CurveTrace | SoftmaxTrace | CollapseTrace) -> tuple[Question, ...]:
@@ -39,7 +39,8 @@ def questions(setup: object, trace: CurveTrace | SoftmaxTrace | CollapseTrace) -
 
 
 def _vector(values) -> str:
-    return "(" + ", ".join(fmt(float(v)) for v in values) + ")"
+    """`(0.54, 0.45, 0)`: the collapse demo's numbers are exact in hundredths, so float rounding's -1.3e-17 reads 0."""
+    return "(" + ", ".join(fmt(round(float(v), 9) + 0.0) for v in values) + ")"
 
 
 def _curve(trace: CurveTrace) -> tuple[Question, ...]:
@@ -127,7 +128,7 @@ def _collapse(trace: CollapseTrace) -> tuple[Question, ...]:
     w = trace.merged_weights
     products = " + ".join(f"{fmt(float(w[0, j]))}·{fmt(float(merged.x[j]))}" for j in range(len(merged.x)))
     zeros = trace.step(ZEROS_AT)
-    negative = int((zeros.hidden < 0).sum())
+    negative = int((zeros.hidden < -ROUNDING).sum())  # weights and inputs in tenths: W1·x is exact in hundredths
     same = trace.step(SAME_AT)
     difference = float(abs(same.nonlinear - same.merged).max())
     return (
@@ -153,7 +154,7 @@ def _collapse(trace: CollapseTrace) -> tuple[Question, ...]:
             "relu_same",
             SAME_AT,
             "choice",
-            0 if difference <= SAME_WITHIN else 1,
+            0 if difference <= ROUNDING else 1,
             {
                 "x": _vector(same.x),
                 "hidden": _vector(same.hidden),

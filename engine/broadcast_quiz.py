@@ -59,8 +59,10 @@ def _result_shape(trace: BroadcastTrace) -> Question | None:
     if step is None or trace.result_shape is None:
         return None
     ndim = trace.spec.ndim
+    names = trace.spec.names
     axes = "; ".join(
-        f"{axis - ndim}: {' '.join(str(shape[axis]) for shape in trace.spec.padded)} → {trace.result_shape[axis]}"
+        f"{axis - ndim}: {', '.join(f'{n}:{shape[axis]}' for n, shape in zip(names, trace.spec.padded))}"
+        f" → {trace.result_shape[axis]}"
         for axis in reversed(range(ndim))
     )
     return Question(

@@ -118,3 +118,29 @@ def test_home_end_keeps_live_training_in_sight():
         assert unseen(app.screen) == []
 
     drive(body, lesson=None)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_question_and_its_explanation_fit_at_every_size(lang):
+    """The activations lesson's tallest question (three choices) asked, then told with its why, at the minimum size
+    and 200×50 (the snapshots show 80×24)."""
+    problems: list[str] = []
+
+    async def main():
+        app = TensorTourApp(lang=lang, lesson="activations", quiz=True)
+        app.verifier = FakeVerifier()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("Q", "escape", "Q", "escape", "Q")  # f(1), f′(2) skipped; how much gradient at x = 4
+            for moment in ("asked", "told"):
+                for size in ((MIN_WIDTH, MIN_HEIGHT), (200, 50)):
+                    await pilot.resize_terminal(*size)
+                    await pilot.pause()
+                    assert app.screen.query_one("#quiz").display
+                    problems.extend(f"{lang} {size[0]}×{size[1]} {moment}: {p}" for p in unseen(app.screen))
+                await pilot.press("1", "enter")
+
+    try:
+        asyncio.run(main())
+    finally:
+        set_language("en")
+    assert problems == []

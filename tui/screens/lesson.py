@@ -115,6 +115,7 @@ class StepLesson(Quizzing, SavesFiles, LessonText, Screen[None], Generic[SetupT,
         #lesson.-wide { width: 33%; }
         #lesson-text { width: 100%; }
         #step-lines { dock: bottom; height: auto; }
+        #quiz { margin: 0 1; }
         #narration { height: auto; text-style: italic; display: none; }
         #status { height: auto; text-style: bold; }
         #verify { height: auto; color: $success; display: none; }
@@ -183,12 +184,12 @@ class StepLesson(Quizzing, SavesFiles, LessonText, Screen[None], Generic[SetupT,
             with Vertical(id="work"):
                 yield from self.compose_work()
                 with Vertical(id="step-lines"):
-                    yield QuizPanel(id="quiz")
                     yield Line(id="narration", markup=False)
                     yield Line(id="status", markup=False)
                     yield Line(id="verify", markup=False)
                     yield Line(id="message", markup=False)
             yield from self.compose_text()
+        yield QuizPanel(id="quiz")
         yield KeyBar()
 
     def on_mount(self) -> None:
