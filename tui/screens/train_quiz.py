@@ -24,7 +24,6 @@ from engine.train_quiz import FIRST_BATCH, STARTED, questions
 from tui.i18n import t, visible
 from tui.quiz_events import QuizAnswered
 from tui.widgets.quiz import GIVEN_LIMIT, QuizPanel, revealed_answer
-from tui.widgets.text import Line
 
 
 class HeldQuizPanel(QuizPanel):
@@ -46,9 +45,7 @@ class HeldQuizPanel(QuizPanel):
         self.border_subtitle = ""
         for name in ("#quiz-question", "#quiz-choices", "#quiz-answer", "#quiz-error", "#quiz-why"):
             self.query_one(name).display = False
-        verdict = self.query_one("#quiz-verdict", Line)
-        verdict.display = True
-        verdict.show("\n".join(lines))
+        self._show("#quiz-verdict", "\n".join(lines))
         self.display = True
 
 
