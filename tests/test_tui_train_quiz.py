@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from pilot_support import drive
 from test_tui_train import XOR, batch, epoch, feed, run, screen, started, text, until
 from textual.widgets import Input
@@ -56,10 +57,10 @@ class ScoringApp(TensorTourApp):
         self.answers.append((message.lesson, message.question_id, message.correct))
 
 
-def drive_scoring(body, setup: TrainSetup) -> None:
+def drive_scoring(body, setup: TrainSetup, size: tuple[int, int] = (80, 24)) -> None:
     async def main():
         app = ScoringApp(lesson="train", setup=setup)
-        async with app.run_test(size=(80, 24)) as pilot:
+        async with app.run_test(size=size) as pilot:
             await pilot.pause()
             await body(app, pilot)
 
@@ -99,6 +100,21 @@ def test_answers_typed_before_a_real_run_are_marked_when_it_shows_the_numbers(tm
         ]
 
     drive_scoring(body, TrainSetup(XOR, out=str(tmp_path / "run")))
+
+
+@pytest.mark.parametrize("size", [(60, 18), (200, 50)])
+def test_the_question_fits_the_smallest_and_a_large_screen(size):
+    async def body(app, pilot):
+        train = screen(app)
+        train.query_one("#field-lr", Input).focus()
+        await pilot.press("enter")
+        panel, field = train.query_one("#quiz"), train.query_one("#quiz-answer")
+        assert panel.display and app.focused is field
+        assert panel.region.bottom <= size[1] - 1 and panel.region.right <= size[0]  # above the key bar
+        assert field.region.height == 1 and field.region.bottom <= panel.region.bottom
+        assert "How many batches does one epoch take?" in text(app, "#quiz-question").replace("\n", " ")
+
+    drive_scoring(body, TrainSetup(XOR), size)
 
 
 def test_without_the_quiz_start_asks_nothing():
