@@ -68,7 +68,7 @@ class DataScreen(StepLesson[DataSpec, DataTrace]):
     def __init__(self, setup: DataSpec | None = None) -> None:
         super().__init__(setup or DataSpec())
         self.view = VIEWS[0]
-        self._drawn_epoch: int | None = None
+        self._drawn_epoch: tuple[int, int | None] | None = None
 
     def trace_for(self, setup: DataSpec) -> DataTrace:
         return data_trace(setup)
@@ -105,37 +105,52 @@ class DataScreen(StepLesson[DataSpec, DataTrace]):
         legend = t("dataloader.dataset_legend")
         return legend + (t("dataloader.dataset_legend_dropped") if self.trace.spec.drop_last else "")
 
-    def _draw_epoch(self, number: int) -> None:
-        """This epoch's batches as rows (and what drop_last dropped, in italics, as a last row)."""
+    def _draw_epoch(self, number: int, shown_up_to: int | None) -> None:
+        """This epoch's batches as rows (and what drop_last dropped, in italics, as a last row); with
+        `shown_up_to`, only the batches loaded so far, and the count waits."""
         epoch, grid = self.trace.epochs[number], self.query_one("#batches", Grid)
-        rows = [[str(sample) for sample in batch] for batch in epoch.batches]
+        batches = epoch.batches if shown_up_to is None else epoch.batches[: shown_up_to + 1]
+        rows = [[str(sample) for sample in batch] for batch in batches]
         labels = [row_label(self.trace, batch) for batch in range(len(rows))]
-        if epoch.dropped:
+        if epoch.dropped and shown_up_to is None:
             rows.append([str(sample) for sample in epoch.dropped])
             labels.append(t("dataloader.row_dropped"))
         grid.show([rows], row_labels=labels)
-        grid.set_titles(batches_title(self.trace, number), order_note(self.trace, number))
-        self._drawn_epoch = number
+        title = batches_title(self.trace, number, count_shown=shown_up_to is None)
+        grid.set_titles(title, order_note(self.trace, number))
+        self._drawn_epoch = (number, shown_up_to)
+
+    def _shown_up_to(self) -> int | None:
+        """With the quiz on, epoch 1's batches after the current one wait, with the count and len(loader): the
+        student predicts them. None: everything is shown."""
+        step, first = self.trace.step(self.index), self.trace.epochs[0]
+        if not getattr(self.app, "quiz_on", False) or step.epoch or step.batch is None:
+            return None
+        return step.batch if step.batch < len(first.batches) - 1 else None
 
     def show_step(self) -> None:
         """Mark the batch in both grids and say what the loop body receives."""
         step = self.trace.step(self.index)
         epoch = self.trace.epochs[step.epoch]
-        if self._drawn_epoch != step.epoch:
-            self._draw_epoch(step.epoch)
+        shown_up_to = self._shown_up_to()
+        if self._drawn_epoch != (step.epoch, shown_up_to):
+            self._draw_epoch(step.epoch, shown_up_to)
+        dropped = epoch.dropped if shown_up_to is None else ()
         dropped_row = len(epoch.batches)
-        marks = {(0, dropped_row, col): "pad" for col in range(len(epoch.dropped))}
-        follow = [(0, dropped_row, 0)] if epoch.dropped else []
+        marks = {(0, dropped_row, col): "pad" for col in range(len(dropped))}
+        follow = [(0, dropped_row, 0)] if dropped else []
         if step.batch is not None:
             follow = [(0, step.batch, 0), (0, step.batch, len(step.samples) - 1)]
             marks.update({(0, step.batch, col): "current" for col in range(len(step.samples))})
         self.query_one("#batches", Grid).mark(marks, follow=follow)
-        dataset_marks = {_dataset_cell(sample): "pad" for sample in epoch.dropped}
+        dataset_marks = {_dataset_cell(sample): "pad" for sample in dropped}
         dataset_marks.update({_dataset_cell(sample): "gap" for sample in step.seen})
         dataset_marks.update({_dataset_cell(sample): "current" for sample in step.samples})
-        dataset_follow = [_dataset_cell(sample) for sample in (step.samples or epoch.dropped)[:1]]
+        dataset_follow = [_dataset_cell(sample) for sample in (step.samples or dropped)[:1]]
         self.query_one("#dataset", Grid).mark(dataset_marks, follow=dataset_follow)
         self.query_one("#batch", Line).show("\n".join(step_lines(self.trace, self.index)))
+        if self.view == "loader":
+            self._show_view()  # its len(loader) line waits with the batches
         spec = self.trace.spec
         self.show_status(
             "dataloader.status",
@@ -150,7 +165,7 @@ class DataScreen(StepLesson[DataSpec, DataTrace]):
 
     def _show_view(self) -> None:
         lines = {
-            "loader": lambda: loader_notes(self.trace),
+            "loader": lambda: loader_notes(self.trace)[0 if self._shown_up_to() is None else 1 :],
             "transform": lambda: transform_lines(self.trace),
             "workers": lambda: worker_lines(self.trace.spec, usable_cpus(), quote_whole=False),
             "next": lambda: next_lines(self.trace),

@@ -84,11 +84,12 @@ class PerceptronScreen(StepLesson[PerceptronSpec, PerceptronTrace]):
         self.query_one("#table", Canvas).border_title = table_title(self.setup)
         self.query_one("#plot", Canvas).border_title = t("perceptron.plot_title")
         self.query_one("#legend", Line).show("\n".join(legend(self.trace)))
-        self.query_one("#notes", Line).show("\n".join(notes(self.trace)))
 
     def show_step(self) -> None:
         row = self.trace.step(self.index)
-        lines = aligned(table_cells(self.trace))
+        # with the quiz on, the inputs not reached yet are predictions: their sums, outputs and the score wait
+        hiding = getattr(self.app, "quiz_on", False) and row.index < self.trace.step_count - 1
+        lines = aligned(table_cells(self.trace, row.index if hiding else None))
         table = [((lines[0], "header"),)]
         for other, text in zip(self.trace.rows, lines[1:]):
             style = "current" if other.index == row.index else ""
@@ -102,6 +103,7 @@ class PerceptronScreen(StepLesson[PerceptronSpec, PerceptronTrace]):
         self.query_one("#table", Canvas).show(table)
         self.query_one("#plot", Canvas).show(plot_rows(self.trace, row.index))
         self.query_one("#equation", Line).show("\n".join(step_lines(row)))
+        self.query_one("#notes", Line).show("\n".join(notes(self.trace, complete=not hiding)))
         self.show_status("perceptron.status", x=input_text(row), gate=gate_name(self.setup.gate))
 
     # Changing the spec ---------------------------------------------------------

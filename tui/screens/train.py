@@ -30,6 +30,8 @@ from tui.screens.files import FILE_BINDINGS, SavesFiles
 from tui.screens.lesson import LessonText
 from tui.screens.train_form import PATH_ROW, FormSelect, TrainForm, config_from_texts, error_field
 from tui.screens.train_live import APPLY_INTERVAL_S, IMAGE_VIEWS, LiveView
+from tui.screens.train_narration import TrainNarration
+from tui.screens.train_quiz import HeldQuizPanel, TrainQuizzing
 from tui.screens.train_views import run_dir
 from tui.training_process import TrainingProcess
 from tui.widgets.confusion import Confusion
@@ -53,7 +55,7 @@ RUN_ACTIONS = {
 ENDED = ("stopped", "done", "failed")
 
 
-class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
+class TrainScreen(TrainQuizzing, TrainNarration, LiveView, SavesFiles, LessonText, Screen[None]):
     CSS_PATH = "train.tcss"
     LESSON = "train"
     AUTO_FOCUS = ""  # the form focuses Start itself; with --start a hidden Select must not take Space
@@ -127,6 +129,8 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
                     with VerticalScroll(id="accuracy-pane"):
                         yield Static(id="accuracy", markup=False)
                 yield Line(id="epoch-line", markup=False)
+            yield Line(id="narration", markup=False)
+            yield HeldQuizPanel(id="quiz")
             yield Line(id="message", markup=False)
         yield from self.compose_text()
         yield KeyBar()
@@ -203,7 +207,8 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
             form.show_error(error)
             return False
         form.show_error(None)
-        self.start(config)
+        if not self.quiz_before_run(config):
+            self.start(config)
         return True
 
     def setup_to_save(self) -> TrainSetup | None:
@@ -223,6 +228,8 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
         self.config = config
         self.state = "starting"
         self.clear_run(config)
+        self.quiz_forget()
+        self.hide_narration()
         self.set_class(not config.is_toy, "-images")
         self.query_one(LossChart).reset(config.epochs)
         self.query_one("#summary", Static).update(t("train_ui.starting", dataset=config.dataset, model=config.model))
@@ -338,6 +345,7 @@ class TrainScreen(LiveView, SavesFiles, LessonText, Screen[None]):
         form = self.query_one(TrainForm)
         form.fill(self.config)
         self.say("")
+        self.quiz_forget()
         self._show_form()
         if failure is not None and error_field(failure.error()) == PATH_ROW:  # a damaged image: fix it on the form
             form.show_error(failure.error())

@@ -15,12 +15,13 @@ def batch_count(n: int) -> str:
     return t("dataloader.batches_one") if n == 1 else t("dataloader.batches_many", n=n)
 
 
-def batches_title(trace: DataTrace, epoch: int) -> str:
+def batches_title(trace: DataTrace, epoch: int, count_shown: bool = True) -> str:
+    """`epoch 1/2 · 3 batches`; `epoch 1/2 · …` while the count is a question still open."""
     return t(
         "dataloader.batches_title",
         epoch=epoch + 1,
         epochs=len(trace.epochs),
-        batches=batch_count(trace.spec.batches_per_epoch),
+        batches=batch_count(trace.spec.batches_per_epoch) if count_shown else "…",
     )
 
 

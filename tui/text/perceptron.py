@@ -28,13 +28,19 @@ def weights_line(spec: PerceptronSpec) -> str:
     return t("perceptron.weights", gate=gate_name(spec.gate), weights=spec.unit.text())
 
 
-def table_cells(trace: PerceptronTrace) -> list[list[str]]:
-    """Header and four rows: inputs, the sum Σ (or the hidden outputs s1, s2), y, the wanted y, ✓ or ✗."""
+def table_cells(trace: PerceptronTrace, shown_up_to: int | None = None) -> list[list[str]]:
+    """Header and four rows: inputs, the sum Σ (or the hidden outputs s1, s2), y, the wanted y, ✓ or ✗.
+
+    With `shown_up_to` (the quiz on), rows after that input keep their sums and outputs hidden as `?`
+    until the student steps onto them, so a question about them is a prediction."""
     gate = gate_name(trace.spec.gate)
     middle = ["s1", "s2"] if trace.spec.two_layer else ["Σ"]
     rows = [["x1", "x2", *middle, "y", gate, ""]]
     for row in trace.rows:
         shown = [str(unit.output) for unit in row.units[:-1]] if trace.spec.two_layer else [row.units[-1].total_text]
+        if shown_up_to is not None and row.index > shown_up_to:
+            rows.append([str(row.x[0]), str(row.x[1]), *("?" for _ in shown), "?", str(row.target), " "])
+            continue
         rows.append(
             [
                 str(row.x[0]),
@@ -66,8 +72,8 @@ def legend(trace: PerceptronTrace) -> list[str]:
     ]
 
 
-def notes(trace: PerceptronTrace) -> list[str]:
-    """How many rows the weights get right, and what the grid search says about the gate."""
+def notes(trace: PerceptronTrace, complete: bool = True) -> list[str]:
+    """How many rows the weights get right (left out while rows are hidden), and what the grid search says."""
     spec, search = trace.spec, trace.search
     gate = gate_name(spec.gate)
     grid = {
@@ -80,7 +86,7 @@ def notes(trace: PerceptronTrace) -> list[str]:
         found = t("perceptron.search_found", count=f"{search.separating:,}", **grid)
     else:
         found = t("perceptron.search_none", best=search.best, **grid)
-    if spec.two_layer:
+    if spec.two_layer or not complete:
         return [found]
     key = "perceptron.score_all" if trace.score == trace.step_count else "perceptron.score"
     return [t(key, right=trace.score, total=trace.step_count, gate=gate), found]
