@@ -23,7 +23,7 @@ def course_progress_apart(tmp_path_factory, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def no_quiz_unless_asked(monkeypatch):
-    """Lessons ask their questions on the way by default, and every branch adds some: a test that steps through a
+    """Lessons ask their questions on the way by default: a test that steps through a
     lesson would stop at each. Tests of the quiz itself pass `quiz=True` to TensorTourApp."""
     from tui.app import TensorTourApp
 
