@@ -110,11 +110,12 @@ class StepLesson(Quizzing, SavesFiles, LessonText, Screen[None], Generic[SetupT,
     DEFAULT_CSS = """
     StepLesson {
         #body { height: 1fr; }
-        #work { width: 1fr; padding: 0 1; overflow-y: auto; scrollbar-size-vertical: 1; }
+        #column { width: 1fr; }
+        #work { height: 1fr; padding: 0 1; overflow-y: auto; scrollbar-size-vertical: 1; }
         #lesson { width: 28; border-left: vkey $panel; padding: 0 1; scrollbar-size-vertical: 1; }
         #lesson.-wide { width: 33%; }
         #lesson-text { width: 100%; }
-        #step-lines { dock: bottom; height: auto; }
+        #step-lines { height: auto; max-height: 60%; padding: 0 1; overflow-y: auto; scrollbar-size-vertical: 1; }
         #quiz { margin: 0 1; }
         #narration { height: auto; text-style: italic; display: none; }
         #status { height: auto; text-style: bold; }
@@ -181,8 +182,11 @@ class StepLesson(Quizzing, SavesFiles, LessonText, Screen[None], Generic[SetupT,
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="body"):
-            with Vertical(id="work"):
-                yield from self.compose_work()
+            with Vertical(id="column"):
+                with Vertical(id="work"):
+                    yield from self.compose_work()
+                # below the scrolling work, never docked over it: Textual drops a wide (Chinese) character
+                # that straddles the edge of a widget drawn over another (textual#6357)
                 with Vertical(id="step-lines"):
                     yield Line(id="narration", markup=False)
                     yield Line(id="status", markup=False)

@@ -213,7 +213,7 @@ class RnnScreen(StepLesson[RnnSetup, RnnTrace]):
         if panes:
             return panes.first()
         pane = LanguageModelPane(id="lm")
-        await self.query_one("#work").mount(pane, before="#step-lines")
+        await self.query_one("#work").mount(pane)
         return pane
 
     async def action_toggle_page(self) -> None:
