@@ -14,7 +14,7 @@ from engine.autograd import Affine, Mean, Node, SoftmaxWithLoss, softmax
 from engine.autograd_presets import AutogradSpec
 from engine.autograd_trace import ACCUMULATE, BACKWARD, REFUSED, AutogradTrace
 from engine.numbers import fmt, fmt_factor
-from engine.quiz import Question
+from engine.quiz import Question, asked_before
 from engine.quiz_answers import tolerance_for
 
 LESSON = "autograd"
@@ -32,13 +32,7 @@ def questions(spec: AutogradSpec, trace: AutogradTrace) -> tuple[Question, ...]:
         _accumulated(trace),
         _refused(trace),
     ]
-    taken: set[int] = set()
-    kept = []
-    for question in found:
-        if question is not None and 1 <= question.step < trace.step_count and question.step not in taken:
-            taken.add(question.step)
-            kept.append(question)
-    return tuple(sorted(kept, key=lambda question: question.step))
+    return asked_before(tuple(question for question in found if question is not None), trace.step_count)
 
 
 def cell_label(name: str, value: np.ndarray) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from engine.index import AxisPick, IndexTrace
 from engine.index_setup import IndexSetup
 from engine.numbers import fmt
-from engine.quiz import Question
+from engine.quiz import Question, asked_before
 from engine.quiz_answers import choice_of, tolerance_for
 
 LESSON = "index"
@@ -28,13 +28,7 @@ def questions(setup: IndexSetup, trace: IndexTrace) -> tuple[Question, ...]:
         _source(trace, first + count - 1),
         _value("value_middle", trace, first + count // 2),
     ]
-    taken: set[int] = set()
-    kept = []
-    for question in found:
-        if question is not None and 1 <= question.step < trace.step_count and question.step not in taken:
-            taken.add(question.step)
-            kept.append(question)
-    return tuple(sorted(kept, key=lambda question: question.step))
+    return asked_before(tuple(question for question in found if question is not None), trace.step_count)
 
 
 def indices_text(indices: tuple[int, ...] | range) -> str:

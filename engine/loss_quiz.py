@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from engine.loss import LossSpec, LossTrace
 from engine.numbers import fmt
-from engine.quiz import Question
+from engine.quiz import Question, asked_before
 from engine.quiz_answers import tolerance_for
 
 LESSON = "loss"
@@ -28,13 +28,7 @@ def questions(spec: LossSpec, trace: LossTrace) -> tuple[Question, ...]:
         _gradient(trace),
         _direction(trace),
     ]
-    taken: set[int] = set()
-    kept = []
-    for question in found:
-        if question is not None and 1 <= question.step < trace.step_count and question.step not in taken:
-            taken.add(question.step)
-            kept.append(question)
-    return tuple(sorted(kept, key=lambda question: question.step))
+    return asked_before(tuple(question for question in found if question is not None), trace.step_count)
 
 
 def _mse_through(trace: LossTrace) -> Question | None:

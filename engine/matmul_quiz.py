@@ -11,7 +11,7 @@ from engine.matmul import DotStep, MatmulTrace
 from engine.matmul_shapes import shape_text
 from engine.matmul_spec import MatmulSpec
 from engine.numbers import fmt
-from engine.quiz import Question
+from engine.quiz import Question, asked_before
 from engine.quiz_answers import choice_of, tolerance_for
 
 LESSON = "matmul"
@@ -29,13 +29,7 @@ def questions(spec: MatmulSpec, trace: MatmulTrace) -> tuple[Question, ...]:
             _pair(trace, trace.index_of(0, min(1, check.rows - 1), check.cols - 1)),
             _value("value_last", trace, trace.step_count - 1),
         ]
-    taken: set[int] = set()
-    kept = []
-    for question in found:
-        if question is not None and 1 <= question.step < trace.step_count and question.step not in taken:
-            taken.add(question.step)
-            kept.append(question)
-    return tuple(sorted(kept, key=lambda question: question.step))
+    return asked_before(tuple(question for question in found if question is not None), trace.step_count)
 
 
 def _rule_index(trace: MatmulTrace, kind: str) -> int | None:
