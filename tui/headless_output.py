@@ -24,6 +24,7 @@ from engine.train.events import (
     TrainEvent,
 )
 from tui.i18n import t, visible
+from tui.text.limits import limits_words
 from tui.text.train import accuracy_lines, device_words, epoch_numbers, failure_words, hint_text
 
 if TYPE_CHECKING:  # rich.progress costs ~5 ms, and the training lesson imports tui.headless for its words
@@ -174,6 +175,9 @@ class Listener:
                 out=visible(str(event.out)),
             )
         )
+        limits = limits_words(event.limits)
+        if limits:
+            self.console.print(limits, style="bold")
         table = Table(box=box.SIMPLE, pad_edge=False)
         for header in ("layer", "kind", "output", "parameters"):
             table.add_column(t(f"model.{header}"), justify="right" if header == "parameters" else "left")

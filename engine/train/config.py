@@ -29,7 +29,7 @@ MAX_LAYERS = 8
 MAX_SEED = 2**64 - 1  # torch.manual_seed's range
 # What `--resume` may change; every other setting is the run's own. More epochs train it further, a learning
 # rate applies from there on (the app's [ and ] change it mid-run too), and the data may have moved.
-RESUME_CHANGES = ("epochs", "lr", "device", "threads", "data_dir", "download")
+RESUME_CHANGES = ("epochs", "lr", "device", "threads", "amp", "data_dir", "download")
 
 
 @dataclass(frozen=True)
@@ -54,11 +54,12 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"
     threads: int = 0
+    amp: bool = False  # bf16 autocast on a CUDA GPU that has it (engine/train/device.py: autocast)
 
     def __post_init__(self) -> None:
         _check_hidden(self.hidden)
         object.__setattr__(self, "hidden", tuple(self.hidden))
-        for name in ("data_dir", "download"):
+        for name in ("data_dir", "download", "amp"):
             value = getattr(self, name)
             if not isinstance(value, str if name == "data_dir" else bool):
                 raise SpecError("train_bad_value", what=name, value=_shown(value))

@@ -10,7 +10,7 @@ boundary, images or sample event makes an older one of its kind not worth drawin
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, is_dataclass
+from dataclasses import MISSING, asdict, dataclass, fields, is_dataclass
 from typing import Any, ClassVar
 
 from engine.errors import SpecError
@@ -83,6 +83,8 @@ class StartedEvent(TrainEvent):
     global_step: int
     lr: float
     out: str | None
+    limits: dict | None = None  # AdminLimits.to_json(): each limit's value and where it was set
+    amp: bool = False  # bf16 autocast
 
     @classmethod
     def from_fields(cls, values: dict[str, Any]) -> StartedEvent:
@@ -284,13 +286,14 @@ def _values(cls: type, data: object, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise EventError(f"training event {what}: not an object but {type(data).__name__}")
     names = [f.name for f in fields(cls)]
-    missing = [name for name in names if name not in data]
+    optional = {f.name for f in fields(cls) if f.default is not MISSING}  # added later; an older line lacks them
+    missing = [name for name in names if name not in data and name not in optional]
     unknown = [key for key in data if key not in names and key != "event"]
     if missing or unknown:
         problems = [f"missing {', '.join(missing)}"] if missing else []
         problems += [f"unknown {', '.join(unknown)}"] if unknown else []
         raise EventError(f"training event {what}: {'; '.join(problems)}")
-    return {name: data[name] for name in names}
+    return {name: data[name] for name in names if name in data}
 
 
 def _plain(value: object) -> object:

@@ -75,12 +75,13 @@ def hint_text(event: HintEvent, evidence: bool = True) -> str:
 
 
 def device_words(started: StartedEvent) -> str:
-    """The GPU's own name, or "CPU · 2 threads" in the student's language."""
+    """The GPU's own name (and "bf16 autocast" under --amp), or "CPU · 2 threads" in the student's language."""
     threads = started.threads
     if started.device == "cpu" and threads is not None:
         key = "train.cpu_thread" if threads == 1 else "train.cpu_threads"
         return t(key, threads=threads)
-    return started.device_name or started.device
+    name = started.device_name or started.device
+    return f"{name} · {t('limits.amp')}" if started.amp else name
 
 
 def failure_words(event: FailedEvent) -> str:
