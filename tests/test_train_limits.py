@@ -108,8 +108,12 @@ def test_the_header_line_names_each_limit_and_its_source_in_both_languages(tmp_p
     shown = limits_from(tmp_path, EXAMPLE, TENSORTOUR_MAX_THREADS="2").to_json()
     where = str(tmp_path / "limits.toml")
     assert limits_words(shown) == (
-        f"Server limits: ≤ 2 threads (TENSORTOUR_MAX_THREADS) · devices cuda:1, cpu ({where})"
-        f" · GPU memory ≤ 25% ({where})"
+        f"Server limits: ≤ 2 threads (TENSORTOUR_MAX_THREADS); devices cuda:1, cpu · GPU memory ≤ 25% ({where})"
+    )
+    assert limits_words(limits_from(tmp_path, EXAMPLE).to_json()) == (
+        f"Server limits ({where}): ≤ 4 threads · devices cuda:1, cpu · GPU memory ≤ 25%"
     )
     set_language("zh")
-    assert limits_words(shown).startswith("服务器限制：线程 ≤ 2（TENSORTOUR_MAX_THREADS）")
+    assert limits_words(shown) == (
+        f"服务器限制：线程 ≤ 2（TENSORTOUR_MAX_THREADS）；设备 cuda:1, cpu · GPU 显存 ≤ 25%（{where}）"
+    )

@@ -125,7 +125,7 @@ def test_headless_refuses_amp_on_the_cpu_and_says_the_limits_first(tmp_path, cap
     assert code == 2 and "--amp (bf16 mixed precision) runs on a CUDA GPU" in err
     code, out, _ = headless(tmp_path, capsys, monkeypatch, "max_threads = 1\n", "--device", "cpu", "--threads", "1")
     lines = out.splitlines()
-    assert code == 0 and lines[1] == f"Server limits: 1 thread ({tmp_path / 'limits.toml'})"
+    assert code == 0 and lines[1] == f"Server limits ({tmp_path / 'limits.toml'}): 1 thread"
     assert "samples/s" in out
 
 
@@ -138,6 +138,6 @@ def test_the_app_header_shows_the_limits_in_effect():
         await pilot.pause()
         lines = text(app, "#progress").splitlines()
         assert "12,345 samples/s" in lines[0]
-        assert lines[2] == "Server limits: devices cpu (/etc/tensortour/limits.toml)"
+        assert lines[2] == "Server limits (/etc/tensortour/limits.toml): devices cpu"
 
     run(body)

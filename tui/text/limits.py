@@ -15,10 +15,17 @@ KEYS = {
 
 
 def limits_words(limits: Mapping[str, Mapping[str, object]] | None) -> str:
-    """'Server limits: ≤ 4 threads (TENSORTOUR_MAX_THREADS) · devices cpu (/etc/tensortour/limits.toml)'; '' when
-    none is set, so a machine without limits shows nothing more."""
-    items = [_item(key, limits[key]) for key in ORDER if limits and key in limits]
-    return t("limits.header", items=" · ".join(items)) if items else ""
+    """'Server limits (/etc/tensortour/limits.toml): ≤ 4 threads · devices cpu', each source named once after the
+    limits it set; '' when none is set, so a machine without limits shows nothing more."""
+    groups: dict[str, list[str]] = {}
+    for key in ORDER:
+        if limits and key in limits:
+            groups.setdefault(visible(str(limits[key].get("source", ""))), []).append(_item(key, limits[key]))
+    if len(groups) == 1:
+        ((source, items),) = groups.items()
+        return t("limits.header_from", source=source, items=" · ".join(items))
+    said = [t("limits.group", source=source, items=" · ".join(items)) for source, items in groups.items()]
+    return t("limits.header", groups=t("limits.group_separator").join(said)) if said else ""
 
 
 def _item(key: str, limit: Mapping[str, object]) -> str:
@@ -27,5 +34,4 @@ def _item(key: str, limit: Mapping[str, object]) -> str:
         value = ", ".join(map(str, value))
     elif key == "gpu_memory_fraction" and isinstance(value, (int, float)):
         value = f"{value:.0%}"
-    single = key == "max_threads" and value == 1
-    return t("limits.thread" if single else KEYS[key], value=value, source=visible(str(limit.get("source", ""))))
+    return t("limits.thread" if key == "max_threads" and value == 1 else KEYS[key], value=value)
