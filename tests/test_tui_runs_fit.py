@@ -27,7 +27,7 @@ def test_the_table_fits_80_columns_and_the_detail_line_says_what_was_cut(tmp_pat
         detail = words(app, "#run-detail")
         assert "optimizer=sgd lr=0.003 batch_size=128" in detail and str(tmp_path / "20261205-180000") in detail
         await pilot.press("down")
-        assert words(app, "#run-detail").startswith("half-written · defaults · ")
+        assert words(app, "#run-detail").startswith("moons · mlp · half-written · defaults · ")
 
     drive_runs(tmp_path, body)
 

@@ -6,11 +6,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from engine.errors import SpecError
 from engine.train.config import parse_whole
 from tui.i18n import error_text
+from tui.widgets.text import Line
 
 MAX_MORE_EPOCHS = 10_000
 DEFAULT_MORE_EPOCHS = 5
@@ -26,7 +27,8 @@ class AskMoreEpochs(ModalScreen[int | None]):
     AskMoreEpochs > Vertical {
         width: 64; max-width: 100%; height: auto; border: round $accent; padding: 0 1; background: $surface;
     }
-    AskMoreEpochs #more-refused { color: $error; text-style: bold; height: auto; }
+    AskMoreEpochs Line { height: auto; }
+    AskMoreEpochs #more-refused { color: $error; text-style: bold; }
     """
 
     def __init__(self, question: str) -> None:
@@ -35,16 +37,19 @@ class AskMoreEpochs(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question, id="more-question", markup=False)
+            yield Line(id="more-question", markup=False)
             yield Input(str(DEFAULT_MORE_EPOCHS), id="more-epochs")
-            yield Static("", id="more-refused", markup=False)
+            yield Line(id="more-refused", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#more-question", Line).show(self.question)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         try:
             count = more_epochs(event.value)
         except SpecError as error:
-            self.query_one("#more-refused", Static).update(error_text(error))
+            self.query_one("#more-refused", Line).show(error_text(error))
             return
         self.dismiss(count)
 
