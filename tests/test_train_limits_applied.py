@@ -141,3 +141,16 @@ def test_the_app_header_shows_the_limits_in_effect():
         assert lines[2] == "Server limits (/etc/tensortour/limits.toml): devices cpu"
 
     run(body)
+
+
+def test_a_resumed_run_keeps_to_a_thread_limit_set_since_it_began(tmp_path, capsys, monkeypatch):
+    """The checkpoint's 2 threads were not asked for now: lowered to the limit, not refused."""
+    if devices.usable_cores() < 2:
+        pytest.skip("needs two cores to start a run with two threads")
+    config = XOR.with_changes(hidden=(4,), epochs=1, threads=2, device="cpu")
+    assert run_headless(config, out=str(tmp_path / "run")) == 0
+    (tmp_path / "limits.toml").write_text("max_threads = 1\n")
+    monkeypatch.setenv("TENSORTOUR_LIMITS", str(tmp_path / "limits.toml"))
+    capsys.readouterr()
+    assert run_headless(config, resume=str(tmp_path / "run"), changes={"epochs": 2}) == 0
+    assert "CPU · 1 thread ·" in capsys.readouterr().out

@@ -89,7 +89,8 @@ class Trainer:
         self.emit = emit
         self.out = out
         self.views = views
-        self.limits.check(config.threads, config.device)
+        # a count the checkpoint holds (not asked for now) is lowered to the limit; one asked for is checked
+        self.limits.check(0 if saved and "threads" not in (changes or {}) else config.threads, config.device)
         self.threads = set_threads(config.threads, self.limits)
         self.device = resolve_device(config.device, self.limits)
         self.autocast = autocast(self.device, config.amp)
