@@ -188,7 +188,7 @@ def amp_allowed(device: torch.device) -> bool:
     try:
         autocast(device, True)
     except SpecError as error:
-        print(f"--amp: {error_text(error)}")
+        print(error_text(error))
         return False
     return True
 
