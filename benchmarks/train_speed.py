@@ -19,7 +19,8 @@ FLOP/s and the fraction (3) reaches, with a training step costing 3× the forwar
     python benchmarks/train_speed.py --device cuda
     python benchmarks/train_speed.py --device cuda --amp   # (2) and (3) again with bf16 autocast, and the speed-up
 
---amp on the CPU prints the engine's refusal (the app refuses it there too) and measures float32 only.
+--amp where the engine refuses it (a CPU without bf16 matrix units, an older GPU) prints the refusal and measures
+float32 only.
 
 Goals (issue 4): (3) ≥ 0.95 × (2); (4) ≥ 0.9 × (3); (3) ≥ 4.5 × (1).
 """
@@ -249,7 +250,7 @@ def main() -> int:
     parser.add_argument(
         "--amp",
         action="store_true",
-        help="also measure (2) and (3) with bf16 autocast (CUDA with bf16 only; the CPU says why not)",
+        help="also measure (2) and (3) with bf16 autocast (where the engine allows it; else it says why not)",
     )
     args = parser.parse_args()
     device = torch.device(args.device)

@@ -72,10 +72,23 @@ def test_amp_is_bf16_autocast_on_a_gpu_that_has_it_and_refused_elsewhere(two_gpu
         devices.autocast(torch.device("cuda:0"), amp=True)
     assert "NVIDIA Test GPU" in error_text(caught.value) and "is_bf16_supported() is False" in error_text(caught.value)
     with pytest.raises(SpecError) as caught:
+        devices.autocast(torch.device("mps"), amp=True)
+    assert "this run trains on mps" in error_text(caught.value)
+
+
+def cpu_bf16(monkeypatch, present: bool) -> None:
+    for name in ("_is_amx_tile_supported", "_is_avx512_bf16_supported"):
+        monkeypatch.setattr(torch.cpu, name, lambda: present, raising=False)
+
+
+def test_amp_on_the_cpu_needs_bf16_matrix_units(monkeypatch):
+    cpu_bf16(monkeypatch, False)
+    with pytest.raises(SpecError) as caught:
         devices.autocast(torch.device("cpu"), amp=True)
-    assert error_text(caught.value).startswith(
-        "--amp (bf16 mixed precision) runs on a CUDA GPU, and this run trains on the cpu"
-    )
+    assert "needs bf16 matrix units (AMX or AVX-512 BF16)" in error_text(caught.value)
+    cpu_bf16(monkeypatch, True)
+    context = devices.autocast(torch.device("cpu"), amp=True)
+    assert context.fast_dtype == torch.bfloat16 and context.device == "cpu"
 
 
 def test_the_real_child_runs_with_the_threads_the_limit_allows(tmp_path):
@@ -120,13 +133,17 @@ def test_headless_refuses_threads_above_the_limit_naming_the_file(tmp_path, caps
     assert code == 2 and "is not valid TOML at line 1" in err
 
 
-def test_headless_refuses_amp_on_the_cpu_and_says_the_limits_first(tmp_path, capsys, monkeypatch):
+def test_headless_amp_on_the_cpu_refused_without_bf16_units_and_trains_with_them(tmp_path, capsys, monkeypatch):
+    cpu_bf16(monkeypatch, False)
     code, _, err = headless(tmp_path, capsys, monkeypatch, "", "--device", "cpu", "--amp")
-    assert code == 2 and "--amp (bf16 mixed precision) runs on a CUDA GPU" in err
-    code, out, _ = headless(tmp_path, capsys, monkeypatch, "max_threads = 1\n", "--device", "cpu", "--threads", "1")
+    assert code == 2 and "needs bf16 matrix units" in err
+    cpu_bf16(monkeypatch, True)  # torch runs CPU autocast on any CPU: only slower without the units
+    code, out, _ = headless(tmp_path, capsys, monkeypatch, "max_threads = 1\n", "--device", "cpu", "--amp")
     lines = out.splitlines()
-    assert code == 0 and lines[1] == f"Server limits ({tmp_path / 'limits.toml'}): 1 thread"
+    assert code == 0 and "CPU · 1 thread · bf16 autocast" in lines[0]
+    assert lines[1] == f"Server limits ({tmp_path / 'limits.toml'}): 1 thread"
     assert "samples/s" in out
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["config"]["amp"] is True
 
 
 def test_the_app_header_shows_the_limits_in_effect():

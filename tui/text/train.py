@@ -78,9 +78,9 @@ def device_words(started: StartedEvent) -> str:
     """The GPU's own name (and "bf16 autocast" under --amp), or "CPU · 2 threads" in the student's language."""
     threads = started.threads
     if started.device == "cpu" and threads is not None:
-        key = "train.cpu_thread" if threads == 1 else "train.cpu_threads"
-        return t(key, threads=threads)
-    name = started.device_name or started.device
+        name = t("train.cpu_thread" if threads == 1 else "train.cpu_threads", threads=threads)
+    else:
+        name = started.device_name or started.device
     return f"{name} · {t('limits.amp')}" if started.amp else name
 
 
