@@ -67,7 +67,7 @@ def cap_gpu_memory(device: torch.device, limits: AdminLimits | None) -> None:
 
 def autocast(device: torch.device, amp: bool):
     """bf16 autocast for `--amp` where bf16 pays: a CUDA GPU that supports it, or a CPU with bf16 matrix units
-    (AMX or AVX-512 BF16: a conv net trained ~1.5× faster here, see README); a refusal saying why anywhere else.
+    (AMX or AVX-512 BF16: conv nets trained 1.1–1.5× faster on one, see README); a refusal saying why anywhere else.
 
     Without those units CPU autocast only adds conversions: slower than float32 and rounder, no offer to make.
     """
