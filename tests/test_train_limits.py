@@ -74,6 +74,7 @@ def test_cuda_in_one_list_allows_the_gpu_the_other_names(tmp_path):
         ("max_threads = 4\n\nmax_thread = 2\n", 3, "'max_thread' is not a limit"),
         ("devices = ['cpu']\nmax_threads = 0\n", 2, "a whole number from 1 to 4096"),
         ("gpu_memory_fraction = 1.5\n", 1, "above 0 and at most 1"),
+        ("# limits\n[limits]\nmax_threads = 2\n", 2, "'limits' is not a limit"),
         ("devices = ['gpu']\n", 1, "cuda:N"),
     ],
 )

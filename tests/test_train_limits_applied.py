@@ -171,3 +171,14 @@ def test_a_resumed_run_keeps_to_a_thread_limit_set_since_it_began(tmp_path, caps
     capsys.readouterr()
     assert run_headless(config, resume=str(tmp_path / "run"), changes={"epochs": 2}) == 0
     assert "CPU · 1 thread ·" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU (run once where one is at hand)")
+def test_on_a_real_gpu_amp_trains_within_the_memory_share(tmp_path, capsys, monkeypatch):
+    share = "gpu_memory_fraction = 0.5\n"
+    amp = ("--amp",) if torch.cuda.is_bf16_supported() else ()
+    code, out, err = headless(tmp_path, capsys, monkeypatch, share, "--device", "cuda", *amp)
+    assert code == 0, err
+    assert "GPU memory ≤ 50%" in out and ("bf16 autocast" in out.splitlines()[0]) == bool(amp)
+    if hasattr(torch.cuda, "get_per_process_memory_fraction"):
+        assert torch.cuda.get_per_process_memory_fraction() == 0.5

@@ -212,7 +212,7 @@ def _family(name: str) -> str:
 
 def _line_of(text: str, key: str) -> int:
     for number, line in enumerate(text.splitlines(), start=1):
-        if re.match(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", line):
+        if re.match(rf"^\s*(\[\s*)?[\"']?{re.escape(key)}[\"']?\s*[=\].]", line):  # key = …, [key] or key.sub
             return number
     return 1
 
