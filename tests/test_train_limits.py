@@ -81,7 +81,7 @@ def test_cuda_in_one_list_allows_the_gpu_the_other_names(tmp_path):
 def test_a_malformed_file_refuses_every_run_naming_the_file_and_line(tmp_path, text, line, said):
     words = refusal(tmp_path, text)
     assert str(tmp_path / "limits.toml") in words and f"line {line}" in words and said in words
-    assert "No run starts until the administrator fixes it" in words
+    assert words.startswith("Server limits file ") and words.endswith("no run starts until it is fixed.")
 
 
 def test_a_malformed_variable_is_named(tmp_path):

@@ -130,7 +130,7 @@ def test_headless_refuses_threads_above_the_limit_naming_the_file(tmp_path, caps
     code, _, err = headless(tmp_path, capsys, monkeypatch, "max_threads = 1\n", "--threads", "2")
     assert code == 2 and f"above this server's thread limit of 1 (set in {tmp_path / 'limits.toml'})" in err
     code, _, err = headless(tmp_path, capsys, monkeypatch, "max_threads = [\n", "--threads", "1")
-    assert code == 2 and "is not valid TOML at line 1" in err
+    assert code == 2 and "limits.toml, line 1: not valid TOML" in err
 
 
 def test_headless_amp_on_the_cpu_refused_without_bf16_units_and_trains_with_them(tmp_path, capsys, monkeypatch):
