@@ -85,7 +85,7 @@ def test_amp_on_the_cpu_needs_bf16_matrix_units(monkeypatch):
     cpu_bf16(monkeypatch, False)
     with pytest.raises(SpecError) as caught:
         devices.autocast(torch.device("cpu"), amp=True)
-    assert "needs bf16 matrix units (AMX or AVX-512 BF16)" in error_text(caught.value)
+    assert "on the CPU needs bf16 matrix units (AMX or AVX-512 BF16)" in error_text(caught.value)
     cpu_bf16(monkeypatch, True)
     context = devices.autocast(torch.device("cpu"), amp=True)
     assert context.fast_dtype == torch.bfloat16 and context.device == "cpu"
