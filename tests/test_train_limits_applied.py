@@ -182,3 +182,13 @@ def test_on_a_real_gpu_amp_trains_within_the_memory_share(tmp_path, capsys, monk
     assert "GPU memory ≤ 50%" in out and ("bf16 autocast" in out.splitlines()[0]) == bool(amp)
     if hasattr(torch.cuda, "get_per_process_memory_fraction"):
         assert torch.cuda.get_per_process_memory_fraction() == 0.5
+
+
+def test_plain_shows_the_limits_so_a_teacher_can_check_the_file(tmp_path, monkeypatch):
+    from engine.train.setup import TrainSetup
+    from tui.text.train import plain
+
+    (tmp_path / "limits.toml").write_text('devices = ["cpu"]\n')
+    monkeypatch.setenv("TENSORTOUR_LIMITS", str(tmp_path / "limits.toml"))
+    lines = plain(TrainSetup(XOR)).splitlines()
+    assert lines[3] == f"Server limits ({tmp_path / 'limits.toml'}): devices cpu"

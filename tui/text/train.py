@@ -29,8 +29,10 @@ def accuracy_lines(event: AccuracyEvent) -> list[str]:
 
 
 def plain(setup: TrainSetup) -> str:
-    """The run's settings, the data and the model's layers (the summary shown before training), without training."""
+    """The run's settings, the data and the model's layers (the summary shown before training), without training;
+    and a server's limits, so a teacher can check a limits file with `tensortour train --plain`."""
     from engine.train.loop import Trainer
+    from tui.text.limits import limits_words
 
     started = Trainer(setup.config, emit=lambda event: None, views=False).started_event()
     config, data = setup.config, started.dataset
@@ -60,6 +62,7 @@ def plain(setup: TrainSetup) -> str:
                 device=device_words(started),
                 steps=started.steps_per_epoch,
             ),
+            *([limits] if (limits := limits_words(started.limits)) else []),
             t("train.plain_settings", settings=settings),
             "",
             *table,
