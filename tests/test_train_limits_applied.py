@@ -192,3 +192,24 @@ def test_plain_shows_the_limits_so_a_teacher_can_check_the_file(tmp_path, monkey
     monkeypatch.setenv("TENSORTOUR_LIMITS", str(tmp_path / "limits.toml"))
     lines = plain(TrainSetup(XOR)).splitlines()
     assert lines[3] == f"Server limits ({tmp_path / 'limits.toml'}): devices cpu"
+
+
+def test_the_form_refuses_threads_above_the_limit_before_a_run_starts(tmp_path, monkeypatch):
+    (tmp_path / "limits.toml").write_text("max_threads = 1\n")
+    monkeypatch.setenv("TENSORTOUR_LIMITS", str(tmp_path / "limits.toml"))
+
+    async def body(app, pilot):
+        from textual.widgets import Input
+
+        from tui.screens.train_form import TrainForm
+
+        train = next(s for s in app.screen_stack if type(s).__name__ == "TrainScreen")
+        field = train.query_one("#field-threads", Input)
+        field.value = "2"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert train.process is None and train.state == "form"
+        assert "thread limit of 1 (set in" in train.query_one(TrainForm).error_shown()
+        assert app.focused is field
+
+    run(body, config=XOR.with_changes(threads=0))

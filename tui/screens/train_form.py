@@ -85,7 +85,12 @@ COLUMNS: tuple[tuple[FormField, ...], ...] = (
 FIELDS = tuple(field for column in COLUMNS for field in column)
 NUMBERS = ("lr", "momentum", "weight_decay", "noise")
 INTEGERS = ("batch_size", "epochs", "seed", "threads")
-FIELD_OF_ERROR = {"train_hidden": "hidden", "train_needs_images": "model"}
+FIELD_OF_ERROR = {
+    "train_hidden": "hidden",
+    "train_needs_images": "model",
+    "limits_threads": "threads",
+    "limits_device": "device",
+}
 
 
 def form_texts(config: TrainConfig) -> dict[str, str]:
