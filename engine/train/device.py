@@ -33,6 +33,7 @@ def resolve_device(name: str, limits: AdminLimits | None = None) -> torch.device
 
 
 def _allowed_device(name: str, limits: AdminLimits) -> torch.device:
+    """The first allowed device of the kind asked for (any kind for auto) that this machine has; else why not."""
     allowed = [device for device in limits.devices.value if name in ("auto", device.split(":")[0])]
     for device in allowed:
         family = device.split(":")[0]
@@ -45,7 +46,8 @@ def _allowed_device(name: str, limits: AdminLimits) -> torch.device:
             return torch.device(device)
     if name == "auto" or not allowed:
         raise SpecError("limits_none_present", allowed=", ".join(limits.devices.value), source=limits.devices.source)
-    return resolve_device(allowed[0].split(":")[0]) if not allowed[0].startswith("cuda:") else _missing_gpu(allowed[0])
+    first = allowed[0]
+    return _missing_gpu(first) if first.startswith("cuda:") else resolve_device(first)  # torch's own refusal
 
 
 def _index(device: str) -> int:
