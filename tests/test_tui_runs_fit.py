@@ -40,7 +40,7 @@ def test_a_asks_how_many_epochs_refuses_what_is_no_count_and_resumes_to_the_new_
         app.open_lesson = lambda lesson, setup: opened.append((lesson, setup))
         await pilot.press("a")
         assert isinstance(app.screen, AskMoreEpochs)
-        assert "has trained 3 of 3 epochs" in words(app, "#more-question")
+        assert "has trained 3 of its 3 epochs. How many epochs to add after those 3?" in words(app, "#more-question")
         field = app.screen.query_one(Input)
         for typed, said in (("0", "from 1 to 10000"), ("two", "must be a number"), ("2.5", "whole number")):
             field.value = typed
