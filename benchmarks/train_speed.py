@@ -17,6 +17,10 @@ FLOP/s and the fraction (3) reaches, with a training step costing 3× the forwar
 
     python benchmarks/train_speed.py            # ~2 min on 2 cores
     python benchmarks/train_speed.py --device cuda
+    python benchmarks/train_speed.py --device cuda --amp   # (2) and (3) again with bf16 autocast, and the speed-up
+
+--amp where the engine refuses it (a CPU without bf16 matrix units, an older GPU) prints the refusal and measures
+float32 only.
 
 Goals (issue 4): (3) ≥ 0.95 × (2); (4) ≥ 0.9 × (3); (3) ≥ 4.5 × (1).
 """
@@ -40,9 +44,10 @@ import torch.nn.functional as F
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from engine.errors import SpecError
 from engine.train.config import TrainConfig
 from engine.train.datasets import load_dataset
-from engine.train.device import set_threads
+from engine.train.device import autocast, set_threads
 from engine.train.models import build_model
 
 EPOCHS = 3
@@ -84,8 +89,10 @@ def bare_loop(
     y_train: torch.Tensor,
     config: TrainConfig,
     device: torch.device,
+    amp: bool = False,
 ) -> float:
-    """Plain PyTorch: the batches already cut and on the device; only forward, backward, step timed."""
+    """Plain PyTorch: the batches already cut and on the device; only forward, backward, step timed (with `amp`,
+    forward and loss under the same bf16 autocast the engine uses)."""
     torch.manual_seed(0)
     model = build_model(config, tuple(x_train.shape[1:]), 10).to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9)
@@ -95,7 +102,8 @@ def bare_loop(
         started = time.perf_counter()
         for x, y in batches:
             optimizer.zero_grad()
-            loss = F.cross_entropy(model(x), y)
+            with autocast(device, amp):
+                loss = F.cross_entropy(model(x), y)
             loss.backward()
             optimizer.step()
         loss.item()
@@ -166,6 +174,26 @@ def _epoch_rate(run_dir: Path) -> float:
     return statistics.median(line["samples_per_s"] for line in lines[1:EPOCHS])
 
 
+def _device_name(device: torch.device) -> str:
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    import platform
+
+    return platform.processor() or platform.machine()
+
+
+def amp_allowed(device: torch.device) -> bool:
+    """Whether the engine would train with --amp here; its refusal printed when not."""
+    from tui.i18n import error_text
+
+    try:
+        autocast(device, True)
+    except SpecError as error:
+        print(error_text(error))
+        return False
+    return True
+
+
 def matmul_flops(device: torch.device, size: int = 1024, repeats: int = 20) -> float:
     a, b = (
         torch.randn(size, size, device=device),
@@ -219,8 +247,14 @@ def main() -> int:
         default=4000,
         help="images through the course loop (after 50 warm-up batches)",
     )
+    parser.add_argument(
+        "--amp",
+        action="store_true",
+        help="also measure (2) and (3) with bf16 autocast (where the engine allows it; else it says why not)",
+    )
     args = parser.parse_args()
     device = torch.device(args.device)
+    amp = args.amp and amp_allowed(device)
     threads = set_threads(args.threads)
     config = TrainConfig(
         dataset="shapes",
@@ -251,7 +285,7 @@ def main() -> int:
         str(threads),
     ]
     print(
-        f"device {args.device} · {threads} torch threads · shapes: {len(data.y_train)} training images of 3×32×32"
+        f"device {args.device} ({_device_name(device)}) · {threads} torch threads · shapes: {len(data.y_train)} training images of 3×32×32"
         f" · {EPOCHS} epochs, first dropped"
     )
     rows = []
@@ -268,6 +302,14 @@ def main() -> int:
     head += [headless(flags) for _ in range(args.rounds)]
     rows.append(("(2) bare loop, batch 64", max(bare)))
     rows.append(("(3) headless, batch 64", max(head)))
+    if amp:
+        rows.append(
+            (
+                "(2) bare loop, bf16 autocast",
+                max(bare_loop(data.x_train, data.y_train, config, device, True) for _ in range(2 * args.rounds)),
+            )
+        )
+        rows.append(("(3) headless, --amp", max(headless([*flags, "--amp"]) for _ in range(2 * args.rounds))))
     rows.append(("(4) in the app, batch 64", max(in_the_app(flags) for _ in range(args.rounds))))
     rate = dict(rows)
     flops = matmul_flops(device)
@@ -283,6 +325,8 @@ def main() -> int:
     print(f"\n{'ratio':<28} {'value':>10}  goal")
     print(f"{'(3) / (2)':<28} {head / bare:>10.2f}  ≥ 0.95")
     print(f"{'(4) / (3)':<28} {app / head:>10.2f}  ≥ 0.90")
+    if amp:
+        print(f"{'(3) --amp / (3)':<28} {rate['(3) headless, --amp'] / head:>10.2f}  bf16 speed-up")
     if "(1) course loop, batch 4" in rate:
         print(f"{'(3) / (1)':<28} {head / rate['(1) course loop, batch 4']:>10.2f}  ≥ 4.5")
     print(

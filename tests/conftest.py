@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tui.i18n import set_language
+
+# A server's own limits (/etc/tensortour/limits.toml, TENSORTOUR_* variables) must not change the suite's runs;
+# the limits tests give theirs explicitly. Set here, before any test starts a child, so children inherit it.
+for _variable in [name for name in os.environ if name.startswith("TENSORTOUR_")]:
+    del os.environ[_variable]
+os.environ["TENSORTOUR_LIMITS"] = os.devnull + ".no-limits.toml"
 
 
 @pytest.fixture(autouse=True)

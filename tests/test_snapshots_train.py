@@ -52,3 +52,23 @@ def test_train_done_course(snap_compare, lang):
     """`tensortour train --preset course` when done: the loss chart beside the tutorial's closing accuracy lines."""
     app = make_app(lang, "train", setup=TrainSetup(COURSE))
     assert snap_compare(app, terminal_size=SIZE, run_before=fed(COURSE, COURSE_EVENTS))
+
+
+LIMITED_EVENTS = [
+    {
+        **TOY_EVENTS[0],
+        "limits": {
+            "max_threads": {"value": 4, "source": "TENSORTOUR_MAX_THREADS"},
+            "devices": {"value": ["cuda:1", "cpu"], "source": "/etc/tensortour/limits.toml"},
+            "gpu_memory_fraction": {"value": 0.25, "source": "/etc/tensortour/limits.toml"},
+        },
+    },
+    *TOY_EVENTS[1:],
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_train_live_under_server_limits(snap_compare, lang):
+    """A shared server's limits under the progress lines, each source named; the chart gives up their rows."""
+    app = make_app(lang, "train", setup=TrainSetup(XOR))
+    assert snap_compare(app, terminal_size=SIZE, run_before=fed(XOR, LIMITED_EVENTS))

@@ -25,6 +25,7 @@ from engine.train.events import (
 )
 from tui.i18n import t, visible
 from tui.text.own_data import data_notes
+from tui.text.limits import limits_words
 from tui.text.train import accuracy_lines, device_words, epoch_numbers, failure_words, hint_text
 
 if TYPE_CHECKING:  # rich.progress costs ~5 ms, and the training lesson imports tui.headless for its words
@@ -177,6 +178,9 @@ class Listener:
         )
         for line in data_notes(data):
             self.console.print(line, markup=False)
+        limits = limits_words(event.limits)
+        if limits:
+            self.console.print(limits, style="bold")
         table = Table(box=box.SIMPLE, pad_edge=False)
         for header in ("layer", "kind", "output", "parameters"):
             table.add_column(t(f"model.{header}"), justify="right" if header == "parameters" else "left")

@@ -33,7 +33,7 @@ MAX_IMAGE_SIZE = 64  # an --image-folder of 20,000 images at 64×64 is already ~
 MAX_SEED = 2**64 - 1  # torch.manual_seed's range
 # What `--resume` may change; every other setting is the run's own. More epochs train it further, a learning
 # rate applies from there on (the app's [ and ] change it mid-run too), and the data may have moved.
-RESUME_CHANGES = ("epochs", "lr", "device", "threads", "data_dir", "download", "data_file", "image_folder")
+RESUME_CHANGES = ("epochs", "lr", "device", "threads", "amp", "data_dir", "download", "data_file", "image_folder")
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,12 @@ class TrainConfig:
     seed: int = 0
     device: str = "auto"
     threads: int = 0
+    amp: bool = False  # bf16 autocast on a CUDA GPU that has it (engine/train/device.py: autocast)
 
     def __post_init__(self) -> None:
         _check_hidden(self.hidden)
         object.__setattr__(self, "hidden", tuple(self.hidden))
-        for name in ("data_dir", "download", "data_file", "image_folder"):
+        for name in ("data_dir", "download", "data_file", "image_folder", "amp"):
             value = getattr(self, name)
             if not isinstance(value, bool if name == "download" else str):
                 raise SpecError("train_bad_value", what=name, value=_shown(value))

@@ -84,6 +84,8 @@ class StartedEvent(TrainEvent):
     global_step: int
     lr: float
     out: str | None
+    limits: dict | None = None  # AdminLimits.to_json(): each limit's value and where it was set
+    amp: bool = False  # bf16 autocast
 
     @classmethod
     def from_fields(cls, values: dict[str, Any]) -> StartedEvent:
@@ -285,7 +287,9 @@ def _values(cls: type, data: object, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise EventError(f"training event {what}: not an object but {type(data).__name__}")
     names = [f.name for f in fields(cls)]
-    optional = {f.name for f in fields(cls) if f.default is not MISSING or f.default_factory is not MISSING}
+    optional = {
+        f.name for f in fields(cls) if f.default is not MISSING or f.default_factory is not MISSING
+    }  # added later; an older line lacks them
     missing = [name for name in names if name not in data and name not in optional]
     unknown = [key for key in data if key not in names and key != "event"]
     if missing or unknown:

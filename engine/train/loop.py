@@ -21,7 +21,7 @@ from engine.train.checkpoint import CHECKPOINT_FORMAT, load_checkpoint, save_che
 from engine.train.checkpoint_schema import check_state, resumed_config
 from engine.train.config import TrainConfig
 from engine.train.datasets import load_dataset
-from engine.train.device import device_name, memory_mb, resolve_device, set_threads
+from engine.train.device import autocast, cap_gpu_memory, device_name, memory_mb, resolve_device, set_threads
 from engine.train.diagnose import diagnose, predicted_counts
 from engine.train.download import Report
 from engine.train.events import (
@@ -34,6 +34,7 @@ from engine.train.events import (
     StartedEvent,
     TrainEvent,
 )
+from engine.train.limits import AdminLimits, load_limits
 from engine.train.models import build_model, model_summary
 from engine.train.run_files import (
     CHECKPOINT_NAME,
@@ -75,7 +76,9 @@ class Trainer:
         views: bool = True,
         report: Report | None = None,
         changes: Mapping[str, object] | None = None,
+        limits: AdminLimits | None = None,
     ) -> None:
+        self.limits = load_limits() if limits is None else limits
         if out is not None:
             refuse_other_run(out, run_folder(resume) if resume else None)
         source = checkpoint_path(resume) if resume else None
@@ -86,8 +89,12 @@ class Trainer:
         self.emit = emit
         self.out = out
         self.views = views
-        self.threads = set_threads(config.threads)
-        self.device = resolve_device(config.device)
+        # a count the checkpoint holds (not asked for now) is lowered to the limit; one asked for is checked
+        self.limits.check(0 if saved and "threads" not in (changes or {}) else config.threads, config.device)
+        self.threads = set_threads(config.threads, self.limits)
+        self.device = resolve_device(config.device, self.limits)
+        self.autocast = autocast(self.device, config.amp)
+        cap_gpu_memory(self.device, self.limits)
         torch.manual_seed(config.seed)
         self.data = load_dataset(config, report)
         self.model = build_model(config, self.data.input_shape, len(self.data.class_names)).to(self.device)
@@ -170,6 +177,8 @@ class Trainer:
             global_step=self.global_step,
             lr=self.lr,
             out=str(self.out) if self.out else None,
+            limits=self.limits.to_json(),
+            amp=self.config.amp,
         )
 
     def train_batch(self) -> None:
@@ -181,8 +190,9 @@ class Trainer:
         size = self.config.batch_size
         index = self._order[self.step * size : (self.step + 1) * size]
         x, y = self.x_train[index], self.y_train[index]
-        logits = self.model(x)
-        loss = self._loss(logits, y)
+        with self.autocast:
+            logits = self.model(x)
+            loss = self._loss(logits, y)
         value = loss.item()
         if not math.isfinite(value):
             raise SpecError(
@@ -314,8 +324,9 @@ class Trainer:
                 self.x_test[start : start + EVAL_BATCH],
                 self.y_test[start : start + EVAL_BATCH],
             )
-            logits = self.model(x)
-            total += self._loss(logits, y).item() * len(y)
+            with self.autocast:
+                logits = self.model(x)
+                total += self._loss(logits, y).item() * len(y)
             predictions.append(logits.argmax(-1))
         self.model.train()
         predicted = torch.cat(predictions) if predictions else torch.empty(0, dtype=torch.long, device=self.device)

@@ -118,7 +118,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     run.add_argument(
         "--threads",
         type=int,
-        help="CPU threads for torch (0: one per core, at most 8; 1 on a busy shared machine)",
+        help="CPU threads for torch (0: one per core, at most 8; 1 on a busy shared machine; never above a server's"
+        " max_threads, see TENSORTOUR_LIMITS in the README)",
+    )
+    run.add_argument(
+        "--amp",
+        action="store_true",
+        help="mixed precision: bf16 autocast on a CUDA GPU that supports it (refused on the CPU)",
     )
     where = parser.add_argument_group("running")
     where.add_argument(

@@ -20,12 +20,14 @@ from engine.train.config import TrainConfig
 from engine.train.runs_list import RunSummary, delete_run, list_runs
 from tui.i18n import t, visible
 from tui.keys import help_bindings, translate_bindings
-from tui.runs_text import headers, row
+from tui.runs_text import CELL_PADDING, detail_words, page_table
 from tui.screens.help import HelpScreen
+from tui.screens.runs_more import AskMoreEpochs
 from tui.widgets.keybar import KeyBar
 from tui.widgets.runs_chart import Curve, RunsChart
 
 MARK = "*"
+SCROLLBAR = 2  # the DataTable's vertical scrollbar, when the rows overflow
 
 
 class ConfirmDelete(ModalScreen[bool]):
@@ -53,6 +55,7 @@ class RunsScreen(Screen[None]):
         Binding("space", "mark", "keys.runs_mark", key_display="Space"),
         Binding("c", "compare", "keys.runs_compare"),
         Binding("r", "resume", "keys.runs_resume"),
+        Binding("a", "more", "keys.runs_more"),
         Binding("d", "delete", "keys.runs_delete"),
         Binding("question_mark,f1", "help", "keys.help", key_display="?"),
         Binding("escape", "app.back", "keys.back", show=False),
@@ -66,7 +69,8 @@ class RunsScreen(Screen[None]):
     RunsScreen #charts { height: 2fr; display: none; }
     RunsScreen #charts.-shown { display: block; }
     RunsScreen RunsChart { width: 1fr; border: round $panel; }
-    RunsScreen #legend, RunsScreen #runs-message { height: auto; padding: 0 1; }
+    RunsScreen #legend, RunsScreen #runs-message, RunsScreen #run-detail { height: auto; padding: 0 1; }
+    RunsScreen #run-detail { text-style: bold; }
     """
 
     def __init__(self, root: str | Path = "runs") -> None:
@@ -81,6 +85,7 @@ class RunsScreen(Screen[None]):
         with Vertical():
             yield Static(id="runs-title", markup=False)
             yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
+            yield Static(id="run-detail", markup=False)
             with Horizontal(id="charts"):
                 yield RunsChart(id="loss-overlay")
                 yield RunsChart(id="acc-overlay")
@@ -106,10 +111,26 @@ class RunsScreen(Screen[None]):
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear(columns=True)
-        table.add_columns(" ", *headers())
-        for run in self.runs:
-            table.add_row(MARK if run.path in self.marked else " ", *row(run), key=str(run.path))
+        # the mark's column and a vertical scrollbar's room come off the width the other columns share
+        columns, rows = page_table(self.runs, self.app.size.width - 1 - CELL_PADDING - SCROLLBAR)
+        table.add_column(" ", width=1)
+        for header, width in columns:
+            table.add_column(header, width=width)
+        for run, cells in zip(self.runs, rows):
+            table.add_row(MARK if run.path in self.marked else " ", *cells, key=str(run.path))
         table.move_cursor(row=min(max(cursor, 0), max(len(self.runs) - 1, 0)))  # the row after a deleted one
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        run = self.current()
+        self.query_one("#run-detail", Static).update(detail_words(run) if run else "")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_detail()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.is_mounted:
+            self.reload()
 
     def current(self) -> RunSummary | None:
         table = self.query_one(DataTable)
@@ -165,6 +186,31 @@ class RunsScreen(Screen[None]):
             return
         setup = TrainSetup(run.config or TrainConfig(), start=True, resume=str(run.path.absolute()))
         self.app.open_lesson("train", setup=setup)
+
+    def action_more(self) -> None:
+        """More epochs for this run: asks how many, then continues it from its checkpoint to the new total."""
+        from engine.train.setup import TrainSetup
+
+        run = self.current()
+        if run is None:
+            return
+        folder = visible(str(run.path.absolute()))
+        if not run.resumable:
+            self.say(t("runs.resume_none", folder=folder))
+            return
+        target = run.epochs or run.epochs_done
+
+        def answered(count: int | None) -> None:
+            if count is None:
+                self.say(t("runs.more_kept", folder=folder))
+                return
+            total = target + count
+            config = (run.config or TrainConfig()).with_changes(epochs=total)
+            setup = TrainSetup(config, start=True, resume=str(run.path.absolute()), changes={"epochs": total})
+            self.app.open_lesson("train", setup=setup)
+
+        question = t("runs.more_ask", folder=folder, done=run.epochs_done, target=target)
+        self.app.push_screen(AskMoreEpochs(question), answered)
 
     def action_delete(self) -> None:
         run = self.current()

@@ -199,10 +199,13 @@ class TrainScreen(TrainQuizzing, TrainNarration, LiveView, SavesFiles, LessonTex
 
     def start_from_form(self) -> bool:
         """Start a run with what the form says, or say on the form why not (nothing starts)."""
+        from engine.train.limits import load_limits
+
         form = self.query_one(TrainForm)
         try:
             config = config_from_texts(form.texts(), self.config)
             check_own_data(config)  # a bad CSV or image folder is refused here, naming the file, before a run starts
+            load_limits().check(config.threads, config.device)  # a server's limits, said before a child starts
         except SpecError as error:
             form.show_error(error)
             return False

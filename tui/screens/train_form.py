@@ -86,7 +86,12 @@ COLUMNS: tuple[tuple[FormField, ...], ...] = (
 FIELDS = tuple(field for column in COLUMNS for field in column)
 NUMBERS = ("lr", "momentum", "weight_decay", "noise")
 INTEGERS = ("batch_size", "epochs", "seed", "threads")
-FIELD_OF_ERROR = {"train_hidden": "hidden", "train_needs_images": "model"}
+FIELD_OF_ERROR = {
+    "train_hidden": "hidden",
+    "train_needs_images": "model",
+    "limits_threads": "threads",
+    "limits_device": "device",
+}
 PATH_ROW = "data_dir"  # the one row that names where the data is: --data-dir, or --data-file / --image-folder
 PATH_ERRORS = ("data_not_a_file", "data_unreadable", "data_dir_not_folder")
 

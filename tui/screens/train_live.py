@@ -61,6 +61,7 @@ class LiveView:
     config: TrainConfig
     image_view: str
     run_out: str | None
+    _progress_rows = "2 1fr 1"  # as train.tcss sets them
 
     def clear_run(self, config: TrainConfig) -> None:
         """Forget the last run's events: a new run starts with the model summary in the right pane."""
@@ -205,7 +206,19 @@ class LiveView:
 
     def _show_progress(self) -> None:
         text = progress_text(self.state, self.started, self.batch, self.epoch, self.lr, self.config)
-        self.query_one("#progress", Line).show(text)
+        progress = self.query_one("#progress", Line)
+        progress.show(text)
+        self._fit_progress_row(progress, text)
+
+    def _fit_progress_row(self, progress: Line, text: str) -> None:
+        """The grid's first row holds the progress lines: two, and those a server's limits line wraps to."""
+        live = self.query_one("#live")
+        width = progress.content_size.width or max(1, live.size.width - 2)
+        lines = progress.get_content_height(live.size, live.size, width) if text.count("\n") > 1 else 2
+        rows = f"{max(2, lines)} 1fr 1"
+        if rows != self._progress_rows:
+            self._progress_rows = rows
+            live.styles.grid_rows = rows
 
     def _show_view(self) -> None:
         """The right pane: the model summary, the decision boundary, or one of the image views."""

@@ -24,6 +24,7 @@ from engine.train.events import (
 )
 from tui.i18n import catalogue, t
 from tui.text.own_data import data_notes
+from tui.text.limits import limits_words
 from tui.text.train import device_words, epoch_numbers, failure_words
 from tui.widgets.heatmap import POINT_GLYPHS, RGB, diverging, grey
 
@@ -69,7 +70,8 @@ def progress_text(
     lr: float | None,
     config: TrainConfig,
 ) -> str:
-    """Two lines: where the run is (epoch, batch, ETA, speed), then device, memory, lr and test accuracy."""
+    """Where the run is (epoch, batch, ETA, speed), then device, memory, lr and test accuracy, then the server's
+    limits when an administrator set any."""
     if batch is not None:
         where = {
             "epoch": batch.epoch,
@@ -93,7 +95,8 @@ def progress_text(
     details.append(t("train_ui.lr", lr=f"{lr:g}" if lr is not None else "–"))
     if epoch is not None:
         details.append(t("train_ui.test_acc", acc=f"{epoch.test_acc:.1%}"))
-    return f"{first}\n{' · '.join(details)}"
+    limits = limits_words(started.limits) if started else ""
+    return "\n".join([first, " · ".join(details), *([limits] if limits else [])])
 
 
 def epoch_text(event: EpochEvent) -> str:

@@ -30,8 +30,10 @@ def accuracy_lines(event: AccuracyEvent) -> list[str]:
 
 
 def plain(setup: TrainSetup) -> str:
-    """The run's settings, the data and the model's layers (the summary shown before training), without training."""
+    """The run's settings, the data and the model's layers (the summary shown before training), without training;
+    and a server's limits, so a teacher can check a limits file with `tensortour train --plain`."""
     from engine.train.loop import Trainer
+    from tui.text.limits import limits_words
 
     started = Trainer(setup.config, emit=lambda event: None, views=False).started_event()
     config, data = setup.config, started.dataset
@@ -62,6 +64,7 @@ def plain(setup: TrainSetup) -> str:
                 device=device_words(started),
                 steps=started.steps_per_epoch,
             ),
+            *([limits] if (limits := limits_words(started.limits)) else []),
             t("train.plain_settings", settings=settings),
             "",
             *table,
@@ -77,12 +80,13 @@ def hint_text(event: HintEvent, evidence: bool = True) -> str:
 
 
 def device_words(started: StartedEvent) -> str:
-    """The GPU's own name, or "CPU · 2 threads" in the student's language."""
+    """The GPU's own name (and "bf16 autocast" under --amp), or "CPU · 2 threads" in the student's language."""
     threads = started.threads
     if started.device == "cpu" and threads is not None:
-        key = "train.cpu_thread" if threads == 1 else "train.cpu_threads"
-        return t(key, threads=threads)
-    return started.device_name or started.device
+        name = t("train.cpu_thread" if threads == 1 else "train.cpu_threads", threads=threads)
+    else:
+        name = started.device_name or started.device
+    return f"{name} · {t('limits.amp')}" if started.amp else name
 
 
 def failure_words(event: FailedEvent) -> str:
