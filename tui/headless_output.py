@@ -24,8 +24,8 @@ from engine.train.events import (
     TrainEvent,
 )
 from tui.i18n import t, visible
-from tui.text.own_data import data_notes
 from tui.text.limits import limits_words
+from tui.text.own_data import data_notes
 from tui.text.train import accuracy_lines, device_words, epoch_numbers, failure_words, hint_text
 
 if TYPE_CHECKING:  # rich.progress costs ~5 ms, and the training lesson imports tui.headless for its words

@@ -23,8 +23,8 @@ from engine.train.events import (
     StoppedEvent,
 )
 from tui.i18n import catalogue, t
-from tui.text.own_data import data_notes
 from tui.text.limits import limits_words
+from tui.text.own_data import data_notes
 from tui.text.train import device_words, epoch_numbers, failure_words
 from tui.widgets.heatmap import POINT_GLYPHS, RGB, diverging, grey
 
