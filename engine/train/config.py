@@ -68,7 +68,7 @@ class TrainConfig:
         object.__setattr__(self, "hidden", tuple(self.hidden))
         for name in ("data_dir", "download", "data_file", "image_folder", "amp"):
             value = getattr(self, name)
-            if not isinstance(value, bool if name == "download" else str):
+            if not isinstance(value, bool if name in ("download", "amp") else str):
                 raise SpecError("train_bad_value", what=name, value=_shown(value))
         for name, choices in (
             ("dataset", DATASETS),
