@@ -121,6 +121,20 @@ def test_esc_skips_and_reveals_left_cancels_and_end_stops_before_the_next_questi
     drive(body)
 
 
+def test_esc_skips_even_when_a_click_took_the_focus_from_the_field():
+    async def body(app, pilot):
+        await pilot.press("right")
+        assert panel(app).asking
+        screen(app).set_focus(None)  # what a mouse click on the work does
+        await pilot.press("escape")
+        assert app.screen is screen(app) and "step 2/8" in status(app)
+        assert app.answers == [("broadcast", "prepended", None)]
+        await pilot.press("escape")  # nothing asked now: Esc leaves the lesson as everywhere
+        assert not isinstance(app.screen, StepLesson)
+
+    drive(body)
+
+
 def test_play_pauses_at_a_question_and_a_new_setup_asks_afresh():
     async def body(app, pilot):
         await pilot.press("space")

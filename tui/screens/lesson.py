@@ -139,7 +139,7 @@ class StepLesson(Quizzing, SavesFiles, LessonText, Screen[None], Generic[SetupT,
         Binding("question_mark,f1", "help", "keys.help", key_display="?"),
         Binding("Q", "quiz_me", "keys.quiz_me", show=False),
         *FILE_BINDINGS,
-        Binding("escape", "app.back", "keys.back", show=False),
+        Binding("escape", "back", "keys.back", show=False),
     ]
 
     index: reactive[int] = reactive(0, always_update=True, init=False)

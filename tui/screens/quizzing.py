@@ -134,6 +134,15 @@ class Quizzing:
                 return question.step - 1
         return target
 
+    def action_back(self) -> None:
+        """Esc skips a question being asked wherever the focus is (a click may have taken it from the field);
+        otherwise it goes back to the lesson list."""
+        panel = self.query_one(QuizPanel)
+        if panel.asking:
+            panel.action_skip()
+        else:
+            self.app.action_back()
+
     def action_quiz_me(self) -> None:
         """The next question after the current step, else the first one; its step's predecessor is shown to ask."""
         questions = self.quiz_questions
