@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 
 
@@ -25,3 +26,8 @@ class Dataset:
     @property
     def input_shape(self) -> tuple[int, ...]:
         return tuple(self.x_train.shape[1:])
+
+
+def normalise(images: np.ndarray, maximum: float) -> torch.Tensor:
+    """(x / max - 0.5) / 0.5 in float32, step by step as ToTensor + Normalize compute it."""
+    return torch.from_numpy(np.array(images, dtype=np.float32)).div_(maximum).sub_(0.5).div_(0.5)

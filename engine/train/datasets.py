@@ -23,7 +23,7 @@ from engine.train.data_files import (
     read_digits,
     read_idx_set,
 )
-from engine.train.dataset import Dataset
+from engine.train.dataset import Dataset, normalise
 from engine.train.download import Report, download
 from engine.train.paths import path_kind
 from engine.train.shapes_data import CLASS_NAMES as SHAPE_NAMES
@@ -88,11 +88,6 @@ def _check_data_dir(data_dir: Path) -> None:
         raise SpecError("data_unreadable", path=str(data_dir), reason=error.strerror or str(error)) from None
     if kind not in ("path_folder", "path_missing"):
         raise SpecError("data_dir_not_folder", path=str(data_dir), what=kind)
-
-
-def normalise(images: np.ndarray, maximum: float) -> torch.Tensor:
-    """(x / max - 0.5) / 0.5 in float32, step by step as ToTensor + Normalize compute it."""
-    return torch.from_numpy(np.array(images, dtype=np.float32)).div_(maximum).sub_(0.5).div_(0.5)
 
 
 def _images(

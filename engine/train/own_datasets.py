@@ -13,8 +13,7 @@ import numpy as np
 import torch
 
 from engine.train.config import TrainConfig
-from engine.train.dataset import Dataset
-from engine.train.datasets import normalise
+from engine.train.dataset import Dataset, normalise
 from engine.train.image_folder import list_image_folder, read_folder_images
 from engine.train.own_check import own_path
 from engine.train.own_data import points_split, read_points_csv, view_extent
