@@ -33,16 +33,13 @@ class FakeVerifier:
         pass
 
 
-def drive(body, *, lang="en", lesson="conv", setup=None, real_verifier=False, source=None):
-    """Run `await body(app, pilot)` against a fresh app at 80×24 (`source`: the lesson file it was opened from)."""
+def run_app(body, app, *, size=(80, 24), real_verifier=False) -> None:
+    """Run `await body(app, pilot)` in `app` at `size`, its torch checker faked unless `real_verifier`."""
+    if not real_verifier:
+        app.verifier = FakeVerifier()
 
     async def main():
-        options = {"setup": setup} if lesson and setup is not None else {}
-        options |= {"source": source} if source is not None else {}
-        app = TensorTourApp(lang=lang, lesson=lesson, **options)
-        if not real_verifier:
-            app.verifier = FakeVerifier()
-        async with app.run_test(size=(80, 24)) as pilot:
+        async with app.run_test(size=size) as pilot:
             await pilot.pause()
             await body(app, pilot)
 
@@ -50,6 +47,14 @@ def drive(body, *, lang="en", lesson="conv", setup=None, real_verifier=False, so
         asyncio.run(main())
     finally:
         set_language("en")  # the app sets the catalogue's language for the whole process
+
+
+def drive(body, *, lang="en", lesson="conv", setup=None, real_verifier=False, source=None, quiz=False):
+    """Run `await body(app, pilot)` against a fresh app at 80×24 (`source`: the lesson file it was opened from)."""
+    options = {"setup": setup} if lesson and setup is not None else {}
+    options |= {"source": source} if source is not None else {}
+    options |= {"quiz": True} if quiz else {}
+    run_app(body, TensorTourApp(lang=lang, lesson=lesson, **options), real_verifier=real_verifier)
 
 
 def lesson(app) -> StepLesson:

@@ -5,19 +5,18 @@ Each test points XDG_STATE_HOME at its own tmp_path, so the progress file is the
 
 from __future__ import annotations
 
-import asyncio
 import errno
 import json
 import os
 
-from pilot_support import FakeVerifier
+from pilot_support import run_app
 from test_tui_home import palette_search
 from textual.widgets import OptionList, Static
 
 from engine.course_progress import FORMAT_NAME, VERSION, progress_path
 from tui.app import TensorTourApp
 from tui.course_tour import TOURS, read_tour
-from tui.i18n import set_language, t
+from tui.i18n import t
 from tui.quiz_events import QuizAnswered
 from tui.screens.course import CourseScreen
 from tui.screens.home import HomeScreen
@@ -29,18 +28,7 @@ PERCEPTRON = read_tour(TOURS / "perceptron.toml")
 def run(body, *, lang="en", course: bool | None = False, size=(80, 24)) -> None:
     """`await body(app, pilot)` in an app started as `tensortour course` (`--reset` where course is True);
     course=None starts it as plain `tensortour` (the home screen)."""
-
-    async def main():
-        app = TensorTourApp(lang=lang, **({} if course is None else {"course": course}))
-        app.verifier = FakeVerifier()
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            await body(app, pilot)
-
-    try:
-        asyncio.run(main())
-    finally:
-        set_language("en")
+    run_app(body, TensorTourApp(lang=lang, **({} if course is None else {"course": course})), size=size)
 
 
 def shown(screen, selector: str) -> str:

@@ -7,18 +7,16 @@ and expected answers from NumPy.
 
 from __future__ import annotations
 
-import asyncio
-
 import numpy as np
 import pytest
-from pilot_support import FakeVerifier, status
+from pilot_support import FakeVerifier, run_app, status
 
 from engine.broadcast import broadcast_trace
 from engine.broadcast_setup import BroadcastSetup, named_setup
 from engine.quiz import AnswerError
 from tui.app import TensorTourApp
 from tui.cli import parse_args
-from tui.i18n import error_text, set_language, t
+from tui.i18n import error_text, t
 from tui.lesson_file import Note, read_lesson_file
 from tui.quiz_events import QuizAnswered
 from tui.screens.lesson import StepLesson
@@ -43,17 +41,8 @@ class ScoringApp(TensorTourApp):
 
 
 def drive(body, *, lang="en", quiz=True, lesson="broadcast", setup=None, source=None):
-    async def main():
-        options = ({"setup": setup} if setup else {}) | ({"source": source} if source else {})
-        app = ScoringApp(lang=lang, lesson=lesson, quiz=quiz, **options)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            await body(app, pilot)
-
-    try:
-        asyncio.run(main())
-    finally:
-        set_language("en")
+    options = ({"setup": setup} if setup else {}) | ({"source": source} if source else {})
+    run_app(body, ScoringApp(lang=lang, lesson=lesson, quiz=quiz, **options))
 
 
 def screen(app) -> StepLesson:

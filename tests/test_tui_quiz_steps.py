@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from pilot_support import FakeVerifier, lesson, text
+from pilot_support import drive as pilot_drive
+from pilot_support import lesson, text
 
 from engine.data import DataSpec
 from engine.perceptron import PerceptronSpec
-from tui.app import TensorTourApp
-from tui.i18n import set_language, t
+from tui.i18n import t
 from tui.widgets.grid import Grid
 from tui.widgets.perceptron_canvas import Canvas
 
 
 def drive(body, lesson_id: str, setup: object) -> None:
-    async def main():
-        app = TensorTourApp(lesson=lesson_id, quiz=True, setup=setup)
-        app.verifier = FakeVerifier()
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            await body(app, pilot)
-
-    try:
-        asyncio.run(main())
-    finally:
-        set_language("en")
+    pilot_drive(body, lesson=lesson_id, setup=setup, quiz=True)
 
 
 def test_perceptron_hides_the_inputs_ahead_until_they_are_predicted():

@@ -5,26 +5,17 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from pilot_support import run_app
 from textual.widgets import DataTable, Static
 
 from tests.runs_support import mixed_runs
 from tui.app import TensorTourApp
-from tui.i18n import set_language
 from tui.screens.runs import ConfirmDelete, RunsScreen
 from tui.widgets.runs_chart import RunsChart
 
 
 def drive_runs(root: Path, body, lang: str = "en") -> None:
-    async def main():
-        app = TensorTourApp(lang=lang, runs_dir=str(root))
-        async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            await body(app, pilot)
-
-    try:
-        asyncio.run(main())
-    finally:
-        set_language("en")
+    run_app(body, TensorTourApp(lang=lang, runs_dir=str(root)), real_verifier=True)
 
 
 def words(app, selector: str) -> str:
