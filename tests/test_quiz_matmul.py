@@ -9,13 +9,13 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from quiz_bank_support import assert_marks, assert_words
 
 from engine.errors import SpecError
 from engine.matmul import matmul_trace
 from engine.matmul_quiz import pair_label, questions
 from engine.matmul_spec import EXAMPLES, MatmulSpec
-from engine.quiz import answer_text, asked_before, mark
-from tui.i18n import t
+from engine.quiz import asked_before, mark
 from tui.lessons import lesson
 
 
@@ -64,12 +64,8 @@ def check(spec: MatmulSpec) -> tuple:
                     else ()
                 )
                 assert question.choices[question.answer] == pair_label(x_batch, w_batch, int(row), int(col))
-        assert mark(question, answer_text(question)).correct
-        wrong = str((int(question.answer) + 1) % len(question.choices) + 1) if question.kind == "choice" else "-1e9"
-        assert not mark(question, wrong).correct
-        for lang in ("en", "zh"):
-            for key in (question.key, question.why_key):
-                assert "{" not in t(key, lang, **question.params) != key
+        assert_marks(question)
+        assert_words(question)
     return asked
 
 
