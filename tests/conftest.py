@@ -15,6 +15,13 @@ for _variable in [name for name in os.environ if name.startswith("TENSORTOUR_")]
 os.environ["TENSORTOUR_LIMITS"] = os.devnull + ".no-limits.toml"
 
 
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto`: half again as many workers as cores. Many tests wait (on a training child, a subprocess, a
+    timer); on 2 cores a third worker keeps both busy: 3:58 for the suite against 5:09 with two."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(2, cores * 3 // 2)
+
+
 @pytest.fixture(autouse=True)
 def english_afterwards():
     """The app sets the catalogue's language for the whole process; leave it as other tests expect."""
