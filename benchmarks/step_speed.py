@@ -162,7 +162,7 @@ async def measure(
     profile: cProfile.Profile | None = None,
 ) -> list[Result]:
     result = Result(name)
-    app = TensorTourApp(lang="en", lesson="conv", setup=setup)
+    app = TensorTourApp(lang="en", lesson="conv", setup=setup, quiz=False)  # keys step, never stop to ask
     async with app.run_test(size=SIZE) as pilot:
         clock = FrameClock(app)
         await _settle(app, pilot)
