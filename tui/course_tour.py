@@ -14,21 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.errors import SpecError
 from tui.i18n import ASSETS, LANGUAGES, language
-from tui.lesson_file import (
-    FORMAT,
-    MAX_BYTES,
-    FieldError,
-    LessonFile,
-    LessonFileError,
-    Note,
-    _key_lines,
-    _Refused,
-    _type_name,
-    argv_from_table,
-    setup_of,
-)
+from tui.lesson_file import Fail, LessonFile, Note, parse_document, read_bytes, setup_in, type_name
 from tui.lessons import LESSONS
 
 TOURS = ASSETS / "course"
@@ -69,71 +56,32 @@ def tour_paths(folder: Path = TOURS) -> dict[str, Path]:
 
 
 def read_tour(path: Path) -> Tour:
-    """Read and check a tour; raises LessonFileError naming the file, the line and the field."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise LessonFileError(path, "unreadable", reason=error.strerror or str(error)) from None
-    if len(data) > MAX_BYTES:
-        raise LessonFileError(path, "too_big", limit=MAX_BYTES)
-    import tomllib
-
-    try:
-        text = data.decode("utf-8")
-        document = tomllib.loads(text)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise LessonFileError(path, "malformed", reason=str(error)) from None
-    lines = _key_lines(text)
-
-    def fail(code: str, table: str = "", key: str = "", **params: object) -> None:
-        line = lines.get((table, key)) or lines.get((table, ""))
-        raise LessonFileError(path, code, line=line, field=".".join(filter(None, (table, key))), **params)
-
-    for key in document:
-        if key not in TOP_KEYS:
-            fail("unknown_key", key=key, known=", ".join(TOP_KEYS))
-    version = document.get("format", FORMAT)
-    if type(version) is not int or version != FORMAT:
-        fail("format", key="format", value=str(version), expected=FORMAT)
-    lesson = document.get("lesson")
-    if lesson not in LESSONS:
-        fail("unknown_lesson", key="lesson", value=str(lesson), choices=", ".join(LESSONS))
+    """Read and check a tour by the lesson-file rules; raises LessonFileError naming the file, the line and the field."""
+    document, lesson, fail = parse_document(read_bytes(path), path, TOP_KEYS)
     if lesson != path.stem:
         fail("tour_misnamed", key="lesson", value=lesson, name=path.name)
     stops = document.get("stop")
     if not isinstance(stops, list) or not stops:
         fail("tour_no_stops", key="stop")
-    stops = tuple(_stop(path, lesson, entry, f"stop[{n}]", fail) for n, entry in enumerate(stops, 1))
-    return Tour(lesson, str(path), stops)
+    return Tour(lesson, str(path), tuple(_stop(lesson, entry, f"stop[{n}]", fail) for n, entry in enumerate(stops, 1)))
 
 
-def _stop(path: Path, lesson: str, entry: object, table: str, fail) -> Stop:
+def _stop(lesson: str, entry: object, table: str, fail: Fail) -> Stop:
     if not isinstance(entry, dict):
-        fail("want_tables", key="stop", got=_type_name(entry))
+        fail("want_tables", key="stop", got=type_name(entry))
     for key, value in entry.items():
         if key not in STOP_KEYS:
             fail("unknown_key", table, key, known=", ".join(STOP_KEYS))
         if key in LANGUAGES and not (isinstance(value, str) and value.strip()):
-            fail("want_text", table, key, got=_type_name(value))
+            fail("want_text", table, key, got=type_name(value))
     missing = [lang for lang in LANGUAGES if lang not in entry]
     if missing:
         fail("no_text", table, languages=", ".join(missing))
     step = entry.get("step", 1)
     if isinstance(step, bool) or not isinstance(step, int) or step < 1:
         fail("want_step", table, "step", value=str(step))
-    setup_table = entry.get("setup", {})
-    if not isinstance(setup_table, dict):
-        fail("want_table", table, "setup", got=_type_name(setup_table))
-    try:
-        argv = argv_from_table(lesson, setup_table)
-        setup = setup_of(lesson, argv)
-    except FieldError as error:
-        fail(error.code, f"{table}.setup", error.key, **error.params)
-    except _Refused as error:
-        fail("refused", f"{table}.setup", reason=str(error))
-    except SpecError as error:
-        raise LessonFileError(path, "invalid", field=f"{table}.setup", spec_error=error) from None
-    return Stop(step, {lang: one_paragraph(entry[lang]) for lang in LANGUAGES}, tuple(argv), setup)
+    argv, setup = setup_in(lesson, entry, table, fail)
+    return Stop(step, {lang: one_paragraph(entry[lang]) for lang in LANGUAGES}, argv, setup)
 
 
 def one_paragraph(text: str) -> str:

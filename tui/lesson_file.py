@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from engine.errors import SpecError
 from tui.i18n import LANGUAGES, error_text, language, t, visible
@@ -136,7 +138,7 @@ def file_actions(lesson_id: str) -> dict[str, argparse.Action]:
     }
 
 
-def _type_name(value: object) -> str:
+def type_name(value: object) -> str:
     """The TOML type of a value, as the catalogue names it (lesson_file.type_*)."""
     names = {bool: "boolean", int: "integer", float: "float", str: "string", list: "array", dict: "table"}
     return names.get(type(value), "date")
@@ -146,11 +148,11 @@ def _word(key: str, action: argparse.Action, value: object) -> str:
     """One value as the text argparse would get for it; refuses a value of the wrong TOML type or not a choice."""
     kind = action.type
     if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise FieldError(key, "want_integer", got=_type_name(value))
+        raise FieldError(key, "want_integer", got=type_name(value))
     if kind is float and (isinstance(value, bool) or not isinstance(value, int | float)):
-        raise FieldError(key, "want_number", got=_type_name(value))
+        raise FieldError(key, "want_number", got=type_name(value))
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise FieldError(key, "want_text", got=_type_name(value))
+        raise FieldError(key, "want_text", got=type_name(value))
     word = repr(value) if isinstance(value, float) else str(value)
     if action.choices is not None and word not in [str(choice) for choice in action.choices]:
         raise FieldError(key, "not_a_choice", value=word, choices=", ".join(map(str, action.choices)))
@@ -161,7 +163,7 @@ def _option_words(key: str, action: argparse.Action, value: object) -> list[str]
     option = next(o for o in action.option_strings if o.startswith("--"))
     if isinstance(action, argparse.BooleanOptionalAction) or action.nargs == 0:
         if not isinstance(value, bool):
-            raise FieldError(key, "want_boolean", got=_type_name(value))
+            raise FieldError(key, "want_boolean", got=type_name(value))
         if isinstance(action, argparse.BooleanOptionalAction):
             return [option if value else "--no-" + option[2:]]
         return [option] if value == action.const else []
@@ -244,6 +246,11 @@ def _key_lines(text: str) -> dict[tuple[str, str], int]:
 
 def read_lesson_file(path: str | Path) -> LessonFile:
     """Read and check a lesson file; raises LessonFileError saying where and what."""
+    return parse_lesson_file(read_bytes(path), path)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """A lesson file's or a tour's bytes, refused past MAX_BYTES (read no further than that)."""
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
@@ -251,10 +258,26 @@ def read_lesson_file(path: str | Path) -> LessonFile:
         raise LessonFileError(path, "unreadable", reason=error.strerror or str(error)) from None
     if len(data) > MAX_BYTES:
         raise LessonFileError(path, "too_big", limit=MAX_BYTES)
-    return parse_lesson_file(data, path)
+    return data
 
 
 def parse_lesson_file(data: bytes, path: str | Path) -> LessonFile:
+    document, lesson, fail = parse_document(data, path, TOP_KEYS)
+    argv, setup = setup_in(lesson, document, "", fail)
+    narration = _notes(document.get("narration", []), "narration", fail, need_step=True)
+    questions = _notes(document.get("question", []), "question", fail, need_step=False)
+    return LessonFile(str(path), lesson, argv, setup, narration, questions)
+
+
+Fail = Callable[..., NoReturn]
+"""`fail(code, table, key, field=None, **params)`: raise LessonFileError naming the file, the key's line and field."""
+
+
+def parse_document(data: bytes, path: str | Path, top_keys: tuple[str, ...]) -> tuple[dict, str, Fail]:
+    """A lesson file or a course tour checked up to its lesson: (the TOML document, the lesson, its `fail`).
+
+    Only `top_keys` may stand at the top; `format` must be FORMAT where given; `lesson` must name a lesson.
+    """
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -269,54 +292,57 @@ def parse_lesson_file(data: bytes, path: str | Path) -> LessonFile:
         raise LessonFileError(path, "malformed", line=int(found.group(1)) if found else None, reason=reason) from None
     lines = _key_lines(text)
 
-    def fail(code: str, table: str = "", key: str = "", field: str | None = None, **params: object) -> None:
+    def fail(code: str, table: str = "", key: str = "", field: str | None = None, **params: object) -> NoReturn:
         line = lines.get((table, key)) or lines.get((table, "")) or lines.get(("", table))  # `setup = { … }` too
         raise LessonFileError(path, code, line=line, field=field or ".".join(filter(None, (table, key))), **params)
 
     for key in document:
-        if key not in TOP_KEYS:
-            fail("unknown_key", key=key, known=", ".join(TOP_KEYS))
+        if key not in top_keys:
+            fail("unknown_key", key=key, known=", ".join(top_keys))
     version = document.get("format", FORMAT)
     if type(version) is not int or version != FORMAT:
         fail("format", key="format", value=str(version), expected=FORMAT)
     lesson = document.get("lesson")
     if not isinstance(lesson, str):
-        fail("no_lesson" if lesson is None else "want_text", key="lesson", got=_type_name(lesson))
+        fail("no_lesson" if lesson is None else "want_text", key="lesson", got=type_name(lesson))
     if lesson not in LESSONS:
         fail("unknown_lesson", key="lesson", value=lesson, choices=", ".join(LESSONS))
-    table = document.get("setup", {})
+    return document, lesson, fail
+
+
+def setup_in(lesson: str, parent: dict, where: str, fail: Fail) -> tuple[tuple[str, ...], object]:
+    """The `setup` table of `parent` (the table named `where`, "" for the top) through the lesson's own parser:
+    (its argv, the setup); a value the lesson refuses names its field."""
+    table = parent.get("setup", {})
     if not isinstance(table, dict):
-        fail("want_table", key="setup", got=_type_name(table))
+        fail("want_table", where, "setup", got=type_name(table))
+    field = ".".join(filter(None, (where, "setup")))
     try:
         argv = argv_from_table(lesson, table)
-        setup = setup_of(lesson, argv)
+        return tuple(argv), setup_of(lesson, argv)
     except FieldError as error:
-        fail(error.code, "setup", error.key, **error.params)
+        fail(error.code, field, error.key, **error.params)
     except _Refused as error:
-        fail("refused", "setup", reason=str(error))
+        fail("refused", field, reason=str(error))
     except SpecError as error:
-        line = lines.get(("setup", ""))
-        raise LessonFileError(path, "invalid", line=line, field="setup", spec_error=error) from None
-    narration = _notes(document.get("narration", []), "narration", fail, need_step=True)
-    questions = _notes(document.get("question", []), "question", fail, need_step=False)
-    return LessonFile(str(path), lesson, tuple(argv), setup, narration, questions)
+        fail("invalid", field, spec_error=error)
 
 
 def _notes(entries: object, name: str, fail, *, need_step: bool) -> tuple[Note, ...]:
     """`[[narration]]` (step, en, zh) or `[[question]]` (step?, en, zh, answer?) tables, checked."""
     if not isinstance(entries, list):
-        fail("want_tables", key=name, got=_type_name(entries))
+        fail("want_tables", key=name, got=type_name(entries))
     allowed = ("step", *LANGUAGES) + (() if need_step else ("answer",))
     notes = []
     for index, entry in enumerate(entries):
         table = f"{name}[{index + 1}]"
         if not isinstance(entry, dict):
-            fail("want_tables", key=name, got=_type_name(entry))
+            fail("want_tables", key=name, got=type_name(entry))
         for key, value in entry.items():
             if key not in allowed:
                 fail("unknown_key", table, key, known=", ".join(allowed))
             if key in LANGUAGES and not isinstance(value, str):
-                fail("want_text", table, key, got=_type_name(value))
+                fail("want_text", table, key, got=type_name(value))
         step = entry.get("step")
         if step is None and need_step:
             fail("no_step", table)
@@ -327,6 +353,6 @@ def _notes(entries: object, name: str, fail, *, need_step: bool) -> tuple[Note, 
             fail("no_text", table, languages=", ".join(LANGUAGES))
         answer = entry.get("answer")
         if answer is not None and (isinstance(answer, bool) or not isinstance(answer, str | int | float)):
-            fail("want_text", table, "answer", got=_type_name(answer))
+            fail("want_text", table, "answer", got=type_name(answer))
         notes.append(Note(step, texts, None if answer is None else str(answer)))
     return tuple(notes)
