@@ -8,6 +8,7 @@ each lesson's own test (tests/test_quiz_<id>.py), against torch or NumPy.
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 
@@ -82,3 +83,30 @@ def test_answers_are_of_their_kind_and_choices_exist(bank):
                     if f"quiz.{question.lesson}.{option}" not in catalogue(lang)
                 ]
                 assert missing == []
+
+
+ONES = [
+    ("data", ["--size", "1"]),
+    ("data", ["--size", "3", "--batch-size", "1"]),
+    ("rnn", ["--sequence", "0.5"]),
+    ("rnn", ["--sequence", "0.5; 1", "--hidden", "1"]),
+    ("optim", ["--steps", "1"]),
+    ("conv", ["--kernel-size", "1"]),
+    ("pool", ["--size", "1"]),
+    ("matmul", ["1", "1"]),
+    ("broadcast", ["1", "1"]),
+]
+"""Setups where a count the questions name is 1."""
+ONE_PLURAL = re.compile(
+    r"(?<![\d.,×·/])(?<![×·] )\b1 (samples|steps|inputs|updates|cells|elements|points|epochs|batches|numbers|rows)\b"
+)
+
+
+@pytest.mark.parametrize(("lesson_id", "argv"), ONES, ids=[" ".join([lesson, *argv]) for lesson, argv in ONES])
+def test_a_count_of_one_takes_the_singular(lesson_id, argv):
+    entry = next(entry for entry in REGISTRY if entry.id == lesson_id)
+    screen = make_screen(lesson_id, setup=entry.flags.setup_from(parse_args([lesson_id, *argv])))
+    words = [
+        t(key, "en", **q.params) for q in entry.quiz.questions(screen.setup, screen.trace) for key in (q.key, q.why_key)
+    ]
+    assert words and [text for text in words if ONE_PLURAL.search(text)] == []
