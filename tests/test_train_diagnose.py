@@ -62,6 +62,14 @@ def test_accuracy_at_chance_for_three_epochs_and_a_low_lr_suggests_the_default()
     assert diagnose(history[:2], spread(), TEN, TrainConfig(dataset="digits")) is None
 
 
+def test_a_converged_loss_flickering_up_gets_no_hint_but_one_giving_back_its_gain_does():
+    """Seen at 99.5 % test accuracy on spiral: 0.012 → 0.020 over three epochs had said "train longer, or try 0.001"."""
+    converged = [row(train_loss=loss, test_acc=0.995) for loss in (0.6, 0.05, 0.011, 0.012, 0.014, 0.020)]
+    assert diagnose(converged, spread(), TEN, TrainConfig(dataset="digits")) is None
+    relapsing = [row(train_loss=loss, test_acc=0.8) for loss in (0.7, 0.1, 0.15, 0.2, 0.3)]
+    assert diagnose(relapsing, spread(), TEN, TrainConfig(dataset="digits")).code == "loss_rising"
+
+
 @pytest.mark.parametrize("accs", [(0.5, 0.7, 0.9), (0.1, 0.1, 0.5)])
 def test_a_run_that_learns_gets_no_hint(accs):
     history = [row(train_loss=2 - acc, test_acc=acc) for acc in accs]
