@@ -27,6 +27,9 @@ def test_the_key_bar_follows_the_run_and_e_asks_before_ending_it():
         assert text(app, "#message") == t("train_ui.asks_form") and train.state == "paused"
         await pilot.press("escape")
         assert text(app, "#message") == t("train_ui.asks_back") and app.screen is train
+        feed_more(app, HINT)  # a run not learning says so after every epoch: the question stays
+        await pilot.pause(0.1)
+        assert text(app, "#message") == t("train_ui.asks_back") and train.hint is not None
         feed_more(app, {"event": "stopped", "epoch": 1, "step": 5})
         await pilot.pause(0.1)
         ended = {t("keys.train_stop"), t("keys.train_resume"), t("keys.train_pause"), t("keys.train_step")}
@@ -35,6 +38,11 @@ def test_the_key_bar_follows_the_run_and_e_asks_before_ending_it():
         assert train.query_one(TrainForm).display and train.state == "form"
 
     run(body)
+
+
+HINT = {"event": "hint", "epoch": 2, "code": "at_chance",
+        "values": {"epochs": 3, "acc": "9.8", "classes": 10, "chance": "10.0", "cause": "lr_high", "lr": "0.01",
+                   "optimizer": "Adam", "model": "mlp", "try": "0.001"}}  # fmt: skip
 
 
 def feed_more(app, event: dict) -> None:

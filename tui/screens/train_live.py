@@ -61,6 +61,7 @@ class LiveView:
     config: TrainConfig
     image_view: str
     run_out: str | None
+    _asked: str | None  # TrainScreen's: Esc or e pressed once during a run, its "press again" on the message line
     _progress_rows = "2 1fr 1"  # as train.tcss sets them
 
     def clear_run(self, config: TrainConfig) -> None:
@@ -114,8 +115,11 @@ class LiveView:
         self._show_progress()
 
     def _on_hint(self, event: HintEvent) -> None:
+        """Said on the message line, unless that line holds Esc's or e's "press again" (a run says its hint after
+        every epoch, which wiped the question before it could be read); the run's last words repeat the hint."""
         self.hint = event
-        self.say(hint_text(event), error=True)
+        if self._asked is None:
+            self.say(hint_text(event), error=True)
 
     def _with_hint(self, text: str) -> str:
         """A run that ends still not learning keeps saying what to try after its last words (the message line
