@@ -137,9 +137,8 @@ class Quizzing:
     def action_back(self) -> None:
         """Esc skips a question being asked wherever the focus is (a click may have taken it from the field);
         otherwise it goes back to the lesson list."""
-        panel = self.query_one(QuizPanel)
-        if panel.asking:
-            panel.action_skip()
+        if self.quiz_panel.asking:
+            self.quiz_panel.action_skip()
         else:
             self.app.action_back()
 
@@ -151,7 +150,6 @@ class Quizzing:
             return
         following = [question for question in questions if question.step > self.index]
         question = following[0] if following else questions[0]
-        self._stop_playing()
         self.index = question.step - 1
         self._ask(question)
 
