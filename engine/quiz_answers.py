@@ -14,16 +14,19 @@ import math
 import re
 from collections.abc import Iterable
 
+from engine.numbers import fmt
+
 MAX_OPTIONS = 4
 NOISE = 1e-9  # relative: a sum of floats that lands a hair beside an integer is that integer
 
 
 def tolerance_for(value: float) -> float:
-    """0 for an integer; for a value within float noise of one, that noise; else one unit of the 3rd digit."""
+    """0 for an integer; for a value within float noise of one and printed as it (fmt), that noise; else one unit
+    of the 3rd digit, so the number as printed (4 digits: 207927.0002 shows as 2.079e5) is right."""
     value = float(value)
     if value.is_integer():
         return 0.0
-    if abs(value - round(value)) <= NOISE * max(1.0, abs(value)):
+    if abs(value - round(value)) <= NOISE * max(1.0, abs(value)) and fmt(value) == str(round(value)):
         return NOISE * max(1.0, abs(value))
     return 10.0 ** (math.floor(math.log10(abs(value))) - 2)
 
